@@ -1,0 +1,84 @@
+"""Composition root: builds the objects, wires the signals, parses the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from desktop.core.builtin_model import ensure_builtin, library_models
+from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.settings import Settings
+from desktop.inference.backend import InferenceBackend
+from desktop.inference.worker import InferenceClient
+from desktop.ui.chat_controller import ChatController
+from desktop.ui.main_window import MainWindow
+
+
+def startup_model(dirs: DataDirs, settings: Settings, requested: str | Path | None) -> Path:
+    """--model first, then the last model used, then the library; the built-in model when the library is empty."""
+    if requested:
+        return Path(requested).expanduser()
+    if settings.last_model and Path(settings.last_model).is_file():
+        return Path(settings.last_model)
+    found = library_models(dirs.models)
+    return found[0] if found else ensure_builtin(dirs.models)
+
+
+def create_window(
+    data_dir: str | Path | None = None,
+    model_path: str | Path | None = None,
+    backend: InferenceBackend | None = None,
+) -> MainWindow:
+    """The complete, wired main window, exactly what `parley` shows, without entering the event loop."""
+    dirs = DataDirs.resolve(data_dir)
+    dirs.create()
+    settings = Settings.load(dirs.settings_file)
+    if backend is None:
+        from desktop.inference.llama_backend import LlamaBackend
+
+        backend = LlamaBackend()
+    window = MainWindow()
+    client = InferenceClient(backend, parent=window)
+    controller = ChatController(window, client, settings)
+    window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts
+
+    def close_down() -> None:
+        client.shutdown()
+        settings.save(dirs.settings_file)
+
+    def open_model() -> None:
+        path, _ = QFileDialog.getOpenFileName(window, "Open a GGUF model", str(dirs.models), "GGUF models (*.gguf)")
+        if path:
+            controller.load_model(Path(path))
+
+    window.closing.connect(close_down)
+    window.openModelRequested.connect(open_model)
+    controller.load_model(startup_model(dirs, settings, model_path), fallback=lambda: ensure_builtin(dirs.models))
+    return window
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="parley", description="Private, offline chat with local GGUF models.")
+    parser.add_argument("--model", metavar="PATH", help="open this GGUF model file")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help=f"keep all user data under DIR (also ${DATA_DIR_ENV})"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Parley")
+    app.setOrganizationName("Parley")
+    window = create_window(args.data_dir, args.model)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""The conversation as the person sees it: turns, the reply being streamed, stats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    """What one reply cost; shown under the message."""
+
+    prompt_tokens: int
+    cached_tokens: int
+    generated_tokens: int
+    time_to_first_token: float
+    tokens_per_second: float
+    stopped: bool = False
+
+    @property
+    def evaluated_prompt_tokens(self) -> int:
+        """Prompt tokens llama.cpp actually had to evaluate (the rest came from its KV cache)."""
+        return self.prompt_tokens - self.cached_tokens
+
+    def summary(self) -> str:
+        cached = f" ({self.cached_tokens} cached)" if self.cached_tokens else ""
+        stopped = " · stopped" if self.stopped else ""
+        return (
+            f"{self.prompt_tokens} prompt tokens{cached} · {self.generated_tokens} generated · "
+            f"first token {self.time_to_first_token * 1000:.0f} ms · "
+            f"{self.tokens_per_second:.1f} tokens/s{stopped}"
+        )
+
+
+@dataclass
+class ChatMessage:
+    role: Role
+    content: str
+    stats: GenerationStats | None = None
+
+
+@dataclass
+class Conversation:
+    """A system prompt plus alternating user/assistant turns; the last assistant turn may be streaming."""
+
+    system_prompt: str = ""
+    messages: list[ChatMessage] = field(default_factory=list)
+
+    def turns(self) -> list[dict[str, str]]:
+        """The conversation as chat-template input, system prompt first."""
+        turns = [{"role": Role.SYSTEM.value, "content": self.system_prompt}] if self.system_prompt.strip() else []
+        turns += [{"role": m.role.value, "content": m.content} for m in self.messages]
+        return turns
+
+    def add_user(self, text: str) -> ChatMessage:
+        message = ChatMessage(Role.USER, text)
+        self.messages.append(message)
+        return message
+
+    def start_reply(self) -> ChatMessage:
+        message = ChatMessage(Role.ASSISTANT, "")
+        self.messages.append(message)
+        return message
+
+    @property
+    def last_reply(self) -> ChatMessage | None:
+        if self.messages and self.messages[-1].role is Role.ASSISTANT:
+            return self.messages[-1]
+        return None
+
+    def drop_last_reply(self) -> ChatMessage | None:
+        """Remove the last assistant turn so it can be generated again; returns it."""
+        reply = self.last_reply
+        if reply is not None:
+            self.messages.pop()
+        return reply
+
+    def clear(self) -> None:
+        self.messages.clear()

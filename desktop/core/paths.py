@@ -1,0 +1,43 @@
+"""Where Parley keeps the person's data: one folder for everything, or platformdirs' folders."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Parley"
+DATA_DIR_ENV = "PARLEY_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DataDirs:
+    """All user data locations; `root` alone decides them when the person names a data folder."""
+
+    models: Path
+    settings_file: Path
+    database: Path
+
+    @classmethod
+    def under(cls, root: str | Path) -> DataDirs:
+        base = Path(root).expanduser().resolve()
+        return cls(models=base / "models", settings_file=base / "settings.json", database=base / "parley.sqlite3")
+
+    @classmethod
+    def default(cls) -> DataDirs:
+        data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        config = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+        return cls(models=data / "models", settings_file=config / "settings.json", database=data / "parley.sqlite3")
+
+    @classmethod
+    def resolve(cls, data_dir: str | Path | None) -> DataDirs:
+        """--data-dir wins, then PARLEY_DATA_DIR, then the platform's folders."""
+        chosen = data_dir or os.environ.get(DATA_DIR_ENV)
+        return cls.under(chosen) if chosen else cls.default()
+
+    def create(self) -> None:
+        self.models.mkdir(parents=True, exist_ok=True)
+        self.settings_file.parent.mkdir(parents=True, exist_ok=True)
+        self.database.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,66 @@
+"""Sampling parameters: one place for their ranges, defaults and presets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+RANDOM_SEED = -1
+
+
+class SamplingError(ValueError):
+    """A sampling value out of range; str() names the setting and its allowed range."""
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float
+    high: float
+
+
+RANGES: dict[str, Range] = {
+    "temperature": Range(0.0, 2.0),
+    "top_p": Range(0.0, 1.0),
+    "top_k": Range(0, 1000),
+    "min_p": Range(0.0, 1.0),
+    "repeat_penalty": Range(1.0, 2.0),
+    "max_tokens": Range(1, 32768),
+    "seed": Range(RANDOM_SEED, 2**31 - 1),
+}
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """How the next token is picked. top_k 0 means off; seed -1 means a new random seed each time."""
+
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 512
+    seed: int = RANDOM_SEED
+
+    def __post_init__(self) -> None:
+        for name, allowed in RANGES.items():
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise SamplingError(f"{name} must be a number, not {value!r}")
+            if not allowed.low <= value <= allowed.high:
+                raise SamplingError(f"{name} must be between {allowed.low:g} and {allowed.high:g}; got {value:g}")
+        for name in ("top_k", "max_tokens", "seed"):
+            if int(getattr(self, name)) != getattr(self, name):
+                raise SamplingError(f"{name} must be a whole number; got {getattr(self, name)!r}")
+
+    def with_changes(self, **changes: Any) -> SamplingParams:
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+PRESETS: dict[str, SamplingParams] = {
+    "Precise": SamplingParams(temperature=0.2, top_p=0.9, top_k=20, min_p=0.1, repeat_penalty=1.1),
+    "Balanced": SamplingParams(),
+    "Creative": SamplingParams(temperature=1.1, top_p=0.98, top_k=100, min_p=0.02, repeat_penalty=1.05),
+}

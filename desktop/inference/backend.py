@@ -1,0 +1,75 @@
+"""The contract between Parley and a language-model runtime.
+
+The worker drives any `InferenceBackend`; the real one wraps llama.cpp, test fakes subclass
+this same class so they cannot drift from the contract.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.core.gguf_file import ModelInfo
+from desktop.core.messages import GenerationStats
+from desktop.core.sampling import SamplingParams
+
+DEFAULT_CONTEXT = 4096
+
+
+class InferenceError(Exception):
+    """A failure the person can act on; str() is the message to show."""
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """None means Parley's default: 4096 tokens of context (capped by the model), all layers on a GPU build, physical cores."""
+
+    n_ctx: int | None = None
+    n_gpu_layers: int | None = None
+    n_threads: int | None = None
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    info: ModelInfo
+    n_ctx: int
+    n_threads: int
+    backend: str  # "CPU", "CUDA", "Metal", "Vulkan"
+    gpu_layers: int  # layers actually offloaded
+    total_layers: int
+
+    @property
+    def offload_summary(self) -> str:
+        if self.gpu_layers == 0:
+            return f"{self.backend} · {self.n_threads} threads"
+        return f"{self.backend} · {self.gpu_layers}/{self.total_layers} layers on GPU"
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    prompt: str
+    params: SamplingParams
+    stop: tuple[str, ...] = field(default_factory=tuple)
+
+
+class InferenceBackend(ABC):
+    """One loaded model at a time. All methods run on the inference thread."""
+
+    @abstractmethod
+    def load(self, path: Path, options: LoadOptions) -> LoadedModel:
+        """Validate and load; raise GGUFError or InferenceError and keep nothing half-loaded."""
+
+    @abstractmethod
+    def unload(self) -> None: ...
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Tokens the prompt text becomes, special tokens included."""
+
+    @abstractmethod
+    def generate(
+        self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]
+    ) -> GenerationStats:
+        """Stream the reply through on_text; check should_stop after every token."""

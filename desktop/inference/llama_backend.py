@@ -1,0 +1,172 @@
+"""The real backend: llama.cpp through llama-cpp-python, every parameter set explicitly."""
+
+from __future__ import annotations
+
+import codecs
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import llama_cpp
+from llama_cpp import Llama
+
+from desktop.core.gguf_file import read_model_info
+from desktop.core.messages import GenerationStats
+from desktop.core.stop_text import StopTextFilter
+from desktop.inference.backend import (
+    DEFAULT_CONTEXT,
+    GenerationRequest,
+    InferenceBackend,
+    InferenceError,
+    LoadedModel,
+    LoadOptions,
+)
+from desktop.inference.hardware import gpu_backend, physical_cores
+
+BATCH = 512
+
+
+class LlamaBackend(InferenceBackend):
+    def __init__(self) -> None:
+        self._llm: Llama | None = None
+        self._bos_text = ""
+
+    def load(self, path: Path, options: LoadOptions) -> LoadedModel:
+        info = read_model_info(path)  # llama.cpp may abort the process on a malformed file
+        trained = info.context_length or DEFAULT_CONTEXT
+        n_ctx = min(options.n_ctx or DEFAULT_CONTEXT, trained)
+        backend = gpu_backend()
+        total_layers = info.block_count or 0
+        n_gpu_layers = options.n_gpu_layers if options.n_gpu_layers is not None else (-1 if backend != "CPU" else 0)
+        n_threads = options.n_threads or physical_cores()
+        self.unload()
+        try:
+            self._llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_batch=BATCH,
+                n_ubatch=BATCH,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                n_gpu_layers=n_gpu_layers,
+                main_gpu=0,
+                use_mmap=True,
+                use_mlock=False,
+                seed=0,
+                logits_all=False,
+                embedding=False,
+                offload_kqv=True,
+                flash_attn=False,
+                swa_full=True,  # sliding-window models (Gemma 3) can then drop a suffix and reuse the prefix
+                last_n_tokens_size=64,
+                no_perf=False,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            self._llm = None
+            raise InferenceError(
+                f"llama.cpp could not load {path.name}: {exc}. The file may need a newer llama.cpp; "
+                "try another model or quantisation."
+            ) from exc
+        bos = self._llm.token_bos()
+        self._bos_text = self._llm.detokenize([bos], special=True).decode("utf-8", "replace") if bos >= 0 else ""
+        if backend == "CPU":
+            offloaded = 0
+        elif n_gpu_layers < 0:
+            offloaded = total_layers
+        else:
+            offloaded = min(n_gpu_layers, total_layers)
+        return LoadedModel(info, n_ctx, n_threads, backend, offloaded, total_layers)
+
+    def unload(self) -> None:
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
+
+    def _model(self) -> Llama:
+        if self._llm is None:
+            raise InferenceError("No model is loaded yet. Wait for the model to finish loading, or choose one.")
+        return self._llm
+
+    def tokenize(self, text: str) -> list[int]:
+        """Special tokens in the rendered prompt count as tokens; BOS is added only if the template did not."""
+        llm = self._model()
+        has_bos = bool(self._bos_text) and text.startswith(self._bos_text)
+        add_bos = not has_bos and llama_cpp.llama_vocab_get_add_bos(llm._model.vocab)
+        return llm.tokenize(text.encode("utf-8"), add_bos=bool(add_bos), special=True)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenize(text))
+
+    def generate(
+        self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]
+    ) -> GenerationStats:
+        llm = self._model()
+        params = request.params
+        started = time.perf_counter()
+        tokens = self.tokenize(request.prompt)
+        room = llm.n_ctx() - len(tokens)
+        if room <= 0:
+            raise InferenceError(
+                f"The prompt is {len(tokens)} tokens but the context holds {llm.n_ctx()}. "
+                "Start a new chat or shorten the system prompt."
+            )
+        max_tokens = min(params.max_tokens, room)
+        llm.set_seed(params.seed if params.seed >= 0 else random.randrange(2**31))
+        perf_before = self._evaluated_tokens(llm)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        stops = StopTextFilter(request.stop)
+        vocab = llm._model.vocab
+        generated = 0
+        cached = 0
+        first_token_at = 0.0
+        stopped = False
+        for token in llm.generate(
+            list(tokens),
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            typical_p=1.0,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+            frequency_penalty=0.0,
+            presence_penalty=0.0,
+            reset=True,
+        ):
+            if generated == 0:
+                first_token_at = time.perf_counter()
+                cached = max(0, len(tokens) - (self._evaluated_tokens(llm) - perf_before))
+            if llama_cpp.llama_vocab_is_eog(vocab, token):
+                break
+            generated += 1
+            text = stops.feed(decoder.decode(llm.detokenize([token])))
+            if text:
+                on_text(text)
+            if stops.stopped or generated >= max_tokens:
+                break
+            if should_stop():
+                stopped = True
+                break
+        tail = stops.feed(decoder.decode(b"", final=True)) + stops.flush()
+        if tail:
+            on_text(tail)
+        finished = time.perf_counter()
+        if not first_token_at:
+            first_token_at = finished
+        decode_time = finished - first_token_at
+        rate = (generated - 1) / decode_time if generated > 1 and decode_time > 0 else 0.0
+        return GenerationStats(
+            prompt_tokens=len(tokens),
+            cached_tokens=cached,
+            generated_tokens=generated,
+            time_to_first_token=first_token_at - started,
+            tokens_per_second=rate,
+            stopped=stopped,
+        )
+
+    @staticmethod
+    def _evaluated_tokens(llm: Llama) -> int:
+        """Tokens llama.cpp has decoded in this context, from its own counters."""
+        perf = llama_cpp.llama_perf_context(llm.ctx)
+        return int(perf.n_p_eval) + int(perf.n_eval)

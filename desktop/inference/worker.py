@@ -1,0 +1,173 @@
+"""The inference worker: a QObject on its own QThread; everything crosses by queued signals."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from desktop.core.gguf_file import GGUFError
+from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError, LoadOptions
+
+FLUSH_INTERVAL = 0.008  # seconds: batches a few tokens at high speed, passes each one through at low speed
+
+
+class _Coalescer:
+    """Collects streamed text and emits it at most every FLUSH_INTERVAL, so the GUI is never flooded."""
+
+    def __init__(self, emit: Signal) -> None:
+        self._emit = emit
+        self._parts: list[str] = []
+        self._last = 0.0
+
+    def add(self, text: str) -> None:
+        self._parts.append(text)
+        now = time.perf_counter()
+        if now - self._last >= FLUSH_INTERVAL:
+            self.flush()
+            self._last = now
+
+    def flush(self) -> None:
+        if self._parts:
+            self._emit.emit("".join(self._parts))
+            self._parts.clear()
+
+
+class InferenceWorker(QObject):
+    modelLoading = Signal(str)
+    modelLoaded = Signal(object)  # LoadedModel
+    modelLoadFailed = Signal(str, str)  # path, message
+    textReady = Signal(str)
+    generationFinished = Signal(object)  # GenerationStats
+    generationFailed = Signal(str)
+    tokensCounted = Signal(int, int)  # request id, count
+
+    def __init__(self, backend: InferenceBackend, stop_flag: threading.Event) -> None:
+        super().__init__()
+        self._backend = backend
+        self._stop_flag = stop_flag
+        self._loaded: Path | None = None
+        self._loaded_options = LoadOptions()
+
+    @Slot(str, object)
+    def load(self, path: str, options: LoadOptions) -> None:
+        self.modelLoading.emit(path)
+        previous, previous_options = self._loaded, self._loaded_options
+        try:
+            loaded = self._backend.load(Path(path), options)
+        except (GGUFError, InferenceError) as exc:
+            self._restore(previous, previous_options)
+            self.modelLoadFailed.emit(path, str(exc))
+            return
+        except Exception as exc:  # a bug, but the app must keep running
+            traceback.print_exc()
+            self._restore(previous, previous_options)
+            self.modelLoadFailed.emit(path, f"Unexpected error while loading {Path(path).name}: {exc}")
+            return
+        self._loaded, self._loaded_options = Path(path), options
+        self.modelLoaded.emit(loaded)
+
+    def _restore(self, previous: Path | None, options: LoadOptions) -> None:
+        """A failed load may have freed the old model; bring it back so the person can go on chatting."""
+        if previous is None:
+            return
+        try:
+            loaded = self._backend.load(previous, options)
+        except Exception:
+            self._loaded = None
+            return
+        self.modelLoaded.emit(loaded)
+
+    @Slot(object)
+    def generate(self, request: GenerationRequest) -> None:
+        coalescer = _Coalescer(self.textReady)
+        try:
+            stats = self._backend.generate(request, coalescer.add, self._stop_flag.is_set)
+        except InferenceError as exc:
+            coalescer.flush()
+            self.generationFailed.emit(str(exc))
+            return
+        except Exception as exc:
+            traceback.print_exc()
+            coalescer.flush()
+            self.generationFailed.emit(f"Generation failed: {exc}")
+            return
+        coalescer.flush()
+        self.generationFinished.emit(stats)
+
+    @Slot(int, str)
+    def count_tokens(self, request_id: int, text: str) -> None:
+        try:
+            count = self._backend.count_tokens(text)
+        except Exception:
+            count = -1
+        self.tokensCounted.emit(request_id, count)
+
+    @Slot()
+    def unload(self) -> None:
+        self._backend.unload()
+        self._loaded = None
+
+
+class InferenceClient(QObject):
+    """The GUI thread's handle on the worker: requests go out as queued signals, results come back the same way."""
+
+    _loadRequested = Signal(str, object)
+    _generateRequested = Signal(object)
+    _countRequested = Signal(int, str)
+    _unloadRequested = Signal()
+
+    modelLoading = Signal(str)
+    modelLoaded = Signal(object)
+    modelLoadFailed = Signal(str, str)
+    textReady = Signal(str)
+    generationFinished = Signal(object)
+    generationFailed = Signal(str)
+    tokensCounted = Signal(int, int)
+
+    def __init__(self, backend: InferenceBackend, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._stop_flag = threading.Event()
+        self._thread = QThread()
+        self._thread.setObjectName("inferenceThread")
+        self._worker = InferenceWorker(backend, self._stop_flag)
+        self._worker.moveToThread(self._thread)
+        self._loadRequested.connect(self._worker.load)
+        self._generateRequested.connect(self._worker.generate)
+        self._countRequested.connect(self._worker.count_tokens)
+        self._unloadRequested.connect(self._worker.unload)
+        # Signal-to-signal into this GUI-thread object: delivery is queued onto the GUI thread.
+        for name in ("modelLoading", "modelLoaded", "modelLoadFailed", "textReady",
+                     "generationFinished", "generationFailed", "tokensCounted"):
+            getattr(self._worker, name).connect(getattr(self, name))
+        self._thread.start()
+        self._next_count_id = 0
+
+    def load(self, path: Path, options: LoadOptions | None = None) -> None:
+        self._loadRequested.emit(str(path), options or LoadOptions())
+
+    def generate(self, request: GenerationRequest) -> None:
+        self._stop_flag.clear()
+        self._generateRequested.emit(request)
+
+    def stop(self) -> None:
+        """Takes effect within one token: the worker checks the flag after each."""
+        self._stop_flag.set()
+
+    def count_tokens(self, text: str) -> int:
+        """Asks for a count; the answer arrives as tokensCounted with the returned id."""
+        self._next_count_id += 1
+        self._countRequested.emit(self._next_count_id, text)
+        return self._next_count_id
+
+    def shutdown(self) -> None:
+        """Stop any generation, free the model on its own thread, and end the thread."""
+        if not self._thread.isRunning():
+            return
+        self._stop_flag.set()
+        self._unloadRequested.emit()
+        self._thread.quit()
+        self._thread.wait()

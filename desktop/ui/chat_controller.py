@@ -1,0 +1,275 @@
+"""Chat behaviour: sending, streaming, stopping, regenerating, the raw prompt, the model status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
+from desktop.core.chat_template import ChatTemplate, TemplateError
+from desktop.core.messages import Conversation, GenerationStats, Role
+from desktop.core.model_template import AUTOMATIC, template_choices, template_for
+from desktop.core.settings import Settings
+from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.worker import InferenceClient
+from desktop.ui.chat_view import MessageBubble
+from desktop.ui.main_window import MainWindow
+
+RAW_PROMPT_DELAY_MS = 250
+
+
+class ChatController(QObject):
+    """Owns the conversation; the window only shows it and the client only runs it."""
+
+    generationStarted = Signal()
+    generationEnded = Signal()
+
+    def __init__(self, window: MainWindow, client: InferenceClient, settings: Settings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.client = client
+        self.settings = settings
+        self.conversation = Conversation(system_prompt=settings.system_prompt)
+        self.model: LoadedModel | None = None
+        self.template: ChatTemplate | None = None
+        self.generating = False
+        self.loading = False
+        self.last_request: GenerationRequest | None = None
+        self._reply_bubble: MessageBubble | None = None
+        self._context_used = 0
+        self._count_id = 0
+        self._fallback: Callable[[], Path] | None = None
+        self._clear_when_done = False
+
+        w = window
+        w.system_prompt.set_text(settings.system_prompt)
+        w.message_input.submitted.connect(self.send)
+        w.send_button.clicked.connect(w.message_input.submit)
+        w.stop_button.clicked.connect(self.stop)
+        w.stop_shortcut.activated.connect(self.stop)
+        w.regenerate_button.clicked.connect(self.regenerate)
+        w.new_chat_button.clicked.connect(self.new_chat)
+        w.template_combo.activated.connect(self._template_chosen)
+
+        self._raw_timer = QTimer(self)
+        self._raw_timer.setSingleShot(True)
+        self._raw_timer.setInterval(RAW_PROMPT_DELAY_MS)
+        self._raw_timer.timeout.connect(self.refresh_raw_prompt)
+        w.system_prompt.edit.textChanged.connect(self._raw_timer.start)
+        w.message_input.textChanged.connect(self._raw_timer.start)
+
+        client.modelLoading.connect(self._on_loading)
+        client.modelLoaded.connect(self._on_loaded)
+        client.modelLoadFailed.connect(self._on_load_failed)
+        client.textReady.connect(self._on_text)
+        client.generationFinished.connect(self._on_finished)
+        client.generationFailed.connect(self._on_failed)
+        client.tokensCounted.connect(self._on_counted)
+        self._update_buttons()
+
+    # --- models -------------------------------------------------------------------
+
+    def load_model(self, path: Path, fallback: Callable[[], Path] | None = None) -> None:
+        """Load path; if it fails and no model is loaded yet, load fallback (the built-in) instead."""
+        self._fallback = fallback
+        self.client.load(path)
+
+    def _on_loading(self, path: str) -> None:
+        self.loading = True
+        self.window.set_busy(True)
+        self.window.model_status.setText(f"Loading {Path(path).name}…")
+        self._update_buttons()
+
+    def _on_loaded(self, model: LoadedModel) -> None:
+        self.loading = False
+        self.model = model
+        self.settings.last_model = str(model.info.path)
+        self.window.set_busy(False)
+        combo = self.window.template_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for key, label in template_choices(model.info):
+            combo.addItem(label, key)
+        choice = self.settings.template_overrides.get(str(model.info.path), AUTOMATIC)
+        combo.setCurrentIndex(max(0, combo.findData(choice)))
+        combo.blockSignals(False)
+        self.template = template_for(model.info, choice)
+        self._show_model_hint(model)
+        self._context_used = 0
+        self._update_status()
+        self._update_buttons()
+        self.refresh_raw_prompt()
+
+    def _on_load_failed(self, path: str, message: str) -> None:
+        self.loading = False
+        self.window.set_busy(False)
+        self.window.notice.show_message(message)
+        fallback, self._fallback = self._fallback, None
+        if self.model is None and fallback is not None:
+            builtin = fallback()
+            if Path(path) != builtin:
+                self.window.notice.show_message(f"{message}\n\nParley opened the built-in model instead.")
+                self.client.load(builtin)
+                return
+        self._update_status()
+        self._update_buttons()
+
+    def _template_chosen(self, index: int) -> None:
+        if self.model is None:
+            return
+        key = self.window.template_combo.itemData(index)
+        path = str(self.model.info.path)
+        if key == AUTOMATIC:
+            self.settings.template_overrides.pop(path, None)
+        else:
+            self.settings.template_overrides[path] = key
+        self.template = template_for(self.model.info, key)
+        self.refresh_raw_prompt()
+
+    def _show_model_hint(self, model: LoadedModel) -> None:
+        hint = self.window.model_hint
+        if is_builtin(model.info.path):
+            hint.setText(f"Built-in model · base model. {BUILTIN_NOTE}")
+            hint.show()
+        elif not model.info.chat_template:
+            hint.setText("This model has no chat template of its own, so it may be a base model: "
+                         "few-shot prompts suit it best.")
+            hint.show()
+        else:
+            hint.hide()
+
+    def _update_status(self) -> None:
+        model = self.model
+        if model is None:
+            self.window.model_status.setText("No model loaded")
+            return
+        info = model.info
+        parts = [info.name, info.quantization or "unknown quantisation",
+                 f"context {self._context_used}/{model.n_ctx}", model.offload_summary]
+        self.window.model_status.setText(" · ".join(parts))
+
+    # --- chat ---------------------------------------------------------------------
+
+    def send(self, text: str) -> None:
+        if self.generating or self.loading or self.model is None or not text.strip():
+            return
+        self.window.message_input.clear()
+        self.conversation.add_user(text)
+        self.window.chat_view.add_message(Role.USER, text)
+        self._start_reply()
+
+    def regenerate(self) -> None:
+        if self.generating or self.loading or self.conversation.last_reply is None:
+            return
+        self.conversation.drop_last_reply()
+        self.window.chat_view.remove_last()
+        self._start_reply()
+
+    def stop(self) -> None:
+        if self.generating:
+            self.client.stop()
+
+    def new_chat(self) -> None:
+        if self.generating:
+            # The worker finishes within a token; start afresh once it has.
+            self._clear_when_done = True
+            self.stop()
+            return
+        self.conversation.clear()
+        self.window.chat_view.clear()
+        self._update_buttons()
+        self.refresh_raw_prompt()
+
+    def _start_reply(self) -> None:
+        assert self.template is not None
+        self.conversation.system_prompt = self.window.system_prompt.text()
+        self.settings.system_prompt = self.conversation.system_prompt
+        try:
+            rendered = self.template.render(self.conversation.turns())
+        except TemplateError as exc:
+            self.window.notice.show_message(str(exc))
+            return
+        request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop)
+        self.conversation.start_reply()
+        self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT)
+        self.generating = True
+        self.last_request = request
+        self._update_buttons()
+        self.generationStarted.emit()
+        self.client.generate(request)
+        self._show_raw(rendered.text)
+
+    def _on_text(self, text: str) -> None:
+        reply = self.conversation.last_reply
+        if reply is not None and self._reply_bubble is not None:
+            reply.content += text
+            self._reply_bubble.append(text)
+
+    def _on_finished(self, stats: GenerationStats) -> None:
+        reply = self.conversation.last_reply
+        if reply is not None:
+            reply.stats = stats
+        if self._reply_bubble is not None:
+            self._reply_bubble.finish(stats)
+        self._context_used = stats.prompt_tokens + stats.generated_tokens
+        self._end_generation()
+
+    def _on_failed(self, message: str) -> None:
+        if self._reply_bubble is not None:
+            self._reply_bubble.finish(None)
+        reply = self.conversation.last_reply
+        if reply is not None and not reply.content:
+            self.conversation.drop_last_reply()
+            self.window.chat_view.remove_last()
+        self.window.notice.show_message(message)
+        self._end_generation()
+
+    def _end_generation(self) -> None:
+        self.generating = False
+        self._reply_bubble = None
+        self._update_status()
+        self._update_buttons()
+        self.generationEnded.emit()
+        if self._clear_when_done:
+            self._clear_when_done = False
+            self.new_chat()
+            return
+        self.refresh_raw_prompt()
+
+    def _update_buttons(self) -> None:
+        w = self.window
+        ready = self.model is not None and not self.loading
+        w.send_button.setEnabled(ready and not self.generating)
+        w.stop_button.setEnabled(self.generating)
+        w.regenerate_button.setEnabled(ready and not self.generating and self.conversation.last_reply is not None)
+
+    # --- raw prompt -----------------------------------------------------------------
+
+    def refresh_raw_prompt(self) -> None:
+        """Render what the next request would send: the conversation plus the message being typed."""
+        if self.template is None:
+            return
+        self.conversation.system_prompt = self.window.system_prompt.text()
+        turns = self.conversation.turns()
+        draft = self.window.message_input.toPlainText()
+        if self.generating:
+            turns = turns[:-1]
+        elif draft.strip():
+            turns.append({"role": Role.USER.value, "content": draft})
+        try:
+            rendered = self.template.render(turns)
+        except TemplateError as exc:
+            self.window.raw_prompt.show_error(str(exc))
+            return
+        self._show_raw(rendered.text)
+
+    def _show_raw(self, text: str) -> None:
+        assert self.template is not None
+        self.window.raw_prompt.show_prompt(text, self.template.label)
+        self._count_id = self.client.count_tokens(text)
+
+    def _on_counted(self, request_id: int, count: int) -> None:
+        if request_id == self._count_id and self.model is not None:
+            self.window.raw_prompt.show_token_count(count, self.model.n_ctx)

@@ -1,0 +1,173 @@
+"""The main window: layout and widgets only; behaviour lives in ChatController."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.chat_view import ChatView
+from desktop.ui.message_input import MessageInput
+from desktop.ui.prompt_panels import RawPromptView, SystemPromptEditor
+from desktop.ui.sampling_panel import SamplingPanel
+
+
+class NoticeBanner(QWidget):
+    """A dismissible message above the chat: load failures, generation errors, hints."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noticeBanner")
+        self.label = QLabel()
+        self.label.setObjectName("noticeText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setObjectName("noticeClose")
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.setAutoFillBackground(True)
+        self.hide()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        colour = "#f8d7da" if error else "#e2ecf9"
+        self.setStyleSheet(f"#noticeBanner {{ background: {colour}; border-radius: 4px; }} QLabel {{ color: #222; }}")
+        self.setProperty("error", error)
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+    openModelRequested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Parley")
+        self.resize(1200, 780)
+
+        self.notice = NoticeBanner()
+        self.model_hint = QLabel()
+        self.model_hint.setObjectName("modelHintLabel")
+        self.model_hint.setWordWrap(True)
+        self.model_hint.setStyleSheet("color: palette(dark); padding: 4px 10px;")
+        self.model_hint.hide()
+        self.chat_view = ChatView()
+        self.message_input = MessageInput()
+        self.send_button = self._button("sendButton", "Send", "Send the message (Enter)")
+        self.send_button.setDefault(True)
+        self.stop_button = self._button("stopButton", "Stop", "Stop the reply; the text so far stays (Esc)")
+        self.stop_button.setEnabled(False)
+        self.regenerate_button = self._button("regenerateButton", "Regenerate", "Generate the last reply again")
+        self.new_chat_button = self._button("newChatButton", "New chat", "Start an empty conversation (Ctrl+N)")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_chat_button)
+        buttons.addWidget(self.regenerate_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.send_button)
+        chat_column = QWidget()
+        chat_layout = QVBoxLayout(chat_column)
+        chat_layout.setContentsMargins(6, 6, 6, 6)
+        chat_layout.addWidget(self.notice)
+        chat_layout.addWidget(self.model_hint)
+        chat_layout.addWidget(self.chat_view, 1)
+        chat_layout.addWidget(self.message_input)
+        chat_layout.addLayout(buttons)
+
+        self.system_prompt = SystemPromptEditor()
+        self.template_combo = QComboBox()
+        self.template_combo.setObjectName("chatTemplateCombo")
+        self.template_combo.setToolTip(
+            "How the conversation is turned into the text the model reads. "
+            "Remembered for each model."
+        )
+        self.sampling = SamplingPanel()
+        self.raw_prompt = RawPromptView()
+
+        settings_page = QWidget()
+        settings_layout = QVBoxLayout(settings_page)
+        system_group = QGroupBox("System prompt")
+        QVBoxLayout(system_group).addWidget(self.system_prompt)
+        template_group = QGroupBox("Chat template")
+        QFormLayout(template_group).addRow("Template", self.template_combo)
+        sampling_group = QGroupBox("Sampling")
+        QVBoxLayout(sampling_group).addWidget(self.sampling)
+        for group in (system_group, template_group, sampling_group):
+            settings_layout.addWidget(group)
+        settings_layout.addStretch(1)
+        settings_scroll = QScrollArea()
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setWidget(settings_page)
+
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sidePanel")
+        self.side_tabs.addTab(settings_scroll, "Settings")
+        self.side_tabs.addTab(self.raw_prompt, "Raw prompt")
+
+        splitter = QSplitter()
+        splitter.addWidget(chat_column)
+        splitter.addWidget(self.side_tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([780, 400])
+        self.setCentralWidget(splitter)
+
+        self.model_status = QLabel("No model loaded")
+        self.model_status.setObjectName("modelStatusLabel")
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.hide()
+        self.statusBar().addWidget(self.model_status, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+
+        file_menu = self.menuBar().addMenu("&File")
+        open_action = QAction("&Open model…", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.openModelRequested)
+        file_menu.addAction(open_action)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.stop_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.new_chat_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
+        self.new_chat_shortcut.activated.connect(self.new_chat_button.click)
+
+    @staticmethod
+    def _button(name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        return button
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

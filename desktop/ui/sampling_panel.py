@@ -1,0 +1,190 @@
+"""Sampling controls: each slider has a number box and a plain-words tooltip; values apply to the next reply."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
+
+from desktop.core.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
+
+CUSTOM = "Custom"
+
+TIPS = {
+    "temperature": "How adventurous the word choice is. 0 always picks the most likely next token; "
+    "higher values flatten the odds so unlikely words get picked more often.",
+    "top_p": "Keep only the smallest set of likely tokens whose probabilities add up to this share, "
+    "then pick among them. 1 keeps everything.",
+    "top_k": "Pick only among this many most likely tokens. 0 turns the limit off.",
+    "min_p": "Drop tokens less likely than this fraction of the most likely token's probability.",
+    "repeat_penalty": "Makes tokens that appeared recently less likely, to avoid loops. 1 means no penalty.",
+    "max_tokens": "The longest reply, in tokens, before generation stops by itself.",
+    "seed": "Fixes the random choices so the same prompt and settings give the same reply. "
+    "'Random' uses a new seed every time.",
+}
+
+
+class _SliderWithBox(QWidget):
+    """A slider over a float range, kept in step with a spin box (the box holds the exact value)."""
+
+    valueChanged = Signal(float)
+    STEPS = 200
+
+    def __init__(self, name: str, low: float, high: float, decimals: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._low, self._high = low, high
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, self.STEPS)
+        self.slider.setObjectName(f"{name}Slider")
+        self.box = QDoubleSpinBox()
+        self.box.setRange(low, high)
+        self.box.setDecimals(decimals)
+        self.box.setSingleStep(10 ** -decimals * 5)
+        self.box.setObjectName(f"{name}Spin")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.box)
+        self.slider.valueChanged.connect(self._from_slider)
+        self.box.valueChanged.connect(self._from_box)
+
+    def value(self) -> float:
+        return float(self.box.value())
+
+    def setValue(self, value: float) -> None:  # noqa: N802 - Qt naming
+        self.box.setValue(value)
+
+    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt naming
+        super().setToolTip(text)
+        self.slider.setToolTip(text)
+        self.box.setToolTip(text)
+
+    def _from_slider(self, step: int) -> None:
+        value = self._low + (self._high - self._low) * step / self.STEPS
+        if abs(value - self.box.value()) >= (self._high - self._low) / self.STEPS / 2:
+            self.box.setValue(value)
+
+    def _from_box(self, value: float) -> None:
+        step = round((value - self._low) / (self._high - self._low) * self.STEPS)
+        self.slider.blockSignals(True)
+        self.slider.setValue(step)
+        self.slider.blockSignals(False)
+        self.valueChanged.emit(value)
+
+
+class SamplingPanel(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("samplingPanel")
+        self.preset = QComboBox()
+        self.preset.setObjectName("samplingPresetCombo")
+        self.preset.addItems([*PRESETS, CUSTOM])
+        self.preset.setToolTip("Starting points: Precise for facts and code, Creative for stories.")
+
+        self.temperature = _SliderWithBox("temperature", RANGES["temperature"].low, RANGES["temperature"].high, 2)
+        self.top_p = _SliderWithBox("topP", RANGES["top_p"].low, RANGES["top_p"].high, 2)
+        self.top_k = self._int_spin("topKSpin", "top_k")
+        self.top_k.setSpecialValueText("Off")
+        self.min_p = QDoubleSpinBox()
+        self.min_p.setObjectName("minPSpin")
+        self.min_p.setRange(RANGES["min_p"].low, RANGES["min_p"].high)
+        self.min_p.setDecimals(2)
+        self.min_p.setSingleStep(0.01)
+        self.repeat_penalty = QDoubleSpinBox()
+        self.repeat_penalty.setObjectName("repeatPenaltySpin")
+        self.repeat_penalty.setRange(RANGES["repeat_penalty"].low, RANGES["repeat_penalty"].high)
+        self.repeat_penalty.setDecimals(2)
+        self.repeat_penalty.setSingleStep(0.05)
+        self.max_tokens = self._int_spin("maxTokensSpin", "max_tokens")
+        self.seed = self._int_spin("seedSpin", "seed")
+        self.seed.setSpecialValueText("Random")
+
+        form = QFormLayout(self)
+        form.addRow("Preset", self.preset)
+        rows = (
+            ("Temperature", self.temperature, "temperature"),
+            ("Top-p", self.top_p, "top_p"),
+            ("Top-k", self.top_k, "top_k"),
+            ("Min-p", self.min_p, "min_p"),
+            ("Repeat penalty", self.repeat_penalty, "repeat_penalty"),
+            ("Max new tokens", self.max_tokens, "max_tokens"),
+            ("Seed", self.seed, "seed"),
+        )
+        for label, widget, key in rows:
+            widget.setToolTip(TIPS[key])
+            form.addRow(label, widget)
+
+        self._applying = False
+        self.set_params(PRESETS["Balanced"])
+        self.preset.setCurrentText("Balanced")
+        self.preset.currentTextChanged.connect(self._apply_preset)
+        for signal in (
+            self.temperature.valueChanged,
+            self.top_p.valueChanged,
+            self.top_k.valueChanged,
+            self.min_p.valueChanged,
+            self.repeat_penalty.valueChanged,
+            self.max_tokens.valueChanged,
+            self.seed.valueChanged,
+        ):
+            signal.connect(self._edited)
+
+    @staticmethod
+    def _int_spin(name: str, key: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(int(RANGES[key].low), int(RANGES[key].high))
+        return spin
+
+    def params(self) -> SamplingParams:
+        return SamplingParams(
+            temperature=round(self.temperature.value(), 2),
+            top_p=round(self.top_p.value(), 2),
+            top_k=self.top_k.value(),
+            min_p=round(self.min_p.value(), 2),
+            repeat_penalty=round(self.repeat_penalty.value(), 2),
+            max_tokens=self.max_tokens.value(),
+            seed=self.seed.value() if self.seed.value() != RANDOM_SEED else RANDOM_SEED,
+        )
+
+    def set_params(self, params: SamplingParams) -> None:
+        self._applying = True
+        try:
+            self.temperature.setValue(params.temperature)
+            self.top_p.setValue(params.top_p)
+            self.top_k.setValue(params.top_k)
+            self.min_p.setValue(params.min_p)
+            self.repeat_penalty.setValue(params.repeat_penalty)
+            self.max_tokens.setValue(params.max_tokens)
+            self.seed.setValue(params.seed)
+        finally:
+            self._applying = False
+        self.changed.emit()
+
+    def _apply_preset(self, name: str) -> None:
+        if name in PRESETS:
+            current = self.params()
+            self.set_params(PRESETS[name].with_changes(max_tokens=current.max_tokens, seed=current.seed))
+
+    def _edited(self) -> None:
+        if self._applying:
+            return
+        params = self.params()
+        match = next(
+            (name for name, p in PRESETS.items()
+             if p.with_changes(max_tokens=params.max_tokens, seed=params.seed) == params),
+            CUSTOM,
+        )
+        self.preset.blockSignals(True)
+        self.preset.setCurrentText(match)
+        self.preset.blockSignals(False)
+        self.changed.emit()
