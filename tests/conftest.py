@@ -10,9 +10,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop.core.builtin_model import BUILTIN_FILENAME  # noqa: E402
+from desktop.core.builtin_model import BUILTIN_FILENAME
 
 
 @pytest.fixture(scope="session")

@@ -23,20 +23,17 @@ __all__ = ["KNOWN_ARCHITECTURES", "GGUFError", "ModelInfo", "read_model_info"]
 # Architecture names from llama.cpp's src/llama-arch.cpp (LLM_ARCH_NAMES), minus the
 # "clip" placeholder and the draft-only heads (eagle3, dflash, gemma4-assistant).
 _ARCHITECTURE_NAMES = """
-    afmoe apertus arcee arctic arwkv7 baichuan bailingmoe bailingmoe2 bert bitnet bloom
-    chameleon chatglm codeshell cogvlm cohere2 cohere2moe command-r dbrx deci deepseek
-    deepseek2 deepseek2-ocr deepseek32 deepseek4 dots1 dream ernie4_5 ernie4_5-moe
-    eurobert exaone exaone-moe exaone4 falcon falcon-h1 gemma gemma-embedding gemma2
-    gemma3 gemma3n gemma4 glm-dsa glm4 glm4moe gpt-oss gpt2 gptj gptneox granite
-    granitehybrid granitemoe grok grovemoe hunyuan-dense hunyuan-moe hunyuan_vl hy_v3
-    internlm2 jais jais2 jamba jina-bert-v2 jina-bert-v3 kimi-linear laguna lfm2 lfm2moe
-    llada llada-moe llama llama-embed llama4 maincoder mamba mamba2 mellum mimo2 minicpm
-    minicpm3 minimax-m2 mistral3 mistral4 modern-bert mpt nemotron nemotron_h
-    nemotron_h_moe neo-bert nomic-bert nomic-bert-moe olmo olmo2 olmoe openelm orion
-    paddleocr pangu-embedded phi2 phi3 phimoe plamo plamo2 plamo3 plm qwen qwen2
-    qwen2moe qwen2vl qwen3 qwen35 qwen35moe qwen3moe qwen3next qwen3vl qwen3vlmoe refact
-    rnd1 rwkv6 rwkv6qwen2 rwkv7 seed_oss smallthinker smollm3 stablelm starcoder
-    starcoder2 step35 t5 t5encoder talkie wavtokenizer-dec xverse
+    afmoe apertus arcee arctic arwkv7 baichuan bailingmoe bailingmoe2 bert bitnet bloom chameleon chatglm codeshell
+    cogvlm cohere2 cohere2moe command-r dbrx deci deepseek deepseek2 deepseek2-ocr deepseek32 deepseek4 dots1 dream
+    ernie4_5 ernie4_5-moe eurobert exaone exaone-moe exaone4 falcon falcon-h1 gemma gemma-embedding gemma2 gemma3
+    gemma3n gemma4 glm-dsa glm4 glm4moe gpt-oss gpt2 gptj gptneox granite granitehybrid granitemoe grok grovemoe
+    hunyuan-dense hunyuan-moe hunyuan_vl hy_v3 internlm2 jais jais2 jamba jina-bert-v2 jina-bert-v3 kimi-linear
+    laguna lfm2 lfm2moe llada llada-moe llama llama-embed llama4 maincoder mamba mamba2 mellum mimo2 minicpm
+    minicpm3 minimax-m2 mistral3 mistral4 modern-bert mpt nemotron nemotron_h nemotron_h_moe neo-bert nomic-bert
+    nomic-bert-moe olmo olmo2 olmoe openelm orion paddleocr pangu-embedded phi2 phi3 phimoe plamo plamo2 plamo3 plm
+    qwen qwen2 qwen2moe qwen2vl qwen3 qwen35 qwen35moe qwen3moe qwen3next qwen3vl qwen3vlmoe refact rnd1 rwkv6
+    rwkv6qwen2 rwkv7 seed_oss smallthinker smollm3 stablelm starcoder starcoder2 step35 t5 t5encoder talkie
+    wavtokenizer-dec xverse
 """
 KNOWN_ARCHITECTURES: frozenset[str] = frozenset(_ARCHITECTURE_NAMES.split())
 
@@ -67,13 +64,19 @@ _QUANT_NAMES = {
 
 
 class GGUFError(Exception):
-    """A file Parley will not hand to llama.cpp; str() is a complete user-facing message naming the file and what to do."""
+    """A file Parley will not hand to llama.cpp.
+
+    str() is a complete user-facing message naming the file, the problem and what to do.
+    """
 
     def __init__(self, path: Path, problem: str, hint: str = _REDOWNLOAD) -> None:
         self.path = path
         self.problem = problem
         self.hint = hint
         super().__init__(f'Parley cannot use the model file "{path}": {problem}. {hint}')
+
+    def __reduce__(self) -> tuple[type[GGUFError], tuple[Path, str, str]]:
+        return GGUFError, (self.path, self.problem, self.hint)  # picklable despite the custom __init__
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,12 @@ class ModelInfo:
         if self.quantization and self.quantization.lower() not in self.name.lower():
             return f"{self.name} · {self.quantization}"
         return self.name
+
+
+def _q(name: str) -> str:
+    """Quote a name from the file for a message; a damaged file's names can be long binary junk."""
+    shown = "".join(c if c.isprintable() else "?" for c in name[:60])
+    return f"'{shown}...'" if len(name) > 60 else f"'{shown}'"
 
 
 def _size(n: int) -> str:
@@ -182,21 +191,21 @@ class _Header:
     def value(self, key: str, vtype: int, arrays: dict[str, tuple[int, int]]) -> object:
         """One metadata value; long arrays become a summary string (string arrays are noted in `arrays`)."""
         if vtype == _STRING:
-            return self.string(f"the value of '{key}'")
+            return self.string(f"the value of {_q(key)}")
         if vtype in _SCALARS:
             return self.take(_SCALARS[vtype][0])
         if vtype != _ARRAY:
-            self.damaged(f"'{key}' has unknown value type {vtype}")
+            self.damaged(f"{_q(key)} has unknown value type {vtype}")
         elem, count = self.u32(), self.u64()
         st, type_name = _SCALARS.get(elem, (_U64, "string"))
         if elem != _STRING and elem not in _SCALARS:
-            self.damaged(f"the list '{key}' has unknown element type {elem}")
+            self.damaged(f"the list {_q(key)} has unknown element type {elem}")
         if count > _MAX_ARRAY:
-            self.damaged(f"the list '{key}' claims {count:,} entries")
+            self.damaged(f"the list {_q(key)} claims {count:,} entries")
         if elem == _STRING:
             arrays[key] = (self.pos, count)
             if count <= _SHORT_ARRAY:
-                return tuple(self.string(f"an entry of '{key}'") for _ in range(count))
+                return tuple(self.string(f"an entry of {_q(key)}") for _ in range(count))
             self.skip_strings(count)
         elif count <= _SHORT_ARRAY:
             return tuple(self.take(st) for _ in range(count))
@@ -217,7 +226,7 @@ def _not_gguf(path: Path, head: bytes) -> GGUFError:
         (head[8:10] == b'{"', "looks like a safetensors file"),
         (text.startswith(b"{"), "looks like a JSON file"),
         (head[:1] == b"\x80", "looks like a PyTorch pickle file"),
-        (head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"algg"), "is in the old GGML format, which llama.cpp no longer loads"),
+        (head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"algg"), "is in the old GGML format llama.cpp no longer loads"),
     )
     looks = next((f" (it {guess})" for hit, guess in guesses if hit), "")
     hint = _REDOWNLOAD if not head else (
@@ -254,22 +263,26 @@ def _read(path: Path, f: BinaryIO, size: int) -> ModelInfo:
     if version == 1:
         raise GGUFError(path, "it uses the old GGUF version 1 format, which llama.cpp no longer loads",
                         "Download a newer conversion of this model, or choose another model.")
-    if version not in (2, 3):
-        endian = " (it looks like a big-endian file)" if version.to_bytes(4, "big")[0] in (2, 3) else ""
-        raise GGUFError(path, f"it uses GGUF version {version}{endian}, which Parley does not support",
+    if version.to_bytes(4, "big")[0] in (2, 3):
+        raise GGUFError(path, "it is a big-endian GGUF file, which Parley cannot load",
+                        "Choose a little-endian (ordinary) GGUF version of this model.")
+    if not 2 <= version <= 255:
+        h.damaged(f"its format version number {version} is impossible")
+    if version > 3:
+        raise GGUFError(path, f"it uses GGUF version {version}, which Parley does not support",
                         "Update Parley, or choose another model.")
     tensor_count, kv_count = h.u64(), h.u64()
     if tensor_count > _MAX_COUNT or kv_count > _MAX_COUNT:
-        h.damaged(f"it claims {tensor_count:,} tensors and {kv_count:,} settings")
+        h.damaged(f"the header claims {tensor_count:,} tensors and {kv_count:,} settings")
     if tensor_count == 0:
-        h.damaged("it contains no tensors")
+        h.damaged("the header lists no tensors")
 
     kv: dict[str, object] = {}
     arrays: dict[str, tuple[int, int]] = {}
     for _ in range(kv_count):
         key = h.string("a setting name")
         if key in kv:
-            h.damaged(f"the setting '{key}' appears twice")
+            h.damaged(f"the setting {_q(key)} appears twice")
         kv[key] = h.value(key, h.u32(), arrays)
 
     alignment = kv.get("general.alignment", 32)
@@ -281,26 +294,26 @@ def _read(path: Path, f: BinaryIO, size: int) -> ModelInfo:
     for _ in range(tensor_count):
         name = h.string("a tensor name")
         if name in names or len(name.encode()) >= _MAX_NAME:
-            h.damaged(f"the tensor name '{name[:80]}' is repeated or too long")
+            h.damaged(f"the tensor name {_q(name)} is repeated or too long")
         names.add(name)
         n_dims = h.u32()
         if not 1 <= n_dims <= 4:
-            h.damaged(f"the tensor '{name}' has {n_dims} dimensions")
+            h.damaged(f"the tensor {_q(name)} has {n_dims} dimensions")
         dims = [h.u64() for _ in range(n_dims)]
         ggml_type, offset = h.u32(), h.u64()
         elements = 1
         for d in dims:
             elements *= d
         if 0 in dims or elements >= 1 << 63:
-            h.damaged(f"the tensor '{name}' has impossible dimensions {dims}")
+            h.damaged(f"the tensor {_q(name)} has impossible dimensions {dims}")
         try:
             block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(ggml_type)]
         except (ValueError, KeyError):
-            h.damaged(f"the tensor '{name}' has unknown data type {ggml_type}")
+            h.damaged(f"the tensor {_q(name)} has unknown data type {ggml_type}")
         if dims[0] % block:
-            h.damaged(f"the tensor '{name}' has a row length not divisible by its block size")
+            h.damaged(f"the tensor {_q(name)} has a row length not divisible by its block size")
         if offset % alignment:
-            h.damaged(f"the tensor '{name}' is not aligned in the file")
+            h.damaged(f"the tensor {_q(name)} is not aligned in the file")
         tensors.append((offset, elements // block * type_size, name))
 
     arch = kv.get("general.architecture")
@@ -308,17 +321,15 @@ def _read(path: Path, f: BinaryIO, size: int) -> ModelInfo:
         raise GGUFError(path, "it does not say which model architecture it is",
                         "It may not be a language model; choose another model.")
     if arch not in KNOWN_ARCHITECTURES:
-        raise GGUFError(
-            path, f"it uses the model architecture '{arch}', which this version of Parley's llama.cpp does not support",
-            "Update Parley, or choose another model.",
-        )
+        raise GGUFError(path, f"it uses the model architecture {_q(arch)}, which this version of "
+                        "Parley's llama.cpp does not support", "Update Parley, or choose another model.")
 
     data_start = -(-h.pos // alignment) * alignment
     tensors.sort()
     end, last = 0, ""
     for offset, nbytes, name in tensors:
         if offset < end:
-            h.damaged(f"the tensors '{last}' and '{name}' overlap")
+            h.damaged(f"the tensors {_q(last)} and {_q(name)} overlap")
         end, last = offset + nbytes, name
     if data_start + end > size:
         missing = min(end, data_start + end - size)

@@ -33,7 +33,7 @@ class Settings:
         return cls(
             last_model=raw.get("last_model") if isinstance(raw.get("last_model"), str) else None,
             template_overrides={str(k): str(v) for k, v in overrides.items()} if isinstance(overrides, dict) else {},
-            system_prompt=raw.get("system_prompt") if isinstance(raw.get("system_prompt"), str) else "",
+            system_prompt=str(raw.get("system_prompt") or ""),
         )
 
     def save(self, path: Path) -> None:

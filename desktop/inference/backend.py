@@ -24,7 +24,8 @@ class InferenceError(Exception):
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """None means Parley's default: 4096 tokens of context (capped by the model), all layers on a GPU build, physical cores."""
+    """None means the default: 4096 tokens of context (capped by the model), all layers on a GPU build,
+    one thread per physical core."""
 
     n_ctx: int | None = None
     n_gpu_layers: int | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import llama_cpp
@@ -27,9 +27,19 @@ from desktop.inference.hardware import gpu_backend, physical_cores
 BATCH = 512
 
 
+class _CountingLlama(Llama):
+    """Counts the tokens llama.cpp actually decodes, so the stats can show what the KV cache saved."""
+
+    evaluated = 0
+
+    def eval(self, tokens: Sequence[int]) -> None:
+        self.evaluated += len(tokens)
+        super().eval(tokens)
+
+
 class LlamaBackend(InferenceBackend):
     def __init__(self) -> None:
-        self._llm: Llama | None = None
+        self._llm: _CountingLlama | None = None
         self._bos_text = ""
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
@@ -42,7 +52,7 @@ class LlamaBackend(InferenceBackend):
         n_threads = options.n_threads or physical_cores()
         self.unload()
         try:
-            self._llm = Llama(
+            self._llm = _CountingLlama(
                 model_path=str(path),
                 n_ctx=n_ctx,
                 n_batch=BATCH,
@@ -84,7 +94,7 @@ class LlamaBackend(InferenceBackend):
             self._llm.close()
             self._llm = None
 
-    def _model(self) -> Llama:
+    def _model(self) -> _CountingLlama:
         if self._llm is None:
             raise InferenceError("No model is loaded yet. Wait for the model to finish loading, or choose one.")
         return self._llm
@@ -114,7 +124,7 @@ class LlamaBackend(InferenceBackend):
             )
         max_tokens = min(params.max_tokens, room)
         llm.set_seed(params.seed if params.seed >= 0 else random.randrange(2**31))
-        perf_before = self._evaluated_tokens(llm)
+        llm.evaluated = 0
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = StopTextFilter(request.stop)
         vocab = llm._model.vocab
@@ -136,7 +146,7 @@ class LlamaBackend(InferenceBackend):
         ):
             if generated == 0:
                 first_token_at = time.perf_counter()
-                cached = max(0, len(tokens) - (self._evaluated_tokens(llm) - perf_before))
+                cached = len(tokens) - llm.evaluated
             if llama_cpp.llama_vocab_is_eog(vocab, token):
                 break
             generated += 1
@@ -164,9 +174,3 @@ class LlamaBackend(InferenceBackend):
             tokens_per_second=rate,
             stopped=stopped,
         )
-
-    @staticmethod
-    def _evaluated_tokens(llm: Llama) -> int:
-        """Tokens llama.cpp has decoded in this context, from its own counters."""
-        perf = llama_cpp.llama_perf_context(llm.ctx)
-        return int(perf.n_p_eval) + int(perf.n_eval)

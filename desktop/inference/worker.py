@@ -7,7 +7,7 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from desktop.core.gguf_file import GGUFError
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError, LoadOptions
@@ -18,7 +18,7 @@ FLUSH_INTERVAL = 0.008  # seconds: batches a few tokens at high speed, passes ea
 class _Coalescer:
     """Collects streamed text and emits it at most every FLUSH_INTERVAL, so the GUI is never flooded."""
 
-    def __init__(self, emit: Signal) -> None:
+    def __init__(self, emit: SignalInstance) -> None:
         self._emit = emit
         self._parts: list[str] = []
         self._last = 0.0

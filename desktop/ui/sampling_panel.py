@@ -58,10 +58,10 @@ class _SliderWithBox(QWidget):
     def value(self) -> float:
         return float(self.box.value())
 
-    def setValue(self, value: float) -> None:  # noqa: N802 - Qt naming
+    def setValue(self, value: float) -> None:
         self.box.setValue(value)
 
-    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt naming
+    def setToolTip(self, text: str) -> None:
         super().setToolTip(text)
         self.slider.setToolTip(text)
         self.box.setToolTip(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import struct
 import sys
 from pathlib import Path
@@ -200,14 +201,14 @@ def test_file_written_by_gguf_writer(tmp_path: Path) -> None:
 
 
 def test_known_architectures() -> None:
-    required = """llama llama4 deci falcon grok gpt2 gptj gptneox mpt baichuan starcoder refact bert
+    required = set("""llama llama4 deci falcon grok gpt2 gptj gptneox mpt baichuan starcoder refact bert
         nomic-bert jina-bert-v2 bloom stablelm qwen qwen2 qwen2moe qwen2vl qwen3 qwen3moe phi2 phi3
         phimoe plamo codeshell orion internlm2 minicpm minicpm3 gemma gemma2 gemma3 gemma3n starcoder2
         mamba xverse command-r cohere2 dbrx olmo olmo2 olmoe openelm arctic deepseek deepseek2 chatglm
         glm4 bitnet t5 t5encoder jais nemotron exaone exaone4 rwkv6 rwkv7 granite granitemoe chameleon
         wavtokenizer-dec plm bailingmoe dots1 arcee ernie4_5 hunyuan-moe smollm3 gpt-oss lfm2 falcon-h1
-        seed_oss apertus mistral3""".split()
-    assert set(required) <= KNOWN_ARCHITECTURES
+        seed_oss apertus mistral3""".split())  # noqa: SIM905
+    assert required <= KNOWN_ARCHITECTURES
     assert "clip" not in KNOWN_ARCHITECTURES
 
 
@@ -234,10 +235,17 @@ def test_not_gguf(tmp_path: Path, content: bytes, fragment: str) -> None:
     assert "choose" in err.hint.lower()
 
 
-@pytest.mark.parametrize(("version", "fragment"), [(1, "version 1"), (4, "GGUF version 4"),
-                                                   (0x03000000, "big-endian")])
+@pytest.mark.parametrize(("version", "fragment"), [
+    (1, "version 1"), (4, "GGUF version 4"), (0x03000000, "big-endian"), (0, "damaged"), (0x12345, "damaged"),
+])
 def test_unsupported_versions(tmp_path: Path, version: int, fragment: str) -> None:
     expect_error(write(tmp_path, build(version=version)[0]), fragment)
+
+
+def test_error_pickles(tmp_path: Path) -> None:
+    err = expect_error(tmp_path / "gone.gguf", "does not exist")
+    copy = pickle.loads(pickle.dumps(err))
+    assert (str(copy), copy.path, copy.problem, copy.hint) == (str(err), err.path, err.problem, err.hint)
 
 
 def test_version_2_is_accepted(tmp_path: Path) -> None:
@@ -261,12 +269,13 @@ def test_truncated_header(tmp_path: Path, cut: int) -> None:
 
 
 @pytest.mark.parametrize("value", [
-    kv("general.name", STRING, struct.pack("<Q", 10**7)),  # plausible length, past the end
-    kv("general.x", ARRAY, struct.pack("<IQ", STRING, 10**6)),
-    kv("general.x", ARRAY, struct.pack("<IQ", F32, 10**6)),
-])
+    kv("general.name", STRING, struct.pack("<Q", 10**7) + b"abc"),
+    kv("general.x", ARRAY, struct.pack("<IQ", STRING, 10**6) + gstr("a") * 100),
+    kv("general.x", ARRAY, struct.pack("<IQ", F32, 10**6) + b"\0" * 100),
+], ids=["string", "string array", "float array"])
 def test_plausible_lengths_past_the_end_are_truncation(tmp_path: Path, value: bytes) -> None:
-    data, _ = build([kv_str("general.architecture", "llama"), value])
+    # A download cut off inside a long value: the lengths are sane, the file just ends.
+    data = b"GGUF" + struct.pack("<IQQ", 3, 1, 2) + kv_str("general.architecture", "llama") + value
     expect_error(write(tmp_path, data), "is truncated (the header ends early)")
 
 
@@ -379,6 +388,18 @@ def test_unreadable(tmp_path: Path) -> None:
         expect_error(path, "cannot be read")
     finally:
         path.chmod(0o600)
+
+
+@pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(5, "Input/output error")])
+def test_os_errors_become_gguf_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    import desktop.core.gguf_file as module
+
+    def failing_open(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(module, "open", failing_open, raising=False)
+    err = expect_error(write(tmp_path, build()[0]), "cannot be read", str(error.strerror))
+    assert "permissions" in err.hint
 
 
 # --- the real built-in model -----------------------------------------------------------------
