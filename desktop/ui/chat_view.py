@@ -2,13 +2,56 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+import math
+import time
+
+from PySide6.QtCore import QSizeF, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.messages import GenerationStats, Role
 
-RENDER_INTERVAL_MS = 33  # re-render a streaming message at most ~30 times a second
+# While streaming, new text is appended to the document (cheap); the whole message is re-rendered as
+# Markdown only every so often, spending at most ~2% of the time on it, since the GUI thread holds
+# Python's GIL while Qt lays out text and would slow the inference thread down.
+MIN_MARKDOWN_INTERVAL = 0.5
+MARKDOWN_DUTY = 0.02
+
+
+class _MessageBody(QTextBrowser):
+    """Read-only rich text that grows to fit its document instead of scrolling."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBody")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setOpenExternalLinks(True)
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(2)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+
+    def _fit(self, size: QSizeF) -> None:
+        height = math.ceil(size.height()) + 2
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def append_plain(self, text: str) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
 
 
 class MessageBubble(QFrame):
@@ -35,14 +78,9 @@ class MessageBubble(QFrame):
         top.addStretch(1)
         top.addWidget(self._copy)
 
-        self._body = QLabel()
-        self._body.setObjectName("messageBody")
-        self._body.setTextFormat(Qt.TextFormat.MarkdownText)
-        self._body.setWordWrap(True)
-        self._body.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
-        )
-        self._body.setOpenExternalLinks(False)
+        self._body = _MessageBody()
+        self._rendered = ""
+        self._next_markdown = 0.0
         self._stats = QLabel()
         self._stats.setObjectName("messageStats")
         self._stats.setStyleSheet("color: palette(mid); font-size: 11px;")
@@ -54,10 +92,6 @@ class MessageBubble(QFrame):
         layout.addWidget(self._body)
         layout.addWidget(self._stats)
 
-        self._render_timer = QTimer(self)
-        self._render_timer.setSingleShot(True)
-        self._render_timer.setInterval(RENDER_INTERVAL_MS)
-        self._render_timer.timeout.connect(self._render)
         self._render()
 
     @property
@@ -65,21 +99,26 @@ class MessageBubble(QFrame):
         return self._text
 
     def rendered_text(self) -> str:
-        """What the body shows now (Markdown source), for tests and scripts."""
-        return self._body.text()
+        """The Markdown source last rendered as formatted text, for tests and scripts."""
+        return self._rendered
+
+    def shown_text(self) -> str:
+        """The plain text on screen now."""
+        return self._body.toPlainText()
 
     def append(self, piece: str) -> None:
-        """Streaming: collect text and re-render this bubble only, at a bounded rate."""
+        """Streaming: append to this bubble only; format as Markdown at a bounded rate."""
         self._text += piece
-        if not self._render_timer.isActive():
-            self._render_timer.start()
+        if time.perf_counter() >= self._next_markdown:
+            self._render()
+        else:
+            self._body.append_plain(piece)
 
     def set_text(self, text: str) -> None:
         self._text = text
         self._render()
 
     def finish(self, stats: GenerationStats | None) -> None:
-        self._render_timer.stop()
         self._render()
         if stats is not None:
             self._stats.setText(stats.summary())
@@ -92,7 +131,11 @@ class MessageBubble(QFrame):
         QGuiApplication.clipboard().setText(self._text)
 
     def _render(self) -> None:
-        self._body.setText(self._text if self._text else "…")
+        started = time.perf_counter()
+        self._body.setMarkdown(self._text if self._text else "…")
+        self._rendered = self._text
+        cost = time.perf_counter() - started
+        self._next_markdown = started + max(MIN_MARKDOWN_INTERVAL, cost / MARKDOWN_DUTY)
 
 
 class ChatView(QScrollArea):
