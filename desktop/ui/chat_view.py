@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import QSizeF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -62,12 +62,10 @@ class MessageBubble(QFrame):
         self.role = role
         self._text = text
         self.setObjectName("userMessage" if role is Role.USER else "assistantMessage")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setProperty("role", role.value)
 
         header = QLabel("You" if role is Role.USER else "Model")
         header.setObjectName("messageRole")
-        header.setStyleSheet("font-weight: 600; color: palette(mid);")
         self._copy = QPushButton("Copy")
         self._copy.setObjectName("copyButton")
         self._copy.setFlat(True)
@@ -83,7 +81,6 @@ class MessageBubble(QFrame):
         self._next_markdown = 0.0
         self._stats = QLabel()
         self._stats.setObjectName("messageStats")
-        self._stats.setStyleSheet("color: palette(mid); font-size: 11px;")
         self._stats.hide()
 
         layout = QVBoxLayout(self)
@@ -138,6 +135,17 @@ class MessageBubble(QFrame):
         self._next_markdown = started + max(MIN_MARKDOWN_INTERVAL, cost / MARKDOWN_DUTY)
 
 
+CHAT_STYLE = """
+#chatColumn { background: palette(base); }
+#userMessage { background: #eef3fb; border: 1px solid #d3dcea; border-radius: 8px; }
+#assistantMessage { background: palette(base); border: 1px solid #e0e0e0; border-radius: 8px; }
+#messageRole { font-weight: 600; color: #445; }
+#messageStats { color: #667; font-size: 11px; }
+#messageBody { background: transparent; }
+#chatPlaceholder { color: #778; }
+"""
+
+
 class ChatView(QScrollArea):
     """Scrollable column of MessageBubbles; follows the stream while the person is at the bottom."""
 
@@ -156,10 +164,10 @@ class ChatView(QScrollArea):
         self._placeholder = QLabel("Type a message below to start. Enter sends, Shift+Enter adds a new line.")
         self._placeholder.setObjectName("chatPlaceholder")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._placeholder.setStyleSheet("color: palette(mid);")
         self._layout.addWidget(self._placeholder)
         self._layout.addStretch(1)
         self.setWidget(self._column)
+        self.setStyleSheet(CHAT_STYLE)
         self._bubbles: list[MessageBubble] = []
         self._follow = True
         bar = self.verticalScrollBar()

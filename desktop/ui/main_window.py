@@ -71,7 +71,10 @@ class MainWindow(QMainWindow):
         self.model_hint = QLabel()
         self.model_hint.setObjectName("modelHintLabel")
         self.model_hint.setWordWrap(True)
-        self.model_hint.setStyleSheet("color: palette(dark); padding: 4px 10px;")
+        self.model_hint.setStyleSheet(
+            "#modelHintLabel { background: #fff8e1; border: 1px solid #eedc9a; border-radius: 6px;"
+            " padding: 6px 10px; color: #4a3d00; }"
+        )
         self.model_hint.hide()
         self.chat_view = ChatView()
         self.message_input = MessageInput()

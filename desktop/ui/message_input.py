@@ -15,7 +15,7 @@ class MessageInput(QPlainTextEdit):
         self.setObjectName("messageInput")
         self.setPlaceholderText("Message the model… (Enter sends, Shift+Enter for a new line)")
         self.setTabChangesFocus(True)
-        self.setMaximumHeight(120)
+        self.setMaximumHeight(96)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (

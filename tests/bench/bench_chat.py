@@ -3,12 +3,17 @@
 Prints tokens/s and time to first token for both, their ratio (target: Parley >= 0.97x raw), the GUI
 thread's longest stall during generation (10 ms heartbeat; target < 50 ms), and threads: physical cores
 vs llama-cpp-python's default.
+
+The raw side runs in a child process: llama.cpp's OpenMP pool is per process, and two threads driving
+llama.cpp in one process on a small machine make libgomp throttle both (each ran ~35% slower here).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,13 +31,12 @@ from desktop.app import create_window
 from desktop.core.builtin_model import BUILTIN_FILENAME
 from desktop.core.chat_template import BUILTIN_TEMPLATES
 from desktop.core.sampling import SamplingParams
-from desktop.inference.backend import LoadOptions
 from desktop.inference.hardware import physical_cores
 from desktop.inference.llama_backend import LlamaBackend
 
 MESSAGE = "Write a long story about a lighthouse keeper who finds a message in a bottle."
 PARAMS = SamplingParams(temperature=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1, max_tokens=256, seed=42)
-ROUNDS = int(os.environ.get("PARLEY_BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("PARLEY_BENCH_ROUNDS", "5"))
 N_CTX = 4096
 
 
@@ -43,20 +47,40 @@ def raw_llama(model: Path, n_threads: int | None) -> Llama:
 
 
 def raw_run(llm: Llama, prompt_tokens: list[int]) -> tuple[float, float, int]:
-    llm.reset()
+    llm.reset()  # a cold prompt every round
     started = time.perf_counter()
-    first = 0.0
+    first = end = 0.0
     count = 0
-    for _chunk in llm.create_completion(
+    for chunk in llm.create_completion(
         list(prompt_tokens), max_tokens=PARAMS.max_tokens, temperature=PARAMS.temperature, top_p=PARAMS.top_p,
         top_k=PARAMS.top_k, min_p=PARAMS.min_p, repeat_penalty=PARAMS.repeat_penalty, seed=PARAMS.seed,
         stop=list(BUILTIN_TEMPLATES["gemma"].stop), stream=True,
     ):
+        if chunk["choices"][0]["finish_reason"] is not None and not chunk["choices"][0]["text"]:
+            continue  # the closing chunk carries no token
         count += 1
+        end = time.perf_counter()
         if count == 1:
-            first = time.perf_counter()
-    end = time.perf_counter()
+            first = end
     return first - started, (count - 1) / (end - first), count
+
+
+def raw_child(model: str, tokens: str, threads: str, rounds: str) -> None:
+    """Runs in the child process: the raw rounds, results as JSON on stdout."""
+    llm = raw_llama(Path(model), None if threads == "default" else int(threads))
+    runs = [raw_run(llm, json.loads(tokens)) for _ in range(int(rounds))]
+    print(json.dumps({"runs": runs, "n_threads": llm.context_params.n_threads}))
+
+
+def raw_rounds(model: Path, prompt_tokens: list[int], threads: int | None,
+               rounds: int = ROUNDS) -> tuple[list[list[float]], int]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--raw", str(model), json.dumps(prompt_tokens), str(threads or "default"),
+         str(rounds)],
+        capture_output=True, text=True, check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result["runs"], result["n_threads"]
 
 
 def parley_run(app: QApplication, window, backend: LlamaBackend) -> tuple[float, float, int, float]:  # type: ignore[no-untyped-def]
@@ -112,12 +136,10 @@ def main() -> int:
             [{"role": "user", "content": MESSAGE}]).text
         prompt_tokens = backend.tokenize(prompt)
 
-        raw = raw_llama(model, cores)
         raw_results, parley_results = [], []
-        for _ in range(ROUNDS):
-            raw_results.append(raw_run(raw, prompt_tokens))
+        for _ in range(ROUNDS):  # interleaved, so drift in machine speed hits both sides alike
+            raw_results += raw_rounds(model, prompt_tokens, cores, rounds=1)[0]
             parley_results.append(parley_run(app, window, backend))
-        raw.close()
 
         raw_tps = statistics.median(r[1] for r in raw_results)
         parley_tps = statistics.median(r[1] for r in parley_results)
@@ -130,17 +152,16 @@ def main() -> int:
               f"{max(r[3] for r in parley_results) * 1000:.1f} ms (target < 50 ms)")
         window.close()
 
-        # Threads: physical cores (Parley's default) vs llama-cpp-python's own default.
+        # Threads: physical cores (Parley's default) vs llama-cpp-python's own default (half the logical CPUs).
         for label, threads in (("physical cores", cores), ("llama-cpp-python default", None)):
-            llm = raw_llama(model, threads)
-            runs = [raw_run(llm, prompt_tokens) for _ in range(ROUNDS)]
-            print(f"threads = {label} ({llm.n_threads if hasattr(llm, 'n_threads') else threads}): "
-                  f"{statistics.median(r[1] for r in runs):.1f} tokens/s, first token "
-                  f"{statistics.median(r[0] for r in runs) * 1000:.1f} ms")
-            llm.close()
-        _ = LoadOptions
+            runs, n_threads = raw_rounds(model, prompt_tokens, threads)
+            print(f"raw, threads = {label} ({n_threads}): {statistics.median(r[1] for r in runs):.1f} tokens/s, "
+                  f"first token {statistics.median(r[0] for r in runs) * 1000:.1f} ms")
     return 0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--raw":
+        raw_child(*sys.argv[2:])
+        raise SystemExit(0)
     raise SystemExit(main())
