@@ -41,6 +41,9 @@ class FakeBackend(InferenceBackend):
     def unload(self) -> None:
         self.loaded = None
 
+    def is_loaded(self) -> bool:
+        return self.loaded is not None
+
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 

@@ -60,10 +60,15 @@ class InferenceBackend(ABC):
 
     @abstractmethod
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
-        """Validate and load; raise GGUFError or InferenceError and keep nothing half-loaded."""
+        """Validate (before freeing the current model), then load; raise GGUFError or InferenceError
+        and keep nothing half-loaded."""
 
     @abstractmethod
     def unload(self) -> None: ...
+
+    @abstractmethod
+    def is_loaded(self) -> bool:
+        """False after a failed load that had to free the previous model first."""
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:

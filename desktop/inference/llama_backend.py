@@ -76,7 +76,7 @@ class LlamaBackend(InferenceBackend):
         except (ValueError, RuntimeError, OSError) as exc:
             self._llm = None
             raise InferenceError(
-                f"llama.cpp could not load {path.name}: {exc}. The file may need a newer llama.cpp; "
+                f"llama.cpp could not load {path.name} ({exc}). The file may be incomplete or need a newer llama.cpp; "
                 "try another model or quantisation."
             ) from exc
         bos = self._llm.token_bos()
@@ -93,6 +93,9 @@ class LlamaBackend(InferenceBackend):
         if self._llm is not None:
             self._llm.close()
             self._llm = None
+
+    def is_loaded(self) -> bool:
+        return self._llm is not None
 
     def _model(self) -> _CountingLlama:
         if self._llm is None:

@@ -59,20 +59,20 @@ class InferenceWorker(QObject):
         try:
             loaded = self._backend.load(Path(path), options)
         except (GGUFError, InferenceError) as exc:
-            self._restore(previous, previous_options)
             self.modelLoadFailed.emit(path, str(exc))
+            self._restore(previous, previous_options)
             return
         except Exception as exc:  # a bug, but the app must keep running
             traceback.print_exc()
-            self._restore(previous, previous_options)
             self.modelLoadFailed.emit(path, f"Unexpected error while loading {Path(path).name}: {exc}")
+            self._restore(previous, previous_options)
             return
         self._loaded, self._loaded_options = Path(path), options
         self.modelLoaded.emit(loaded)
 
     def _restore(self, previous: Path | None, options: LoadOptions) -> None:
         """A failed load may have freed the old model; bring it back so the person can go on chatting."""
-        if previous is None:
+        if previous is None or self._backend.is_loaded():
             return
         try:
             loaded = self._backend.load(previous, options)

@@ -6,7 +6,7 @@ import math
 import time
 
 from PySide6.QtCore import QSizeF, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +26,8 @@ from desktop.core.messages import GenerationStats, Role
 # Python's GIL while Qt lays out text and would slow the inference thread down.
 MIN_MARKDOWN_INTERVAL = 0.5
 MARKDOWN_DUTY = 0.02
+# GitHub-flavoured Markdown; HTML in a reply is shown as text, never interpreted.
+MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
 
 
 class _MessageBody(QTextBrowser):
@@ -129,7 +131,7 @@ class MessageBubble(QFrame):
 
     def _render(self) -> None:
         started = time.perf_counter()
-        self._body.setMarkdown(self._text if self._text else "…")
+        self._body.document().setMarkdown(self._text if self._text else "…", MARKDOWN)
         self._rendered = self._text
         cost = time.perf_counter() - started
         self._next_markdown = started + max(MIN_MARKDOWN_INTERVAL, cost / MARKDOWN_DUTY)

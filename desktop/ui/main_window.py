@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self.stop_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.new_chat_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         self.new_chat_shortcut.activated.connect(self.new_chat_button.click)
+        self.message_input.setFocus()  # typing goes straight into the message box
 
     @staticmethod
     def _button(name: str, text: str, tip: str) -> QPushButton:

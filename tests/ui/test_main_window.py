@@ -190,3 +190,15 @@ def test_copy_button_copies_message(qtbot: QtBot, window: MainWindow) -> None:
     bubble = find(window, ChatView, "chatView").bubbles()[0]
     qtbot.mouseClick(bubble.findChild(QPushButton, "copyButton"), Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == "Copy me"
+
+
+def test_markdown_code_blocks_render_and_html_stays_text(qtbot: QtBot, window: MainWindow,
+                                                         backend: FakeBackend) -> None:
+    backend.reply = "Here:\n\n```python\nprint('hi')\n```\n\n<b>not bold</b>"
+    send(qtbot, window, "code please")
+    qtbot.waitUntil(lambda: not window.controller.generating)
+    bubble = find(window, ChatView, "chatView").last_bubble()
+    assert bubble is not None
+    shown = bubble.shown_text()
+    assert "print('hi')" in shown and "```" not in shown  # the fence became a code block
+    assert "<b>not bold</b>" in shown  # HTML from the model is not interpreted
