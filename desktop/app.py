@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.core.builtin_model import ensure_builtin, library_models
@@ -16,6 +17,8 @@ from desktop.inference.backend import InferenceBackend
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
 from desktop.ui.main_window import MainWindow
+
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "parley.svg"
 
 
 def startup_model(dirs: DataDirs, settings: Settings, requested: str | Path | None) -> Path:
@@ -42,6 +45,8 @@ def create_window(
 
         backend = LlamaBackend()
     window = MainWindow()
+    if ICON.is_file():
+        window.setWindowIcon(QIcon(str(ICON)))
     client = InferenceClient(backend, parent=window)
     controller = ChatController(window, client, settings)
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts

@@ -10,7 +10,7 @@
 # backend, because pip's own wheel cache ignores CMAKE_ARGS.
 set -euo pipefail
 
-PY=${1:?usage: install-llama.sh PYTHON}
+PY=${1:?usage: install-llama.sh PYTHON | --print-backend}
 VERSION=$(sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' "$(dirname "$0")/../pyproject.toml")
 [ -n "$VERSION" ] || { echo "install-llama: no llama-cpp-python pin in pyproject.toml" >&2; exit 1; }
 
@@ -31,6 +31,7 @@ case "$BACKEND" in
   *) echo "install-llama: PARLEY_GPU must be cuda, metal, vulkan or cpu (got '$BACKEND')" >&2; exit 1 ;;
 esac
 ARGS="$ARGS -DGGML_NATIVE=$NATIVE"
+if [ "$PY" = "--print-backend" ]; then echo "$BACKEND $ARGS"; exit 0; fi
 
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/parley/wheels/llama-cpp-python-$VERSION-$BACKEND-native-$NATIVE
 

@@ -161,7 +161,7 @@ class ChatController(QObject):
         self._start_reply()
 
     def regenerate(self) -> None:
-        if self.generating or self.loading or self.conversation.last_reply is None:
+        if self.generating or self.loading or self.model is None or self.conversation.last_reply is None:
             return
         self.conversation.drop_last_reply()
         self.window.chat_view.remove_last()
