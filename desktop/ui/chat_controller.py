@@ -157,14 +157,14 @@ class ChatController(QObject):
             return
         self.window.message_input.clear()
         self.conversation.add_user(text)
-        self.window.chat_view.add_message(Role.USER, text)
-        self._start_reply()
+        self._start_reply(new_user_message=text)
 
     def regenerate(self) -> None:
-        if self.generating or self.loading or self.model is None or self.conversation.last_reply is None:
+        """Replace the last reply, or answer a last message that has none (e.g. after a template error)."""
+        if self.generating or self.loading or self.model is None or not self.conversation.messages:
             return
-        self.conversation.drop_last_reply()
-        self.window.chat_view.remove_last()
+        if self.conversation.drop_last_reply() is not None:
+            self.window.chat_view.remove_last()
         self._start_reply()
 
     def stop(self) -> None:
@@ -182,23 +182,29 @@ class ChatController(QObject):
         self._update_buttons()
         self.refresh_raw_prompt()
 
-    def _start_reply(self) -> None:
+    def _start_reply(self, new_user_message: str | None = None) -> None:
+        """Send the request first, then build the bubbles while llama.cpp reads the prompt."""
         assert self.template is not None
         self.conversation.system_prompt = self.window.system_prompt.text()
         self.settings.system_prompt = self.conversation.system_prompt
         try:
             rendered = self.template.render(self.conversation.turns())
         except TemplateError as exc:
+            if new_user_message is not None:  # keep what the person typed on screen
+                self.window.chat_view.add_message(Role.USER, new_user_message)
             self.window.notice.show_message(str(exc))
+            self._update_buttons()
             return
         request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop)
-        self.conversation.start_reply()
-        self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT)
+        self.client.generate(request)
         self.generating = True
         self.last_request = request
+        self.conversation.start_reply()
+        if new_user_message is not None:
+            self.window.chat_view.add_message(Role.USER, new_user_message)
+        self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT)
         self._update_buttons()
         self.generationStarted.emit()
-        self.client.generate(request)
         self._show_raw(rendered.text)
 
     def _on_text(self, text: str) -> None:
@@ -243,7 +249,7 @@ class ChatController(QObject):
         ready = self.model is not None and not self.loading
         w.send_button.setEnabled(ready and not self.generating)
         w.stop_button.setEnabled(self.generating)
-        w.regenerate_button.setEnabled(ready and not self.generating and self.conversation.last_reply is not None)
+        w.regenerate_button.setEnabled(ready and not self.generating and bool(self.conversation.messages))
 
     # --- raw prompt -----------------------------------------------------------------
 

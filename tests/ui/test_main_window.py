@@ -202,3 +202,20 @@ def test_markdown_code_blocks_render_and_html_stays_text(qtbot: QtBot, window: M
     shown = bubble.shown_text()
     assert "print('hi')" in shown and "```" not in shown  # the fence became a code block
     assert "<b>not bold</b>" in shown  # HTML from the model is not interpreted
+
+
+def test_template_error_keeps_the_message_and_regenerate_answers_it(qtbot: QtBot, window: MainWindow,
+                                                                    backend: FakeBackend) -> None:
+    from desktop.core.chat_template import ChatTemplate
+
+    good = window.controller.template
+    window.controller.template = ChatTemplate("{{ ''.__class__.__mro__ }}", "Hostile")
+    send(qtbot, window, "Hello?")
+    chat = find(window, ChatView, "chatView")
+    assert chat.message_texts() == ["Hello?"] and not window.controller.generating
+    notice = find(window, QLabel, "noticeText").text()
+    assert "Hostile" in notice and "not allowed" in notice
+    window.controller.template = good
+    qtbot.mouseClick(find(window, QPushButton, "regenerateButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.controller.generating and len(backend.requests) == 1)
+    assert chat.message_texts() == ["Hello?", "Hello there, this is a **fake** reply."]
