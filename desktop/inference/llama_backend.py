@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import ctypes
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +27,19 @@ from desktop.inference.backend import (
 from desktop.inference.hardware import gpu_backend, physical_cores
 
 BATCH = 512
+GGML_LOG_LEVEL_ERROR = 4  # ggml's enum: none, debug, info, warn, error, cont
+
+_llama_log = logging.getLogger("parley.llama_cpp")
+
+
+def _route_llama_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+    """llama.cpp's own log (about 1,400 lines per load) goes to Python logging; only errors surface."""
+    _llama_log.log(logging.ERROR if level == GGML_LOG_LEVEL_ERROR else logging.DEBUG,
+                   text.decode("utf-8", "replace").rstrip())
+
+
+_LOG_CALLBACK = llama_cpp.llama_log_callback(_route_llama_log)  # kept referenced: llama.cpp holds a pointer
+llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
 
 
 class _CountingLlama(Llama):
