@@ -53,7 +53,10 @@ def create_window(
 
     def close_down() -> None:
         client.shutdown()
-        settings.save(dirs.settings_file)
+        try:
+            settings.save(dirs.settings_file)
+        except OSError as exc:  # a read-only or full disk must not turn quitting into a crash
+            print(f"Parley could not save its settings to {dirs.settings_file}: {exc}", file=sys.stderr)
 
     def open_model() -> None:
         path, _ = QFileDialog.getOpenFileName(window, "Open a GGUF model", str(dirs.models), "GGUF models (*.gguf)")

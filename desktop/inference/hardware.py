@@ -11,32 +11,23 @@ import llama_cpp
 
 
 def physical_cores() -> int:
-    """Physical cores: llama.cpp runs fastest with one thread per core, not per hyper-thread."""
+    """Physical cores: llama.cpp runs fastest with one thread per core, not one per hyper-thread."""
     system = platform.system()
     try:
         if system == "Linux":
-            cores: set[tuple[str, str]] = set()
-            physical = core = ""
-            for line in Path("/proc/cpuinfo").read_text().splitlines():
-                key, _, value = line.partition(":")
-                key, value = key.strip(), value.strip()
-                if key == "physical id":
-                    physical = value
-                elif key == "core id":
-                    core = value
-                elif not line.strip() and core:
-                    cores.add((physical, core))
-                    physical = core = ""
-            if core:
-                cores.add((physical, core))
-            if cores:
-                return len(cores)
+            # Each core lists the logical CPUs it runs; distinct lists = physical cores (x86 and Arm alike).
+            siblings = {
+                p.read_text().strip()
+                for p in Path("/sys/devices/system/cpu").glob("cpu[0-9]*/topology/thread_siblings_list")
+            }
+            if siblings:
+                return len(siblings)
         elif system == "Darwin":
             out = subprocess.run(["sysctl", "-n", "hw.physicalcpu"], capture_output=True, text=True, check=True)
             return max(1, int(out.stdout.strip()))
     except (OSError, ValueError, subprocess.SubprocessError):
         pass
-    return max(1, (os.cpu_count() or 2) // 2)
+    return max(1, os.cpu_count() or 1)
 
 
 _BACKEND_LIBRARIES = (("cuda", "CUDA"), ("metal", "Metal"), ("vulkan", "Vulkan"), ("hip", "ROCm"), ("sycl", "SYCL"))

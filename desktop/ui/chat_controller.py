@@ -23,7 +23,6 @@ RAW_PROMPT_DELAY_MS = 250
 class ChatController(QObject):
     """Owns the conversation; the window only shows it and the client only runs it."""
 
-    generationStarted = Signal()
     generationEnded = Signal()
 
     def __init__(self, window: MainWindow, client: InferenceClient, settings: Settings) -> None:
@@ -204,7 +203,6 @@ class ChatController(QObject):
             self.window.chat_view.add_message(Role.USER, new_user_message)
         self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT)
         self._update_buttons()
-        self.generationStarted.emit()
         self._show_raw(rendered.text)
 
     def _on_text(self, text: str) -> None:

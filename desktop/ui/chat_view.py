@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QSizeF, Qt, Signal
+from PySide6.QtCore import QSizeF, Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -124,7 +124,7 @@ class MessageBubble(QFrame):
             self._stats.show()
 
     def stats_text(self) -> str:
-        return self._stats.text() if self._stats.isVisible() or self._stats.text() else ""
+        return self._stats.text()
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self._text)
@@ -150,8 +150,6 @@ CHAT_STYLE = """
 
 class ChatView(QScrollArea):
     """Scrollable column of MessageBubbles; follows the stream while the person is at the bottom."""
-
-    contentChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,7 +186,6 @@ class ChatView(QScrollArea):
         self._bubbles.append(bubble)
         self._placeholder.hide()
         self._follow = True
-        self.contentChanged.emit()
         return bubble
 
     def last_bubble(self) -> MessageBubble | None:
@@ -200,7 +197,6 @@ class ChatView(QScrollArea):
             bubble.setParent(None)
             bubble.deleteLater()
         self._placeholder.setVisible(not self._bubbles)
-        self.contentChanged.emit()
 
     def clear(self) -> None:
         while self._bubbles:
