@@ -11,11 +11,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.core.builtin_model import ensure_builtin, library_models
+from desktop.core.library import MetadataCache, scan_library
+from desktop.core.memory import system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.settings import Settings
 from desktop.inference.backend import InferenceBackend
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
+from desktop.ui.library_controller import LibraryController
+from desktop.ui.library_page import LibraryPage
 from desktop.ui.main_window import MainWindow
 
 ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "parley.svg"
@@ -51,8 +55,23 @@ def create_window(
     controller = ChatController(window, client, settings)
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts
 
+    metadata_cache = MetadataCache(dirs.metadata_cache)
+    library_page = LibraryPage(lambda: scan_library(library.folders(), metadata_cache), system_ram())
+    window.add_page(library_page, "Models")
+
+    def load_from_library(path: Path) -> None:
+        controller.load_model(path)
+        window.show_chat()
+
+    library = LibraryController(library_page, dirs.models, settings, load_from_library,
+                                window.notice.show_message, window)
+    window.library = library  # type: ignore[attr-defined]
+    window.filesDropped.connect(library.add_files)
+    client.modelLoaded.connect(lambda _model: library_page.refresh())
+
     def close_down() -> None:
         client.shutdown()
+        library_page.wait_idle()
         try:
             settings.save(dirs.settings_file)
         except OSError as exc:  # a read-only or full disk must not turn quitting into a crash
@@ -70,7 +89,10 @@ def create_window(
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="parley", description="Private, offline chat with local GGUF models.")
+    parser = argparse.ArgumentParser(
+        prog="parley",
+        description="Private, offline chat with local GGUF models. `parley models --help` manages the library.",
+    )
     parser.add_argument("--model", metavar="PATH", help="open this GGUF model file")
     parser.add_argument(
         "--data-dir", metavar="DIR", help=f"keep all user data under DIR (also ${DATA_DIR_ENV})"
@@ -79,7 +101,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["models"]:  # `parley models …`: the library from a terminal, no window
+        from desktop.cli import main as models_main
+
+        return models_main(argv[1:])
+    args = parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Parley")
     app.setOrganizationName("Parley")

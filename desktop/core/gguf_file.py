@@ -234,8 +234,12 @@ def _not_gguf(path: Path, head: bytes) -> GGUFError:
     return GGUFError(path, f"it is not a GGUF model file{looks}", hint)
 
 
-def read_model_info(path: str | Path) -> ModelInfo:
-    """Read and validate; raises GGUFError for every problem (never another exception type for bad files)."""
+def read_model_info(path: str | Path, *, require_architecture: bool = True) -> ModelInfo:
+    """Read and validate; raises GGUFError for every problem (never another exception type for bad files).
+
+    require_architecture=False is for shards 2..n of a split model, which hold only split.* settings
+    (architecture "" in the result); their header and tensor extents are validated all the same.
+    """
     path = Path(path)
     try:
         st = os.stat(path)
@@ -244,7 +248,7 @@ def read_model_info(path: str | Path) -> ModelInfo:
         if not stat.S_ISREG(st.st_mode):
             raise GGUFError(path, "it is not a regular file", "Choose a .gguf model file instead.")
         with open(path, "rb") as f:
-            return _read(path, f, st.st_size)
+            return _read(path, f, st.st_size, require_architecture)
     except (FileNotFoundError, NotADirectoryError):
         raise GGUFError(path, "it does not exist",
                         "Check that it has not been moved, renamed or deleted, or choose another model.") from None
@@ -253,7 +257,7 @@ def read_model_info(path: str | Path) -> ModelInfo:
                         "Check the file's permissions, or choose another model.") from None
 
 
-def _read(path: Path, f: BinaryIO, size: int) -> ModelInfo:
+def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True) -> ModelInfo:
     head = f.read(64)
     if head[:4] != b"GGUF":
         raise _not_gguf(path, head)
@@ -317,10 +321,12 @@ def _read(path: Path, f: BinaryIO, size: int) -> ModelInfo:
         tensors.append((offset, elements // block * type_size, name))
 
     arch = kv.get("general.architecture")
-    if not isinstance(arch, str) or not arch:
+    if arch is None and not require_architecture:
+        arch = ""
+    elif not isinstance(arch, str) or not arch:
         raise GGUFError(path, "it does not say which model architecture it is",
                         "It may not be a language model; choose another model.")
-    if arch not in KNOWN_ARCHITECTURES:
+    if arch and arch not in KNOWN_ARCHITECTURES:
         raise GGUFError(path, f"it uses the model architecture {_q(arch)}, which this version of "
                         "Parley's llama.cpp does not support", "Update Parley, or choose another model.")
 

@@ -19,17 +19,29 @@ class DataDirs:
     models: Path
     settings_file: Path
     database: Path
+    metadata_cache: Path
 
     @classmethod
     def under(cls, root: str | Path) -> DataDirs:
         base = Path(root).expanduser().resolve()
-        return cls(models=base / "models", settings_file=base / "settings.json", database=base / "parley.sqlite3")
+        return cls(
+            models=base / "models",
+            settings_file=base / "settings.json",
+            database=base / "parley.sqlite3",
+            metadata_cache=base / "cache" / "model-metadata.json",
+        )
 
     @classmethod
     def default(cls) -> DataDirs:
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         config = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-        return cls(models=data / "models", settings_file=config / "settings.json", database=data / "parley.sqlite3")
+        cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+        return cls(
+            models=data / "models",
+            settings_file=config / "settings.json",
+            database=data / "parley.sqlite3",
+            metadata_cache=cache / "model-metadata.json",
+        )
 
     @classmethod
     def resolve(cls, data_dir: str | Path | None) -> DataDirs:
@@ -41,3 +53,4 @@ class DataDirs:
         self.models.mkdir(parents=True, exist_ok=True)
         self.settings_file.parent.mkdir(parents=True, exist_ok=True)
         self.database.parent.mkdir(parents=True, exist_ok=True)
+        self.metadata_cache.parent.mkdir(parents=True, exist_ok=True)

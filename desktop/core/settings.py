@@ -19,6 +19,7 @@ class Settings:
     last_model: str | None = None
     template_overrides: dict[str, str] = field(default_factory=dict)
     system_prompt: str = ""
+    extra_model_folders: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -34,6 +35,8 @@ class Settings:
             last_model=raw.get("last_model") if isinstance(raw.get("last_model"), str) else None,
             template_overrides={str(k): str(v) for k, v in overrides.items()} if isinstance(overrides, dict) else {},
             system_prompt=str(raw.get("system_prompt") or ""),
+            extra_model_folders=[str(f) for f in raw.get("extra_model_folders", []) if isinstance(f, str)]
+            if isinstance(raw.get("extra_model_folders"), list) else [],
         )
 
     def save(self, path: Path) -> None:
@@ -43,6 +46,7 @@ class Settings:
             "last_model": self.last_model,
             "template_overrides": self.template_overrides,
             "system_prompt": self.system_prompt,
+            "extra_model_folders": self.extra_model_folders,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")

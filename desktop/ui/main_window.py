@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -57,9 +59,15 @@ class NoticeBanner(QWidget):
         self.show()
 
 
+def _gguf_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile() and u.toLocalFile().lower().endswith(".gguf")]
+
+
 class MainWindow(QMainWindow):
     closing = Signal()
     openModelRequested = Signal()
+    filesDropped = Signal(object)  # list[Path] of .gguf files dropped on the window
 
     def __init__(self) -> None:
         super().__init__()
@@ -136,7 +144,12 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([780, 400])
-        self.setCentralWidget(splitter)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("mainTabs")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(splitter, "Chat")
+        self.setCentralWidget(self.pages)
+        self.setAcceptDrops(True)
 
         self.model_status = QLabel("No model loaded")
         self.model_status.setObjectName("modelStatusLabel")
@@ -168,6 +181,22 @@ class MainWindow(QMainWindow):
         button.setObjectName(name)
         button.setToolTip(tip)
         return button
+
+    def add_page(self, page: QWidget, title: str) -> None:
+        self.pages.addTab(page, title)
+
+    def show_chat(self) -> None:
+        self.pages.setCurrentIndex(0)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _gguf_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _gguf_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.filesDropped.emit(paths)
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

@@ -1,0 +1,98 @@
+"""Library behaviour: adding (copy or reference in place), removing, revealing and loading models."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from desktop.core.gguf_file import GGUFError, read_model_info
+from desktop.core.library import ModelEntry
+from desktop.core.memory import human_bytes
+from desktop.core.settings import Settings
+from desktop.ui.library_page import LibraryPage
+
+
+class LibraryController(QObject):
+    def __init__(self, page: LibraryPage, models_dir: Path, settings: Settings,
+                 load: Callable[[Path], None], notify: Callable[[str, bool], None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.page = page
+        self.models_dir = models_dir
+        self.settings = settings
+        self._load = load
+        self._notify = notify
+        self._parent = parent
+        page.loadRequested.connect(self._load)
+        page.addRequested.connect(self.choose_files)
+        page.removeRequested.connect(self.remove)
+        page.revealRequested.connect(self.reveal)
+
+    def folders(self) -> list[Path]:
+        return [self.models_dir, *(Path(f) for f in self.settings.extra_model_folders)]
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self._parent, "Add GGUF models", str(Path.home()),
+                                                "GGUF models (*.gguf)")
+        self.add_files([Path(p) for p in paths])
+
+    def add_files(self, paths: Sequence[Path], copy: bool | None = None) -> None:
+        """Validate each file first; then copy it into the library or reference its folder in place."""
+        good: list[Path] = []
+        for path in paths:
+            try:
+                read_model_info(path)
+            except GGUFError as exc:
+                self._notify(str(exc), True)
+                continue
+            good.append(path)
+        if not good:
+            return
+        if copy is None:
+            copy = self._ask_copy(good)
+            if copy is None:
+                return
+        for path in good:
+            if copy:
+                target = self.models_dir / path.name
+                if target.exists():
+                    self._notify(f"{path.name} is already in the library; nothing was copied.", False)
+                    continue
+                partial = target.with_name(target.name + ".partial")
+                shutil.copyfile(path, partial)
+                partial.replace(target)
+            elif str(path.parent) not in self.settings.extra_model_folders and path.parent != self.models_dir:
+                self.settings.extra_model_folders.append(str(path.parent))
+        self.page.refresh()
+
+    def _ask_copy(self, paths: Sequence[Path]) -> bool | None:
+        size = human_bytes(sum(p.stat().st_size for p in paths))
+        box = QMessageBox(QMessageBox.Icon.Question, "Add models",
+                          f"Add {len(paths)} model file(s) ({size}) by copying them into Parley's models folder, "
+                          "or use them where they are?", parent=self._parent)
+        copy = box.addButton("Copy into library", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Use in place", QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is cancel:
+            return None
+        return box.clickedButton() is copy
+
+    def remove(self, entry: ModelEntry, confirm: bool = True) -> None:
+        if confirm:
+            answer = QMessageBox.question(
+                self._parent, "Remove model",
+                f"Delete {entry.path.name} ({human_bytes(entry.file_size)}) from disk? This cannot be undone.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        for shard in entry.shards:
+            shard.unlink(missing_ok=True)
+        self.page.refresh()
+
+    def reveal(self, entry: ModelEntry) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(entry.path.parent)))

@@ -1,0 +1,101 @@
+"""The Models page over a real library folder: listing, adding (copy / in place / drop), removing, loading."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QLabel, QTableView
+from pytestqt.qtbot import QtBot
+
+from desktop.app import create_window
+from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.ui.main_window import MainWindow
+from tests.fakes import FakeBackend
+from tests.tiny_gguf import write_tiny_gguf
+
+
+@pytest.fixture
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+    win = create_window(data_dir, backend=FakeBackend())
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.controller.model is not None)
+    yield win
+    win.close()
+
+
+def rows(win: MainWindow) -> list[str]:
+    model = win.findChild(QTableView, "libraryTable").model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def wait_rows(qtbot: QtBot, win: MainWindow, expected: int) -> None:
+    qtbot.waitUntil(lambda: len(rows(win)) == expected, timeout=5000)
+
+
+def test_lists_builtin_with_details(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.findChild(object, "modelLibrary") is not None
+    wait_rows(qtbot, window, 1)
+    model = window.findChild(QTableView, "libraryTable").model()
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert row[0] == "Gemma 3 270m (built-in)" and row[1] == "gemma3" and row[3] == "Q4_K_M"
+    assert row[5] == "32768" and row[6].startswith("no")
+    assert "fits" in row[9]
+    assert "1 usable" in window.findChild(QLabel, "librarySummary").text()
+
+
+def test_add_copy_and_in_place_then_remove(qtbot: QtBot, window: MainWindow, tmp_path: Path, data_dir: Path) -> None:
+    wait_rows(qtbot, window, 1)
+    downloads, elsewhere = tmp_path / "downloads", tmp_path / "elsewhere"
+    downloads.mkdir()
+    elsewhere.mkdir()
+    copied = write_tiny_gguf(downloads / "copied.gguf", name="Copied")
+    in_place = write_tiny_gguf(elsewhere / "inplace.gguf", name="In Place")
+    window.library.add_files([copied], copy=True)
+    wait_rows(qtbot, window, 2)
+    assert (data_dir / "models" / "copied.gguf").is_file()
+    window.library.add_files([in_place], copy=False)
+    qtbot.waitUntil(lambda: "In Place" in rows(window), timeout=5000)
+    assert not (data_dir / "models" / "inplace.gguf").exists()
+    entry = next(e for e in window.library.page.model.entries() if e.name == "Copied")
+    window.library.remove(entry, confirm=False)
+    qtbot.waitUntil(lambda: "Copied" not in rows(window), timeout=5000)
+    assert not (data_dir / "models" / "copied.gguf").exists()
+    assert (data_dir / "models" / BUILTIN_FILENAME).exists()
+
+
+def test_broken_file_is_refused_with_a_message(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    wait_rows(qtbot, window, 1)
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF\x03\x00\x00\x00")
+    window.library.add_files([broken], copy=True)
+    assert "broken.gguf" in window.findChild(QLabel, "noticeText").text()
+    assert len(rows(window)) == 1
+
+
+def test_drop_on_window_adds(qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wait_rows(qtbot, window, 1)
+    dropped = write_tiny_gguf(tmp_path / "dropped.gguf", name="Dropped")
+    monkeypatch.setattr(window.library, "_ask_copy", lambda _paths: True)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: "Dropped" in rows(window), timeout=5000)
+
+
+def test_load_from_library_switches_to_chat(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    wait_rows(qtbot, window, 1)
+    window.library.add_files([write_tiny_gguf(tmp_path / "other.gguf", name="Other")], copy=True)
+    qtbot.waitUntil(lambda: "Other" in rows(window), timeout=5000)
+    window.pages.setCurrentIndex(1)
+    page = window.library.page
+    row = [e.name for e in page.model.entries()].index("Other")
+    page.table.selectRow(row)
+    page.load_button.click()
+    qtbot.waitUntil(lambda: window.controller.model.info.path.name == "other.gguf")
+    assert window.pages.currentIndex() == 0
