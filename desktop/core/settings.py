@@ -1,4 +1,4 @@
-"""Small versioned settings file (last model, per-model chat-template choice).
+"""Small versioned settings file: last model, per-model settings, folders, offline mode.
 
 Issue 5 moves settings into the database; the schema version lets it migrate this file.
 """
@@ -7,48 +7,86 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+GPU_LAYERS_ALL = -1
+
+
+@dataclass
+class ModelSettings:
+    """Remembered per model file; None means Parley's default."""
+
+    context_length: int | None = None
+    gpu_layers: int | None = None  # -1 all, 0 none, n layers
+    template: str = "auto"
+    system_prompt: str | None = None
+    sampling_preset: str | None = None
+
+    @classmethod
+    def from_dict(cls, raw: object) -> ModelSettings:
+        if not isinstance(raw, dict):
+            return cls()
+        known = {f.name: f.type for f in fields(cls)}
+        clean: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key not in known or value is None:
+                continue
+            expected = int if "int" in str(known[key]) else str
+            if isinstance(value, expected) and not isinstance(value, bool):
+                clean[key] = value
+        return cls(**clean)
 
 
 @dataclass
 class Settings:
     last_model: str | None = None
-    template_overrides: dict[str, str] = field(default_factory=dict)
     system_prompt: str = ""
     extra_model_folders: list[str] = field(default_factory=list)
+    models: dict[str, ModelSettings] = field(default_factory=dict)
+    offline: bool = False
+
+    def for_model(self, path: str | Path) -> ModelSettings:
+        return self.models.setdefault(str(path), ModelSettings())
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        """A missing or unreadable file gives defaults: settings are never worth failing start-up for."""
+        """A missing, unreadable or newer file gives defaults: settings are never worth failing start-up for."""
         try:
             raw: Any = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
-        if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA_VERSION:
+        if not isinstance(raw, dict):
             return cls()
-        overrides = raw.get("template_overrides", {})
+        raw = _migrate(raw)
+        if raw.get("schema_version") != SCHEMA_VERSION:
+            return cls()
+        folders = raw.get("extra_model_folders")
+        models = raw.get("models")
         return cls(
-            last_model=raw.get("last_model") if isinstance(raw.get("last_model"), str) else None,
-            template_overrides={str(k): str(v) for k, v in overrides.items()} if isinstance(overrides, dict) else {},
-            system_prompt=str(raw.get("system_prompt") or ""),
-            extra_model_folders=[str(f) for f in raw.get("extra_model_folders", []) if isinstance(f, str)]
-            if isinstance(raw.get("extra_model_folders"), list) else [],
+            last_model=raw["last_model"] if isinstance(raw.get("last_model"), str) else None,
+            system_prompt=raw["system_prompt"] if isinstance(raw.get("system_prompt"), str) else "",
+            extra_model_folders=[f for f in folders if isinstance(f, str)] if isinstance(folders, list) else [],
+            models={str(k): ModelSettings.from_dict(v) for k, v in models.items()} if isinstance(models, dict) else {},
+            offline=raw.get("offline") is True,
         )
 
     def save(self, path: Path) -> None:
         """Write atomically so a crash mid-write never leaves a half file."""
-        payload = {
-            "schema_version": SCHEMA_VERSION,
-            "last_model": self.last_model,
-            "template_overrides": self.template_overrides,
-            "system_prompt": self.system_prompt,
-            "extra_model_folders": self.extra_model_folders,
-        }
+        payload = {"schema_version": SCHEMA_VERSION, **asdict(self)}
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
         os.replace(tmp, path)
+
+
+def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older file up to SCHEMA_VERSION, one step at a time."""
+    if raw.get("schema_version") == 1:  # 1 kept only chat-template choices per model
+        overrides = raw.pop("template_overrides", {})
+        models = overrides if isinstance(overrides, dict) else {}
+        raw["models"] = {path: {"template": choice} for path, choice in models.items() if isinstance(choice, str)}
+        raw["schema_version"] = 2
+    return raw

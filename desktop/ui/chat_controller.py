@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
 from desktop.core.chat_template import ChatTemplate, TemplateError
 from desktop.core.messages import Conversation, GenerationStats, Role
-from desktop.core.model_template import AUTOMATIC, template_choices, template_for
+from desktop.core.model_template import template_choices, template_for
 from desktop.core.settings import Settings
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.worker import InferenceClient
@@ -91,7 +91,7 @@ class ChatController(QObject):
         combo.clear()
         for key, label in template_choices(model.info):
             combo.addItem(label, key)
-        choice = self.settings.template_overrides.get(str(model.info.path), AUTOMATIC)
+        choice = self.settings.for_model(model.info.path).template
         combo.setCurrentIndex(max(0, combo.findData(choice)))
         combo.blockSignals(False)
         self.template = template_for(model.info, choice)
@@ -119,11 +119,7 @@ class ChatController(QObject):
         if self.model is None:
             return
         key = self.window.template_combo.itemData(index)
-        path = str(self.model.info.path)
-        if key == AUTOMATIC:
-            self.settings.template_overrides.pop(path, None)
-        else:
-            self.settings.template_overrides[path] = key
+        self.settings.for_model(self.model.info.path).template = key
         self.template = template_for(self.model.info, key)
         self.refresh_raw_prompt()
 

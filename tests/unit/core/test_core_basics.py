@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from desktop.core.messages import Conversation, GenerationStats, Role
 from desktop.core.model_template import AUTOMATIC, template_choices, template_for
 from desktop.core.paths import DataDirs
 from desktop.core.sampling import PRESETS, SamplingError, SamplingParams
-from desktop.core.settings import Settings
+from desktop.core.settings import ModelSettings, Settings
 from desktop.core.stop_text import StopTextFilter
 from tests.fakes import fake_info
 
@@ -82,13 +83,27 @@ def test_stop_filter_without_stops_passes_through() -> None:
 
 def test_settings_round_trip_and_bad_files(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    Settings(last_model="/m.gguf", template_overrides={"/m.gguf": "chatml"}, system_prompt="S").save(path)
+    settings = Settings(last_model="/m.gguf", system_prompt="S", offline=True)
+    settings.for_model("/m.gguf").template = "chatml"
+    settings.for_model("/m.gguf").context_length = 2048
+    settings.save(path)
     loaded = Settings.load(path)
-    assert loaded.last_model == "/m.gguf" and loaded.template_overrides == {"/m.gguf": "chatml"}
+    assert loaded.last_model == "/m.gguf" and loaded.for_model("/m.gguf").template == "chatml"
+    assert loaded.for_model("/m.gguf").context_length == 2048 and loaded.offline
     path.write_text("{not json")
     assert Settings.load(path) == Settings()
     path.write_text('{"schema_version": 99}')
     assert Settings.load(path) == Settings()
+    path.write_text('{"schema_version": 2, "models": {"/m.gguf": {"context_length": "big", "template": 3}}}')
+    assert Settings.load(path).for_model("/m.gguf") == ModelSettings()
+
+
+def test_settings_migrate_from_schema_1(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"schema_version": 1, "last_model": "/m.gguf",
+                                "template_overrides": {"/m.gguf": "chatml"}, "system_prompt": "S"}))
+    loaded = Settings.load(path)
+    assert loaded.for_model("/m.gguf").template == "chatml" and loaded.system_prompt == "S"
 
 
 def test_data_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

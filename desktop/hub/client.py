@@ -1,0 +1,286 @@
+"""Searching the Hugging Face Hub for GGUF models and listing their files.
+
+Every failure leaves this module as a HubError whose text the GUI can show as is, so no
+httpx or huggingface_hub exception ever reaches a dialog.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import Literal
+
+import httpx2
+from huggingface_hub import HfApi, constants, get_session, get_token, hf_hub_url, hf_raise_for_status
+from huggingface_hub._login import _set_active_token
+from huggingface_hub.errors import (
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    OfflineModeIsEnabled,
+)
+from huggingface_hub.utils._auth import _save_token
+from huggingface_hub.utils._headers import build_hf_headers
+from huggingface_hub.utils._validators import validate_repo_id
+
+__all__ = [
+    "RECOMMENDED",
+    "AuthRequired",
+    "HubClient",
+    "HubError",
+    "OfflineError",
+    "RepoFile",
+    "RepoSummary",
+    "make_repo_file",
+    "save_token",
+    "stored_token",
+]
+
+# Parley promises privacy: no telemetry, and no "agent harness" lookup that huggingface_hub
+# otherwise sends to huggingface.co the first time it builds a user agent.
+constants.HF_HUB_DISABLE_TELEMETRY = True
+
+_TOKEN_NAME = "parley"
+_TOKENS_PAGE = "https://huggingface.co/settings/tokens"
+_SORTS: dict[str, Literal["downloads", "likes", "last_modified"]] = {
+    "downloads": "downloads", "likes": "likes", "updated": "last_modified",
+}
+# Q4_K_M, Q8_0, IQ4_XS, IQ2_XXS, TQ1_0, Q4_0_4_4, F16, BF16, F32, MXFP4 (also lower case).
+_QUANT_RE = re.compile(r"(?<![A-Za-z0-9])(I?Q\d+(?:_[A-Z0-9]{1,3})*|TQ\d_\d|BF16|FP16|F16|F32|MXFP4)(?![A-Za-z0-9])",
+                       re.IGNORECASE)
+_SHARD_RE = re.compile(r"-(\d{3,5})-of-(\d{3,5})\.gguf$", re.IGNORECASE)
+
+RECOMMENDED: tuple[tuple[str, str], ...] = (
+    ("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "Qwen 2.5 0.5B: tiny and fast, runs on any computer (about 0.5 GB)"),
+    ("bartowski/Llama-3.2-1B-Instruct-GGUF", "Llama 3.2 1B: small general assistant from Meta (about 0.8 GB)"),
+    ("bartowski/gemma-2-2b-it-GGUF", "Gemma 2 2B: Google's small model, good English writing (about 1.7 GB)"),
+    ("bartowski/Llama-3.2-3B-Instruct-GGUF", "Llama 3.2 3B: a capable everyday assistant (about 2 GB)"),
+    ("microsoft/Phi-3-mini-4k-instruct-gguf", "Phi-3 mini 3.8B: strong reasoning for its size (about 2.4 GB)"),
+    ("bartowski/Qwen2.5-7B-Instruct-GGUF", "Qwen 2.5 7B: much stronger, needs 8 GB of memory or more (about 4.7 GB)"),
+)
+
+
+class HubError(Exception):
+    """str() is a complete user-facing message: what went wrong and what to do."""
+
+
+class AuthRequired(HubError):  # noqa: N818 - the name is part of the agreed API
+    """Gated or private repository (401/403): the message says to accept the licence on the model page and enter an
+    access token."""
+
+
+class OfflineError(HubError):
+    """Offline mode is on, or the network is unreachable."""
+
+
+@dataclass(frozen=True)
+class RepoSummary:
+    """One search result: enough to list and sort repositories without fetching each one."""
+
+    repo_id: str
+    downloads: int
+    likes: int
+    last_modified: datetime | None
+    gated: bool
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    """One .gguf file in a repository, with what the download needs to verify it."""
+
+    path: str
+    size: int
+    sha256: str | None
+    quantization: str | None
+    shard_index: int | None
+    shard_count: int | None
+
+
+def make_repo_file(path: str, size: int, sha256: str | None) -> RepoFile:
+    """A RepoFile with quantization and shard numbers parsed from the name (also for resuming from a sidecar)."""
+    name = path.rsplit("/", 1)[-1]
+    shard = _SHARD_RE.search(name)
+    stem = name[: shard.start()] if shard else re.sub(r"\.gguf$", "", name, flags=re.IGNORECASE)
+    quants = _QUANT_RE.findall(stem)
+    return RepoFile(
+        path=path, size=size, sha256=sha256.lower() if sha256 else None,
+        quantization=quants[-1].upper() if quants else None,
+        shard_index=int(shard.group(1)) if shard else None,
+        shard_count=int(shard.group(2)) if shard else None,
+    )
+
+
+def _parley_version() -> str:
+    try:
+        return version("parley")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def save_token(token: str) -> None:
+    """Store an access token where huggingface_hub keeps it (its token file), without a network check or git."""
+    token = token.strip()
+    if not token:
+        raise HubError("The access token is empty. Paste a token from " + _TOKENS_PAGE + ".")
+    try:
+        _save_token(token=token, token_name=_TOKEN_NAME)
+        _set_active_token(token_name=_TOKEN_NAME, add_to_git_credential=False)
+    except OSError as e:
+        raise HubError(f"Parley could not save the access token ({e.strerror or e}). "
+                       "Check that your home folder is writable.") from e
+
+
+def stored_token() -> str | None:
+    """The token huggingface_hub would send: HF_TOKEN from the environment, else the saved one."""
+    return get_token()
+
+
+class HubClient:
+    """Read-only access to the Hub, shaped for Parley: GGUF repositories and their files only."""
+
+    def __init__(self, endpoint: str | None = None, token: str | None = None, offline: bool = False) -> None:
+        # huggingface_hub reads HF_ENDPOINT once at import; read it again so a later setting still counts.
+        self.endpoint: str = (endpoint or os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+        self.offline = offline
+        self._token = token
+        self._api = HfApi(endpoint=self.endpoint, token=token, library_name="parley",
+                          library_version=_parley_version())
+
+    # -- queries ---------------------------------------------------------------------------------------------------
+
+    def search(self, query: str, sort: str = "downloads", limit: int = 30) -> list[RepoSummary]:
+        """GGUF repositories matching `query` (all GGUF repositories when it is empty), best first."""
+        if sort not in _SORTS:
+            raise ValueError(f"sort must be one of {sorted(_SORTS)}, not {sort!r}")
+        with self._errors("search Hugging Face"):
+            models = self._api.list_models(search=query.strip() or None, filter="gguf", sort=_SORTS[sort],
+                                           limit=max(1, limit), expand=["downloads", "likes", "lastModified", "gated"])
+            return [
+                RepoSummary(repo_id=m.id, downloads=m.downloads or 0, likes=m.likes or 0,
+                            last_modified=m.last_modified, gated=bool(m.gated))
+                for m in models
+            ]
+
+    def gguf_files(self, repo_id: str) -> list[RepoFile]:
+        """Every .gguf file in the repository, with its size and SHA-256, in name order."""
+        repo_id = self._valid_repo_id(repo_id)
+        with self._errors(f"list the files of {repo_id}", repo_id):
+            info = self._api.model_info(repo_id, files_metadata=True)
+        files = []
+        for sibling in info.siblings or []:
+            if not sibling.rfilename.lower().endswith(".gguf"):
+                continue
+            lfs = sibling.lfs
+            size = sibling.size if sibling.size is not None else (lfs.size if lfs is not None else 0)
+            files.append(make_repo_file(sibling.rfilename, size, lfs.sha256 if lfs is not None else None))
+        if not files:
+            raise HubError(f"{repo_id} has no GGUF files; Parley runs GGUF models only. "
+                           "Search for a GGUF version of this model (its name usually ends in -GGUF).")
+        return sorted(files, key=lambda f: f.path.lower())
+
+    def model_card(self, repo_id: str) -> str:
+        """The repository's README.md (its model card), or "" when it has none."""
+        repo_id = self._valid_repo_id(repo_id)
+        with self._errors(f"read the model card of {repo_id}", repo_id):
+            response = get_session().get(self.file_url(repo_id, "README.md"), headers=self.headers(),
+                                         timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT)
+            if response.status_code == 404 and response.headers.get("X-Error-Code") != "RepoNotFound":
+                return ""
+            hf_raise_for_status(response)
+            return response.text
+
+    def file_url(self, repo_id: str, path: str, revision: str = "main") -> str:
+        """The resolve URL of one file on this client's endpoint."""
+        return hf_hub_url(repo_id, path, revision=revision, endpoint=self.endpoint)
+
+    def headers(self) -> dict[str, str]:
+        """Authorization (explicit token, else the stored one) and Parley's user agent, for the downloader."""
+        return build_hf_headers(token=self._token, library_name="parley", library_version=_parley_version())
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+
+    def check_online(self) -> None:
+        """Raise OfflineError before any request when Parley or huggingface_hub is in offline mode."""
+        if self.offline or constants.is_offline_mode():
+            raise OfflineError("Parley is in offline mode, so it cannot reach Hugging Face. "
+                               "Turn off offline mode (and unset HF_HUB_OFFLINE) to browse and download models.")
+
+    def _valid_repo_id(self, repo_id: str) -> str:
+        repo_id = repo_id.strip().removeprefix(self.endpoint + "/").removeprefix("https://huggingface.co/").strip("/")
+        try:
+            validate_repo_id(repo_id)
+        except HFValidationError:
+            raise HubError(f'"{repo_id}" is not a Hugging Face repository name. Names look like '
+                           '"owner/model-name", for example "Qwen/Qwen2.5-0.5B-Instruct-GGUF".') from None
+        return repo_id
+
+    @contextmanager
+    def _errors(self, action: str, repo_id: str | None = None) -> Iterator[None]:
+        """Check offline mode first, then turn every library or network exception into a HubError."""
+        self.check_online()
+        try:
+            yield
+        except HubError:
+            raise
+        except Exception as e:
+            raise translate_error(e, action, self.endpoint, repo_id) from e
+
+
+def translate_error(e: Exception, action: str, endpoint: str, repo_id: str | None = None) -> HubError:
+    """A user-facing HubError for an exception raised while talking to the Hub."""
+    page = f"{endpoint}/{repo_id}" if repo_id else endpoint
+    if isinstance(e, OfflineModeIsEnabled):
+        return OfflineError("huggingface_hub's offline mode is on (HF_HUB_OFFLINE), so Parley cannot reach "
+                            "Hugging Face. Unset HF_HUB_OFFLINE to browse and download models.")
+    if isinstance(e, httpx2.TimeoutException):
+        return HubError(f"Could not {action}: Hugging Face did not answer in time. "
+                        "Check your internet connection and try again.")
+    if isinstance(e, httpx2.TransportError):
+        return OfflineError(f"Could not {action}: {endpoint} cannot be reached ({_short(e)}). "
+                            "Check your internet connection, or use Parley offline with the models you have.")
+    if isinstance(e, HfHubHTTPError):
+        return _http_error(e, action, page, repo_id)
+    if isinstance(e, HFValidationError):
+        return HubError(f"Could not {action}: {_short(e)}.")
+    if isinstance(e, (ValueError, KeyError, TypeError)):  # undecodable JSON or an unexpected answer
+        return HubError(f"Could not {action}: Hugging Face sent an answer Parley does not understand. "
+                        "Try again later; if it keeps happening, update Parley.")
+    return HubError(f"Could not {action}: {_short(e)}. Try again later.")
+
+
+def _http_error(e: HfHubHTTPError, action: str, page: str, repo_id: str | None) -> HubError:
+    status = e.response.status_code
+    code = e.response.headers.get("X-Error-Code")
+    what = repo_id or "this repository"
+    if isinstance(e, GatedRepoError) or code == "GatedRepo" or (status in (401, 403) and code != "RepoNotFound"):
+        return auth_required(action, page, what)
+    if code == "RepoNotFound" or (status in (401, 404) and code is None and repo_id is not None):
+        return HubError(f"Hugging Face has no model named {what}. Check the spelling; if it is a private "
+                        f"repository, enter an access token that can read it.")
+    if code in ("EntryNotFound", "RevisionNotFound") or status == 404:
+        return HubError(f"Could not {action}: the file is no longer in {what} (it may have been renamed or removed). "
+                        "Refresh the file list and choose again.")
+    if status == 429:
+        return HubError(f"Could not {action}: Hugging Face is limiting requests right now. "
+                        "Wait a few minutes and try again.")
+    if status >= 500:
+        return HubError(f"Could not {action}: Hugging Face has a server problem (HTTP {status}). Try again later.")
+    return HubError(f"Could not {action}: Hugging Face answered HTTP {status}. Try again later.")
+
+
+def auth_required(action: str, page: str, what: str) -> AuthRequired:
+    """The message for a gated or private repository: accept the licence, then enter a token."""
+    return AuthRequired(f"{what} is gated or private, so Hugging Face needs your permission to {action}. Open {page} "
+                        f"in your browser, sign in and accept the licence, then create an access token at "
+                        f"{_TOKENS_PAGE} and enter it in Parley.")
+
+
+def _short(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0][:200] if text else type(e).__name__
+
