@@ -35,6 +35,7 @@ test: lint typecheck imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	$(PY) tests/bench/bench_library.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_chat.py
 
 clean-venv:

@@ -16,6 +16,7 @@ from desktop.core.memory import system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.settings import Settings
 from desktop.inference.backend import InferenceBackend
+from desktop.inference.hardware import free_vram
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
 from desktop.ui.library_controller import LibraryController
@@ -56,7 +57,10 @@ def create_window(
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts
 
     metadata_cache = MetadataCache(dirs.metadata_cache)
-    library_page = LibraryPage(lambda: scan_library(library.folders(), metadata_cache), system_ram())
+    library_page = LibraryPage(
+        lambda: scan_library(library.folders(), metadata_cache), system_ram(), free_vram(),
+        context_for=lambda entry: settings.for_model(entry.path).context_length,
+    )
     window.add_page(library_page, "Models")
 
     def load_from_library(path: Path) -> None:

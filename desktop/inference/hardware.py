@@ -43,3 +43,17 @@ def gpu_backend() -> str:
         if needle in names:
             return label
     return "Metal" if platform.system() == "Darwin" else "GPU"
+
+
+def free_vram() -> int | None:
+    """Free video memory in bytes on a CUDA build (from nvidia-smi), else None: the fit label then uses RAM."""
+    if gpu_backend() != "CUDA":
+        return None
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=memory.free", "--format=csv,noheader,nounits"],
+            capture_output=True, text=True, check=True, timeout=5,
+        )
+        return int(out.stdout.split()[0]) * 1024 * 1024
+    except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        return None

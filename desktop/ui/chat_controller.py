@@ -11,8 +11,9 @@ from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
 from desktop.core.chat_template import ChatTemplate, TemplateError
 from desktop.core.messages import Conversation, GenerationStats, Role
 from desktop.core.model_template import template_choices, template_for
+from desktop.core.sampling import PRESETS
 from desktop.core.settings import Settings
-from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_view import MessageBubble
 from desktop.ui.main_window import MainWindow
@@ -71,9 +72,10 @@ class ChatController(QObject):
     # --- models -------------------------------------------------------------------
 
     def load_model(self, path: Path, fallback: Callable[[], Path] | None = None) -> None:
-        """Load path; if it fails and no model is loaded yet, load fallback (the built-in) instead."""
+        """Load path with its remembered settings; if that fails before any model is loaded, load fallback."""
         self._fallback = fallback
-        self.client.load(path)
+        remembered = self.settings.for_model(path)
+        self.client.load(path, LoadOptions(n_ctx=remembered.context_length, n_gpu_layers=remembered.gpu_layers))
 
     def _on_loading(self, path: str) -> None:
         self.loading = True
@@ -95,6 +97,11 @@ class ChatController(QObject):
         combo.setCurrentIndex(max(0, combo.findData(choice)))
         combo.blockSignals(False)
         self.template = template_for(model.info, choice)
+        remembered = self.settings.for_model(model.info.path)
+        if remembered.system_prompt is not None and not self.conversation.messages:
+            self.window.system_prompt.set_text(remembered.system_prompt)
+        if remembered.sampling_preset in PRESETS:
+            self.window.sampling.preset.setCurrentText(remembered.sampling_preset)
         self._show_model_hint(model)
         self._context_used = 0
         self._update_status()

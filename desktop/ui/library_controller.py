@@ -31,6 +31,12 @@ class LibraryController(QObject):
         page.addRequested.connect(self.choose_files)
         page.removeRequested.connect(self.remove)
         page.revealRequested.connect(self.reveal)
+        page.selectionChanged.connect(self._edit_settings)
+
+    def _edit_settings(self, entry: ModelEntry | None) -> None:
+        usable = entry is not None and entry.error is None and entry.info is not None
+        self.page.settings_panel.edit(self.settings.for_model(entry.path) if usable and entry else None,
+                                      entry.context_length if entry else None)
 
     def folders(self) -> list[Path]:
         return [self.models_dir, *(Path(f) for f in self.settings.extra_model_folders)]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.library import ModelEntry
 from desktop.core.memory import classify_fit, estimate_memory, human_bytes
+from desktop.ui.model_settings_panel import ModelSettingsPanel
 
 DEFAULT_CONTEXT = 4096
 COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context", "Chat template", "License",
@@ -27,11 +28,19 @@ COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context
 class LibraryModel(QAbstractTableModel):
     """Rows of ModelEntry; the view only displays them."""
 
-    def __init__(self, ram_bytes: int, vram_bytes: int | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, ram_bytes: int, vram_bytes: int | None = None,
+                 context_for: Callable[[ModelEntry], int | None] = lambda _e: None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[ModelEntry] = []
         self._ram = ram_bytes
         self._vram = vram_bytes
+        self._context_for = context_for
+
+    def refresh_estimates(self) -> None:
+        if self._entries:
+            last = self.index(len(self._entries) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, len(COLUMNS) - 1), last)
 
     def set_entries(self, entries: list[ModelEntry]) -> None:
         self.beginResetModel()
@@ -76,7 +85,7 @@ class LibraryModel(QAbstractTableModel):
 
     def _fit(self, entry: ModelEntry) -> str:
         assert entry.info is not None
-        n_ctx = min(DEFAULT_CONTEXT, entry.context_length or DEFAULT_CONTEXT)
+        n_ctx = min(self._context_for(entry) or DEFAULT_CONTEXT, entry.context_length or DEFAULT_CONTEXT)
         estimate = estimate_memory(entry.info, n_ctx, entry.file_size)
         fit = classify_fit(estimate, self._ram, self._vram)
         return f"{fit.value} ({human_bytes(estimate.total)} at {n_ctx} ctx)"
@@ -94,7 +103,11 @@ class LibraryPage(QWidget):
     removeRequested = Signal(object)  # ModelEntry
     revealRequested = Signal(object)  # ModelEntry
 
-    def __init__(self, scan: Callable[[], list[ModelEntry]], ram_bytes: int, parent: QWidget | None = None) -> None:
+    selectionChanged = Signal(object)  # ModelEntry | None
+
+    def __init__(self, scan: Callable[[], list[ModelEntry]], ram_bytes: int, vram_bytes: int | None = None,
+                 context_for: Callable[[ModelEntry], int | None] = lambda _e: None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelLibrary")
         self._scan = scan
@@ -102,7 +115,7 @@ class LibraryPage(QWidget):
         self._signals.done.connect(self._show)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self.model = LibraryModel(ram_bytes, parent=self)
+        self.model = LibraryModel(ram_bytes, vram_bytes, context_for, parent=self)
         self.table = QTableView()
         self.table.setObjectName("libraryTable")
         self.table.setModel(self.model)
@@ -112,6 +125,9 @@ class LibraryPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(lambda index: self._load(index.row()))
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.settings_panel = ModelSettingsPanel()
+        self.settings_panel.changed.connect(self.model.refresh_estimates)
         self.summary = QLabel("Scanning…")
         self.summary.setObjectName("librarySummary")
 
@@ -134,6 +150,7 @@ class LibraryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.settings_panel)
         layout.addWidget(self.summary)
 
     @staticmethod
@@ -156,6 +173,13 @@ class LibraryPage(QWidget):
         total = sum(e.file_size for e in entries)
         unusable = len(entries) - usable
         self.summary.setText(f"{usable} usable model(s), {unusable} unusable, {human_bytes(total)} on disk")
+
+    def selected_entry(self) -> ModelEntry | None:
+        row = self._selected_row()
+        return self.model.entry(row) if row >= 0 else None
+
+    def _selection_changed(self) -> None:
+        self.selectionChanged.emit(self.selected_entry())
 
     def _selected_row(self) -> int:
         rows = self.table.selectionModel().selectedRows()

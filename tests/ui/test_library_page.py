@@ -99,3 +99,29 @@ def test_load_from_library_switches_to_chat(qtbot: QtBot, window: MainWindow, tm
     page.load_button.click()
     qtbot.waitUntil(lambda: window.controller.model.info.path.name == "other.gguf")
     assert window.pages.currentIndex() == 0
+
+
+def test_per_model_settings_apply_on_load_and_persist(qtbot: QtBot, window: MainWindow, data_dir: Path) -> None:
+    wait_rows(qtbot, window, 1)
+    page = window.library.page
+    panel = page.settings_panel
+    assert not panel.isEnabled()
+    page.table.selectRow(0)
+    assert panel.isEnabled()
+    before = page.model.index(0, 9).data()
+    panel.context.setValue(2048)
+    assert page.model.index(0, 9).data() != before and "2048 ctx" in page.model.index(0, 9).data()
+    panel.preset.setCurrentText("Creative")
+    panel.system_prompt.setText("Talk like a pirate.")
+    panel.system_prompt.textEdited.emit("Talk like a pirate.")
+    page.load_button.click()
+    qtbot.waitUntil(lambda: window.controller.model is not None and window.controller.model.n_ctx == 2048)
+    assert window.system_prompt.text() == "Talk like a pirate."
+    assert window.sampling.preset.currentText() == "Creative"
+    assert "context 0/2048" in window.findChild(QLabel, "modelStatusLabel").text()
+    window.close()
+    again = create_window(data_dir, backend=FakeBackend())
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.controller.model is not None)
+    assert again.controller.model.n_ctx == 2048
+    again.close()
