@@ -15,10 +15,13 @@ from desktop.core.library import MetadataCache, scan_library
 from desktop.core.memory import system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.settings import Settings
+from desktop.hub.client import HubClient
 from desktop.inference.backend import InferenceBackend
 from desktop.inference.hardware import free_vram
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
+from desktop.ui.download_manager import DownloadManager
+from desktop.ui.hub_browser import HubBrowser
 from desktop.ui.library_controller import LibraryController
 from desktop.ui.library_page import LibraryPage
 from desktop.ui.main_window import MainWindow
@@ -73,8 +76,18 @@ def create_window(
     window.filesDropped.connect(library.add_files)
     client.modelLoaded.connect(lambda _model: library_page.refresh())
 
+    # Hugging Face: no request is made until the person searches, opens a repository or downloads.
+    downloads = DownloadManager(parent=window)
+    hub_browser = HubBrowser(lambda: HubClient(offline=settings.offline), downloads, dirs.models, system_ram())
+    window.add_page(hub_browser, "Hugging Face")
+    hub_browser.modelDownloaded.connect(lambda _path: library_page.refresh())
+    window.offline_action.setChecked(settings.offline)
+    window.offline_action.toggled.connect(lambda on: setattr(settings, "offline", on))
+
     def close_down() -> None:
         client.shutdown()
+        downloads.shutdown()  # running downloads pause; they resume from their partial files next time
+        hub_browser.wait_idle()
         library_page.wait_idle()
         try:
             settings.save(dirs.settings_file)
