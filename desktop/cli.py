@@ -13,11 +13,9 @@ from typing import Any
 from desktop.core.library import MetadataCache, ModelEntry, scan_library
 from desktop.core.memory import Fit, classify_fit, estimate_memory, human_bytes, system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
-from desktop.core.settings import Settings
+from desktop.core.settings import DEFAULT_CONTEXT, Settings
 from desktop.hub.client import HubClient, HubError, RepoFile
 from desktop.hub.download import Download, DownloadProgress
-
-DEFAULT_CONTEXT = 4096
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ from typing import Any
 
 SCHEMA_VERSION = 2
 GPU_LAYERS_ALL = -1
+DEFAULT_CONTEXT = 4096  # tokens, when the person has not chosen one (capped by the model's trained length)
 
 
 @dataclass

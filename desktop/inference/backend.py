@@ -15,8 +15,6 @@ from desktop.core.gguf_file import ModelInfo
 from desktop.core.messages import GenerationStats
 from desktop.core.sampling import SamplingParams
 
-DEFAULT_CONTEXT = 4096
-
 
 class InferenceError(Exception):
     """A failure the person can act on; str() is the message to show."""

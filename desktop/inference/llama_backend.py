@@ -15,9 +15,9 @@ from llama_cpp import Llama
 
 from desktop.core.gguf_file import read_model_info
 from desktop.core.messages import GenerationStats
+from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.stop_text import StopTextFilter
 from desktop.inference.backend import (
-    DEFAULT_CONTEXT,
     GenerationRequest,
     InferenceBackend,
     InferenceError,

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -18,9 +17,10 @@ from PySide6.QtWidgets import (
 
 from desktop.core.library import ModelEntry
 from desktop.core.memory import classify_fit, estimate_memory, human_bytes
+from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.ui.model_settings_panel import ModelSettingsPanel
+from desktop.ui.widgets import named_button
 
-DEFAULT_CONTEXT = 4096
 COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context", "Chat template", "License",
            "Shards", "Memory")
 
@@ -132,11 +132,11 @@ class LibraryPage(QWidget):
         self.summary.setObjectName("librarySummary")
 
         buttons = QHBoxLayout()
-        self.add_button = self._button("addModelButton", "Add…", "Add GGUF files (or drop them on the window)")
-        self.load_button = self._button("loadModelButton", "Load", "Chat with the selected model")
-        self.reveal_button = self._button("revealModelButton", "Show in folder", "Open the file's folder")
-        self.remove_button = self._button("removeModelButton", "Remove…", "Delete the selected model from disk")
-        self.refresh_button = self._button("refreshLibraryButton", "Refresh", "Scan the folders again")
+        self.add_button = named_button("addModelButton", "Add…", "Add GGUF files (or drop them on the window)")
+        self.load_button = named_button("loadModelButton", "Load", "Chat with the selected model")
+        self.reveal_button = named_button("revealModelButton", "Show in folder", "Open the file's folder")
+        self.remove_button = named_button("removeModelButton", "Remove…", "Delete the selected model from disk")
+        self.refresh_button = named_button("refreshLibraryButton", "Refresh", "Scan the folders again")
         for b in (self.add_button, self.load_button, self.reveal_button, self.remove_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -153,12 +153,6 @@ class LibraryPage(QWidget):
         layout.addWidget(self.settings_panel)
         layout.addWidget(self.summary)
 
-    @staticmethod
-    def _button(name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
 
     def refresh(self) -> None:
         self.summary.setText("Scanning…")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -27,6 +26,7 @@ from desktop.ui.chat_view import ChatView
 from desktop.ui.message_input import MessageInput
 from desktop.ui.prompt_panels import RawPromptView, SystemPromptEditor
 from desktop.ui.sampling_panel import SamplingPanel
+from desktop.ui.widgets import named_button
 
 
 class NoticeBanner(QWidget):
@@ -86,12 +86,12 @@ class MainWindow(QMainWindow):
         self.model_hint.hide()
         self.chat_view = ChatView()
         self.message_input = MessageInput()
-        self.send_button = self._button("sendButton", "Send", "Send the message (Enter)")
+        self.send_button = named_button("sendButton", "Send", "Send the message (Enter)")
         self.send_button.setDefault(True)
-        self.stop_button = self._button("stopButton", "Stop", "Stop the reply; the text so far stays (Esc)")
+        self.stop_button = named_button("stopButton", "Stop", "Stop the reply; the text so far stays (Esc)")
         self.stop_button.setEnabled(False)
-        self.regenerate_button = self._button("regenerateButton", "Regenerate", "Generate the last reply again")
-        self.new_chat_button = self._button("newChatButton", "New chat", "Start an empty conversation (Ctrl+N)")
+        self.regenerate_button = named_button("regenerateButton", "Regenerate", "Generate the last reply again")
+        self.new_chat_button = named_button("newChatButton", "New chat", "Start an empty conversation (Ctrl+N)")
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_chat_button)
@@ -180,12 +180,6 @@ class MainWindow(QMainWindow):
         self.new_chat_shortcut.activated.connect(self.new_chat_button.click)
         self.message_input.setFocus()  # typing goes straight into the message box
 
-    @staticmethod
-    def _button(name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
 
     def add_page(self, page: QWidget, title: str) -> None:
         self.pages.addTab(page, title)

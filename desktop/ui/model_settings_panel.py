@@ -6,9 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
 
 from desktop.core.sampling import PRESETS
-from desktop.core.settings import GPU_LAYERS_ALL, ModelSettings
+from desktop.core.settings import DEFAULT_CONTEXT, GPU_LAYERS_ALL, ModelSettings
 
-DEFAULT_CONTEXT = 4096
 NO_PRESET = "Keep current settings"
 GPU_CHOICES = (("All layers (GPU build)", GPU_LAYERS_ALL), ("None: CPU only", 0), ("A number of layers", None))
 

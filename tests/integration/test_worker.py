@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import gguf
-import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +12,7 @@ from desktop.core.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
+from tests.tiny_gguf import write_tiny_gguf
 
 pytestmark = pytest.mark.integration
 
@@ -23,22 +22,6 @@ def client(qtbot: QtBot) -> Iterator[InferenceClient]:
     client = InferenceClient(LlamaBackend())
     yield client
     client.shutdown()
-
-
-def incomplete_model(path: Path) -> Path:
-    """Passes Parley's header checks but lacks the tensors llama.cpp needs: llama.cpp itself refuses it."""
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_block_count(1)
-    writer.add_context_length(128)
-    writer.add_embedding_length(8)
-    writer.add_head_count(1)
-    writer.add_feed_forward_length(8)
-    writer.add_tensor("token_embd.weight", np.zeros((4, 8), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
 
 
 def test_failed_loads_keep_the_previous_model(qtbot: QtBot, client: InferenceClient, builtin_model: Path,
@@ -54,7 +37,8 @@ def test_failed_loads_keep_the_previous_model(qtbot: QtBot, client: InferenceCli
     assert "notes.gguf" in failed.args[1] and "not a GGUF" in failed.args[1]
 
     # llama.cpp rejects this one after the old model was freed: the worker loads the old one again.
-    broken = incomplete_model(tmp_path / "incomplete.gguf")
+    # Passes Parley's header checks but lacks the tensors llama.cpp needs: llama.cpp itself refuses it.
+    broken = write_tiny_gguf(tmp_path / "incomplete.gguf")
     events: list[tuple[str, object]] = []
     client.modelLoadFailed.connect(lambda _path, message: events.append(("failed", message)))
     client.modelLoaded.connect(lambda model: events.append(("loaded", model.info.path)))
