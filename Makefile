@@ -36,6 +36,7 @@ test: lint typecheck imports
 
 bench: $(STAMP)
 	$(PY) tests/bench/bench_library.py
+	$(PY) tests/bench/bench_fewshot.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_chat.py
 
 clean-venv:

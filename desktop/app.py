@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.core.builtin_model import ensure_builtin, library_models
+from desktop.core.fewshot import sample_templates_dir
 from desktop.core.library import MetadataCache, scan_library
 from desktop.core.memory import system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
@@ -21,6 +22,7 @@ from desktop.inference.hardware import free_vram
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
 from desktop.ui.download_manager import DownloadManager
+from desktop.ui.fewshot_page import FewShotPage
 from desktop.ui.hub_browser import HubBrowser
 from desktop.ui.library_controller import LibraryController
 from desktop.ui.library_page import LibraryPage
@@ -81,6 +83,20 @@ def create_window(
     hub_browser = HubBrowser(lambda: HubClient(offline=settings.offline), downloads, dirs.models, system_ram())
     window.add_page(hub_browser, "Hugging Face")
     hub_browser.modelDownloaded.connect(lambda _path: library_page.refresh())
+
+    fewshot = FewShotPage(client, window.sampling, sample_templates_dir())
+    window.add_page(fewshot, "Few-shot")
+    window.fewshot = fewshot  # type: ignore[attr-defined]
+
+    def fewshot_follow_model(*_args: object) -> None:
+        fewshot.set_model(controller.model, controller.template)
+
+    # Connected after ChatController's own handlers, so controller.model and .template are already updated.
+    client.modelLoaded.connect(fewshot_follow_model)
+    window.template_combo.activated.connect(fewshot_follow_model)
+    fewshot.busyChanged.connect(controller.set_worker_busy)  # one inference worker: chat waits for a batch
+    controller.generationStarted.connect(lambda: fewshot.set_chat_busy(True))
+    controller.generationEnded.connect(lambda: fewshot.set_chat_busy(False))
     window.offline_action.setChecked(settings.offline)
     window.offline_action.toggled.connect(lambda on: setattr(settings, "offline", on))
 
@@ -123,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.cli import main as models_main
 
         return models_main(argv[1:])
+    if argv[:1] == ["eval"]:  # `parley eval …`: score a few-shot template over a data file
+        from desktop.eval_cli import main as eval_main
+
+        return eval_main(argv[1:])
     args = parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Parley")

@@ -27,6 +27,7 @@ class FakeBackend(InferenceBackend):
         self.reply = reply
         self.delay = delay
         self.requests: list[GenerationRequest] = []
+        self.cache_resets = 0
         self.loaded: Path | None = None
         self.release = threading.Event()
         self.release.set()
@@ -46,6 +47,9 @@ class FakeBackend(InferenceBackend):
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
+
+    def reset_cache(self) -> None:
+        self.cache_resets += 1
 
     def generate(
         self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]

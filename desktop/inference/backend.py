@@ -77,3 +77,7 @@ class InferenceBackend(ABC):
         self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]
     ) -> GenerationStats:
         """Stream the reply through on_text; check should_stop after every token."""
+
+    @abstractmethod
+    def reset_cache(self) -> None:
+        """Forget every cached prompt token, so the next generate evaluates its whole prompt (a cold start)."""

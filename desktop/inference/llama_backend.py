@@ -27,6 +27,7 @@ from desktop.inference.backend import (
 from desktop.inference.hardware import gpu_backend, physical_cores
 
 BATCH = 512
+MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for tiny contexts (seen with 8 tokens)
 GGML_LOG_LEVEL_ERROR = 4  # ggml's enum: none, debug, info, warn, error, cont
 
 _llama_log = logging.getLogger("parley.llama_cpp")
@@ -60,7 +61,7 @@ class LlamaBackend(InferenceBackend):
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
         info = read_model_info(path)  # llama.cpp may abort the process on a malformed file
         trained = info.context_length or DEFAULT_CONTEXT
-        n_ctx = min(options.n_ctx or DEFAULT_CONTEXT, trained)
+        n_ctx = max(MIN_CONTEXT, min(options.n_ctx or DEFAULT_CONTEXT, trained))
         backend = gpu_backend()
         total_layers = info.block_count or 0
         n_gpu_layers = options.n_gpu_layers if options.n_gpu_layers is not None else (-1 if backend != "CPU" else 0)
@@ -126,6 +127,13 @@ class LlamaBackend(InferenceBackend):
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenize(text))
+
+    def reset_cache(self) -> None:
+        """Llama.reset() only rewinds the token count (and clears memory of recurrent models); clear the KV
+        cells too, so nothing of the previous prompt can be matched or attended to."""
+        llm = self._model()
+        llm.reset()  # type: ignore[no-untyped-call]  # llama-cpp-python leaves these two unannotated
+        llm._ctx.kv_cache_clear()  # type: ignore[no-untyped-call]
 
     def generate(
         self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]

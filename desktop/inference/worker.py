@@ -9,8 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
+from desktop.core.chat_template import TemplateError
 from desktop.core.gguf_file import GGUFError
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError, LoadOptions
+from desktop.inference.evaluation import EvalRequest, run_evaluation
 
 FLUSH_INTERVAL = 0.008  # seconds: batches a few tokens at high speed, passes each one through at low speed
 
@@ -44,6 +46,9 @@ class InferenceWorker(QObject):
     generationFinished = Signal(object)  # GenerationStats
     generationFailed = Signal(str)
     tokensCounted = Signal(int, int)  # request id, count
+    evalResult = Signal(object)  # ItemResult, one per scored item
+    evalFinished = Signal(object)  # list[ItemResult]: all items, or fewer when stopped
+    evalFailed = Signal(str)
 
     def __init__(self, backend: InferenceBackend, stop_flag: threading.Event) -> None:
         super().__init__()
@@ -98,6 +103,19 @@ class InferenceWorker(QObject):
         coalescer.flush()
         self.generationFinished.emit(stats)
 
+    @Slot(object)
+    def evaluate(self, request: EvalRequest) -> None:
+        try:
+            results = run_evaluation(self._backend, request, self.evalResult.emit, self._stop_flag.is_set)
+        except (InferenceError, TemplateError, ValueError) as exc:  # ValueError: FewShotError, bad regex
+            self.evalFailed.emit(str(exc))
+            return
+        except Exception as exc:
+            traceback.print_exc()
+            self.evalFailed.emit(f"Evaluation failed: {exc}")
+            return
+        self.evalFinished.emit(results)
+
     @Slot(int, str)
     def count_tokens(self, request_id: int, text: str) -> None:
         try:
@@ -118,6 +136,7 @@ class InferenceClient(QObject):
     _loadRequested = Signal(str, object)
     _generateRequested = Signal(object)
     _countRequested = Signal(int, str)
+    _evaluateRequested = Signal(object)
     _unloadRequested = Signal()
 
     modelLoading = Signal(str)
@@ -127,6 +146,9 @@ class InferenceClient(QObject):
     generationFinished = Signal(object)
     generationFailed = Signal(str)
     tokensCounted = Signal(int, int)
+    evalResult = Signal(object)
+    evalFinished = Signal(object)
+    evalFailed = Signal(str)
 
     def __init__(self, backend: InferenceBackend, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -138,10 +160,12 @@ class InferenceClient(QObject):
         self._loadRequested.connect(self._worker.load)
         self._generateRequested.connect(self._worker.generate)
         self._countRequested.connect(self._worker.count_tokens)
+        self._evaluateRequested.connect(self._worker.evaluate)
         self._unloadRequested.connect(self._worker.unload)
         # Signal-to-signal into this GUI-thread object: delivery is queued onto the GUI thread.
         for name in ("modelLoading", "modelLoaded", "modelLoadFailed", "textReady",
-                     "generationFinished", "generationFailed", "tokensCounted"):
+                     "generationFinished", "generationFailed", "tokensCounted",
+                     "evalResult", "evalFinished", "evalFailed"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._thread.start()
         self._next_count_id = 0
@@ -153,8 +177,13 @@ class InferenceClient(QObject):
         self._stop_flag.clear()
         self._generateRequested.emit(request)
 
+    def evaluate(self, request: EvalRequest) -> None:
+        """Results arrive one by one as evalResult, then evalFinished (or evalFailed)."""
+        self._stop_flag.clear()
+        self._evaluateRequested.emit(request)
+
     def stop(self) -> None:
-        """Takes effect within one token: the worker checks the flag after each."""
+        """Takes effect within one token, for a reply or an evaluation: the worker checks the flag after each."""
         self._stop_flag.set()
 
     def count_tokens(self, text: str) -> int:

@@ -24,6 +24,7 @@ RAW_PROMPT_DELAY_MS = 250
 class ChatController(QObject):
     """Owns the conversation; the window only shows it and the client only runs it."""
 
+    generationStarted = Signal()
     generationEnded = Signal()
 
     def __init__(self, window: MainWindow, client: InferenceClient, settings: Settings) -> None:
@@ -42,6 +43,7 @@ class ChatController(QObject):
         self._count_id = 0
         self._fallback: Callable[[], Path] | None = None
         self._clear_when_done = False
+        self.worker_busy = False  # the Few-shot page is using the shared inference worker
 
         w = window
         w.system_prompt.set_text(settings.system_prompt)
@@ -154,8 +156,13 @@ class ChatController(QObject):
 
     # --- chat ---------------------------------------------------------------------
 
+    def set_worker_busy(self, busy: bool) -> None:
+        """The Few-shot page runs on the same worker; nothing is sent until it is done."""
+        self.worker_busy = busy
+        self._update_buttons()
+
     def send(self, text: str) -> None:
-        if self.generating or self.loading or self.model is None or not text.strip():
+        if self.worker_busy or self.generating or self.loading or self.model is None or not text.strip():
             return
         self.window.message_input.clear()
         self.conversation.add_user(text)
@@ -163,7 +170,7 @@ class ChatController(QObject):
 
     def regenerate(self) -> None:
         """Replace the last reply, or answer a last message that has none (e.g. after a template error)."""
-        if self.generating or self.loading or self.model is None or not self.conversation.messages:
+        if self.worker_busy or self.generating or self.loading or self.model is None or not self.conversation.messages:
             return
         if self.conversation.drop_last_reply() is not None:
             self.window.chat_view.remove_last()
@@ -199,6 +206,7 @@ class ChatController(QObject):
             return
         request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop)
         self.client.generate(request)
+        self.generationStarted.emit()
         self.generating = True
         self.last_request = request
         self.conversation.start_reply()
@@ -209,12 +217,16 @@ class ChatController(QObject):
         self._show_raw(rendered.text)
 
     def _on_text(self, text: str) -> None:
+        if not self.generating:  # text from the Few-shot page's run on the shared worker
+            return
         reply = self.conversation.last_reply
         if reply is not None and self._reply_bubble is not None:
             reply.content += text
             self._reply_bubble.append(text)
 
     def _on_finished(self, stats: GenerationStats) -> None:
+        if not self.generating:
+            return
         reply = self.conversation.last_reply
         if reply is not None:
             reply.stats = stats
@@ -224,6 +236,8 @@ class ChatController(QObject):
         self._end_generation()
 
     def _on_failed(self, message: str) -> None:
+        if not self.generating:
+            return
         if self._reply_bubble is not None:
             self._reply_bubble.finish(None)
         reply = self.conversation.last_reply
@@ -247,7 +261,7 @@ class ChatController(QObject):
 
     def _update_buttons(self) -> None:
         w = self.window
-        ready = self.model is not None and not self.loading
+        ready = self.model is not None and not self.loading and not self.worker_busy
         w.send_button.setEnabled(ready and not self.generating)
         w.stop_button.setEnabled(self.generating)
         w.regenerate_button.setEnabled(ready and not self.generating and bool(self.conversation.messages))

@@ -1,0 +1,149 @@
+"""The Results tab: test-set controls, progress, accuracy, the per-item table and the sweep chart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.scoring import EvalRun, ItemResult
+from desktop.ui.fewshot_results import ResultsModel, SweepChart, accuracy_text
+from desktop.ui.fewshot_runner import EvalRunner
+from desktop.ui.widgets import named_button
+
+
+class BatchPanel(QWidget):
+    """Shows the runner's progress; the page decides what to run."""
+
+    def __init__(self, runner: EvalRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.import_button = named_button("importTestSetButton", "Import test set…",
+                                          "Items with an expected answer, from a CSV, TSV or JSONL file")
+        self.test_set_label = QLabel("No test set")
+        self.test_set_label.setObjectName("testSetLabel")
+        self.shots_spin = QSpinBox()
+        self.shots_spin.setObjectName("shotsSpin")
+        self.shots_spin.setToolTip("How many of the enabled examples each prompt carries")
+        self.shots_spin.setRange(0, 0)
+        self._shots_follow_max = True
+        self.shots_spin.valueChanged.connect(self._shots_edited)
+        self.random_check = QCheckBox("Random pick, seed")
+        self.random_check.setObjectName("shotsRandomCheck")
+        self.random_check.setToolTip("Pick the examples at random (with this seed) instead of the first ones")
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("shotsSeedSpin")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setEnabled(False)
+        self.random_check.toggled.connect(self.seed_spin.setEnabled)
+        self.run_button = named_button("runBatchButton", "Run test set", "Score the template on every test item")
+        self.stop_button = named_button("stopBatchButton", "Stop", "Stop after the current token; results so far stay")
+        self.stop_button.setEnabled(False)
+        self.sweep_button = named_button("sweepButton", "Sweep shots",
+                                         "Run the test set with 0, 1, 2, 4… examples and chart the accuracy")
+        self.export_button = named_button("exportResultsButton", "Export results…",
+                                          "Write the last run with its settings to CSV or JSON")
+        self.export_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("batchProgress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.accuracy_label = QLabel("No results yet")
+        self.accuracy_label.setObjectName("accuracyLabel")
+        self.accuracy_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.results = ResultsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("evalResults")
+        self.table.setModel(self.results)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.chart = SweepChart()
+
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.import_button)
+        data_row.addWidget(self.test_set_label, 1)
+        shots_row = QHBoxLayout()
+        shots_row.addWidget(QLabel("Examples per prompt"))
+        for widget in (self.shots_spin, self.random_check, self.seed_spin):
+            shots_row.addWidget(widget)
+        shots_row.addStretch(1)
+        run_row = QHBoxLayout()
+        for widget in (self.run_button, self.stop_button, self.sweep_button):
+            run_row.addWidget(widget)
+        run_row.addWidget(self.progress, 1)
+        run_row.addWidget(self.export_button)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.chart)
+        splitter.setSizes([400, 220])
+        layout = QVBoxLayout(self)
+        layout.addLayout(data_row)
+        layout.addLayout(shots_row)
+        layout.addLayout(run_row)
+        layout.addWidget(self.accuracy_label)
+        layout.addWidget(splitter, 1)
+
+        runner.runStarted.connect(self._run_started)
+        runner.resultAdded.connect(self._result_added)
+        runner.runFinished.connect(self._run_finished)
+        runner.sweepPoint.connect(self.chart.add_point)
+
+    def set_available_shots(self, enabled: int) -> None:
+        """Follows the number of enabled examples; stays at "all" unless the person chose fewer."""
+        follow = self._shots_follow_max
+        self.shots_spin.blockSignals(True)
+        self.shots_spin.setMaximum(enabled)
+        if follow:
+            self.shots_spin.setValue(enabled)
+        self.shots_spin.blockSignals(False)
+
+    def _shots_edited(self, value: int) -> None:
+        self._shots_follow_max = value == self.shots_spin.maximum()
+
+    def shots_seed(self) -> int | None:
+        return self.seed_spin.value() if self.random_check.isChecked() else None
+
+    def set_running(self, running: bool, ready: bool) -> None:
+        self.run_button.setEnabled(ready and not running)
+        self.sweep_button.setEnabled(ready and not running)
+        self.import_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.export_button.setEnabled(not running and self.runner.last_run() is not None)
+
+    def _run_started(self, run: EvalRun) -> None:
+        self.results.clear()
+        self.progress.setRange(0, max(1, self.runner.total_items))
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{run.shots} examples · %v/%m")
+        self.accuracy_label.setText(f"Running with {run.shots} examples…")
+
+    def _result_added(self, result: ItemResult) -> None:
+        self.results.add(result)
+        self.progress.setValue(self.results.rowCount())
+        run = self.runner.last_run()
+        self.accuracy_label.setText(accuracy_text(run, self.runner.total_items))
+
+    def _run_finished(self, run: EvalRun) -> None:
+        if len(run.results) != self.results.rowCount():  # the final list is the authority
+            self.results.clear()
+            for result in run.results:
+                self.results.add(result)
+        text = accuracy_text(run)
+        if not run.completed:
+            text += " · stopped early" if run.results else " · stopped"
+        self.accuracy_label.setText(text)

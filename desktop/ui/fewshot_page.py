@@ -1,0 +1,368 @@
+"""The Few-shot page: edit a template on the left; preview, try and score it on the right.
+
+The page shares the one inference worker with the chat, so it says when it is busy (busyChanged)
+and takes only its own answers from the client's signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.chat_template import ChatTemplate
+from desktop.core.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
+from desktop.core.fewshot import FewShotError, FewShotTemplate, final_prompt, load_template, save_template
+from desktop.core.scoring import EvalRun, sweep_shots
+from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.evaluation import stop_strings
+from desktop.inference.worker import InferenceClient
+from desktop.ui.fewshot_batch import BatchPanel
+from desktop.ui.fewshot_editor import TemplateEditor
+from desktop.ui.fewshot_examples import ExamplesModel
+from desktop.ui.fewshot_mapping import read_mapped
+from desktop.ui.fewshot_preview import MessageBar, OneShot, PreviewPanel, TryPanel
+from desktop.ui.fewshot_runner import BatchPlan, EvalRunner, fixed_seed
+from desktop.ui.sampling_panel import SamplingPanel
+
+PREVIEW_DELAY_MS = 250
+DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
+TEMPLATE_FILTER = "Few-shot templates (*.json)"
+
+
+class FewShotPage(QWidget):
+    busyChanged = Signal(bool)
+
+    def __init__(self, client: InferenceClient, sampling: SamplingPanel, templates_dir: Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fewShotWorkbench")
+        self.client = client
+        self.sampling = sampling
+        self.templates_dir = Path(templates_dir)
+        self.model: LoadedModel | None = None
+        self.chat_template: ChatTemplate | None = None
+        self._path: Path | None = None  # where Save writes; None for new or sample templates
+        self._test_set: tuple[Dataset, ColumnMapping] | None = None
+        self._chat_busy = False
+        self._busy = False
+        self._count_id = -1
+        self._preview_error = ""
+
+        self.examples = ExamplesModel(client.count_tokens, self)
+        self.editor = TemplateEditor(self.examples)
+        self.runner = EvalRunner(client, self)
+        self.batch = BatchPanel(self.runner)
+        self.message = MessageBar()
+        self.one_shot = OneShot(client, self)
+
+        self.preview = PreviewPanel()
+        self.trial = TryPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("fewShotTabs")
+        self.tabs.addTab(self.preview, "Preview")
+        self.tabs.addTab(self.trial, "Try")
+        self.tabs.addTab(self.batch, "Results")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editor)
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([560, 620])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        self.editor.changed.connect(self._preview_timer.start)
+        self.sampling.changed.connect(self._update_buttons)
+
+        e, b = self.editor, self.batch
+        e.open_button.clicked.connect(self._open)
+        e.save_button.clicked.connect(self._save)
+        e.save_as_button.clicked.connect(self._save_as)
+        e.sample_combo.activated.connect(self._sample_chosen)
+        e.import_button.clicked.connect(lambda: self._ask_data("Import examples", self.import_examples))
+        e.export_button.clicked.connect(self._export_examples)
+        self.trial.run_button.clicked.connect(self.run_once)
+        b.import_button.clicked.connect(lambda: self._ask_data("Import a test set", self.import_test_set))
+        b.run_button.clicked.connect(self.run_batch)
+        b.stop_button.clicked.connect(self.stop)
+        b.sweep_button.clicked.connect(lambda: self.run_sweep(self.examples.enabled_count(), b.shots_seed()))
+        b.export_button.clicked.connect(self._export_results)
+
+        client.tokensCounted.connect(self.examples.on_tokens_counted)
+        client.tokensCounted.connect(self._on_counted)
+        self.one_shot.text.connect(self.trial.append)
+        self.one_shot.finished.connect(self.trial.finish)
+        self.one_shot.finished.connect(lambda _stats: self._update_busy())
+        self.one_shot.failed.connect(self.show_message)
+        self.runner.busyChanged.connect(lambda _busy: self._update_busy())
+        self.runner.failed.connect(self.show_message)
+        self.editor.fill_samples(self.templates_dir)
+        self.refresh_preview()
+
+    # --- state from outside -----------------------------------------------------------------
+
+    def set_model(self, model: LoadedModel | None, chat_template: ChatTemplate | None) -> None:
+        """Called when a model loads or the chat template changes: the preview and token costs depend on both."""
+        if model is None or self.model is None or model.info.path != self.model.info.path:
+            self.examples.clear_token_cache()
+        self.model, self.chat_template = model, chat_template
+        self.refresh_preview()
+
+    def set_chat_busy(self, busy: bool) -> None:
+        """The chat is using the worker: runs wait until it is done."""
+        self._chat_busy = busy
+        self._update_buttons()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def template(self) -> FewShotTemplate:
+        return self.editor.template()
+
+    def last_run(self) -> EvalRun | None:
+        return self.runner.last_run()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.message.show_message(text, error)
+
+    # --- templates ------------------------------------------------------------------------------
+
+    def _sample_chosen(self, index: int) -> None:
+        path = self.editor.sample_combo.itemData(index)
+        self.editor.sample_combo.setCurrentIndex(0)
+        if path and self.load_template_file(Path(path)):
+            self._path = None  # Save asks where: never overwrite a bundled sample
+
+    def load_template_file(self, path: Path) -> bool:
+        try:
+            template = load_template(Path(path))
+        except FewShotError as exc:
+            self.show_message(str(exc))
+            return False
+        self.editor.set_template(template)
+        self._path = Path(path)
+        self.show_message("")
+        self.refresh_preview()
+        return True
+
+    def save_template_file(self, path: Path) -> bool:
+        try:
+            saved = save_template(self.template(), Path(path))
+        except FewShotError as exc:
+            self.show_message(str(exc))
+            return False
+        self.editor.set_version(saved.version)
+        self._path = Path(path)
+        self.show_message(f"Saved {Path(path).name} (version {saved.version})", error=False)
+        return True
+
+    def _open(self) -> None:
+        start = str(self._path.parent if self._path else self.templates_dir)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a few-shot template", start, TEMPLATE_FILTER)
+        if path:
+            self.load_template_file(Path(path))
+
+    def _save(self) -> None:
+        if self._path is None:
+            self._save_as()
+        else:
+            self.save_template_file(self._path)
+
+    def _save_as(self) -> None:
+        suggested = f"{self.template().name}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the few-shot template", suggested, TEMPLATE_FILTER)
+        if path:
+            self.save_template_file(Path(path))
+
+    # --- data files -------------------------------------------------------------------------------
+
+    def _ask_data(self, title: str, then: Callable[[Path], object]) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, title, "", DATA_FILTER)
+        if path:
+            then(Path(path))
+
+    def _read(self, path: Path, mapping: ColumnMapping | None) -> tuple[Dataset, ColumnMapping] | None:
+        try:
+            return read_mapped(path, mapping, self.template().variables(), self)
+        except DataError as exc:
+            self.show_message(str(exc))
+            return None
+
+    def import_examples(self, path: Path, mapping: ColumnMapping | None = None) -> bool:
+        read = self._read(path, mapping)
+        if read is None:
+            return False
+        try:
+            examples = to_examples(*read)
+        except DataError as exc:
+            self.show_message(str(exc))
+            return False
+        self.examples.append_examples(examples)
+        self.show_message(f"Added {len(examples)} examples from {Path(path).name}", error=False)
+        return True
+
+    def _export_examples(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export examples", "examples.csv", DATA_FILTER)
+        if not path:
+            return
+        try:
+            write_table(Path(path), *self.examples.table())
+        except (DataError, OSError) as exc:
+            self.show_message(str(exc))
+
+    def import_test_set(self, path: Path, mapping: ColumnMapping | None = None) -> bool:
+        read = self._read(path, mapping)
+        if read is None:
+            return False
+        try:
+            items = to_test_items(*read, self.template())
+        except DataError as exc:
+            self.show_message(str(exc))
+            return False
+        self._test_set = read
+        skipped = f" ({read[0].skipped_empty} empty rows skipped)" if read[0].skipped_empty else ""
+        self.batch.test_set_label.setText(f"{len(items)} items from {Path(path).name}{skipped}")
+        self.show_message("")
+        self._update_buttons()
+        return True
+
+    # --- preview ------------------------------------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        self._preview_timer.stop()
+        self.editor.refresh_token_costs()
+        self.batch.set_available_shots(self.examples.enabled_count())
+        self._update_buttons()
+        try:
+            text = final_prompt(self.template(), self.editor.variable_values(), self.chat_template)
+        except FewShotError as exc:
+            self.preview.show_error(str(exc))
+            self.show_message(str(exc))
+            self._preview_error = str(exc)
+            return
+        if self._preview_error and self.message.text() == self._preview_error:
+            self.show_message("")  # the person fixed what the preview complained about
+        self._preview_error = ""
+        self.preview.show_prompt(text)
+        self._count_id = self.client.count_tokens(text)
+
+    def _on_counted(self, request_id: int, count: int) -> None:
+        if request_id == self._count_id:
+            self.preview.show_token_count(count, self.model.n_ctx if self.model else None)
+
+    # --- running ----------------------------------------------------------------------------------------
+
+    def run_once(self) -> None:
+        if not self._can_run():
+            return
+        template = self.template()
+        try:
+            prompt = final_prompt(template, self.editor.variable_values(), self.chat_template)
+        except FewShotError as exc:
+            self.show_message(str(exc))
+            return
+        self.trial.start()
+        self.tabs.setCurrentWidget(self.trial)
+        stop = stop_strings(template, self.chat_template)
+        self.one_shot.start(GenerationRequest(prompt, self.sampling.params(), stop))
+        self._update_busy()
+
+    def run_batch(self) -> None:
+        seed = self.batch.shots_seed()
+        self._start_runs([self.batch.shots_spin.value()], seed, sweep=False)
+
+    def run_sweep(self, max_shots: int, seed: int | None = None) -> None:
+        self.batch.chart.clear()
+        self._start_runs(sweep_shots(max_shots), seed, sweep=True)
+
+    def _start_runs(self, shots: list[int], seed: int | None, sweep: bool) -> None:
+        """One plan per shot count, all with the same drawn sampling seed so only the examples differ."""
+        if not self._can_run():
+            return
+        if self._test_set is None:
+            self.show_message("Import a test set first: a file with inputs and expected answers.")
+            return
+        template = self.template()
+        dataset, mapping = self._test_set
+        params = fixed_seed(self.sampling.params())
+        assert self.model is not None
+        try:
+            items = tuple(to_test_items(dataset, mapping, template))
+            plans = [BatchPlan(template.with_shots(k, seed), items, params, self.chat_template,
+                               str(self.model.info.path), str(dataset.path or ""), sweep) for k in shots]
+            if items:
+                final_prompt(template, items[0].values, self.chat_template)  # fail here, not on the worker
+        except (DataError, FewShotError) as exc:
+            self.show_message(str(exc))
+            return
+        self.show_message("")
+        self.tabs.setCurrentWidget(self.batch)
+        self.runner.run(plans)
+
+    def stop(self) -> None:
+        if self.runner.busy:
+            self.runner.stop()
+        elif self.one_shot.running:
+            self.client.stop()
+
+    def export_results(self, path: Path) -> bool:
+        run = self.last_run()
+        if run is None:
+            self.show_message("Nothing to export yet: run the test set first.")
+            return False
+        self.runner.settle()
+        try:
+            if Path(path).suffix.lower() == ".json":
+                run.write_json(Path(path))
+            else:
+                run.write_csv(Path(path))
+        except OSError as exc:
+            self.show_message(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.show_message(f"Exported {len(run.results)} results to {Path(path).name}", error=False)
+        return True
+
+    def _export_results(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export results", "results.csv", "CSV (*.csv);;JSON (*.json)")
+        if path:
+            self.export_results(Path(path))
+
+    # --- buttons and busy state -------------------------------------------------------------------------
+
+    def _can_run(self) -> bool:
+        if self.model is None:
+            self.show_message("Load a model first.")
+            return False
+        if self._busy or self._chat_busy:
+            self.show_message("The model is busy; wait for it or press Stop.")
+            return False
+        return True
+
+    def _update_busy(self) -> None:
+        busy = self.one_shot.running or self.runner.busy
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit(busy)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        idle = self.model is not None and not self._busy and not self._chat_busy
+        self.trial.run_button.setEnabled(idle)
+        self.batch.set_running(self.runner.busy, idle and self._test_set is not None)
+        self.batch.stop_button.setEnabled(self.runner.busy or self.one_shot.running)

@@ -1,0 +1,187 @@
+"""Batch runs and sweeps on the shared inference worker, each recorded as an EvalRun that can be reproduced."""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from desktop.core.chat_template import ChatTemplate
+from desktop.core.dataset import TestItem
+from desktop.core.fewshot import FewShotTemplate
+from desktop.core.sampling import RANDOM_SEED, RANGES, SamplingParams
+from desktop.core.scoring import EvalRun, ItemResult, file_sha256
+from desktop.inference.evaluation import EvalRequest
+from desktop.inference.worker import InferenceClient
+
+
+def fixed_seed(params: SamplingParams) -> SamplingParams:
+    """A run must be repeatable, so "Random" becomes one drawn seed that the EvalRun records."""
+    if params.seed != RANDOM_SEED:
+        return params
+    return params.with_changes(seed=random.randint(0, int(RANGES["seed"].high)))
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """Everything one batch run needs; the template is already cut to its shots."""
+
+    template: FewShotTemplate
+    items: tuple[TestItem, ...]
+    params: SamplingParams
+    chat_template: ChatTemplate | None
+    model_path: str
+    data_path: str
+    sweep: bool = False
+
+
+class _HashSignals(QObject):
+    done = Signal(str, str)  # model path, sha256 ("" when the file cannot be read)
+
+
+class ModelHasher(QObject):
+    """SHA-256 of each model file, computed once and off the GUI thread: a multi-gigabyte read would freeze it."""
+
+    hashed = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cache: dict[str, str] = {}
+        self._asked: set[str] = set()
+        self._signals = _HashSignals()
+        self._signals.done.connect(self.hashed)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+
+    def request(self, path: str) -> None:
+        if path in self._asked:
+            return
+        self._asked.add(path)
+        self._pool.start(lambda: self._hash(path))
+
+    def _hash(self, path: str) -> None:
+        try:
+            sha = file_sha256(Path(path))
+        except OSError:
+            sha = ""
+        self._cache[path] = sha  # a plain dict store: safe under the GIL, read only after the signal or wait()
+        self._signals.done.emit(path, sha)
+
+    def get(self, path: str) -> str | None:
+        return self._cache.get(path)
+
+    def wait(self) -> None:
+        self._pool.waitForDone()
+
+
+class EvalRunner(QObject):
+    """Queues batch runs one after another on the client and turns their signals into EvalRuns."""
+
+    resultAdded = Signal(object)  # ItemResult of the current run
+    runStarted = Signal(object)  # EvalRun
+    runFinished = Signal(object)  # EvalRun, complete or stopped
+    sweepPoint = Signal(int, float)  # shots, accuracy
+    failed = Signal(str)
+    busyChanged = Signal(bool)
+
+    def __init__(self, client: InferenceClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.hasher = ModelHasher(self)
+        self.hasher.hashed.connect(self._fill_sha)
+        self.runs: list[EvalRun] = []
+        self._queue: deque[BatchPlan] = deque()
+        self._current: tuple[BatchPlan, EvalRun] | None = None
+        self._stopping = False
+        client.evalResult.connect(self._on_result)
+        client.evalFinished.connect(self._on_finished)
+        client.evalFailed.connect(self._on_failed)
+
+    @property
+    def busy(self) -> bool:
+        return self._current is not None
+
+    @property
+    def total_items(self) -> int:
+        return len(self._current[0].items) if self._current else 0
+
+    def last_run(self) -> EvalRun | None:
+        return self.runs[-1] if self.runs else None
+
+    def run(self, plans: list[BatchPlan]) -> None:
+        if self.busy or not plans:
+            return
+        self._queue = deque(plans)
+        self._stopping = False
+        self._start_next()
+        self.busyChanged.emit(True)
+
+    def stop(self) -> None:
+        """Drops the queued runs and ends the current one within a token; its finished items are kept."""
+        if self.busy:
+            self._stopping = True
+            self._queue.clear()
+            self.client.stop()
+
+    def _start_next(self) -> None:
+        plan = self._queue.popleft()
+        self.hasher.request(plan.model_path)
+        template = plan.template
+        run = EvalRun(
+            template_name=template.name, template_version=template.version, model_path=plan.model_path,
+            model_sha256=self.hasher.get(plan.model_path) or "", sampling=plan.params.as_dict(),
+            seed=plan.params.seed, shots=len(template.enabled_examples()), rule=template.scoring,
+            data_path=plan.data_path, started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        self._current = (plan, run)
+        self.runs.append(run)
+        self.runStarted.emit(run)
+        self.client.evaluate(EvalRequest(template, plan.items, plan.params, plan.chat_template,
+                                         template.scoring, template.pattern))
+
+    def _on_result(self, result: ItemResult) -> None:
+        if self._current is not None:
+            self._current[1].results.append(result)
+            self.resultAdded.emit(result)
+
+    def _on_finished(self, results: list[ItemResult]) -> None:
+        if self._current is None:
+            return
+        plan, run = self._current
+        run.results = list(results)
+        run.completed = not self._stopping and len(results) == len(plan.items)
+        self._end_run(plan, run)
+
+    def _on_failed(self, message: str) -> None:
+        if self._current is None:
+            return
+        self._queue.clear()
+        self.failed.emit(message)
+        self._end_run(*self._current)
+
+    def _end_run(self, plan: BatchPlan, run: EvalRun) -> None:
+        self._current = None
+        self.runFinished.emit(run)
+        if plan.sweep and run.completed:
+            self.sweepPoint.emit(run.shots, run.accuracy)
+        if self._queue and not self._stopping:
+            self._start_next()
+        else:
+            self._queue.clear()
+            self.busyChanged.emit(False)
+
+    def _fill_sha(self, path: str, sha: str) -> None:
+        for run in self.runs:
+            if run.model_path == path and not run.model_sha256:
+                run.model_sha256 = sha
+
+    def settle(self) -> None:
+        """Before exporting: wait for a pending hash so the file names the exact model."""
+        self.hasher.wait()
+        for run in self.runs:
+            if not run.model_sha256:
+                run.model_sha256 = self.hasher.get(run.model_path) or ""
