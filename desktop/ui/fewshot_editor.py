@@ -74,8 +74,9 @@ class TemplateEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # texts share the width
+        for narrow in (0, 3):  # On, Tokens
+            header.setSectionResizeMode(narrow, QHeaderView.ResizeMode.ResizeToContents)
         self.add_button = named_button("addExampleButton", "Add", "Add an empty example")
         self.remove_button = named_button("removeExampleButton", "Remove", "Remove the selected example")
         self.up_button = named_button("moveExampleUpButton", "Up", "Move the selected example earlier")

@@ -93,7 +93,8 @@ class SweepChart(QChartView):
         self.x_axis = QValueAxis()
         self.x_axis.setTitleText("examples (k)")
         self.x_axis.setLabelFormat("%d")
-        self.x_axis.setRange(0, 1)
+        self.x_axis.setRange(0, 8)
+        self.x_axis.setTickCount(9)
         self.y_axis = QValueAxis()
         self.y_axis.setTitleText("accuracy")
         self.y_axis.setRange(0, 1)
@@ -106,7 +107,8 @@ class SweepChart(QChartView):
 
     def clear(self) -> None:
         self.series.clear()
-        self.x_axis.setRange(0, 1)
+        self.x_axis.setRange(0, 8)
+        self.x_axis.setTickCount(9)
 
     def add_point(self, shots: int, accuracy: float) -> None:
         self.series.append(QPointF(shots, round(accuracy, 3)))
