@@ -84,7 +84,7 @@ def create_window(
     window.add_page(hub_browser, "Hugging Face")
     hub_browser.modelDownloaded.connect(lambda _path: library_page.refresh())
 
-    fewshot = FewShotPage(client, window.sampling, sample_templates_dir())
+    fewshot = FewShotPage(client, window.sampling, sample_templates_dir(), dirs.templates)
     window.add_page(fewshot, "Few-shot")
     window.fewshot = fewshot  # type: ignore[attr-defined]
 

@@ -20,6 +20,7 @@ class DataDirs:
     settings_file: Path
     database: Path
     metadata_cache: Path
+    templates: Path  # the person's few-shot templates
 
     @classmethod
     def under(cls, root: str | Path) -> DataDirs:
@@ -29,6 +30,7 @@ class DataDirs:
             settings_file=base / "settings.json",
             database=base / "parley.sqlite3",
             metadata_cache=base / "cache" / "model-metadata.json",
+            templates=base / "templates",
         )
 
     @classmethod
@@ -41,6 +43,7 @@ class DataDirs:
             settings_file=config / "settings.json",
             database=data / "parley.sqlite3",
             metadata_cache=cache / "model-metadata.json",
+            templates=data / "templates",
         )
 
     @classmethod

@@ -43,12 +43,13 @@ class FewShotPage(QWidget):
     busyChanged = Signal(bool)
 
     def __init__(self, client: InferenceClient, sampling: SamplingPanel, templates_dir: Path,
-                 parent: QWidget | None = None) -> None:
+                 user_templates_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fewShotWorkbench")
         self.client = client
         self.sampling = sampling
-        self.templates_dir = Path(templates_dir)
+        self.templates_dir = Path(templates_dir)  # the shipped samples (read-only)
+        self.user_templates_dir = user_templates_dir  # where the person's own templates are saved
         self.model: LoadedModel | None = None
         self.chat_template: ChatTemplate | None = None
         self._path: Path | None = None  # where Save writes; None for new or sample templates
@@ -173,7 +174,7 @@ class FewShotPage(QWidget):
         return True
 
     def _open(self) -> None:
-        start = str(self._path.parent if self._path else self.templates_dir)
+        start = str(self._path.parent if self._path else self.user_templates_dir or self.templates_dir)
         path, _ = QFileDialog.getOpenFileName(self, "Open a few-shot template", start, TEMPLATE_FILTER)
         if path:
             self.load_template_file(Path(path))
@@ -186,6 +187,9 @@ class FewShotPage(QWidget):
 
     def _save_as(self) -> None:
         suggested = f"{self.template().name}.json"
+        if self.user_templates_dir is not None:
+            self.user_templates_dir.mkdir(parents=True, exist_ok=True)
+            suggested = str(self.user_templates_dir / suggested)
         path, _ = QFileDialog.getSaveFileName(self, "Save the few-shot template", suggested, TEMPLATE_FILTER)
         if path:
             self.save_template_file(Path(path))
