@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.core.fewshot import Example, FewShotTemplate, write_text_atomic
+from desktop.core.fewshot import Example, FewShotTemplate
+from desktop.core.files import write_text_atomic
 
 SUFFIXES = (".csv", ".tsv", ".jsonl")
 

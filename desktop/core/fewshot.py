@@ -5,13 +5,10 @@ Kept pure (no Qt, no llama.cpp) so the workbench, the evaluator and the CLI buil
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
-import os
 import random
 import string
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -19,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.chat_template import ChatTemplate, TemplateError
+from desktop.core.files import write_text_atomic
 from desktop.core.scoring import RULES
 
 TEMPLATE_SCHEMA_VERSION = 1
@@ -290,24 +288,6 @@ def save_template(template: FewShotTemplate, path: Path) -> FewShotTemplate:
     except OSError as exc:
         raise FewShotError(f"Could not save the template to {path}: {exc.strerror or exc}.") from exc
     return saved
-
-
-def write_text_atomic(path: Path, text: str, newline: str | None = "\n") -> None:
-    """Write UTF-8 text via a temporary file + os.replace so a crash never leaves half a file; OSError on failure."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); keep the old file's mode, or use the usual 0644 for a new one.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def final_prompt(template: FewShotTemplate, values: Mapping[str, str], chat_template: ChatTemplate | None) -> str:

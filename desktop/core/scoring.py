@@ -5,18 +5,17 @@ Pure and deterministic so a saved run can be re-scored or compared with another 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import json
-import os
 import re
 import string
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from desktop.core.files import write_text_atomic
 
 RULES: dict[str, str] = {
     "exact": "Exact match",
@@ -160,7 +159,7 @@ class EvalRun:
 
     def write_json(self, path: Path) -> None:
         """Atomic write; OSError when the file cannot be written."""
-        _write_atomic(Path(path), json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
+        write_text_atomic(Path(path), json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
 
     def write_csv(self, path: Path) -> None:
         """One row per item (UTF-8, header first); atomic; OSError when the file cannot be written."""
@@ -171,23 +170,7 @@ class EvalRun:
             row = asdict(r)
             row["passed"] = "true" if r.passed else "false"
             writer.writerow([row[c] for c in _CSV_COLUMNS])
-        _write_atomic(Path(path), buf.getvalue())
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); keep the old file's mode, or use the usual 0644 for a new one.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        write_text_atomic(Path(path), buf.getvalue())
 
 
 def file_sha256(path: Path) -> str:

@@ -6,10 +6,11 @@ Issue 5 moves settings into the database; the schema version lets it migrate thi
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from desktop.core.files import write_text_atomic
 
 SCHEMA_VERSION = 2
 GPU_LAYERS_ALL = -1
@@ -78,9 +79,7 @@ class Settings:
         """Write atomically so a crash mid-write never leaves a half file."""
         payload = {"schema_version": SCHEMA_VERSION, **asdict(self)}
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text_atomic(path, json.dumps(payload, indent=2))
 
 
 def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
