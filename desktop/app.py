@@ -139,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.cli import main as models_main
 
         return models_main(argv[1:])
+    if argv[:1] == ["chats"]:  # `parley chats …`: list, export and import saved conversations
+        from desktop.chats_cli import main as chats_main
+
+        return chats_main(argv[1:])
     if argv[:1] == ["eval"]:  # `parley eval …`: score a few-shot template over a data file
         from desktop.eval_cli import main as eval_main
 

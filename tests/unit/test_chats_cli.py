@@ -1,0 +1,96 @@
+"""`parley chats …` in-process: list, export to stdout and a file, import, and the error paths."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.chats_cli import main
+from desktop.core.paths import DataDirs
+from desktop.core.store import SCHEMA_VERSION, ChatStore
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def seed(data: Path) -> int:
+    store, _ = ChatStore.open(DataDirs.under(data).database)
+    cid = store.create_conversation("Greetings", system_prompt="Be kind.", model="m.gguf")
+    u = store.add_message(cid, None, "user", "Hello")
+    store.add_message(cid, u, "assistant", "Hi there")
+    pinned = store.create_conversation("Pinned one")
+    store.update_conversation(pinned, pinned=True)
+    store.close()
+    return cid
+
+
+def test_list_text_and_json(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(data), "list"]) == 0
+    assert "No conversations yet." in capsys.readouterr().out
+    cid = seed(data)
+    assert main(["list", "--data-dir", str(data)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t")[1].startswith("Pinned one [pinned]")
+    assert lines[1].startswith(f"{cid}\tGreetings") and "2 messages" in lines[1]
+    assert main(["--data-dir", str(data), "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["title"] for r in rows] == ["Pinned one", "Greetings"] and rows[1]["model"] == "m.gguf"
+
+
+def test_export_markdown_and_json(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cid = seed(data)
+    assert main(["--data-dir", str(data), "export", str(cid), "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Greetings") and "## Assistant\n\nHi there" in out
+    target = tmp_path / "chat.json"
+    assert main(["--data-dir", str(data), "export", str(cid), "--format", "json", "--out", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert exported["messages"][0] == {"role": "system", "content": "Be kind."}
+
+
+def test_import_prints_the_new_id(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cid = seed(data)
+    target = tmp_path / "chat.json"
+    assert main(["--data-dir", str(data), "export", str(cid), "--format", "json", "--out", str(target)]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "import", str(target)]) == 0
+    new = int(capsys.readouterr().out.strip())
+    store, _ = ChatStore.open(DataDirs.under(data).database)
+    assert new != cid and [m.content for m in store.path(new)] == ["Hello", "Hi there"]
+    store.close()
+
+
+def test_errors_exit_1_with_a_message(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed(data)
+    assert main(["--data-dir", str(data), "export", "999"]) == 1
+    assert "no conversation 999" in capsys.readouterr().err
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["--data-dir", str(data), "import", str(bad)]) == 1
+    assert "not valid JSON" in capsys.readouterr().err
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"messages": [{"role": "wizard", "content": "x"}]}', encoding="utf-8")
+    assert main(["--data-dir", str(data), "import", str(wrong)]) == 1
+    assert "role 'wizard'" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "import", str(tmp_path / "missing.json")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_import_into_a_newer_database_is_refused(data: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    seed(data)
+    raw = sqlite3.connect(DataDirs.under(data).database)
+    raw.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    raw.commit()
+    raw.close()
+    chat = tmp_path / "chat.json"
+    chat.write_text('{"messages": [{"role": "user", "content": "hi"}]}', encoding="utf-8")
+    assert main(["--data-dir", str(data), "import", str(chat)]) == 1
+    assert "newer version of Parley" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "list"]) == 0  # reading still works
