@@ -16,11 +16,13 @@ from desktop.core.library import MetadataCache, scan_library
 from desktop.core.memory import system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.settings import Settings
+from desktop.core.store import ChatStore
 from desktop.hub.client import HubClient
 from desktop.inference.backend import InferenceBackend
 from desktop.inference.hardware import free_vram
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
+from desktop.ui.chat_persistence import ChatPersistence
 from desktop.ui.download_manager import DownloadManager
 from desktop.ui.fewshot_page import FewShotPage
 from desktop.ui.hub_browser import HubBrowser
@@ -54,11 +56,21 @@ def create_window(
         from desktop.inference.llama_backend import LlamaBackend
 
         backend = LlamaBackend()
+    store, store_notice = ChatStore.open(dirs.database)
     window = MainWindow()
     if ICON.is_file():
         window.setWindowIcon(QIcon(str(ICON)))
     client = InferenceClient(backend, parent=window)
-    controller = ChatController(window, client, settings)
+    persistence = ChatPersistence(store, lambda text: window.notice.show_message(text))
+    controller = ChatController(window, client, settings, persistence)
+    if store_notice:
+        window.notice.show_message(store_notice)
+    elif store.read_only:
+        window.notice.show_message("Your conversations were saved by a newer version of Parley, so this version "
+                                   "shows them read-only and does not save new chats. Update Parley to continue.")
+    saved = persistence.latest()
+    if saved is not None:
+        controller.show_conversation(saved[0].system_prompt, saved[1])
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts
 
     metadata_cache = MetadataCache(dirs.metadata_cache)
@@ -102,6 +114,7 @@ def create_window(
 
     def close_down() -> None:
         client.shutdown()
+        store.close()
         downloads.shutdown()  # running downloads pause; they resume from their partial files next time
         hub_browser.wait_idle()
         library_page.wait_idle()

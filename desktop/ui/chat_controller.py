@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
 from desktop.core.chat_template import ChatTemplate, TemplateError
-from desktop.core.messages import Conversation, GenerationStats, Role
+from desktop.core.messages import ChatMessage, Conversation, GenerationStats, Role
 from desktop.core.model_template import template_choices, template_for
 from desktop.core.sampling import PRESETS
 from desktop.core.settings import Settings
+from desktop.core.store import StoredMessage
 from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
+from desktop.ui.chat_persistence import ChatPersistence
 from desktop.ui.chat_view import MessageBubble
 from desktop.ui.main_window import MainWindow
 
@@ -27,8 +29,10 @@ class ChatController(QObject):
     generationStarted = Signal()
     generationEnded = Signal()
 
-    def __init__(self, window: MainWindow, client: InferenceClient, settings: Settings) -> None:
+    def __init__(self, window: MainWindow, client: InferenceClient, settings: Settings,
+                 persistence: ChatPersistence | None = None) -> None:
         super().__init__(window)
+        self.persistence = persistence
         self.window = window
         self.client = client
         self.settings = settings
@@ -166,6 +170,11 @@ class ChatController(QObject):
             return
         self.window.message_input.clear()
         self.conversation.add_user(text)
+        if self.persistence is not None and self.model is not None:
+            self.persistence.user_message(
+                text, system_prompt=self.window.system_prompt.text(), model=str(self.model.info.path),
+                template=self.settings.for_model(self.model.info.path).template,
+                sampling=self.window.sampling.params().as_dict())
         self._start_reply(new_user_message=text)
 
     def regenerate(self) -> None:
@@ -174,6 +183,8 @@ class ChatController(QObject):
             return
         if self.conversation.drop_last_reply() is not None:
             self.window.chat_view.remove_last()
+            if self.persistence is not None:
+                self.persistence.reply_dropped()
         self._start_reply()
 
     def stop(self) -> None:
@@ -188,6 +199,22 @@ class ChatController(QObject):
             return
         self.conversation.clear()
         self.window.chat_view.clear()
+        if self.persistence is not None:
+            self.persistence.start_new()
+        self._update_buttons()
+        self.refresh_raw_prompt()
+
+    def show_conversation(self, system_prompt: str, messages: Sequence[StoredMessage]) -> None:
+        """Put a saved conversation back on screen, stats included, ready to continue."""
+        self.conversation.clear()
+        self.window.chat_view.clear()
+        self.window.system_prompt.set_text(system_prompt)
+        for stored in messages:
+            stats = GenerationStats(**stored.stats) if stored.stats else None
+            role = Role(stored.role)
+            self.conversation.messages.append(ChatMessage(role, stored.content, stats))
+            bubble = self.window.chat_view.add_message(role, stored.content)
+            bubble.finish(stats)
         self._update_buttons()
         self.refresh_raw_prompt()
 
@@ -206,6 +233,8 @@ class ChatController(QObject):
             return
         request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop)
         self.client.generate(request)
+        if self.persistence is not None:
+            self.persistence.reply_started()
         self.generationStarted.emit()
         self.generating = True
         self.last_request = request
@@ -223,6 +252,8 @@ class ChatController(QObject):
         if reply is not None and self._reply_bubble is not None:
             reply.content += text
             self._reply_bubble.append(text)
+            if self.persistence is not None:
+                self.persistence.reply_text(reply.content)
 
     def _on_finished(self, stats: GenerationStats) -> None:
         if not self.generating:
@@ -230,6 +261,8 @@ class ChatController(QObject):
         reply = self.conversation.last_reply
         if reply is not None:
             reply.stats = stats
+            if self.persistence is not None:
+                self.persistence.reply_finished(reply.content, stats)
         if self._reply_bubble is not None:
             self._reply_bubble.finish(stats)
         self._context_used = stats.prompt_tokens + stats.generated_tokens
@@ -241,6 +274,8 @@ class ChatController(QObject):
         if self._reply_bubble is not None:
             self._reply_bubble.finish(None)
         reply = self.conversation.last_reply
+        if self.persistence is not None and reply is not None:
+            self.persistence.reply_finished(reply.content, None)  # a partial reply is kept, marked incomplete
         if reply is not None and not reply.content:
             self.conversation.drop_last_reply()
             self.window.chat_view.remove_last()

@@ -1,0 +1,130 @@
+"""Conversations are never lost: every message saved as it happens, reopened at start, branches kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+import desktop.ui.chat_persistence as chat_persistence
+from desktop.app import create_window
+from desktop.core.store import ChatStore
+from desktop.ui.chat_view import ChatView
+from desktop.ui.main_window import MainWindow
+from tests.fakes import FakeBackend
+
+
+def open_window(qtbot: QtBot, data_dir: Path, backend: FakeBackend | None = None) -> MainWindow:
+    win = create_window(data_dir, backend=backend or FakeBackend())
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.controller.model is not None)
+    return win
+
+
+def send(qtbot: QtBot, win: MainWindow, text: str) -> None:
+    win.findChild(QPlainTextEdit, "messageInput").setPlainText(text)
+    qtbot.mouseClick(win.findChild(QPushButton, "sendButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.controller.generating)
+
+
+def stored(data_dir: Path) -> ChatStore:
+    store, _ = ChatStore.open(data_dir / "parley.sqlite3")
+    return store
+
+
+def test_conversation_reopens_with_system_prompt_and_stats(qtbot: QtBot, data_dir: Path) -> None:
+    win = open_window(qtbot, data_dir)
+    win.system_prompt.set_text("Be brief.")
+    send(qtbot, win, "First question")
+    send(qtbot, win, "Second question")
+    win.close()
+    again = open_window(qtbot, data_dir)
+    chat = again.findChild(ChatView, "chatView")
+    reply = "Hello there, this is a **fake** reply."
+    assert chat.message_texts() == ["First question", reply, "Second question", reply]
+    assert "tokens/s" in chat.bubbles()[1].stats_text()
+    assert again.system_prompt.text() == "Be brief."
+    with stored(data_dir) as store:
+        (info,) = store.list_conversations()
+        assert info.title == "First question" and info.system_prompt == "Be brief."
+        assert info.model is not None and info.model.endswith(".gguf") and info.sampling["temperature"] == 0.7
+    again.close()
+
+
+def test_regenerate_keeps_the_old_reply_as_a_branch(qtbot: QtBot, data_dir: Path) -> None:
+    backend = FakeBackend(reply="one")
+    win = open_window(qtbot, data_dir, backend)
+    send(qtbot, win, "Hi")
+    backend.reply = "two"
+    qtbot.mouseClick(win.findChild(QPushButton, "regenerateButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.controller.generating and len(backend.requests) == 2)
+    win.close()
+    with stored(data_dir) as store:
+        (info,) = store.list_conversations()
+        path = store.path(info.id)
+        assert [m.content for m in path] == ["Hi", "two"]
+        assert [m.content for m in store.siblings(path[1].id)] == ["one", "two"]
+
+
+def test_new_chat_starts_a_new_conversation(qtbot: QtBot, data_dir: Path) -> None:
+    win = open_window(qtbot, data_dir)
+    send(qtbot, win, "Old chat")
+    qtbot.mouseClick(win.findChild(QPushButton, "newChatButton"), Qt.MouseButton.LeftButton)
+    send(qtbot, win, "New chat")
+    win.close()
+    with stored(data_dir) as store:
+        assert sorted(c.title for c in store.list_conversations()) == ["New chat", "Old chat"]
+    again = open_window(qtbot, data_dir)
+    assert again.findChild(ChatView, "chatView").message_texts()[0] == "New chat"
+    again.close()
+
+
+def test_streaming_reply_is_saved_while_it_streams(qtbot: QtBot, data_dir: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chat_persistence, "SAVE_INTERVAL", 0.05)
+    backend = FakeBackend(reply=" ".join(f"w{i}" for i in range(400)), delay=0.01)
+    win = open_window(qtbot, data_dir, backend)
+    win.findChild(QPlainTextEdit, "messageInput").setPlainText("Long story")
+    win.send_button.click()
+
+    def partial_saved() -> bool:
+        with stored(data_dir) as store:
+            conversations = store.list_conversations()
+            path = store.path(conversations[0].id) if conversations else []
+            return len(path) == 2 and not path[1].complete and len(path[1].content) > 10
+
+    qtbot.waitUntil(partial_saved, timeout=5000)
+    win.controller.stop()
+    qtbot.waitUntil(lambda: not win.controller.generating)
+    win.close()
+    with stored(data_dir) as store:
+        reply = store.path(store.list_conversations()[0].id)[1]
+        assert reply.complete and reply.stats is not None and reply.stats["stopped"]
+
+
+def test_newer_database_is_read_only_and_chat_still_works(qtbot: QtBot, data_dir: Path) -> None:
+    db = data_dir / "parley.sqlite3"
+    with stored(data_dir):
+        pass
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    win = open_window(qtbot, data_dir)
+    assert "newer version of Parley" in win.findChild(QLabel, "noticeText").text()
+    send(qtbot, win, "Still works")
+    assert win.findChild(ChatView, "chatView").message_texts()[0] == "Still works"
+    win.close()
+
+
+def test_damaged_database_is_set_aside_with_a_message(qtbot: QtBot, data_dir: Path) -> None:
+    (data_dir / "parley.sqlite3").write_bytes(b"this is not a database" * 100)
+    win = open_window(qtbot, data_dir)
+    notice = win.findChild(QLabel, "noticeText").text()
+    assert "damaged" in notice and list(data_dir.glob("parley.sqlite3.damaged-*"))
+    send(qtbot, win, "Fresh start")
+    win.close()
+    with stored(data_dir) as store:
+        assert [c.title for c in store.list_conversations()] == ["Fresh start"]
