@@ -22,6 +22,7 @@ class GenerationStats:
     time_to_first_token: float
     tokens_per_second: float
     stopped: bool = False
+    dropped_turns: int = 0  # oldest turns left out of the prompt so it fits the context
 
     @property
     def evaluated_prompt_tokens(self) -> int:

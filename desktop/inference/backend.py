@@ -51,6 +51,9 @@ class GenerationRequest:
     prompt: str
     params: SamplingParams
     stop: tuple[str, ...] = field(default_factory=tuple)
+    # For chats: renders the prompt with the oldest k turns (after the system prompt) left out, so a
+    # conversation longer than the context still gets a reply instead of an error.
+    shorten: Callable[[int], str | None] | None = None
 
 
 class InferenceBackend(ABC):

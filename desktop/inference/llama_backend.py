@@ -141,7 +141,7 @@ class LlamaBackend(InferenceBackend):
         llm = self._model()
         params = request.params
         started = time.perf_counter()
-        tokens = self.tokenize(request.prompt)
+        tokens, dropped = self._fit(request, llm.n_ctx())
         room = llm.n_ctx() - len(tokens)
         if room <= 0:
             raise InferenceError(
@@ -199,4 +199,18 @@ class LlamaBackend(InferenceBackend):
             time_to_first_token=first_token_at - started,
             tokens_per_second=rate,
             stopped=stopped,
+            dropped_turns=dropped,
         )
+
+    def _fit(self, request: GenerationRequest, n_ctx: int) -> tuple[list[int], int]:
+        """The prompt's tokens, leaving out the oldest turns until a reply of reasonable length fits."""
+        tokens = self.tokenize(request.prompt)
+        reserve = min(request.params.max_tokens, n_ctx // 4)
+        dropped = 0
+        while request.shorten is not None and len(tokens) + reserve > n_ctx:
+            shorter = request.shorten(dropped + 1)
+            if shorter is None:  # nothing left to drop
+                break
+            dropped += 1
+            tokens = self.tokenize(shorter)
+        return tokens, dropped

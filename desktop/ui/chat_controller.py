@@ -231,7 +231,8 @@ class ChatController(QObject):
             self.window.notice.show_message(str(exc))
             self._update_buttons()
             return
-        request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop)
+        request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop,
+                                    shorten=self._shortener())
         self.client.generate(request)
         if self.persistence is not None:
             self.persistence.reply_started()
@@ -244,6 +245,22 @@ class ChatController(QObject):
         self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT)
         self._update_buttons()
         self._show_raw(rendered.text)
+
+    def _shortener(self) -> Callable[[int], str | None]:
+        """Renders the chat without its oldest k exchanges (the system prompt and the new message always stay)."""
+        template, turns = self.template, self.conversation.turns()
+        system = turns[:1] if turns and turns[0]["role"] == Role.SYSTEM.value else []
+        rest = turns[len(system):]
+
+        def shorten(k: int) -> str | None:
+            if template is None or 2 * k >= len(rest):
+                return None
+            try:
+                return template.render(system + rest[2 * k:]).text
+            except TemplateError:
+                return None
+
+        return shorten
 
     def _on_text(self, text: str) -> None:
         if not self.generating:  # text from the Few-shot page's run on the shared worker
@@ -265,6 +282,8 @@ class ChatController(QObject):
                 self.persistence.reply_finished(reply.content, stats)
         if self._reply_bubble is not None:
             self._reply_bubble.finish(stats)
+        # Mark where the model's view now starts: after the dropped exchanges.
+        self.window.chat_view.set_context_marker(2 * stats.dropped_turns if stats.dropped_turns else None)
         self._context_used = stats.prompt_tokens + stats.generated_tokens
         self._end_generation()
 

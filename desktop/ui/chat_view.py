@@ -145,6 +145,7 @@ CHAT_STYLE = """
 #messageStats { color: #667; font-size: 11px; }
 #messageBody { background: transparent; }
 #chatPlaceholder { color: #778; }
+#contextMarker { color: #8a6d00; border-top: 1px dashed #c9a227; padding: 4px; font-size: 11px; }
 """
 
 
@@ -165,6 +166,12 @@ class ChatView(QScrollArea):
         self._placeholder.setObjectName("chatPlaceholder")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._placeholder)
+        self._marker = QLabel("Earlier messages above this line no longer fit the context: the model skips them.")
+        self._marker.setObjectName("contextMarker")
+        self._marker.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._marker.setWordWrap(True)
+        self._marker.hide()
+        self._layout.addWidget(self._marker)
         self._layout.addStretch(1)
         self.setWidget(self._column)
         self.setStyleSheet(CHAT_STYLE)
@@ -173,6 +180,22 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(lambda value: setattr(self, "_follow", value >= bar.maximum() - 4))
         bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi) if self._follow else None)
+
+    def set_context_marker(self, first_visible: int | None) -> None:
+        """Show where the model's context starts: messages above the marker were left out of the prompt."""
+        if first_visible is None or first_visible >= len(self._bubbles):
+            self._marker.hide()
+            return
+        self._layout.removeWidget(self._marker)
+        self._layout.insertWidget(self._layout.indexOf(self._bubbles[first_visible]), self._marker)
+        self._marker.show()
+
+    def context_marker_index(self) -> int | None:
+        """Index of the first message the model still sees, or None when everything fits."""
+        if self._marker.isHidden():
+            return None
+        position = self._layout.indexOf(self._marker)
+        return next(i for i, b in enumerate(self._bubbles) if self._layout.indexOf(b) > position)
 
     def bubbles(self) -> list[MessageBubble]:
         return list(self._bubbles)
@@ -201,3 +224,4 @@ class ChatView(QScrollArea):
     def clear(self) -> None:
         while self._bubbles:
             self.remove_last()
+        self._marker.hide()
