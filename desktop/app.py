@@ -22,6 +22,7 @@ from desktop.inference.backend import InferenceBackend
 from desktop.inference.hardware import free_vram
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
+from desktop.ui.chat_files import ChatFiles
 from desktop.ui.chat_persistence import ChatPersistence
 from desktop.ui.download_manager import DownloadManager
 from desktop.ui.fewshot_page import FewShotPage
@@ -68,6 +69,11 @@ def create_window(
     elif store.read_only:
         window.notice.show_message("Your conversations were saved by a newer version of Parley, so this version "
                                    "shows them read-only and does not save new chats. Update Parley to continue.")
+    chat_files = ChatFiles(persistence, controller.open_conversation, window.notice.show_message, window)
+    window.chat_files = chat_files  # type: ignore[attr-defined]
+    window.export_markdown_action.triggered.connect(lambda: chat_files.ask_export("md"))
+    window.export_json_action.triggered.connect(lambda: chat_files.ask_export("json"))
+    window.import_chat_action.triggered.connect(chat_files.ask_import)
     saved = persistence.latest()
     if saved is not None:
         controller.show_conversation(saved[0].system_prompt, saved[1])

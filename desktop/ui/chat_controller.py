@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
 from desktop.core.chat_template import ChatTemplate, TemplateError
 from desktop.core.messages import ChatMessage, Conversation, GenerationStats, Role
 from desktop.core.model_template import template_choices, template_for
-from desktop.core.sampling import PRESETS
+from desktop.core.sampling import PRESETS, SamplingParams
 from desktop.core.settings import Settings
 from desktop.core.store import StoredMessage
 from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
@@ -203,6 +204,19 @@ class ChatController(QObject):
             self.persistence.start_new()
         self._update_buttons()
         self.refresh_raw_prompt()
+
+    def open_conversation(self, conversation_id: int) -> None:
+        """Show a saved conversation with its own system prompt, sampling settings and model."""
+        if self.persistence is None or self.generating:
+            return
+        info = self.persistence.store.conversation(conversation_id)
+        self.show_conversation(info.system_prompt, self.persistence.open(conversation_id))
+        with contextlib.suppress(TypeError, ValueError):  # an older or damaged record keeps the current settings
+            self.window.sampling.set_params(SamplingParams(**info.sampling))
+        current = str(self.model.info.path) if self.model is not None else None
+        if info.model and info.model != current and Path(info.model).is_file():
+            self.settings.for_model(info.model).template = info.template
+            self.load_model(Path(info.model))
 
     def show_conversation(self, system_prompt: str, messages: Sequence[StoredMessage]) -> None:
         """Put a saved conversation back on screen, stats included, ready to continue."""

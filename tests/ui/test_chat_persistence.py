@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -128,3 +129,39 @@ def test_damaged_database_is_set_aside_with_a_message(qtbot: QtBot, data_dir: Pa
     win.close()
     with stored(data_dir) as store:
         assert [c.title for c in store.list_conversations()] == ["Fresh start"]
+
+
+def test_export_markdown_and_json_then_import(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
+    win = open_window(qtbot, data_dir)
+    win.system_prompt.set_text("Be kind.")
+    send(qtbot, win, "What is a lighthouse?")
+    assert win.chat_files.export(tmp_path / "chat.md", "md")
+    assert win.chat_files.export(tmp_path / "chat.json", "json")
+    markdown = (tmp_path / "chat.md").read_text()
+    assert "What is a lighthouse?" in markdown and "fake" in markdown
+    exported = json.loads((tmp_path / "chat.json").read_text())
+    assert exported["messages"][0] == {"role": "system", "content": "Be kind."}
+    qtbot.mouseClick(win.findChild(QPushButton, "newChatButton"), Qt.MouseButton.LeftButton)
+    new_id = win.chat_files.import_file(tmp_path / "chat.json")
+    assert new_id is not None and win.controller.persistence.conversation_id == new_id
+    assert win.findChild(ChatView, "chatView").message_texts()[0] == "What is a lighthouse?"
+    (tmp_path / "bad.json").write_text("{nope")
+    assert win.chat_files.import_file(tmp_path / "bad.json") is None
+    assert "not valid JSON (line 1" in win.findChild(QLabel, "noticeText").text()
+    win.close()
+
+
+def test_open_conversation_restores_its_settings(qtbot: QtBot, data_dir: Path) -> None:
+    win = open_window(qtbot, data_dir)
+    win.sampling.temperature.setValue(1.3)
+    win.system_prompt.set_text("Pirate voice.")
+    send(qtbot, win, "Ahoy")
+    first = win.controller.persistence.conversation_id
+    qtbot.mouseClick(win.findChild(QPushButton, "newChatButton"), Qt.MouseButton.LeftButton)
+    win.sampling.temperature.setValue(0.2)
+    win.system_prompt.set_text("")
+    send(qtbot, win, "Hello")
+    win.controller.open_conversation(first)
+    assert win.findChild(ChatView, "chatView").message_texts()[0] == "Ahoy"
+    assert win.sampling.params().temperature == 1.3 and win.system_prompt.text() == "Pirate voice."
+    win.close()
