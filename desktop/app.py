@@ -120,7 +120,7 @@ def create_window(
 
     def close_down() -> None:
         client.shutdown()
-        store.close()
+        persistence.close()
         downloads.shutdown()  # running downloads pause; they resume from their partial files next time
         hub_browser.wait_idle()
         library_page.wait_idle()

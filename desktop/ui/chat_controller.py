@@ -49,6 +49,8 @@ class ChatController(QObject):
         self._fallback: Callable[[], Path] | None = None
         self._clear_when_done = False
         self.worker_busy = False  # the Few-shot page is using the shared inference worker
+        self._editing: int | None = None  # index of the user message being edited
+        self._path_ids: list[int] = []  # stored ids of the messages on screen
 
         w = window
         w.system_prompt.set_text(settings.system_prompt)
@@ -59,6 +61,8 @@ class ChatController(QObject):
         w.regenerate_button.clicked.connect(self.regenerate)
         w.new_chat_button.clicked.connect(self.new_chat)
         w.template_combo.activated.connect(self._template_chosen)
+        w.chat_view.branchRequested.connect(self.switch_branch)
+        w.chat_view.editRequested.connect(self.edit_message)
 
         self._raw_timer = QTimer(self)
         self._raw_timer.setSingleShot(True)
@@ -170,6 +174,8 @@ class ChatController(QObject):
         if self.worker_busy or self.generating or self.loading or self.model is None or not text.strip():
             return
         self.window.message_input.clear()
+        if self._editing is not None:
+            self._truncate_for_edit(self._editing)
         self.conversation.add_user(text)
         if self.persistence is not None and self.model is not None:
             self.persistence.user_message(
@@ -177,6 +183,60 @@ class ChatController(QObject):
                 template=self.settings.for_model(self.model.info.path).template,
                 sampling=self.window.sampling.params().as_dict())
         self._start_reply(new_user_message=text)
+
+    def edit_message(self, index: int) -> None:
+        """Put an earlier question back in the input; sending it makes a new branch from there."""
+        messages = self.conversation.messages
+        if self.generating or index >= len(messages) or messages[index].role is not Role.USER:
+            return
+        self._editing = index
+        self.window.message_input.setPlainText(messages[index].content)
+        self.window.message_input.setFocus()
+        self.window.notice.show_message(
+            "Editing an earlier message: Send makes a new branch from it and the old version stays "
+            "(the ‹ › arrows switch between them). New chat cancels.", error=False)
+
+    def _truncate_for_edit(self, index: int) -> None:
+        self._editing = None
+        while len(self.conversation.messages) > index:
+            self.conversation.messages.pop()
+            self.window.chat_view.remove_last()
+        self.window.chat_view.set_context_marker(None)
+        if self.persistence is not None and index < len(self._path_ids):
+            self.persistence.branch_from(self._path_ids[index])
+        self.window.notice.hide()
+
+    def switch_branch(self, index: int, delta: int) -> None:
+        """Show another version of message `index` (and the conversation that continues from it)."""
+        persistence = self.persistence
+        if persistence is None or persistence.closed or self.generating or persistence.conversation_id is None:
+            return
+        if index >= len(self._path_ids):
+            return
+        siblings = [m.id for m in persistence.store.siblings(self._path_ids[index])]
+        position = siblings.index(self._path_ids[index]) + delta
+        if 0 <= position < len(siblings):
+            persistence.store.switch_branch(siblings[position])
+            conversation_id = persistence.conversation_id
+            self.show_conversation(self.window.system_prompt.text(), persistence.open(conversation_id))
+
+    def _refresh_branches(self) -> None:
+        """Number the versions of each message on screen ("‹ 2/3 ›")."""
+        persistence = self.persistence
+        bubbles = self.window.chat_view.bubbles()
+        if persistence is None or persistence.closed or persistence.conversation_id is None:
+            self._path_ids = []
+            return
+        path = persistence.store.path(persistence.conversation_id)
+        self._path_ids = [m.id for m in path]
+        if len(path) != len(bubbles):
+            return
+        children: dict[int | None, list[int]] = {}
+        for message in persistence.store.messages(persistence.conversation_id):
+            children.setdefault(message.parent_id, []).append(message.id)
+        for bubble, message in zip(bubbles, path, strict=True):
+            versions = children.get(message.parent_id, [message.id])
+            bubble.set_branch(versions.index(message.id) + 1, len(versions))
 
     def regenerate(self) -> None:
         """Replace the last reply, or answer a last message that has none (e.g. after a template error)."""
@@ -200,6 +260,8 @@ class ChatController(QObject):
             return
         self.conversation.clear()
         self.window.chat_view.clear()
+        self._editing = None
+        self._path_ids = []
         if self.persistence is not None:
             self.persistence.start_new()
         self._update_buttons()
@@ -207,7 +269,7 @@ class ChatController(QObject):
 
     def open_conversation(self, conversation_id: int) -> None:
         """Show a saved conversation with its own system prompt, sampling settings and model."""
-        if self.persistence is None or self.generating:
+        if self.persistence is None or self.persistence.closed or self.generating:
             return
         info = self.persistence.store.conversation(conversation_id)
         self.show_conversation(info.system_prompt, self.persistence.open(conversation_id))
@@ -229,6 +291,7 @@ class ChatController(QObject):
             self.conversation.messages.append(ChatMessage(role, stored.content, stats))
             bubble = self.window.chat_view.add_message(role, stored.content)
             bubble.finish(stats)
+        self._refresh_branches()
         self._update_buttons()
         self.refresh_raw_prompt()
 
@@ -318,6 +381,7 @@ class ChatController(QObject):
     def _end_generation(self) -> None:
         self.generating = False
         self._reply_bubble = None
+        self._refresh_branches()
         self._update_status()
         self._update_buttons()
         self.generationEnded.emit()

@@ -28,6 +28,12 @@ class ChatPersistence:
         self._reply_parent: int | None = None
         self._reply_id: int | None = None
         self._last_save = 0.0
+        self.closed = False
+
+    def close(self) -> None:
+        """At quit: later (queued) events must not touch the closed database."""
+        self.closed = self._failed = True
+        self.store.close()
 
     def start_new(self) -> None:
         """The next message starts a new conversation (created lazily, so empty chats are never stored)."""
@@ -62,6 +68,13 @@ class ChatPersistence:
 
         self._guard(write)
 
+    def branch_from(self, message_id: int) -> None:
+        """The next message continues from `message_id` (an edited question starts a new branch there)."""
+        try:
+            self._leaf = self.store.message(message_id).parent_id
+        except StoreError:
+            self._leaf = None
+
     def reply_started(self) -> None:
         self._reply_parent, self._reply_id, self._last_save = self._leaf, None, time.monotonic()
 
@@ -80,10 +93,7 @@ class ChatPersistence:
     def reply_dropped(self) -> None:
         """Regenerate: the next reply becomes a sibling of the old one, which stays as a branch."""
         if self._leaf is not None:
-            try:
-                self._leaf = self.store.message(self._leaf).parent_id
-            except StoreError:
-                self._leaf = None
+            self.branch_from(self._leaf)
 
     def _save(self, content: str, stats: GenerationStats | None, complete: bool) -> None:
         if self.conversation_id is None:

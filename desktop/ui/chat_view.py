@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QSizeF, Qt
+from PySide6.QtCore import QSizeF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -59,6 +59,9 @@ class _MessageBody(QTextBrowser):
 class MessageBubble(QFrame):
     """One message: a Markdown body, a copy button and, for replies, the generation stats."""
 
+    branchRequested = Signal(int)  # -1 previous version, +1 next
+    editRequested = Signal()
+
     def __init__(self, role: Role, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role = role
@@ -73,10 +76,20 @@ class MessageBubble(QFrame):
         self._copy.setFlat(True)
         self._copy.setToolTip("Copy this message's text")
         self._copy.clicked.connect(self.copy_to_clipboard)
+        # Branches: earlier versions of this message (regenerated replies, edited questions).
+        self._previous = self._small_button("branchPrevButton", "‹", "Show the previous version")
+        self._branch = QLabel()
+        self._branch.setObjectName("branchLabel")
+        self._next = self._small_button("branchNextButton", "›", "Show the next version")
+        self._previous.clicked.connect(lambda: self.branchRequested.emit(-1))
+        self._next.clicked.connect(lambda: self.branchRequested.emit(1))
+        self._edit = self._small_button("editButton", "Edit", "Edit this message and send it again as a new branch")
+        self._edit.clicked.connect(self.editRequested)
         top = QHBoxLayout()
         top.addWidget(header)
         top.addStretch(1)
-        top.addWidget(self._copy)
+        for widget in (self._previous, self._branch, self._next, self._edit, self._copy):
+            top.addWidget(widget)
 
         self._body = _MessageBody()
         self._rendered = ""
@@ -90,6 +103,9 @@ class MessageBubble(QFrame):
         layout.addLayout(top)
         layout.addWidget(self._body)
         layout.addWidget(self._stats)
+        # Only once parented (by the layout above): showing a parentless widget would open a window.
+        self._edit.setVisible(role is Role.USER)
+        self.set_branch(1, 1)
 
         self._render()
 
@@ -126,6 +142,25 @@ class MessageBubble(QFrame):
     def stats_text(self) -> str:
         return self._stats.text()
 
+    @staticmethod
+    def _small_button(name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setFlat(True)
+        button.setToolTip(tip)
+        return button
+
+    def set_branch(self, index: int, count: int) -> None:
+        """Show "‹ 2/3 ›" when this message has other versions; hidden when it has none."""
+        for widget in (self._previous, self._branch, self._next):
+            widget.setVisible(count > 1)
+        self._branch.setText(f"{index}/{count}")
+        self._previous.setEnabled(index > 1)
+        self._next.setEnabled(index < count)
+
+    def branch_text(self) -> str:
+        return self._branch.text() if self._branch.isVisibleTo(self) else ""
+
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self._text)
 
@@ -151,6 +186,9 @@ CHAT_STYLE = """
 
 class ChatView(QScrollArea):
     """Scrollable column of MessageBubbles; follows the stream while the person is at the bottom."""
+
+    branchRequested = Signal(int, int)  # message index, -1/+1
+    editRequested = Signal(int)  # message index
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -205,6 +243,9 @@ class ChatView(QScrollArea):
 
     def add_message(self, role: Role, text: str = "") -> MessageBubble:
         bubble = MessageBubble(role, text)
+        index = len(self._bubbles)  # bubbles are only removed from the end, so the index stays right
+        bubble.branchRequested.connect(lambda delta: self.branchRequested.emit(index, delta))
+        bubble.editRequested.connect(lambda: self.editRequested.emit(index))
         self._layout.insertWidget(self._layout.count() - 1, bubble)
         self._bubbles.append(bubble)
         self._placeholder.hide()

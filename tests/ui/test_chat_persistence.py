@@ -165,3 +165,37 @@ def test_open_conversation_restores_its_settings(qtbot: QtBot, data_dir: Path) -
     assert win.findChild(ChatView, "chatView").message_texts()[0] == "Ahoy"
     assert win.sampling.params().temperature == 1.3 and win.system_prompt.text() == "Pirate voice."
     win.close()
+
+
+def test_branch_arrows_switch_between_regenerated_replies(qtbot: QtBot, data_dir: Path) -> None:
+    backend = FakeBackend(reply="one")
+    win = open_window(qtbot, data_dir, backend)
+    send(qtbot, win, "Hi")
+    backend.reply = "two"
+    qtbot.mouseClick(win.findChild(QPushButton, "regenerateButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.controller.generating and len(backend.requests) == 2)
+    chat = win.findChild(ChatView, "chatView")
+    assert chat.bubbles()[1].branch_text() == "2/2" and chat.bubbles()[0].branch_text() == ""
+    qtbot.mouseClick(chat.bubbles()[1].findChild(QPushButton, "branchPrevButton"), Qt.MouseButton.LeftButton)
+    assert chat.message_texts() == ["Hi", "one"] and chat.bubbles()[1].branch_text() == "1/2"
+    qtbot.mouseClick(chat.bubbles()[1].findChild(QPushButton, "branchNextButton"), Qt.MouseButton.LeftButton)
+    assert chat.message_texts() == ["Hi", "two"]
+    win.close()
+
+
+def test_edit_a_question_makes_a_branch_and_the_old_one_stays(qtbot: QtBot, data_dir: Path) -> None:
+    backend = FakeBackend(reply="answer")
+    win = open_window(qtbot, data_dir, backend)
+    send(qtbot, win, "First")
+    send(qtbot, win, "Second")
+    chat = win.findChild(ChatView, "chatView")
+    qtbot.mouseClick(chat.bubbles()[0].findChild(QPushButton, "editButton"), Qt.MouseButton.LeftButton)
+    box = win.findChild(QPlainTextEdit, "messageInput")
+    assert box.toPlainText() == "First"
+    send(qtbot, win, "First, edited")
+    assert chat.message_texts() == ["First, edited", "answer"]
+    assert chat.bubbles()[0].branch_text() == "2/2"
+    assert "First, edited" in backend.requests[-1].prompt and "Second" not in backend.requests[-1].prompt
+    qtbot.mouseClick(chat.bubbles()[0].findChild(QPushButton, "branchPrevButton"), Qt.MouseButton.LeftButton)
+    assert chat.message_texts() == ["First", "answer", "Second", "answer"]
+    win.close()
