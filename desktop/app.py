@@ -24,6 +24,7 @@ from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_controller import ChatController
 from desktop.ui.chat_files import ChatFiles
 from desktop.ui.chat_persistence import ChatPersistence
+from desktop.ui.conversation_list import ConversationList
 from desktop.ui.download_manager import DownloadManager
 from desktop.ui.fewshot_page import FewShotPage
 from desktop.ui.hub_browser import HubBrowser
@@ -74,9 +75,26 @@ def create_window(
     window.export_markdown_action.triggered.connect(lambda: chat_files.ask_export("md"))
     window.export_json_action.triggered.connect(lambda: chat_files.ask_export("json"))
     window.import_chat_action.triggered.connect(chat_files.ask_import)
+    conversations = ConversationList(store)
+    window.set_conversation_list(conversations)
+
+    def follow_conversation(*_args: object) -> None:
+        conversations.refresh(select=persistence.conversation_id)
+
+    def deleted(conversation_id: int) -> None:
+        if conversation_id == persistence.conversation_id:
+            controller.new_chat()
+
+    conversations.conversationActivated.connect(controller.open_conversation)
+    conversations.conversationActivated.connect(follow_conversation)
+    conversations.newRequested.connect(controller.new_chat)
+    conversations.conversationDeleted.connect(deleted)
+    controller.generationStarted.connect(follow_conversation)  # a first message creates the conversation
+    controller.generationEnded.connect(follow_conversation)
     saved = persistence.latest()
     if saved is not None:
         controller.show_conversation(saved[0].system_prompt, saved[1])
+    follow_conversation()
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts
 
     metadata_cache = MetadataCache(dirs.metadata_cache)

@@ -199,7 +199,8 @@ class ConversationList(QWidget):
 
     def toggle_pin(self, conversation_id: int) -> None:
         def flip() -> None:
-            self._store.update_conversation(conversation_id, pinned=not self._store.conversation(conversation_id).pinned)
+            pinned = self._store.conversation(conversation_id).pinned
+            self._store.update_conversation(conversation_id, pinned=not pinned)
         if self._try(flip):
             self._reload()
 

@@ -139,11 +139,13 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.raw_prompt, "Raw prompt")
 
         splitter = QSplitter()
+        splitter.setObjectName("chatSplitter")
         splitter.addWidget(chat_column)
         splitter.addWidget(self.side_tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([780, 400])
+        self.chat_splitter = splitter
         self.pages = QTabWidget()
         self.pages.setObjectName("mainTabs")
         self.pages.setDocumentMode(True)
@@ -190,6 +192,12 @@ class MainWindow(QMainWindow):
         self.new_chat_shortcut.activated.connect(self.new_chat_button.click)
         self.message_input.setFocus()  # typing goes straight into the message box
 
+
+    def set_conversation_list(self, sidebar: QWidget) -> None:
+        """The saved conversations, left of the chat."""
+        self.chat_splitter.insertWidget(0, sidebar)
+        self.chat_splitter.setStretchFactor(0, 0)
+        self.chat_splitter.setSizes([230, 700, 380])
 
     def add_page(self, page: QWidget, title: str) -> None:
         self.pages.addTab(page, title)

@@ -199,3 +199,27 @@ def test_edit_a_question_makes_a_branch_and_the_old_one_stays(qtbot: QtBot, data
     qtbot.mouseClick(chat.bubbles()[0].findChild(QPushButton, "branchPrevButton"), Qt.MouseButton.LeftButton)
     assert chat.message_texts() == ["First", "answer", "Second", "answer"]
     win.close()
+
+
+def test_sidebar_lists_opens_and_deletes_conversations(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QListWidget
+
+    from desktop.ui.conversation_list import ConversationList
+
+    win = open_window(qtbot, data_dir)
+    send(qtbot, win, "Older chat")
+    sidebar = win.findChild(ConversationList, "conversationList")
+    qtbot.mouseClick(sidebar.findChild(QPushButton, "newConversationButton"), Qt.MouseButton.LeftButton)
+    assert win.findChild(ChatView, "chatView").message_texts() == []
+    send(qtbot, win, "Newer chat")
+    items = sidebar.findChild(QListWidget, "conversationItems")
+    titles = [items.item(i).text() for i in range(items.count())]
+    assert titles == ["Newer chat", "Older chat"]
+    older = win.controller.persistence.store.list_conversations()[1].id
+    sidebar.conversationActivated.emit(older)
+    assert win.findChild(ChatView, "chatView").message_texts()[0] == "Older chat"
+    sidebar.delete(older)
+    assert win.findChild(ChatView, "chatView").message_texts() == []
+    sidebar.undo_delete()
+    assert items.count() == 2
+    win.close()
