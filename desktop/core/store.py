@@ -6,10 +6,9 @@ Messages form a tree (edits and regenerations add siblings, never overwrite), so
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from desktop.core import store_export
 from desktop.core.messages import Role
 from desktop.core.store_export import ConversationInfo, SearchHit, StoredMessage
+from desktop.core.store_schema import MIGRATIONS, SCHEMA_VERSION, is_damage, schema_version, set_aside
 
 HIGHLIGHT = ("**", "**")  # around search matches in snippets; the chat view renders Markdown
 ROLES = frozenset(r.value for r in Role)
@@ -30,78 +30,13 @@ class ReadOnlyError(StoreError):
     """A write to a database that a newer Parley made, which this version must not change."""
 
 
-__all__ = ["ChatStore", "ConversationInfo", "ReadOnlyError", "SearchHit", "StoreError", "StoredMessage"]
+__all__ = [
+    "SCHEMA_VERSION", "ChatStore", "ConversationInfo", "ReadOnlyError", "SearchHit", "StoreError", "StoredMessage",
+]
 
-
-_SCHEMA_1 = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE conversations (
-        id INTEGER PRIMARY KEY, title TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
-        pinned INTEGER NOT NULL DEFAULT 0, deleted_at REAL, model TEXT, system_prompt TEXT NOT NULL DEFAULT '',
-        template TEXT NOT NULL DEFAULT 'auto', sampling_json TEXT NOT NULL DEFAULT '{}', current_leaf_id INTEGER)""",
-    """CREATE TABLE messages (
-        id INTEGER PRIMARY KEY,
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
-        role TEXT NOT NULL, content TEXT NOT NULL, created_at REAL NOT NULL, stats_json TEXT,
-        complete INTEGER NOT NULL DEFAULT 1)""",
-    "CREATE INDEX messages_by_conversation ON messages(conversation_id)",
-    "CREATE INDEX messages_by_parent ON messages(parent_id)",
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value_json TEXT NOT NULL)",
-    """CREATE VIRTUAL TABLE messages_fts USING fts5(
-        content, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END""",
-    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END""",
-    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
-        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
-        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END""",
-)
-
-
-def _migrate_to_1(db: sqlite3.Connection) -> None:
-    # One execute per statement: executescript() would commit the migration's transaction half-way.
-    for statement in _SCHEMA_1:
-        db.execute(statement)
-
-
-# MIGRATIONS[i] takes a database from schema version i to i + 1; version 2 is one more function here.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 _CONVERSATION_FIELDS = {"title", "pinned", "system_prompt", "model", "template", "sampling"}
 _MESSAGE_COLUMNS = "id, conversation_id, parent_id, role, content, created_at, stats_json, complete"
-
-
-def _schema_version(db: sqlite3.Connection) -> int:
-    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
-        return 0
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
-
-
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
-    """Corruption, not a locked or unreachable file: only a damaged file may be set aside."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-    return not isinstance(exc, sqlite3.OperationalError)
-
-
-def _set_aside(path: Path) -> Path:
-    """Move the damaged file and its -wal/-shm to parley.sqlite3.damaged-<time> so support can still look at it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    copy = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while copy.exists():
-        n += 1
-        copy = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(f"{path}{suffix}")
-        if part.exists():
-            os.replace(part, f"{copy}{suffix}")
-    return copy
 
 
 def _message(row: sqlite3.Row) -> StoredMessage:
@@ -145,9 +80,9 @@ class ChatStore:
         try:
             return cls._connect(path), None
         except sqlite3.DatabaseError as exc:
-            if not _is_damage(exc):
+            if not is_damage(exc):
                 raise StoreError(f"Cannot open the chat database {path}: {exc}") from exc
-        copy = _set_aside(path)
+        copy = set_aside(path)
         notice = (f"Parley's chat database was damaged and could not be read. It was set aside as {copy} "
                   "and a new, empty one was started.")
         try:
@@ -166,7 +101,7 @@ class ChatStore:
             check = db.execute("PRAGMA quick_check").fetchall()
             if [tuple(r) for r in check] != [("ok",)]:
                 raise sqlite3.DatabaseError(f"integrity check failed: {check[0][0]}")
-            version = _schema_version(db)
+            version = schema_version(db)
             if version > SCHEMA_VERSION:
                 db.execute("PRAGMA query_only = ON")
                 return cls(db, path, read_only=True, newer_version=version)
