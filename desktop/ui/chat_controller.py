@@ -63,6 +63,7 @@ class ChatController(QObject):
         w.template_combo.activated.connect(self._template_chosen)
         w.chat_view.branchRequested.connect(self.switch_branch)
         w.chat_view.editRequested.connect(self.edit_message)
+        w.chat_view.earlierShown.connect(self._refresh_branches)
 
         self._raw_timer = QTimer(self)
         self._raw_timer.setSingleShot(True)
@@ -229,12 +230,13 @@ class ChatController(QObject):
             return
         path = persistence.store.path(persistence.conversation_id)
         self._path_ids = [m.id for m in path]
-        if len(path) != len(bubbles):
+        hidden = self.window.chat_view.hidden_count
+        if len(path) != hidden + len(bubbles):
             return
         children: dict[int | None, list[int]] = {}
         for message in persistence.store.messages(persistence.conversation_id):
             children.setdefault(message.parent_id, []).append(message.id)
-        for bubble, message in zip(bubbles, path, strict=True):
+        for bubble, message in zip(bubbles, path[hidden:], strict=True):
             versions = children.get(message.parent_id, [message.id])
             bubble.set_branch(versions.index(message.id) + 1, len(versions))
 
@@ -285,12 +287,13 @@ class ChatController(QObject):
         self.conversation.clear()
         self.window.chat_view.clear()
         self.window.system_prompt.set_text(system_prompt)
+        shown: list[tuple[Role, str, GenerationStats | None]] = []
         for stored in messages:
             stats = GenerationStats(**stored.stats) if stored.stats else None
             role = Role(stored.role)
             self.conversation.messages.append(ChatMessage(role, stored.content, stats))
-            bubble = self.window.chat_view.add_message(role, stored.content)
-            bubble.finish(stats)
+            shown.append((role, stored.content, stats))
+        self.window.chat_view.show_messages(shown)
         self._refresh_branches()
         self._update_buttons()
         self.refresh_raw_prompt()

@@ -184,11 +184,19 @@ CHAT_STYLE = """
 """
 
 
+RECENT_MESSAGES = 60  # rendered when a conversation opens; earlier ones on request (a widget per message is costly)
+
+
 class ChatView(QScrollArea):
-    """Scrollable column of MessageBubbles; follows the stream while the person is at the bottom."""
+    """Scrollable column of MessageBubbles; follows the stream while the person is at the bottom.
+
+    Long conversations show their last RECENT_MESSAGES; older messages wait in `_earlier` until asked for.
+    Message indices in signals and methods count every message, shown or not.
+    """
 
     branchRequested = Signal(int, int)  # message index, -1/+1
     editRequested = Signal(int)  # message index
+    earlierShown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -204,6 +212,12 @@ class ChatView(QScrollArea):
         self._placeholder.setObjectName("chatPlaceholder")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._placeholder)
+        self._earlier: list[tuple[Role, str, GenerationStats | None]] = []
+        self._show_earlier = QPushButton()
+        self._show_earlier.setObjectName("showEarlierButton")
+        self._show_earlier.clicked.connect(self.show_earlier)
+        self._show_earlier.hide()
+        self._layout.addWidget(self._show_earlier)
         self._marker = QLabel("Earlier messages above this line no longer fit the context: the model skips them.")
         self._marker.setObjectName("contextMarker")
         self._marker.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -219,13 +233,51 @@ class ChatView(QScrollArea):
         bar.valueChanged.connect(lambda value: setattr(self, "_follow", value >= bar.maximum() - 4))
         bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi) if self._follow else None)
 
+    @property
+    def hidden_count(self) -> int:
+        """Messages at the top that are not rendered yet."""
+        return len(self._earlier)
+
+    def show_messages(self, messages: list[tuple[Role, str, GenerationStats | None]]) -> None:
+        """Replace the view with a saved conversation: the recent messages rendered, the rest on request."""
+        self.clear()
+        split = max(0, len(messages) - RECENT_MESSAGES)
+        self._earlier = list(messages[:split])
+        for role, text, stats in messages[split:]:
+            self.add_message(role, text).finish(stats)
+        self._update_earlier_button()
+
+    def show_earlier(self) -> None:
+        """Render the previous batch of messages above the ones shown."""
+        batch, self._earlier = self._earlier[-RECENT_MESSAGES:], self._earlier[:-RECENT_MESSAGES]
+        position = self._layout.indexOf(self._show_earlier) + 1
+        for offset, (role, text, stats) in enumerate(batch):
+            bubble = self._make_bubble(role, text)
+            self._layout.insertWidget(position + offset, bubble)
+            self._bubbles.insert(offset, bubble)
+            bubble.finish(stats)
+        self._follow = False
+        self._update_earlier_button()
+        self.earlierShown.emit()
+
+    def _update_earlier_button(self) -> None:
+        self._show_earlier.setText(f"Show {min(RECENT_MESSAGES, len(self._earlier))} earlier messages "
+                                   f"({len(self._earlier)} not shown)")
+        self._show_earlier.setVisible(bool(self._earlier))
+
+    def bubble_at(self, index: int) -> MessageBubble | None:
+        """The bubble of message `index`, or None while it is not rendered."""
+        local = index - len(self._earlier)
+        return self._bubbles[local] if 0 <= local < len(self._bubbles) else None
+
     def set_context_marker(self, first_visible: int | None) -> None:
         """Show where the model's context starts: messages above the marker were left out of the prompt."""
-        if first_visible is None or first_visible >= len(self._bubbles):
+        bubble = self.bubble_at(first_visible) if first_visible is not None else None
+        if bubble is None:
             self._marker.hide()
             return
         self._layout.removeWidget(self._marker)
-        self._layout.insertWidget(self._layout.indexOf(self._bubbles[first_visible]), self._marker)
+        self._layout.insertWidget(self._layout.indexOf(bubble), self._marker)
         self._marker.show()
 
     def context_marker_index(self) -> int | None:
@@ -233,19 +285,27 @@ class ChatView(QScrollArea):
         if self._marker.isHidden():
             return None
         position = self._layout.indexOf(self._marker)
-        return next(i for i, b in enumerate(self._bubbles) if self._layout.indexOf(b) > position)
+        local = next(i for i, b in enumerate(self._bubbles) if self._layout.indexOf(b) > position)
+        return local + len(self._earlier)
 
     def bubbles(self) -> list[MessageBubble]:
         return list(self._bubbles)
 
     def message_texts(self) -> list[str]:
-        return [b.text for b in self._bubbles]
+        """Every message's text, rendered or not."""
+        return [text for _role, text, _stats in self._earlier] + [b.text for b in self._bubbles]
+
+    def _make_bubble(self, role: Role, text: str) -> MessageBubble:
+        bubble = MessageBubble(role, text)
+        bubble.branchRequested.connect(lambda delta: self.branchRequested.emit(self._index_of(bubble), delta))
+        bubble.editRequested.connect(lambda: self.editRequested.emit(self._index_of(bubble)))
+        return bubble
+
+    def _index_of(self, bubble: MessageBubble) -> int:
+        return len(self._earlier) + self._bubbles.index(bubble)
 
     def add_message(self, role: Role, text: str = "") -> MessageBubble:
-        bubble = MessageBubble(role, text)
-        index = len(self._bubbles)  # bubbles are only removed from the end, so the index stays right
-        bubble.branchRequested.connect(lambda delta: self.branchRequested.emit(index, delta))
-        bubble.editRequested.connect(lambda: self.editRequested.emit(index))
+        bubble = self._make_bubble(role, text)
         self._layout.insertWidget(self._layout.count() - 1, bubble)
         self._bubbles.append(bubble)
         self._placeholder.hide()
@@ -260,9 +320,14 @@ class ChatView(QScrollArea):
             bubble = self._bubbles.pop()
             bubble.setParent(None)
             bubble.deleteLater()
-        self._placeholder.setVisible(not self._bubbles)
+        elif self._earlier:
+            self._earlier.pop()
+            self._update_earlier_button()
+        self._placeholder.setVisible(not self._bubbles and not self._earlier)
 
     def clear(self) -> None:
+        self._earlier.clear()
         while self._bubbles:
             self.remove_last()
+        self._update_earlier_button()
         self._marker.hide()

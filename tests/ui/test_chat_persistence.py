@@ -223,3 +223,27 @@ def test_sidebar_lists_opens_and_deletes_conversations(qtbot: QtBot, data_dir: P
     sidebar.undo_delete()
     assert items.count() == 2
     win.close()
+
+
+def test_long_conversation_opens_with_recent_messages_and_loads_earlier(qtbot: QtBot, data_dir: Path) -> None:
+    from desktop.ui.chat_view import RECENT_MESSAGES
+
+    with stored(data_dir) as store:
+        conversation = store.create_conversation("Long")
+        parent = None
+        for i in range(100):
+            parent = store.add_message(conversation, parent, "user", f"question {i}")
+            parent = store.add_message(conversation, parent, "assistant", f"answer {i}")
+    win = open_window(qtbot, data_dir)
+    chat = win.findChild(ChatView, "chatView")
+    assert len(chat.bubbles()) == RECENT_MESSAGES and chat.hidden_count == 200 - RECENT_MESSAGES
+    assert chat.message_texts()[0] == "question 0" and len(chat.message_texts()) == 200
+    assert len(win.controller.conversation.messages) == 200
+    earlier = win.findChild(QPushButton, "showEarlierButton")
+    assert earlier.isVisibleTo(win) and "earlier messages" in earlier.text()
+    qtbot.mouseClick(earlier, Qt.MouseButton.LeftButton)
+    assert len(chat.bubbles()) == 2 * RECENT_MESSAGES
+    assert chat.bubbles()[0].text == f"question {(200 - 2 * RECENT_MESSAGES) // 2}"
+    send(qtbot, win, "one more")
+    assert chat.message_texts()[-2:] == ["one more", "Hello there, this is a **fake** reply."]
+    win.close()
