@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) tests/bench/bench_library.py
 	$(PY) tests/bench/bench_fewshot.py
 	$(PY) tests/bench/bench_store.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_history.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_chat.py
 
 clean-venv:
