@@ -95,6 +95,7 @@ def create_window(
     if saved is not None:
         controller.show_conversation(saved[0].system_prompt, saved[1])
     follow_conversation()
+    window.restore_layout(settings.window_layout)
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts
 
     metadata_cache = MetadataCache(dirs.metadata_cache)
@@ -137,6 +138,7 @@ def create_window(
     window.offline_action.toggled.connect(lambda on: setattr(settings, "offline", on))
 
     def close_down() -> None:
+        settings.window_layout = window.layout_state()
         client.shutdown()
         persistence.close()
         downloads.shutdown()  # running downloads pause; they resume from their partial files next time

@@ -49,6 +49,7 @@ class Settings:
     extra_model_folders: list[str] = field(default_factory=list)
     models: dict[str, ModelSettings] = field(default_factory=dict)
     offline: bool = False
+    window_layout: dict[str, str] = field(default_factory=dict)  # Qt geometry/splitter states, base64
 
     def for_model(self, path: str | Path) -> ModelSettings:
         return self.models.setdefault(str(path), ModelSettings())
@@ -67,12 +68,15 @@ class Settings:
             return cls()
         folders = raw.get("extra_model_folders")
         models = raw.get("models")
+        layout = raw.get("window_layout")
         return cls(
             last_model=raw["last_model"] if isinstance(raw.get("last_model"), str) else None,
             system_prompt=raw["system_prompt"] if isinstance(raw.get("system_prompt"), str) else "",
             extra_model_folders=[f for f in folders if isinstance(f, str)] if isinstance(folders, list) else [],
             models={str(k): ModelSettings.from_dict(v) for k, v in models.items()} if isinstance(models, dict) else {},
             offline=raw.get("offline") is True,
+            window_layout={str(k): v for k, v in (layout if isinstance(layout, dict) else {}).items()
+                           if isinstance(v, str)},
         )
 
     def save(self, path: Path) -> None:

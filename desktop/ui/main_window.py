@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -192,6 +192,20 @@ class MainWindow(QMainWindow):
         self.new_chat_shortcut.activated.connect(self.new_chat_button.click)
         self.message_input.setFocus()  # typing goes straight into the message box
 
+
+    def layout_state(self) -> dict[str, str]:
+        """Window size and position and the panes' widths, to restore next time."""
+        return {
+            "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+            "chat_splitter": bytes(self.chat_splitter.saveState().toBase64().data()).decode("ascii"),
+        }
+
+    def restore_layout(self, state: dict[str, str]) -> None:
+        """Bad or old values are ignored by Qt, so a damaged setting never breaks start-up."""
+        if "geometry" in state:
+            self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii")))
+        if "chat_splitter" in state:
+            self.chat_splitter.restoreState(QByteArray.fromBase64(state["chat_splitter"].encode("ascii")))
 
     def set_conversation_list(self, sidebar: QWidget) -> None:
         """The saved conversations, left of the chat."""

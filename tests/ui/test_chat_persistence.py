@@ -247,3 +247,18 @@ def test_long_conversation_opens_with_recent_messages_and_loads_earlier(qtbot: Q
     send(qtbot, win, "one more")
     assert chat.message_texts()[-2:] == ["one more", "Hello there, this is a **fake** reply."]
     win.close()
+
+
+def test_window_layout_is_remembered(qtbot: QtBot, data_dir: Path) -> None:
+    win = open_window(qtbot, data_dir)
+    win.show()
+    win.resize(760, 560)  # within the offscreen screen, which restoreGeometry respects
+    win.chat_splitter.setSizes([200, 360, 200])
+    qtbot.wait(50)
+    sizes, size = win.chat_splitter.sizes(), win.size()
+    win.close()
+    again = open_window(qtbot, data_dir)
+    again.show()
+    qtbot.wait(50)
+    assert again.size() == size and again.chat_splitter.sizes() == sizes
+    again.close()
