@@ -192,7 +192,8 @@ def test_files_fit_and_model_card(browser: HubBrowser, hub: FakeHub, gguf_files:
 
 
 def test_download_shows_progress_then_done(qtbot: QtBot, browser: HubBrowser, manager: DownloadManager,
-                                           models: Path, gguf_files: dict[str, bytes]) -> None:
+                                           models: Path, gguf_files: dict[str, bytes], small_chunks: None) -> None:
+    # small_chunks: many progress reports even on a fast local transfer, so the in-flight text is seen
     seen: list[str] = []
     manager.changed.connect(lambda item: seen.append(queue_row(browser)[2]) if item.progress else None)
     with qtbot.waitSignal(browser.modelDownloaded, timeout=20000) as done:
