@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
 from desktop.core.chat_template import ChatTemplate, TemplateError
-from desktop.core.messages import ChatMessage, Conversation, GenerationStats, Role
+from desktop.core.messages import Conversation, GenerationStats, Role
 from desktop.core.model_template import template_choices, template_for
-from desktop.core.sampling import PRESETS, SamplingParams
+from desktop.core.sampling import PRESETS
 from desktop.core.settings import Settings
-from desktop.core.store import StoredMessage
 from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
+from desktop.ui.chat_history import ConversationNavigation
 from desktop.ui.chat_persistence import ChatPersistence
 from desktop.ui.chat_view import MessageBubble
 from desktop.ui.main_window import MainWindow
@@ -24,7 +23,7 @@ from desktop.ui.main_window import MainWindow
 RAW_PROMPT_DELAY_MS = 250
 
 
-class ChatController(QObject):
+class ChatController(QObject, ConversationNavigation):
     """Owns the conversation; the window only shows it and the client only runs it."""
 
     generationStarted = Signal()
@@ -185,61 +184,6 @@ class ChatController(QObject):
                 sampling=self.window.sampling.params().as_dict())
         self._start_reply(new_user_message=text)
 
-    def edit_message(self, index: int) -> None:
-        """Put an earlier question back in the input; sending it makes a new branch from there."""
-        messages = self.conversation.messages
-        if self.generating or index >= len(messages) or messages[index].role is not Role.USER:
-            return
-        self._editing = index
-        self.window.message_input.setPlainText(messages[index].content)
-        self.window.message_input.setFocus()
-        self.window.notice.show_message(
-            "Editing an earlier message: Send makes a new branch from it and the old version stays "
-            "(the ‹ › arrows switch between them). New chat cancels.", error=False)
-
-    def _truncate_for_edit(self, index: int) -> None:
-        self._editing = None
-        while len(self.conversation.messages) > index:
-            self.conversation.messages.pop()
-            self.window.chat_view.remove_last()
-        self.window.chat_view.set_context_marker(None)
-        if self.persistence is not None and index < len(self._path_ids):
-            self.persistence.branch_from(self._path_ids[index])
-        self.window.notice.hide()
-
-    def switch_branch(self, index: int, delta: int) -> None:
-        """Show another version of message `index` (and the conversation that continues from it)."""
-        persistence = self.persistence
-        if persistence is None or persistence.closed or self.generating or persistence.conversation_id is None:
-            return
-        if index >= len(self._path_ids):
-            return
-        siblings = [m.id for m in persistence.store.siblings(self._path_ids[index])]
-        position = siblings.index(self._path_ids[index]) + delta
-        if 0 <= position < len(siblings):
-            persistence.store.switch_branch(siblings[position])
-            conversation_id = persistence.conversation_id
-            self.show_conversation(self.window.system_prompt.text(), persistence.open(conversation_id))
-
-    def _refresh_branches(self) -> None:
-        """Number the versions of each message on screen ("‹ 2/3 ›")."""
-        persistence = self.persistence
-        bubbles = self.window.chat_view.bubbles()
-        if persistence is None or persistence.closed or persistence.conversation_id is None:
-            self._path_ids = []
-            return
-        path = persistence.store.path(persistence.conversation_id)
-        self._path_ids = [m.id for m in path]
-        hidden = self.window.chat_view.hidden_count
-        if len(path) != hidden + len(bubbles):
-            return
-        children: dict[int | None, list[int]] = {}
-        for message in persistence.store.messages(persistence.conversation_id):
-            children.setdefault(message.parent_id, []).append(message.id)
-        for bubble, message in zip(bubbles, path[hidden:], strict=True):
-            versions = children.get(message.parent_id, [message.id])
-            bubble.set_branch(versions.index(message.id) + 1, len(versions))
-
     def regenerate(self) -> None:
         """Replace the last reply, or answer a last message that has none (e.g. after a template error)."""
         if self.worker_busy or self.generating or self.loading or self.model is None or not self.conversation.messages:
@@ -266,35 +210,6 @@ class ChatController(QObject):
         self._path_ids = []
         if self.persistence is not None:
             self.persistence.start_new()
-        self._update_buttons()
-        self.refresh_raw_prompt()
-
-    def open_conversation(self, conversation_id: int) -> None:
-        """Show a saved conversation with its own system prompt, sampling settings and model."""
-        if self.persistence is None or self.persistence.closed or self.generating:
-            return
-        info = self.persistence.store.conversation(conversation_id)
-        self.show_conversation(info.system_prompt, self.persistence.open(conversation_id))
-        with contextlib.suppress(TypeError, ValueError):  # an older or damaged record keeps the current settings
-            self.window.sampling.set_params(SamplingParams(**info.sampling))
-        current = str(self.model.info.path) if self.model is not None else None
-        if info.model and info.model != current and Path(info.model).is_file():
-            self.settings.for_model(info.model).template = info.template
-            self.load_model(Path(info.model))
-
-    def show_conversation(self, system_prompt: str, messages: Sequence[StoredMessage]) -> None:
-        """Put a saved conversation back on screen, stats included, ready to continue."""
-        self.conversation.clear()
-        self.window.chat_view.clear()
-        self.window.system_prompt.set_text(system_prompt)
-        shown: list[tuple[Role, str, GenerationStats | None]] = []
-        for stored in messages:
-            stats = GenerationStats(**stored.stats) if stored.stats else None
-            role = Role(stored.role)
-            self.conversation.messages.append(ChatMessage(role, stored.content, stats))
-            shown.append((role, stored.content, stats))
-        self.window.chat_view.show_messages(shown)
-        self._refresh_branches()
         self._update_buttons()
         self.refresh_raw_prompt()
 
