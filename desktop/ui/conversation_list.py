@@ -69,7 +69,8 @@ class _RowDelegate(QStyledItemDelegate):
         if index.data(HIT_ROLE) or index.data(WHEN_ROLE) is None:
             return
         pin = f"{PIN_MARKER} " if index.data(PINNED_ROLE) else ""
-        option.text = f"{pin}{index.data(Qt.ItemDataRole.DisplayRole)}\n{index.data(WHEN_ROLE)}"
+        # U+2028, not "\n": item views only break lines at the Unicode line separator.
+        option.text = f"{pin}{index.data(Qt.ItemDataRole.DisplayRole)}\u2028{index.data(WHEN_ROLE)}"
 
 
 class ConversationList(QWidget):

@@ -88,7 +88,7 @@ def test_lists_pinned_first_then_newest(sidebar: ConversationList, store: ChatSt
     store.update_conversation(a, pinned=True)
     sidebar.refresh()
     assert ids(sidebar) == [a, c, b]
-    assert shown(sidebar, 0).startswith("📌 Alpha\ntoday ")
+    assert shown(sidebar, 0).startswith("📌 Alpha\u2028today ")
     assert "📌" not in shown(sidebar, 1)
 
 
