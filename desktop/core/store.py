@@ -108,10 +108,12 @@ class ChatStore:
             if version < SCHEMA_VERSION:
                 db.execute("BEGIN IMMEDIATE")
                 try:
+                    # Another process (a second Parley, `parley chats`) may have migrated while we waited.
+                    version = schema_version(db)
                     for migrate in MIGRATIONS[version:]:
                         migrate(db)
                     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                               (str(SCHEMA_VERSION),))
+                               (str(max(version, SCHEMA_VERSION)),))
                 except BaseException:
                     db.execute("ROLLBACK")
                     raise

@@ -349,3 +349,27 @@ def test_a_killed_process_loses_nothing(db_path: Path) -> None:
     assert [(m.content, m.complete) for m in store.path(info.id)] == [
         ("Tell me a story", True), ("Once upon a time", False)]
     store.close()
+
+
+def test_concurrent_first_opens_migrate_once(tmp_path: Path) -> None:
+    """Two processes opening a new database at the same moment must not both create the tables."""
+    import threading
+
+    path = tmp_path / "race.sqlite3"
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            store, _notice = ChatStore.open(path)
+            store.close()
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
