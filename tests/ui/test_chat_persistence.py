@@ -32,6 +32,17 @@ def send(qtbot: QtBot, win: MainWindow, text: str) -> None:
     qtbot.waitUntil(lambda: not win.controller.generating)
 
 
+def regenerated_once(qtbot: QtBot, data_dir: Path) -> MainWindow:
+    """A chat "Hi" whose reply "one" was regenerated as "two"."""
+    backend = FakeBackend(reply="one")
+    win = open_window(qtbot, data_dir, backend)
+    send(qtbot, win, "Hi")
+    backend.reply = "two"
+    qtbot.mouseClick(win.findChild(QPushButton, "regenerateButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.controller.generating and len(backend.requests) == 2)
+    return win
+
+
 def stored(data_dir: Path) -> ChatStore:
     store, _ = ChatStore.open(data_dir / "parley.sqlite3")
     return store
@@ -57,12 +68,7 @@ def test_conversation_reopens_with_system_prompt_and_stats(qtbot: QtBot, data_di
 
 
 def test_regenerate_keeps_the_old_reply_as_a_branch(qtbot: QtBot, data_dir: Path) -> None:
-    backend = FakeBackend(reply="one")
-    win = open_window(qtbot, data_dir, backend)
-    send(qtbot, win, "Hi")
-    backend.reply = "two"
-    qtbot.mouseClick(win.findChild(QPushButton, "regenerateButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not win.controller.generating and len(backend.requests) == 2)
+    win = regenerated_once(qtbot, data_dir)
     win.close()
     with stored(data_dir) as store:
         (info,) = store.list_conversations()
@@ -168,12 +174,7 @@ def test_open_conversation_restores_its_settings(qtbot: QtBot, data_dir: Path) -
 
 
 def test_branch_arrows_switch_between_regenerated_replies(qtbot: QtBot, data_dir: Path) -> None:
-    backend = FakeBackend(reply="one")
-    win = open_window(qtbot, data_dir, backend)
-    send(qtbot, win, "Hi")
-    backend.reply = "two"
-    qtbot.mouseClick(win.findChild(QPushButton, "regenerateButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not win.controller.generating and len(backend.requests) == 2)
+    win = regenerated_once(qtbot, data_dir)
     chat = win.findChild(ChatView, "chatView")
     assert chat.bubbles()[1].branch_text() == "2/2" and chat.bubbles()[0].branch_text() == ""
     qtbot.mouseClick(chat.bubbles()[1].findChild(QPushButton, "branchPrevButton"), Qt.MouseButton.LeftButton)
