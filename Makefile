@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.parley-installed
 ARGS   ?=
 
 
-.PHONY: run test lint typecheck imports unit bench setup clean-venv
+.PHONY: run test lint typecheck imports unit bench setup clean-venv bundle bundle-check bundle-test \
+        install-desktop uninstall-desktop
 
 setup: $(STAMP)
 
@@ -40,6 +41,39 @@ bench: $(STAMP)
 	$(PY) tests/bench/bench_store.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_history.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_chat.py
+	$(PY) tests/bench/bench_probabilities.py
+
+# A self-contained app folder for this platform (dist/parley, dist/Parley, dist/Parley.app), plus an AppImage
+# on Linux when appimagetool is on PATH. Bundles must run on other CPUs: llama.cpp is (re)installed with
+# GGML_NATIVE=off when the environment holds a native build.
+BUNDLE_STAMP := $(VENV)/.parley-bundle-tools
+$(BUNDLE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,bundle]"
+	@touch $(BUNDLE_STAMP)
+
+bundle-check:  # first, before any setup could build a native llama.cpp
+	@if [ "$${PARLEY_NATIVE:-off}" != off ]; then \
+	  echo "make bundle: a bundle must be portable; unset PARLEY_NATIVE (bundles use GGML_NATIVE=off)" >&2; exit 1; fi
+
+bundle: bundle-check $(BUNDLE_STAMP)
+	@if [ "$$(cat $(VENV)/parley-llama-native 2>/dev/null)" != off ]; then \
+	  echo "make bundle: re-installing llama.cpp built with GGML_NATIVE=off"; \
+	  PARLEY_NATIVE=off bash packaging/install-llama.sh $(PY); fi
+	$(VENV)/bin/pyinstaller packaging/parley.spec --noconfirm --distpath dist --workpath build/pyinstaller
+	bash packaging/appimage.sh
+
+# Build the bundle, then start it offscreen on a temporary data folder: load the built-in model, generate a
+# few tokens (`--self-test`), report the bundle's size and cold start time.
+bundle-test: bundle
+	$(PY) packaging/bundle_test.py
+
+# Register Parley's launcher, icons, AppStream metainfo and GGUF file type for the current user
+# (${XDG_DATA_HOME:-~/.local/share}); it runs the bundle when built, else the virtual environment's `parley`.
+install-desktop:
+	bash packaging/install-desktop.sh install
+
+uninstall-desktop:
+	bash packaging/install-desktop.sh uninstall
 
 clean-venv:
 	rm -rf $(VENV)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,25 +17,31 @@ from desktop.core.builtin_model import ensure_builtin, library_models
 from desktop.core.fewshot import sample_templates_dir
 from desktop.core.library import MetadataCache, scan_library
 from desktop.core.memory import system_ram
-from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.paths import DATA_DIR_ENV, DataDirs, resource_dir
+from desktop.core.sampling import SamplingParams
 from desktop.core.settings import Settings
 from desktop.core.store import ChatStore
 from desktop.hub.client import HubClient
-from desktop.inference.backend import InferenceBackend
+from desktop.inference.backend import InferenceBackend, LoadOptions
 from desktop.inference.hardware import free_vram
+from desktop.inference.offload import build_info
 from desktop.inference.worker import InferenceClient
+from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.chat_controller import ChatController
 from desktop.ui.chat_files import ChatFiles
 from desktop.ui.chat_persistence import ChatPersistence
+from desktop.ui.compare_panel import ComparePanel
 from desktop.ui.conversation_list import ConversationList
 from desktop.ui.download_manager import DownloadManager
 from desktop.ui.fewshot_page import FewShotPage
+from desktop.ui.first_run import install_first_run
 from desktop.ui.hub_browser import HubBrowser
 from desktop.ui.library_controller import LibraryController
 from desktop.ui.library_page import LibraryPage
 from desktop.ui.main_window import MainWindow
+from desktop.ui.perplexity_page import PerplexityPage
 
-ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "parley.svg"
+ICON = resource_dir() / "icons" / "parley.svg"
 
 
 def startup_model(dirs: DataDirs, settings: Settings, requested: str | Path | None) -> Path:
@@ -98,10 +107,11 @@ def create_window(
     window.restore_layout(settings.window_layout)
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts
 
+    build = build_info()  # the llama.cpp backend this build has: the inference layer's answer, shown by the UI
     metadata_cache = MetadataCache(dirs.metadata_cache)
     library_page = LibraryPage(
         lambda: scan_library(library.folders(), metadata_cache), system_ram(), free_vram(),
-        context_for=lambda entry: settings.for_model(entry.path).context_length,
+        context_for=lambda entry: settings.for_model(entry.path).context_length, gpu_backend=build.backend,
     )
     window.add_page(library_page, "Models")
 
@@ -121,6 +131,24 @@ def create_window(
     window.add_page(hub_browser, "Hugging Face")
     hub_browser.modelDownloaded.connect(lambda _path: library_page.refresh())
 
+    def open_hub() -> None:
+        window.pages.setCurrentWidget(hub_browser)
+        hub_browser.search_edit.setFocus()  # nothing is requested until the person searches
+
+    # The welcome, once: not when Parley has run before (the flag) or a saved conversation is there to show.
+    window.first_run = None  # type: ignore[attr-defined]  # handle for tests
+    if not settings.first_run_done and saved is None:
+        welcome = install_first_run(window, controller, settings, open_hub)
+        conversations.conversationActivated.connect(lambda *_args: welcome.dismiss())
+        window.first_run = welcome  # type: ignore[attr-defined]
+
+    def show_about() -> None:
+        dialog = AboutDialog(build, controller.model, dirs, window)
+        window.about_dialog = dialog  # type: ignore[attr-defined]  # handle for tests
+        dialog.open()
+
+    window.about_action.triggered.connect(show_about)
+
     fewshot = FewShotPage(client, window.sampling, sample_templates_dir(), dirs.templates)
     window.add_page(fewshot, "Few-shot")
     window.fewshot = fewshot  # type: ignore[attr-defined]
@@ -131,9 +159,71 @@ def create_window(
     # Connected after ChatController's own handlers, so controller.model and .template are already updated.
     client.modelLoaded.connect(fewshot_follow_model)
     window.template_combo.activated.connect(fewshot_follow_model)
-    fewshot.busyChanged.connect(controller.set_worker_busy)  # one inference worker: chat waits for a batch
-    controller.generationStarted.connect(lambda: fewshot.set_chat_busy(True))
-    controller.generationEnded.connect(lambda: fewshot.set_chat_busy(False))
+
+    perplexity = PerplexityPage(client)
+    window.add_page(perplexity, "Perplexity")
+    window.perplexity = perplexity  # type: ignore[attr-defined]
+    client.modelLoaded.connect(lambda _model: perplexity.set_model(controller.model))
+    client.modelLoadFailed.connect(lambda *_args: perplexity.set_model(controller.model))
+
+    def library_paths() -> list[Path]:
+        return [e.path for e in library_page.model.entries() if e.error is None and e.info is not None]
+
+    def load_options(path: Path) -> LoadOptions:
+        remembered = settings.for_model(path)
+        return LoadOptions(n_ctx=remembered.context_length, n_gpu_layers=remembered.gpu_layers)
+
+    compare = ComparePanel(client, window.sampling.params, library_paths, dirs.experiments,
+                           dirs.metadata_cache.with_name("model-hashes.json"), load_options,
+                           lambda path: settings.for_model(path).template)
+    window.add_page(compare, "Compare")
+    window.compare = compare  # type: ignore[attr-defined]
+
+    def compare_follow_model(*_args: object) -> None:
+        compare.set_model(controller.model, controller.template)
+
+    client.modelLoaded.connect(compare_follow_model)
+    window.template_combo.activated.connect(compare_follow_model)
+    # A column on another model goes through the chat's own load handling, which applies that model's remembered
+    # system prompt and preset; put back what the person had, so the chat is as they left it.
+    chat_setup: list[tuple[str, SamplingParams, str]] = []
+
+    def remember_chat_setup(busy: bool) -> None:
+        if busy:
+            chat_setup[:] = [(window.system_prompt.text(), window.sampling.params(),
+                              window.sampling.preset.currentText())]
+
+    def restore_chat_setup() -> None:
+        if chat_setup:
+            system_prompt, params, preset = chat_setup[0]
+            window.system_prompt.set_text(system_prompt)
+            window.sampling.set_params(params)
+            window.sampling.preset.blockSignals(True)
+            window.sampling.preset.setCurrentText(preset)
+            window.sampling.preset.blockSignals(False)
+
+    compare.busyChanged.connect(remember_chat_setup)
+    compare.chatModelRestored.connect(restore_chat_setup)
+
+    # One inference worker: while one of the chat, a few-shot run or a scoring uses it, the others wait.
+    chat_generating = [False]
+
+    def share_worker(*_args: object) -> None:
+        fewshot_busy, scoring, comparing = fewshot.is_busy(), perplexity.is_busy(), compare.is_busy()
+        controller.set_worker_busy(fewshot_busy or scoring or comparing)
+        fewshot.set_chat_busy(chat_generating[0] or scoring or comparing)
+        perplexity.set_chat_busy(chat_generating[0] or fewshot_busy or comparing)
+        compare.set_chat_busy(chat_generating[0] or fewshot_busy or scoring)
+
+    def chat_busy(busy: bool) -> None:
+        chat_generating[0] = busy
+        share_worker()
+
+    fewshot.busyChanged.connect(share_worker)
+    perplexity.busyChanged.connect(share_worker)
+    compare.busyChanged.connect(share_worker)
+    controller.generationStarted.connect(lambda: chat_busy(True))
+    controller.generationEnded.connect(lambda: chat_busy(False))
     window.offline_action.setChecked(settings.offline)
     window.offline_action.toggled.connect(lambda on: setattr(settings, "offline", on))
 
@@ -144,6 +234,7 @@ def create_window(
         downloads.shutdown()  # running downloads pause; they resume from their partial files next time
         hub_browser.wait_idle()
         library_page.wait_idle()
+        compare.shutdown()  # a model hash in progress stops within a chunk
         try:
             settings.save(dirs.settings_file)
         except OSError as exc:  # a read-only or full disk must not turn quitting into a crash
@@ -166,10 +257,35 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         description="Private, offline chat with local GGUF models. `parley models --help` manages the library.",
     )
     parser.add_argument("--model", metavar="PATH", help="open this GGUF model file")
+    parser.add_argument("file", nargs="?", metavar="MODEL.gguf",
+                        help="open this GGUF model file, like --model (what a file manager passes)")
     parser.add_argument(
         "--data-dir", metavar="DIR", help=f"keep all user data under DIR (also ${DATA_DIR_ENV})"
     )
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="load the model (the built-in one unless --model), answer one short message, print timings and exit "
+             "0 on success; uses a temporary data folder unless --data-dir is given",
+    )
     return parser.parse_args(argv)
+
+
+def run_self_test(app: QApplication, args: argparse.Namespace, started: float) -> int:
+    """--self-test: the full window on a throwaway data folder, so a bundle can be checked without touching data."""
+    from desktop.ui import self_test
+
+    with tempfile.TemporaryDirectory(prefix="parley-self-test-", ignore_cleanup_errors=True) as scratch:
+        data_dir = args.data_dir or os.environ.get(DATA_DIR_ENV) or scratch
+        try:
+            dirs = DataDirs.resolve(data_dir)
+            dirs.create()
+            model = args.model or args.file or ensure_builtin(dirs.models)
+            window = create_window(data_dir, model)
+        except Exception as exc:  # a missing model package or an unwritable folder: report it, do not crash
+            print(f"self-test: FAILED: {type(exc).__name__}: {exc}", flush=True)
+            return 1
+        window.show()
+        return self_test.run(app, window, started)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,11 +302,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.eval_cli import main as eval_main
 
         return eval_main(argv[1:])
+    if argv[:1] == ["score"]:  # `parley score FILE`: perplexity of a text file
+        from desktop.score_cli import main as score_main
+
+        return score_main(argv[1:])
+    started = time.perf_counter()
     args = parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Parley")
     app.setOrganizationName("Parley")
-    window = create_window(args.data_dir, args.model)
+    app.setDesktopFileName("io.github.parley.Parley")  # Wayland matches the window to the launcher and its icon
+    if args.self_test:
+        return run_self_test(app, args, started)
+    window = create_window(args.data_dir, args.model or args.file)
     window.show()
     return app.exec()
 

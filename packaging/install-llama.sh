@@ -46,5 +46,7 @@ if [ -z "$WHEEL" ]; then
   WHEEL=$(ls "$CACHE"/llama_cpp_python-"$VERSION"-*.whl | head -n 1)
 fi
 "$PY" -m pip install --quiet --no-deps --force-reinstall "$WHEEL"
-echo "$BACKEND" > "$("$PY" -c 'import sys; print(sys.prefix)')/parley-llama-backend"
+PREFIX=$("$PY" -c 'import sys; print(sys.prefix)')
+echo "$BACKEND" > "$PREFIX/parley-llama-backend"
+echo "$NATIVE" > "$PREFIX/parley-llama-native"  # `make bundle` insists on a portable (off) build
 echo "install-llama: llama-cpp-python $VERSION ($BACKEND) installed from $WHEEL" >&2

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from desktop.core.gguf_file import GGUFError, ModelInfo
 from desktop.core.messages import GenerationStats
+from desktop.core.perplexity import ScoredToken, TextScore
+from desktop.core.probabilities import Alternative, NextTokenDistribution, TokenPiece, TokenStep
 from desktop.inference.backend import GenerationRequest, InferenceBackend, LoadedModel, LoadOptions
+
+FAKE_VOCAB = ("the", "a", "cat", "dog", "sat", "ran", "on", "mat", ".", "!")
+
+
+def fake_logits() -> np.ndarray:
+    """A fixed, readable distribution over FAKE_VOCAB: token 0 likeliest, falling off by one logit each."""
+    return np.array([3.0 - i for i in range(len(FAKE_VOCAB))], dtype=np.float32)
+
+
+def fake_step(index: int, piece: str, count: int) -> TokenStep:
+    """Word i chosen with probability 0.5; alternatives 0.5, 0.25, 0.125 ... with the chosen word first."""
+    alternatives = [Alternative(100 + index, piece, 0.5, 2.0)]
+    alternatives += [Alternative(k, " " + FAKE_VOCAB[k], 0.5 ** (k + 2), 1.0 - k) for k in range(max(0, count - 1))]
+    return TokenStep(100 + index, piece, 0.5, 1.5, tuple(alternatives))
 
 
 def fake_info(path: Path, chat_template: str | None = None) -> ModelInfo:
@@ -30,6 +49,7 @@ class FakeBackend(InferenceBackend):
         self.cache_resets = 0
         self.loaded: Path | None = None
         self.release = threading.Event()
+        self.distribution_requests: list[tuple[str, tuple[int, ...]]] = []
         self.release.set()
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
@@ -52,7 +72,11 @@ class FakeBackend(InferenceBackend):
         self.cache_resets += 1
 
     def generate(
-        self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]
+        self,
+        request: GenerationRequest,
+        on_text: Callable[[str], None],
+        should_stop: Callable[[], bool],
+        on_step: Callable[[TokenStep], None] | None = None,
     ) -> GenerationStats:
         self.requests.append(request)
         self.release.wait(10)
@@ -60,7 +84,10 @@ class FakeBackend(InferenceBackend):
         sent = 0
         stopped = False
         for i, word in enumerate(words):
-            on_text(word if i == 0 else " " + word)
+            piece = word if i == 0 else " " + word
+            on_text(piece)
+            if on_step is not None:
+                on_step(fake_step(i, piece, request.alternatives))
             sent += 1
             if self.delay:
                 time.sleep(self.delay)
@@ -68,3 +95,27 @@ class FakeBackend(InferenceBackend):
                 stopped = True
                 break
         return GenerationStats(self.count_tokens(request.prompt), 0, sent, 0.01, 100.0, stopped)
+
+    def token_pieces(self, text: str) -> list[TokenPiece]:
+        """Words are tokens; "<...>" words are special."""
+        pieces = []
+        for i, word in enumerate(text.split(" ")):
+            piece = word if i == 0 else " " + word
+            pieces.append(TokenPiece(i, piece, word.startswith("<") and word.endswith(">")))
+        return pieces
+
+    def next_token_distribution(
+        self, prompt: str, token_ids: Sequence[int] = (), context: str = "", chosen: int = -1
+    ) -> NextTokenDistribution:
+        self.distribution_requests.append((prompt, tuple(token_ids)))
+        return NextTokenDistribution(fake_logits(), dict(enumerate(FAKE_VOCAB)), context, chosen)
+
+    def score_text(
+        self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
+    ) -> TextScore:
+        """Each word is a token; surprisal = its length in bits (the first word unscored)."""
+        words = text.split()
+        tokens = tuple(ScoredToken(i, (" " if i else "") + w, math.nan if i == 0 else float(len(w)))
+                       for i, w in enumerate(words))
+        on_progress(len(tokens), len(tokens))
+        return TextScore(tokens, windows=1, n_ctx=4096, model="fake")

@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop.core.chat_template import ChatTemplate, TemplateError
 from desktop.core.files import write_text_atomic
+from desktop.core.paths import resource_dir
 from desktop.core.scoring import RULES
 
 TEMPLATE_SCHEMA_VERSION = 1
@@ -306,4 +307,4 @@ def final_prompt(template: FewShotTemplate, values: Mapping[str, str], chat_temp
 
 
 def sample_templates_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources" / "templates"
+    return resource_dir() / "templates"

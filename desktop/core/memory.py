@@ -13,7 +13,8 @@ from enum import Enum
 
 from desktop.core.gguf_file import ModelInfo
 
-__all__ = ["GIB", "MIB", "Fit", "MemoryEstimate", "classify_fit", "estimate_memory", "human_bytes", "system_ram"]
+__all__ = ["GIB", "MIB", "Fit", "MemoryEstimate", "classify_fit", "estimate_memory", "human_bytes", "offload_split",
+           "system_ram"]
 
 MIB = 1 << 20
 GIB = 1 << 30
@@ -102,6 +103,20 @@ def classify_fit(estimate: MemoryEstimate, ram_bytes: int, vram_bytes: int | Non
     if total * 10 <= ram_bytes * 8:
         return Fit.RAM
     return Fit.TOO_LARGE
+
+
+def offload_split(estimate: MemoryEstimate, gpu_layers: int, total_layers: int) -> tuple[int, int]:
+    """(bytes on the GPU, bytes in RAM) with gpu_layers of total_layers offloaded (-1, more than total or an
+    unknown total: all).
+
+    Weights and KV cache split in proportion to the layers (llama.cpp keeps each layer's KV cache with the
+    layer); the compute buffers go to the GPU as soon as any layer does. Embeddings are not modelled apart.
+    """
+    if gpu_layers == 0:
+        return 0, estimate.total
+    share = 1.0 if gpu_layers < 0 or total_layers <= 0 else min(gpu_layers, total_layers) / total_layers
+    gpu = round((estimate.weights + estimate.kv_cache) * share) + estimate.overhead
+    return gpu, estimate.total - gpu
 
 
 def system_ram() -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from desktop.core.probabilities import TokenStep
+
 
 class Role(str, Enum):
     SYSTEM = "system"
@@ -44,6 +46,7 @@ class ChatMessage:
     role: Role
     content: str
     stats: GenerationStats | None = None
+    steps: tuple[TokenStep, ...] = ()  # token probabilities, when they were recorded
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,17 @@ import platformdirs
 
 APP_NAME = "Parley"
 DATA_DIR_ENV = "PARLEY_DATA_DIR"
+
+
+def resource_dir() -> Path:
+    """The shipped `resources/` folder: inside a PyInstaller bundle (sys._MEIPASS), else beside the source tree.
+
+    The one place that knows the layout, so icons and sample templates are found frozen and from a checkout alike.
+    """
+    bundle_root = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle_root:
+        return Path(bundle_root) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,7 @@ class DataDirs:
     database: Path
     metadata_cache: Path
     templates: Path  # the person's few-shot templates
+    experiments: Path  # saved Compare experiments
 
     @classmethod
     def under(cls, root: str | Path) -> DataDirs:
@@ -31,6 +44,7 @@ class DataDirs:
             database=base / "parley.sqlite3",
             metadata_cache=base / "cache" / "model-metadata.json",
             templates=base / "templates",
+            experiments=base / "experiments",
         )
 
     @classmethod
@@ -44,6 +58,7 @@ class DataDirs:
             database=data / "parley.sqlite3",
             metadata_cache=cache / "model-metadata.json",
             templates=data / "templates",
+            experiments=data / "experiments",
         )
 
     @classmethod

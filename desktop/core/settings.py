@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop.core.files import write_text_atomic
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 GPU_LAYERS_ALL = -1
 DEFAULT_CONTEXT = 4096  # tokens, when the person has not chosen one (capped by the model's trained length)
 
@@ -50,6 +50,7 @@ class Settings:
     models: dict[str, ModelSettings] = field(default_factory=dict)
     offline: bool = False
     window_layout: dict[str, str] = field(default_factory=dict)  # Qt geometry/splitter states, base64
+    first_run_done: bool = False  # the welcome panel was dismissed (or Parley ran before it existed)
 
     def for_model(self, path: str | Path) -> ModelSettings:
         return self.models.setdefault(str(path), ModelSettings())
@@ -77,6 +78,7 @@ class Settings:
             offline=raw.get("offline") is True,
             window_layout={str(k): v for k, v in (layout if isinstance(layout, dict) else {}).items()
                            if isinstance(v, str)},
+            first_run_done=raw.get("first_run_done") is True,
         )
 
     def save(self, path: Path) -> None:
@@ -93,4 +95,7 @@ def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
         models = overrides if isinstance(overrides, dict) else {}
         raw["models"] = {path: {"template": choice} for path, choice in models.items() if isinstance(choice, str)}
         raw["schema_version"] = 2
+    if raw.get("schema_version") == 2:  # 3 added first_run_done; a file from 2 means Parley has run here before
+        raw["first_run_done"] = True
+        raw["schema_version"] = 3
     return raw

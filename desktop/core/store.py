@@ -264,6 +264,29 @@ class ChatStore:
                            (*columns.values(), message_id))
                 db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (time.time(), row[0]))
 
+    def set_token_steps(self, message_id: int, steps: list[Any]) -> None:
+        """Save a reply's token probabilities (JSON-able list), replacing any saved before."""
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
+                raise StoreError(f"There is no message {message_id}.")
+            db.execute("INSERT OR REPLACE INTO token_steps (message_id, steps_json) VALUES (?, ?)",
+                       (message_id, json.dumps(steps, ensure_ascii=False, separators=(",", ":"))))
+
+    def token_steps(self, message_ids: list[int]) -> dict[int, Any]:
+        """Saved token probabilities of these messages (those that have any)."""
+        found: dict[int, Any] = {}
+        for start in range(0, len(message_ids), 500):  # SQLite caps the number of parameters
+            chunk = message_ids[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT message_id, steps_json FROM token_steps WHERE message_id IN ({','.join('?' * len(chunk))})",
+                chunk)
+            for message_id, data in rows:
+                try:
+                    found[int(message_id)] = json.loads(data)
+                except ValueError:
+                    continue
+        return found
+
     def message(self, message_id: int) -> StoredMessage:
         row = self._db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:

@@ -41,8 +41,14 @@ def _migrate_to_1(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-# MIGRATIONS[i] takes a database from schema version i to i + 1; version 2 is one more function here.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+def _migrate_to_2(db: sqlite3.Connection) -> None:
+    """Token probabilities of generated replies (issue 6): one JSON list per message, deleted with it."""
+    db.execute("""CREATE TABLE token_steps (
+        message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE, steps_json TEXT NOT NULL)""")
+
+
+# MIGRATIONS[i] takes a database from schema version i to i + 1; a new version is one more function here.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 def schema_version(db: sqlite3.Connection) -> int:

@@ -7,12 +7,14 @@ this same class so they cannot drift from the contract.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.gguf_file import ModelInfo
 from desktop.core.messages import GenerationStats
+from desktop.core.perplexity import TextScore
+from desktop.core.probabilities import NextTokenDistribution, TokenPiece, TokenStep
 from desktop.core.sampling import SamplingParams
 
 
@@ -38,12 +40,25 @@ class LoadedModel:
     backend: str  # "CPU", "CUDA", "Metal", "Vulkan"
     gpu_layers: int  # layers actually offloaded
     total_layers: int
+    notice: str = ""  # what the load did differently from what was asked (fewer GPU layers), for the person
 
     @property
     def offload_summary(self) -> str:
+        """For the status bar: the build's backend always, and where the layers went."""
+        if self.backend == "CPU":
+            return f"CPU build · {self.n_threads} threads"
         if self.gpu_layers == 0:
-            return f"{self.backend} · {self.n_threads} threads"
+            return f"{self.backend} build, CPU only · {self.n_threads} threads"
         return f"{self.backend} · {self.gpu_layers}/{self.total_layers} layers on GPU"
+
+    @property
+    def offload_sentence(self) -> str:
+        """For the first-run page and the About dialog."""
+        if self.backend == "CPU":
+            return "Running on the CPU (this build has no GPU support)"
+        if self.gpu_layers == 0:
+            return f"Running on the CPU: no layers on the GPU (this build supports {self.backend})"
+        return f"Using {self.backend} with {self.gpu_layers} of {self.total_layers} layers on the GPU"
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,14 @@ class GenerationRequest:
     # For chats: renders the prompt with the oldest k turns (after the system prompt) left out, so a
     # conversation longer than the context still gets a reply instead of an error.
     shorten: Callable[[int], str | None] | None = None
+    # Token probabilities: record this many likeliest alternatives per generated token (0: off).
+    alternatives: int = 0
+    # Tokens appended after the prompt's tokens, as if already generated: continuing a reply from a
+    # chosen alternative token. Their text is not streamed again.
+    forced: tuple[int, ...] = ()
+    # Evaluate the whole prompt from an empty cache (the worker calls reset_cache first): llama.cpp's logits
+    # differ slightly between a cached and a fresh prompt, so Compare needs this for same seed, same output.
+    fresh: bool = False
 
 
 class InferenceBackend(ABC):
@@ -77,9 +100,31 @@ class InferenceBackend(ABC):
 
     @abstractmethod
     def generate(
-        self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]
+        self,
+        request: GenerationRequest,
+        on_text: Callable[[str], None],
+        should_stop: Callable[[], bool],
+        on_step: Callable[[TokenStep], None] | None = None,
     ) -> GenerationStats:
-        """Stream the reply through on_text; check should_stop after every token."""
+        """Stream the reply through on_text; check should_stop after every token. With
+        request.alternatives > 0, report each generated token's probabilities through on_step."""
+
+    def token_pieces(self, text: str) -> list[TokenPiece]:
+        """The prompt's tokens, with their text, exactly as generate() would evaluate them."""
+        raise InferenceError("This model runtime cannot show token boundaries.")
+
+    def next_token_distribution(
+        self, prompt: str, token_ids: Sequence[int] = (), context: str = "", chosen: int = -1
+    ) -> NextTokenDistribution:
+        """The model's logits for the token after prompt + token_ids (the whole vocabulary)."""
+        raise InferenceError("This model runtime cannot show next-token distributions.")
+
+    def score_text(
+        self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
+    ) -> TextScore:
+        """Per-token surprisal and perplexity of `text`, in windows when it is longer than the context;
+        on_progress(tokens scored, tokens in all) after each batch."""
+        raise InferenceError("This model runtime cannot score text.")
 
     @abstractmethod
     def reset_cache(self) -> None:

@@ -1,4 +1,4 @@
-"""What this machine and this llama.cpp build offer: physical cores, GPU backend."""
+"""What this machine offers: physical cores, free video memory (the build's backend: offload.build_backend)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-import llama_cpp
+from desktop.inference.offload import build_backend
 
 
 def physical_cores() -> int:
@@ -30,24 +30,9 @@ def physical_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-_BACKEND_LIBRARIES = (("cuda", "CUDA"), ("metal", "Metal"), ("vulkan", "Vulkan"), ("hip", "ROCm"), ("sycl", "SYCL"))
-
-
-def gpu_backend() -> str:
-    """The build's GPU backend by the ggml libraries shipped with llama_cpp, or "CPU"."""
-    if not llama_cpp.llama_supports_gpu_offload():
-        return "CPU"
-    lib_dir = Path(llama_cpp.__file__).parent / "lib"
-    names = " ".join(p.name.lower() for p in lib_dir.glob("*")) if lib_dir.is_dir() else ""
-    for needle, label in _BACKEND_LIBRARIES:
-        if needle in names:
-            return label
-    return "Metal" if platform.system() == "Darwin" else "GPU"
-
-
 def free_vram() -> int | None:
     """Free video memory in bytes on a CUDA build (from nvidia-smi), else None: the fit label then uses RAM."""
-    if gpu_backend() != "CUDA":
+    if build_backend() != "CUDA":
         return None
     try:
         out = subprocess.run(

@@ -5,16 +5,29 @@ from __future__ import annotations
 import codecs
 import ctypes
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import llama_cpp
+import numpy as np
 from llama_cpp import Llama
 
 from desktop.core.gguf_file import read_model_info
 from desktop.core.messages import GenerationStats
+from desktop.core.perplexity import ScoredToken, TextScore, plan_windows
+from desktop.core.probabilities import (
+    LN2,
+    MAX_ALTERNATIVES,
+    Alternative,
+    AlternativesScanner,
+    Logits,
+    NextTokenDistribution,
+    TokenPiece,
+    TokenStep,
+)
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.stop_text import StopTextFilter
 from desktop.inference.backend import (
@@ -24,10 +37,13 @@ from desktop.inference.backend import (
     LoadedModel,
     LoadOptions,
 )
-from desktop.inference.hardware import gpu_backend, physical_cores
+from desktop.inference.hardware import physical_cores
+from desktop.inference.offload import build_backend, load_with_fallback, possibly_out_of_memory
 
 BATCH = 512
 MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for tiny contexts (seen with 8 tokens)
+SCORE_BATCH = 64  # perplexity: positions per decode, each with a full row of logits (64 x vocabulary floats)
+DISTRIBUTION_TEXTS = 256  # the likeliest tokens whose text a next-token distribution carries
 GGML_LOG_LEVEL_ERROR = 4  # ggml's enum: none, debug, info, warn, error, cont
 
 _llama_log = logging.getLogger("parley.llama_cpp")
@@ -57,25 +73,29 @@ class LlamaBackend(InferenceBackend):
     def __init__(self) -> None:
         self._llm: _CountingLlama | None = None
         self._bos_text = ""
+        self._name = ""
+        self._texts: dict[int, str] = {}  # token id -> text, for the loaded model
+        self._scanner = AlternativesScanner()
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
         info = read_model_info(path)  # llama.cpp may abort the process on a malformed file
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = max(MIN_CONTEXT, min(options.n_ctx or DEFAULT_CONTEXT, trained))
-        backend = gpu_backend()
+        backend = build_backend()
         total_layers = info.block_count or 0
         n_gpu_layers = options.n_gpu_layers if options.n_gpu_layers is not None else (-1 if backend != "CPU" else 0)
         n_threads = options.n_threads or physical_cores()
         self.unload()
-        try:
-            self._llm = _CountingLlama(
+
+        def attempt(layers: int) -> _CountingLlama:
+            return _CountingLlama(
                 model_path=str(path),
                 n_ctx=n_ctx,
                 n_batch=BATCH,
                 n_ubatch=BATCH,
                 n_threads=n_threads,
                 n_threads_batch=n_threads,
-                n_gpu_layers=n_gpu_layers,
+                n_gpu_layers=layers,
                 main_gpu=0,
                 use_mmap=True,
                 use_mlock=False,
@@ -89,12 +109,18 @@ class LlamaBackend(InferenceBackend):
                 no_perf=False,
                 verbose=False,
             )
+
+        try:  # too many layers for the GPU's memory: fewer, down to none, and the notice says so
+            loaded = load_with_fallback(attempt, n_gpu_layers, total_layers, possibly_out_of_memory(backend))
         except (ValueError, RuntimeError, OSError) as exc:
             self._llm = None
             raise InferenceError(
                 f"llama.cpp could not load {path.name} ({exc}). The file may be incomplete or need a newer llama.cpp; "
                 "try another model or quantisation."
             ) from exc
+        self._llm, n_gpu_layers = loaded.value, loaded.layers
+        self._name = info.display_name
+        self._texts = {}
         bos = self._llm.token_bos()
         self._bos_text = self._llm.detokenize([bos], special=True).decode("utf-8", "replace") if bos >= 0 else ""
         if backend == "CPU":
@@ -103,7 +129,7 @@ class LlamaBackend(InferenceBackend):
             offloaded = total_layers
         else:
             offloaded = min(n_gpu_layers, total_layers)
-        return LoadedModel(info, n_ctx, n_threads, backend, offloaded, total_layers)
+        return LoadedModel(info, n_ctx, n_threads, backend, offloaded, total_layers, loaded.message)
 
     def unload(self) -> None:
         if self._llm is not None:
@@ -128,6 +154,17 @@ class LlamaBackend(InferenceBackend):
     def count_tokens(self, text: str) -> int:
         return len(self.tokenize(text))
 
+    def token_pieces(self, text: str) -> list[TokenPiece]:
+        llm = self._model()
+        vocab = llm._model.vocab
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pieces = []
+        for token in self.tokenize(text):
+            special = bool(llama_cpp.llama_vocab_is_control(vocab, token))
+            piece = decoder.decode(llm.detokenize([token], special=True))
+            pieces.append(TokenPiece(token, piece, special))
+        return pieces
+
     def reset_cache(self) -> None:
         """Llama.reset() only rewinds the token count (and clears memory of recurrent models); clear the KV
         cells too, so nothing of the previous prompt can be matched or attended to."""
@@ -136,12 +173,17 @@ class LlamaBackend(InferenceBackend):
         llm._ctx.kv_cache_clear()  # type: ignore[no-untyped-call]
 
     def generate(
-        self, request: GenerationRequest, on_text: Callable[[str], None], should_stop: Callable[[], bool]
+        self,
+        request: GenerationRequest,
+        on_text: Callable[[str], None],
+        should_stop: Callable[[], bool],
+        on_step: Callable[[TokenStep], None] | None = None,
     ) -> GenerationStats:
         llm = self._model()
         params = request.params
         started = time.perf_counter()
         tokens, dropped = self._fit(request, llm.n_ctx())
+        tokens += request.forced
         room = llm.n_ctx() - len(tokens)
         if room <= 0:
             raise InferenceError(
@@ -154,6 +196,8 @@ class LlamaBackend(InferenceBackend):
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = StopTextFilter(request.stop)
         vocab = llm._model.vocab
+        record = on_step is not None and request.alternatives > 0
+        n_alternatives = min(max(request.alternatives, 1), MAX_ALTERNATIVES)
         generated = 0
         cached = 0
         first_token_at = 0.0
@@ -176,7 +220,12 @@ class LlamaBackend(InferenceBackend):
             if llama_cpp.llama_vocab_is_eog(vocab, token):
                 break
             generated += 1
-            text = stops.feed(decoder.decode(llm.detokenize([token])))
+            piece = decoder.decode(llm.detokenize([token]))
+            if record:
+                # The logits that produced `token` are still the context's last output: the next decode
+                # happens only when the loop asks llm.generate for another token.
+                on_step(self._step(llm, token, piece, n_alternatives))  # type: ignore[misc]
+            text = stops.feed(piece)
             if text:
                 on_text(text)
             if stops.stopped or generated >= max_tokens:
@@ -201,6 +250,108 @@ class LlamaBackend(InferenceBackend):
             stopped=stopped,
             dropped_turns=dropped,
         )
+
+    def _last_logits(self, llm: Llama) -> Logits:
+        """A view (no copy) of the logits of the last decoded position."""
+        pointer = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+        return np.ctypeslib.as_array(pointer, shape=(llm.n_vocab(),))
+
+    def _token_text(self, llm: Llama, token: int) -> str:
+        text = self._texts.get(token)
+        if text is None:
+            text = llm.detokenize([token], special=True).decode("utf-8", "replace")
+            self._texts[token] = text
+        return text
+
+    def _step(self, llm: Llama, token: int, piece: str, count: int) -> TokenStep:
+        logits = self._last_logits(llm)
+        ids, probabilities, entropy = self._scanner(logits, count)
+        alternatives = tuple(
+            Alternative(int(i), self._token_text(llm, int(i)), float(p), float(logits[i]))
+            for i, p in zip(ids, probabilities, strict=True)
+        )
+        chosen = next((a.probability for a in alternatives if a.token_id == token), None)
+        if chosen is None:  # sampled from outside the top alternatives: compute its own probability
+            best = float(logits.max())
+            chosen = float(np.exp(logits[token] - best) / np.exp(logits - best, dtype=np.float32).sum(dtype=np.float64))
+        return TokenStep(token, piece, chosen, entropy, alternatives)
+
+    def _eval_for_logits(self, llm: _CountingLlama, tokens: list[int]) -> None:
+        """Evaluate `tokens` reusing the longest cached prefix, so the last position has fresh logits."""
+        if len(tokens) > llm.n_ctx():
+            raise InferenceError(
+                f"That point is {len(tokens)} tokens into the text but the context holds {llm.n_ctx()}."
+            )
+        common = 0
+        for cached, wanted in zip(llm._input_ids, tokens, strict=False):
+            if cached != wanted:
+                break
+            common += 1
+        keep = min(common, len(tokens) - 1)
+        llm.n_tokens = keep
+        llm.eval(tokens[keep:])
+
+    def next_token_distribution(
+        self, prompt: str, token_ids: Sequence[int] = (), context: str = "", chosen: int = -1
+    ) -> NextTokenDistribution:
+        llm = self._model()
+        tokens = self.tokenize(prompt) + list(token_ids)
+        if not tokens:
+            raise InferenceError("There is no text to predict from: type a message or a prompt first.")
+        self._eval_for_logits(llm, tokens)
+        logits = np.array(self._last_logits(llm), dtype=np.float32)  # a copy: the next decode overwrites it
+        top = np.argpartition(logits, -DISTRIBUTION_TEXTS)[-DISTRIBUTION_TEXTS:]
+        texts = {int(i): self._token_text(llm, int(i)) for i in top}
+        if chosen >= 0:
+            texts[chosen] = self._token_text(llm, chosen)
+        return NextTokenDistribution(logits, texts, context, chosen)
+
+    def score_text(
+        self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
+    ) -> TextScore:
+        llm = self._model()
+        if not text.strip():
+            raise InferenceError("There is no text to score: paste or open some text first.")
+        tokens = llm.tokenize(text.encode("utf-8"), add_bos=True, special=False)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        texts = [decoder.decode(llm.detokenize([t])) for t in tokens]
+        surprisal = [math.nan] * len(tokens)
+        n_ctx = llm.n_ctx()
+        windows = plan_windows(len(tokens), n_ctx)
+        n_vocab = llm.n_vocab()
+        total = max(0, len(tokens) - 1)
+        done = 0
+        stopped = False
+        try:
+            for window in windows:
+                self.reset_cache()
+                for begin in range(window.start, window.end, SCORE_BATCH):
+                    if should_stop():
+                        stopped = True
+                        break
+                    batch = tokens[begin:min(window.end, begin + SCORE_BATCH)]
+                    llm._batch.set_batch(batch=batch, n_past=begin - window.start, logits_all=True)
+                    llm._ctx.decode(llm._batch)
+                    rows = np.ctypeslib.as_array(llm._ctx.get_logits(),  # type: ignore[no-untyped-call]
+                                                 shape=(len(batch), n_vocab))
+                    for offset in range(len(batch)):
+                        target = begin + offset + 1  # the token this row predicts
+                        if window.score_from <= target < window.end:
+                            row = rows[offset]
+                            best = float(row.max())
+                            log_total = best + math.log(float(np.exp(row - best).sum(dtype=np.float64)))
+                            surprisal[target] = (log_total - float(row[tokens[target]])) / LN2
+                            done += 1
+                    on_progress(done, total)
+                if stopped:
+                    break
+        finally:
+            self.reset_cache()  # the KV cache now holds the scored text, not the chat: start afresh
+        scored = tuple(ScoredToken(t, s, v) for t, s, v in zip(tokens, texts, surprisal, strict=True))
+        if stopped:
+            last = max((i for i, v in enumerate(surprisal) if not math.isnan(v)), default=0)
+            scored = scored[:last + 1]
+        return TextScore(scored, len(windows), n_ctx, self._name, stopped)
 
     def _fit(self, request: GenerationRequest, n_ctx: int) -> tuple[list[int], int]:
         """The prompt's tokens, leaving out the fewest oldest turns that let a reply of reasonable length fit."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from desktop.core.chat_template import TemplateError
 from desktop.core.gguf_file import GGUFError
+from desktop.core.probabilities import TokenStep
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 
@@ -49,6 +50,13 @@ class InferenceWorker(QObject):
     evalResult = Signal(object)  # ItemResult, one per scored item
     evalFinished = Signal(object)  # list[ItemResult]: all items, or fewer when stopped
     evalFailed = Signal(str)
+    stepsReady = Signal(object)  # tuple[TokenStep, ...]: a reply's token probabilities, before generationFinished
+    distributionReady = Signal(int, object)  # request id, NextTokenDistribution
+    distributionFailed = Signal(int, str)  # request id, message
+    scoreProgress = Signal(int, int)  # tokens scored, tokens in all
+    scoreFinished = Signal(object)  # TextScore
+    scoreFailed = Signal(str)
+    tokenized = Signal(int, object)  # request id, list[TokenPiece] (empty when it failed)
 
     def __init__(self, backend: InferenceBackend, stop_flag: threading.Event) -> None:
         super().__init__()
@@ -89,8 +97,12 @@ class InferenceWorker(QObject):
     @Slot(object)
     def generate(self, request: GenerationRequest) -> None:
         coalescer = _Coalescer(self.textReady)
+        steps: list[TokenStep] = []
+        on_step = steps.append if request.alternatives > 0 else None
         try:
-            stats = self._backend.generate(request, coalescer.add, self._stop_flag.is_set)
+            if request.fresh:
+                self._backend.reset_cache()
+            stats = self._backend.generate(request, coalescer.add, self._stop_flag.is_set, on_step)
         except InferenceError as exc:
             coalescer.flush()
             self.generationFailed.emit(str(exc))
@@ -101,7 +113,36 @@ class InferenceWorker(QObject):
             self.generationFailed.emit(f"Generation failed: {exc}")
             return
         coalescer.flush()
+        if on_step is not None:
+            self.stepsReady.emit(tuple(steps))
         self.generationFinished.emit(stats)
+
+    @Slot(int, str, object, str, int)
+    def distribution(self, request_id: int, prompt: str, token_ids: tuple[int, ...], context: str,
+                     chosen: int) -> None:
+        try:
+            result = self._backend.next_token_distribution(prompt, token_ids, context, chosen)
+        except InferenceError as exc:
+            self.distributionFailed.emit(request_id, str(exc))
+            return
+        except Exception as exc:
+            traceback.print_exc()
+            self.distributionFailed.emit(request_id, f"Could not compute the distribution: {exc}")
+            return
+        self.distributionReady.emit(request_id, result)
+
+    @Slot(str)
+    def score(self, text: str) -> None:
+        try:
+            result = self._backend.score_text(text, self.scoreProgress.emit, self._stop_flag.is_set)
+        except InferenceError as exc:
+            self.scoreFailed.emit(str(exc))
+            return
+        except Exception as exc:
+            traceback.print_exc()
+            self.scoreFailed.emit(f"Scoring failed: {exc}")
+            return
+        self.scoreFinished.emit(result)
 
     @Slot(object)
     def evaluate(self, request: EvalRequest) -> None:
@@ -124,6 +165,14 @@ class InferenceWorker(QObject):
             count = -1
         self.tokensCounted.emit(request_id, count)
 
+    @Slot(int, str)
+    def tokenize(self, request_id: int, text: str) -> None:
+        try:
+            pieces = self._backend.token_pieces(text)
+        except Exception:
+            pieces = []
+        self.tokenized.emit(request_id, pieces)
+
     @Slot()
     def unload(self) -> None:
         self._backend.unload()
@@ -138,6 +187,9 @@ class InferenceClient(QObject):
     _countRequested = Signal(int, str)
     _evaluateRequested = Signal(object)
     _unloadRequested = Signal()
+    _distributionRequested = Signal(int, str, object, str, int)
+    _scoreRequested = Signal(str)
+    _tokenizeRequested = Signal(int, str)
 
     modelLoading = Signal(str)
     modelLoaded = Signal(object)
@@ -149,6 +201,13 @@ class InferenceClient(QObject):
     evalResult = Signal(object)
     evalFinished = Signal(object)
     evalFailed = Signal(str)
+    stepsReady = Signal(object)
+    distributionReady = Signal(int, object)
+    distributionFailed = Signal(int, str)
+    scoreProgress = Signal(int, int)
+    scoreFinished = Signal(object)
+    scoreFailed = Signal(str)
+    tokenized = Signal(int, object)
 
     def __init__(self, backend: InferenceBackend, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -162,13 +221,18 @@ class InferenceClient(QObject):
         self._countRequested.connect(self._worker.count_tokens)
         self._evaluateRequested.connect(self._worker.evaluate)
         self._unloadRequested.connect(self._worker.unload)
+        self._distributionRequested.connect(self._worker.distribution)
+        self._scoreRequested.connect(self._worker.score)
+        self._tokenizeRequested.connect(self._worker.tokenize)
         # Signal-to-signal into this GUI-thread object: delivery is queued onto the GUI thread.
         for name in ("modelLoading", "modelLoaded", "modelLoadFailed", "textReady",
                      "generationFinished", "generationFailed", "tokensCounted",
-                     "evalResult", "evalFinished", "evalFailed"):
+                     "evalResult", "evalFinished", "evalFailed", "stepsReady", "distributionReady",
+                     "distributionFailed", "scoreProgress", "scoreFinished", "scoreFailed", "tokenized"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._thread.start()
         self._next_count_id = 0
+        self._next_distribution_id = 0
 
     def load(self, path: Path, options: LoadOptions | None = None) -> None:
         self._loadRequested.emit(str(path), options or LoadOptions())
@@ -191,6 +255,27 @@ class InferenceClient(QObject):
         self._next_count_id += 1
         self._countRequested.emit(self._next_count_id, text)
         return self._next_count_id
+
+    def next_token_distribution(self, prompt: str, token_ids: tuple[int, ...] = (), context: str = "",
+                                chosen: int = -1) -> int:
+        """Asks for the logits after prompt + token_ids; the answer arrives as distributionReady (or
+        distributionFailed) with the returned id."""
+        self._next_distribution_id += 1
+        self._distributionRequested.emit(self._next_distribution_id, prompt, tuple(token_ids), context, chosen)
+        return self._next_distribution_id
+
+    def tokenize(self, text: str) -> int:
+        """Asks for the prompt's tokens (TokenPiece list); the answer arrives as tokenized with the returned id
+        (shares the id counter with count_tokens)."""
+        self._next_count_id += 1
+        self._tokenizeRequested.emit(self._next_count_id, text)
+        return self._next_count_id
+
+    def score_text(self, text: str) -> None:
+        """Perplexity of text: scoreProgress while it runs, then scoreFinished (or scoreFailed); stop() ends it
+        early with the tokens scored so far."""
+        self._stop_flag.clear()
+        self._scoreRequested.emit(text)
 
     def shutdown(self) -> None:
         """Stop any generation, free the model on its own thread, and end the thread."""

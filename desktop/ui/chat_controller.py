@@ -11,19 +11,23 @@ from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
 from desktop.core.chat_template import ChatTemplate, TemplateError
 from desktop.core.messages import Conversation, GenerationStats, Role
 from desktop.core.model_template import template_choices, template_for
+from desktop.core.probabilities import TokenPiece, TokenStep
+from desktop.core.prompt_sections import SectionedPrompt
 from desktop.core.sampling import PRESETS
 from desktop.core.settings import Settings
 from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_history import ConversationNavigation
 from desktop.ui.chat_persistence import ChatPersistence
+from desktop.ui.chat_probabilities import TokenProbabilities
 from desktop.ui.chat_view import MessageBubble
 from desktop.ui.main_window import MainWindow
+from desktop.ui.raw_prompt_tokens import section_counts, sections_for
 
 RAW_PROMPT_DELAY_MS = 250
 
 
-class ChatController(QObject, ConversationNavigation):
+class ChatController(QObject, ConversationNavigation, TokenProbabilities):
     """Owns the conversation; the window only shows it and the client only runs it."""
 
     generationStarted = Signal()
@@ -45,6 +49,8 @@ class ChatController(QObject, ConversationNavigation):
         self._reply_bubble: MessageBubble | None = None
         self._context_used = 0
         self._count_id = 0
+        self._raw_text = ""
+        self._raw_sections: SectionedPrompt | None = None  # of _raw_text, to count its tokens per section
         self._fallback: Callable[[], Path] | None = None
         self._clear_when_done = False
         self.worker_busy = False  # the Few-shot page is using the shared inference worker
@@ -78,6 +84,8 @@ class ChatController(QObject, ConversationNavigation):
         client.generationFinished.connect(self._on_finished)
         client.generationFailed.connect(self._on_failed)
         client.tokensCounted.connect(self._on_counted)
+        client.tokenized.connect(self._on_tokenized)
+        self._connect_probabilities()
         self._update_buttons()
 
     # --- models -------------------------------------------------------------------
@@ -114,6 +122,8 @@ class ChatController(QObject, ConversationNavigation):
         if remembered.sampling_preset in PRESETS:
             self.window.sampling.preset.setCurrentText(remembered.sampling_preset)
         self._show_model_hint(model)
+        if model.notice:  # e.g. fewer layers on the GPU than asked for: it works, but the person should know
+            self.window.notice.show_message(model.notice, error=False)
         self._context_used = 0
         self._update_status()
         self._update_buttons()
@@ -213,8 +223,10 @@ class ChatController(QObject, ConversationNavigation):
         self._update_buttons()
         self.refresh_raw_prompt()
 
-    def _start_reply(self, new_user_message: str | None = None) -> None:
-        """Send the request first, then build the bubbles while llama.cpp reads the prompt."""
+    def _start_reply(self, new_user_message: str | None = None, prefix: tuple[TokenStep, ...] = ()) -> None:
+        """Send the request first, then build the bubbles while llama.cpp reads the prompt.
+
+        `prefix`: the reply starts with these tokens (continuing from a chosen alternative)."""
         assert self.template is not None
         self.conversation.system_prompt = self.window.system_prompt.text()
         self.settings.system_prompt = self.conversation.system_prompt
@@ -227,17 +239,22 @@ class ChatController(QObject, ConversationNavigation):
             self._update_buttons()
             return
         request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop,
-                                    shorten=self._shortener())
+                                    shorten=self._shortener(),
+                                    alternatives=self.window.sampling.alternatives_count(),
+                                    forced=tuple(step.token_id for step in prefix))
         self.client.generate(request)
+        self._prefix_steps = prefix
         if self.persistence is not None:
             self.persistence.reply_started()
         self.generationStarted.emit()
         self.generating = True
         self.last_request = request
-        self.conversation.start_reply()
+        reply = self.conversation.start_reply()
+        reply.content = "".join(step.text for step in prefix)
+        reply.steps = prefix
         if new_user_message is not None:
             self.window.chat_view.add_message(Role.USER, new_user_message)
-        self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT)
+        self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT, reply.content)
         self._update_buttons()
         self._show_raw(rendered.text)
 
@@ -274,7 +291,7 @@ class ChatController(QObject, ConversationNavigation):
         if reply is not None:
             reply.stats = stats
             if self.persistence is not None:
-                self.persistence.reply_finished(reply.content, stats)
+                self.persistence.reply_finished(reply.content, stats, reply.steps)
         if self._reply_bubble is not None:
             self._reply_bubble.finish(stats)
         # Mark where the model's view now starts: after the dropped exchanges.
@@ -334,12 +351,24 @@ class ChatController(QObject, ConversationNavigation):
         except TemplateError as exc:
             self.window.raw_prompt.show_error(str(exc))
             return
-        self._show_raw(rendered.text)
+        self._show_raw(rendered.text, turns)
 
-    def _show_raw(self, text: str) -> None:
+    def _show_raw(self, text: str, turns: list[dict[str, str]] | None = None) -> None:
+        """Show text and ask for its tokens; turns are what it was rendered from (default: the request sent)."""
         assert self.template is not None
         self.window.raw_prompt.show_prompt(text, self.template.label)
-        self._count_id = self.client.count_tokens(text)
+        if turns is None:
+            turns = self.conversation.turns()[:-1] if self.generating else self.conversation.turns()
+        self._raw_text, self._raw_sections = text, sections_for(turns, self.template)
+        self._count_id = self.client.tokenize(text)
+
+    def _on_tokenized(self, request_id: int, pieces: list[TokenPiece]) -> None:
+        if request_id != self._count_id or self.model is None:
+            return
+        if not pieces:  # this runtime cannot show tokens: just count them
+            self._count_id = self.client.count_tokens(self._raw_text)
+        counts, sections = section_counts(self._raw_sections, pieces)
+        self.window.raw_prompt.show_pieces(pieces, counts, self.model.n_ctx, sections)
 
     def _on_counted(self, request_id: int, count: int) -> None:
         if request_id == self._count_id and self.model is not None:

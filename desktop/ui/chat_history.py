@@ -95,12 +95,13 @@ class ConversationNavigation:
         self.window.chat_view.clear()
         self.window.system_prompt.set_text(system_prompt)
         shown: list[tuple[Role, str, GenerationStats | None]] = []
-        for stored in messages:
+        steps = self.persistence.token_steps(messages) if self.persistence is not None else {}
+        for index, stored in enumerate(messages):
             stats = GenerationStats(**stored.stats) if stored.stats else None
             role = Role(stored.role)
-            self.conversation.messages.append(ChatMessage(role, stored.content, stats))
+            self.conversation.messages.append(ChatMessage(role, stored.content, stats, steps.get(index, ())))
             shown.append((role, stored.content, stats))
-        self.window.chat_view.show_messages(shown)
+        self.window.chat_view.show_messages(shown, steps)
         self._refresh_branches()
         self._update_buttons()
         self.refresh_raw_prompt()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
 from desktop.core.messages import GenerationStats
+from desktop.core.probabilities import TokenStep, steps_from_json, steps_to_json
 from desktop.core.store import ChatStore, ConversationInfo, StoredMessage, StoreError
 
 SAVE_INTERVAL = 1.0  # seconds between saves of a streaming reply
@@ -85,10 +87,21 @@ class ChatPersistence:
             self._last_save = now
             self._save(content, None, complete=False)
 
-    def reply_finished(self, content: str, stats: GenerationStats | None) -> None:
+    def reply_finished(self, content: str, stats: GenerationStats | None, steps: Sequence[TokenStep] = ()) -> None:
         if content or stats is not None:
             self._save(content, stats, complete=stats is not None)
+        reply_id = self._reply_id
+        if steps and reply_id is not None:
+            self._guard(lambda: self.store.set_token_steps(reply_id, steps_to_json(steps)))
         self._reply_id = None
+
+    def token_steps(self, messages: Sequence[StoredMessage]) -> dict[int, tuple[TokenStep, ...]]:
+        """Saved token probabilities by position in `messages`."""
+        try:
+            saved = self.store.token_steps([m.id for m in messages])
+        except (StoreError, sqlite3.Error):
+            return {}
+        return {i: steps for i, m in enumerate(messages) if m.id in saved and (steps := steps_from_json(saved[m.id]))}
 
     def reply_dropped(self) -> None:
         """Regenerate: the next reply becomes a sibling of the old one, which stays as a branch."""

@@ -2,175 +2,14 @@
 
 from __future__ import annotations
 
-import math
-import time
-
-from PySide6.QtCore import QSizeF, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.core.messages import GenerationStats, Role
+from desktop.core.probabilities import TokenStep
+from desktop.ui.message_bubble import MessageBubble
 
-# While streaming, new text is appended to the document (cheap); the whole message is re-rendered as
-# Markdown only every so often, spending at most ~2% of the time on it, since the GUI thread holds
-# Python's GIL while Qt lays out text and would slow the inference thread down.
-MIN_MARKDOWN_INTERVAL = 0.5
-MARKDOWN_DUTY = 0.02
-# GitHub-flavoured Markdown; HTML in a reply is shown as text, never interpreted.
-MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
-
-
-class _MessageBody(QTextBrowser):
-    """Read-only rich text that grows to fit its document instead of scrolling."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageBody")
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setOpenExternalLinks(True)
-        self.viewport().setAutoFillBackground(False)
-        self.document().setDocumentMargin(2)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-
-    def _fit(self, size: QSizeF) -> None:
-        height = math.ceil(size.height()) + 2
-        if height != self.height():
-            self.setFixedHeight(height)
-
-    def append_plain(self, text: str) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
-
-
-class MessageBubble(QFrame):
-    """One message: a Markdown body, a copy button and, for replies, the generation stats."""
-
-    branchRequested = Signal(int)  # -1 previous version, +1 next
-    editRequested = Signal()
-
-    def __init__(self, role: Role, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.role = role
-        self._text = text
-        self.setObjectName("userMessage" if role is Role.USER else "assistantMessage")
-        self.setProperty("role", role.value)
-
-        header = QLabel("You" if role is Role.USER else "Model")
-        header.setObjectName("messageRole")
-        self._copy = QPushButton("Copy")
-        self._copy.setObjectName("copyButton")
-        self._copy.setFlat(True)
-        self._copy.setToolTip("Copy this message's text")
-        self._copy.clicked.connect(self.copy_to_clipboard)
-        # Branches: earlier versions of this message (regenerated replies, edited questions).
-        self._previous = self._small_button("branchPrevButton", "‹", "Show the previous version")
-        self._branch = QLabel()
-        self._branch.setObjectName("branchLabel")
-        self._next = self._small_button("branchNextButton", "›", "Show the next version")
-        self._previous.clicked.connect(lambda: self.branchRequested.emit(-1))
-        self._next.clicked.connect(lambda: self.branchRequested.emit(1))
-        self._edit = self._small_button("editButton", "Edit", "Edit this message and send it again as a new branch")
-        self._edit.clicked.connect(self.editRequested)
-        top = QHBoxLayout()
-        top.addWidget(header)
-        top.addStretch(1)
-        for widget in (self._previous, self._branch, self._next, self._edit, self._copy):
-            top.addWidget(widget)
-
-        self._body = _MessageBody()
-        self._rendered = ""
-        self._next_markdown = 0.0
-        self._stats = QLabel()
-        self._stats.setObjectName("messageStats")
-        self._stats.hide()
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 8)
-        layout.addLayout(top)
-        layout.addWidget(self._body)
-        layout.addWidget(self._stats)
-        # Only once parented (by the layout above): showing a parentless widget would open a window.
-        self._edit.setVisible(role is Role.USER)
-        self.set_branch(1, 1)
-
-        self._render()
-
-    @property
-    def text(self) -> str:
-        return self._text
-
-    def rendered_text(self) -> str:
-        """The Markdown source last rendered as formatted text, for tests and scripts."""
-        return self._rendered
-
-    def shown_text(self) -> str:
-        """The plain text on screen now."""
-        return self._body.toPlainText()
-
-    def append(self, piece: str) -> None:
-        """Streaming: append to this bubble only; format as Markdown at a bounded rate."""
-        self._text += piece
-        if time.perf_counter() >= self._next_markdown:
-            self._render()
-        else:
-            self._body.append_plain(piece)
-
-    def set_text(self, text: str) -> None:
-        self._text = text
-        self._render()
-
-    def finish(self, stats: GenerationStats | None) -> None:
-        self._render()
-        if stats is not None:
-            self._stats.setText(stats.summary())
-            self._stats.show()
-
-    def stats_text(self) -> str:
-        return self._stats.text()
-
-    @staticmethod
-    def _small_button(name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setFlat(True)
-        button.setToolTip(tip)
-        return button
-
-    def set_branch(self, index: int, count: int) -> None:
-        """Show "‹ 2/3 ›" when this message has other versions; hidden when it has none."""
-        for widget in (self._previous, self._branch, self._next):
-            widget.setVisible(count > 1)
-        self._branch.setText(f"{index}/{count}")
-        self._previous.setEnabled(index > 1)
-        self._next.setEnabled(index < count)
-
-    def branch_text(self) -> str:
-        return self._branch.text() if self._branch.isVisibleTo(self) else ""
-
-    def copy_to_clipboard(self) -> None:
-        QGuiApplication.clipboard().setText(self._text)
-
-    def _render(self) -> None:
-        started = time.perf_counter()
-        self._body.document().setMarkdown(self._text if self._text else "…", MARKDOWN)
-        self._rendered = self._text
-        cost = time.perf_counter() - started
-        self._next_markdown = started + max(MIN_MARKDOWN_INTERVAL, cost / MARKDOWN_DUTY)
-
+__all__ = ["ChatView", "MessageBubble"]
 
 CHAT_STYLE = """
 #chatColumn { background: palette(base); }
@@ -196,6 +35,7 @@ class ChatView(QScrollArea):
 
     branchRequested = Signal(int, int)  # message index, -1/+1
     editRequested = Signal(int)  # message index
+    tokenClicked = Signal(int, int)  # message index, step index
     earlierShown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -228,6 +68,8 @@ class ChatView(QScrollArea):
         self.setWidget(self._column)
         self.setStyleSheet(CHAT_STYLE)
         self._bubbles: list[MessageBubble] = []
+        self._steps: dict[int, tuple[TokenStep, ...]] = {}  # message index -> token probabilities
+        self._token_view = False
         self._follow = True
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(lambda value: setattr(self, "_follow", value >= bar.maximum() - 4))
@@ -238,13 +80,17 @@ class ChatView(QScrollArea):
         """Messages at the top that are not rendered yet."""
         return len(self._earlier)
 
-    def show_messages(self, messages: list[tuple[Role, str, GenerationStats | None]]) -> None:
+    def show_messages(self, messages: list[tuple[Role, str, GenerationStats | None]],
+                      steps: dict[int, tuple[TokenStep, ...]] | None = None) -> None:
         """Replace the view with a saved conversation: the recent messages rendered, the rest on request."""
         self.clear()
+        self._steps = dict(steps or {})
         split = max(0, len(messages) - RECENT_MESSAGES)
         self._earlier = list(messages[:split])
-        for role, text, stats in messages[split:]:
-            self.add_message(role, text).finish(stats)
+        for offset, (role, text, stats) in enumerate(messages[split:]):
+            bubble = self.add_message(role, text)
+            bubble.set_steps(self._steps.get(split + offset, ()))
+            bubble.finish(stats)
         self._update_earlier_button()
 
     def show_earlier(self) -> None:
@@ -255,6 +101,7 @@ class ChatView(QScrollArea):
             bubble = self._make_bubble(role, text)
             self._layout.insertWidget(position + offset, bubble)
             self._bubbles.insert(offset, bubble)
+            bubble.set_steps(self._steps.get(self._index_of(bubble), ()))
             bubble.finish(stats)
         self._follow = False
         self._update_earlier_button()
@@ -299,7 +146,28 @@ class ChatView(QScrollArea):
         bubble = MessageBubble(role, text)
         bubble.branchRequested.connect(lambda delta: self.branchRequested.emit(self._index_of(bubble), delta))
         bubble.editRequested.connect(lambda: self.editRequested.emit(self._index_of(bubble)))
+        bubble.tokenClicked.connect(lambda step: self.tokenClicked.emit(self._index_of(bubble), step))
+        bubble.set_token_view(self._token_view)
         return bubble
+
+    def set_steps(self, index: int, steps: tuple[TokenStep, ...]) -> None:
+        """Token probabilities of message `index` (kept for it while it is not rendered)."""
+        self._steps[index] = steps
+        bubble = self.bubble_at(index)
+        if bubble is not None:
+            bubble.set_steps(steps)
+
+    def steps(self, index: int) -> tuple[TokenStep, ...]:
+        return self._steps.get(index, ())
+
+    def set_token_view(self, on: bool) -> None:
+        """Every reply with recorded probabilities shown token by token (or back to Markdown)."""
+        self._token_view = on
+        for bubble in self._bubbles:
+            bubble.set_token_view(on)
+
+    def token_view(self) -> bool:
+        return self._token_view
 
     def _index_of(self, bubble: MessageBubble) -> int:
         return len(self._earlier) + self._bubbles.index(bubble)
@@ -316,6 +184,7 @@ class ChatView(QScrollArea):
         return self._bubbles[-1] if self._bubbles else None
 
     def remove_last(self) -> None:
+        self._steps.pop(len(self._earlier) + len(self._bubbles) - 1, None)
         if self._bubbles:
             bubble = self._bubbles.pop()
             bubble.setParent(None)
@@ -326,6 +195,7 @@ class ChatView(QScrollArea):
         self._placeholder.setVisible(not self._bubbles and not self._earlier)
 
     def clear(self) -> None:
+        self._steps.clear()
         self._earlier.clear()
         while self._bubbles:
             self.remove_last()

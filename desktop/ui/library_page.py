@@ -107,7 +107,7 @@ class LibraryPage(QWidget):
 
     def __init__(self, scan: Callable[[], list[ModelEntry]], ram_bytes: int, vram_bytes: int | None = None,
                  context_for: Callable[[ModelEntry], int | None] = lambda _e: None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, gpu_backend: str = "CPU") -> None:
         super().__init__(parent)
         self.setObjectName("modelLibrary")
         self._scan = scan
@@ -127,6 +127,7 @@ class LibraryPage(QWidget):
         self.table.doubleClicked.connect(lambda index: self._load(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.settings_panel = ModelSettingsPanel()
+        self.settings_panel.set_build(gpu_backend, vram_bytes)
         self.settings_panel.changed.connect(self.model.refresh_estimates)
         self.summary = QLabel("Scanning…")
         self.summary.setObjectName("librarySummary")
@@ -173,7 +174,9 @@ class LibraryPage(QWidget):
         return self.model.entry(row) if row >= 0 else None
 
     def _selection_changed(self) -> None:
-        self.selectionChanged.emit(self.selected_entry())
+        entry = self.selected_entry()
+        self.settings_panel.set_entry(entry)  # before the controller hands the panel this model's settings
+        self.selectionChanged.emit(entry)
 
     def _selected_row(self) -> int:
         rows = self.table.selectionModel().selectedRows()

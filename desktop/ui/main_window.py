@@ -26,6 +26,7 @@ from desktop.ui.chat_view import ChatView
 from desktop.ui.message_input import MessageInput
 from desktop.ui.prompt_panels import RawPromptView, SystemPromptEditor
 from desktop.ui.sampling_panel import SamplingPanel
+from desktop.ui.sampling_view import SamplingView
 from desktop.ui.widgets import named_button
 
 
@@ -92,10 +93,16 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(False)
         self.regenerate_button = named_button("regenerateButton", "Regenerate", "Generate the last reply again")
         self.new_chat_button = named_button("newChatButton", "New chat", "Start an empty conversation (Ctrl+N)")
+        self.token_view_button = named_button(
+            "probabilityColoursButton", "Token probabilities",
+            "Show replies token by token, coloured by how likely the model found each one (deeper orange: less "
+            "likely). Hover a token for its alternatives; click it to continue from another one.")
+        self.token_view_button.setCheckable(True)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_chat_button)
         buttons.addWidget(self.regenerate_button)
+        buttons.addWidget(self.token_view_button)
         buttons.addStretch(1)
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.send_button)
@@ -117,6 +124,7 @@ class MainWindow(QMainWindow):
         )
         self.sampling = SamplingPanel()
         self.raw_prompt = RawPromptView()
+        self.sampling_view = SamplingView()
 
         settings_page = QWidget()
         settings_layout = QVBoxLayout(settings_page)
@@ -137,6 +145,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.setObjectName("sidePanel")
         self.side_tabs.addTab(settings_scroll, "Settings")
         self.side_tabs.addTab(self.raw_prompt, "Raw prompt")
+        self.side_tabs.addTab(self.sampling_view, "Sampling view")
 
         splitter = QSplitter()
         splitter.setObjectName("chatSplitter")
@@ -187,6 +196,10 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction("&About Parley", self)
+        self.about_action.setObjectName("aboutAction")
+        help_menu.addAction(self.about_action)
         self.stop_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.new_chat_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         self.new_chat_shortcut.activated.connect(self.new_chat_button.click)
@@ -212,6 +225,12 @@ class MainWindow(QMainWindow):
         self.chat_splitter.insertWidget(0, sidebar)
         self.chat_splitter.setStretchFactor(0, 0)
         self.chat_splitter.setSizes([230, 700, 380])
+
+    def set_welcome(self, panel: QWidget) -> None:
+        """The first-run panel, above the model hint and the chat view: the message box below stays usable."""
+        column = self.chat_view.parentWidget().layout()
+        assert isinstance(column, QVBoxLayout)
+        column.insertWidget(column.indexOf(self.model_hint), panel)
 
     def add_page(self, page: QWidget, title: str) -> None:
         self.pages.addTab(page, title)

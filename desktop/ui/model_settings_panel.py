@@ -1,15 +1,20 @@
-"""Per-model settings on the Models page: context length, GPU layers, default system prompt, sampling preset."""
+"""Per-model settings on the Models page: context length, GPU layers (with the memory they need), default system
+prompt, sampling preset."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
+from desktop.core.library import ModelEntry
+from desktop.core.memory import estimate_memory, human_bytes, offload_split
 from desktop.core.sampling import PRESETS
 from desktop.core.settings import DEFAULT_CONTEXT, GPU_LAYERS_ALL, ModelSettings
 
 NO_PRESET = "Keep current settings"
-GPU_CHOICES = (("All layers (GPU build)", GPU_LAYERS_ALL), ("None: CPU only", 0), ("A number of layers", None))
+GPU_CHOICES = (("All layers", GPU_LAYERS_ALL), ("None: CPU only", 0), ("A number of layers", None))
+CPU_BUILD_TIP = "This build of llama.cpp has no GPU support (CPU build)"
+GPU_TIP = "Layers offloaded to the GPU; fewer layers use less video memory and more RAM."
 
 
 class ModelSettingsPanel(QGroupBox):
@@ -21,6 +26,9 @@ class ModelSettingsPanel(QGroupBox):
         super().__init__("Settings for the selected model (used the next time it loads)", parent)
         self.setObjectName("modelSettingsPanel")
         self._settings: ModelSettings | None = None
+        self._entry: ModelEntry | None = None
+        self._gpu_build = True
+        self._vram: int | None = None
         self.context = QSpinBox()
         self.context.setObjectName("modelContextSpin")
         self.context.setRange(0, DEFAULT_CONTEXT)
@@ -34,7 +42,12 @@ class ModelSettingsPanel(QGroupBox):
         self.gpu_layers = QSpinBox()
         self.gpu_layers.setObjectName("modelGpuLayersSpin")
         self.gpu_layers.setRange(1, 999)
-        self.gpu.setToolTip("Layers offloaded to the GPU on a GPU build; fewer layers use less video memory.")
+        self.gpu.setToolTip(GPU_TIP)
+        self.gpu_layers.setToolTip(GPU_TIP)
+        self.estimate = QLabel()
+        self.estimate.setObjectName("modelGpuEstimateLabel")
+        self.estimate.setToolTip("A rough estimate from the file's header: weights, KV cache at the context length, "
+                                 "compute buffers.")
         self.system_prompt = QLineEdit()
         self.system_prompt.setObjectName("modelSystemPromptEdit")
         self.system_prompt.setPlaceholderText("Default system prompt for new chats with this model")
@@ -44,6 +57,7 @@ class ModelSettingsPanel(QGroupBox):
         gpu_row = QHBoxLayout()
         gpu_row.addWidget(self.gpu, 1)
         gpu_row.addWidget(self.gpu_layers)
+        gpu_row.addWidget(self.estimate, 2)
         form = QFormLayout(self)
         form.addRow("Context length", self.context)
         form.addRow("GPU layers", gpu_row)
@@ -55,6 +69,52 @@ class ModelSettingsPanel(QGroupBox):
         self.system_prompt.textEdited.connect(self._store)
         self.preset.currentIndexChanged.connect(self._store)
         self.edit(None)
+
+    def set_build(self, gpu_backend: str, vram_bytes: int | None = None) -> None:
+        """A CPU build cannot offload: the GPU-layers control is off and says why."""
+        self._gpu_build = gpu_backend != "CPU"
+        self._vram = vram_bytes
+        for widget in (self.gpu, self.gpu_layers):
+            widget.setEnabled(self._gpu_build)
+            widget.setToolTip(GPU_TIP if self._gpu_build else CPU_BUILD_TIP)
+        self._update_estimate()
+
+    def set_entry(self, entry: ModelEntry | None) -> None:
+        """The model the estimate is for (the settings themselves come through edit())."""
+        self._entry = entry if entry is not None and entry.info is not None and entry.error is None else None
+        layers = self._entry.info.block_count if self._entry and self._entry.info else None
+        self.gpu_layers.setMaximum(layers or 999)
+        self._update_estimate()
+
+    def _layers_choice(self) -> int:
+        choice = GPU_CHOICES[self.gpu.currentIndex()][1]
+        return self.gpu_layers.value() if choice is None else choice
+
+    def _update_estimate(self) -> None:
+        """"≈ 1.2 GB on GPU, 0.3 GB in RAM with 13 of 26 layers", following the context and the layers."""
+        entry = self._entry
+        if entry is None or entry.info is None:
+            self.estimate.clear()
+            return
+        n_ctx = min(self.context.value() or DEFAULT_CONTEXT, entry.context_length or DEFAULT_CONTEXT)
+        estimate = estimate_memory(entry.info, n_ctx, entry.file_size)
+        total = entry.info.block_count or 0
+        layers = self._layers_choice() if self._gpu_build else 0
+        gpu, ram = offload_split(estimate, layers, total)
+        if not self._gpu_build:
+            text = f"≈ {human_bytes(ram)} in RAM (CPU build)"
+        elif layers == 0:
+            text = f"≈ {human_bytes(ram)} in RAM, nothing on the GPU"
+        else:
+            if layers < 0 or layers >= total:
+                share = f"all {total} layers" if total else "all layers"
+            else:
+                share = f"{layers} of {total} layers"
+            in_ram = f", {human_bytes(ram)} in RAM" if ram else ""
+            text = f"≈ {human_bytes(gpu)} on GPU{in_ram} with {share}"
+            if self._vram is not None and gpu * 10 > self._vram * 9:
+                text += f" · more than the {human_bytes(self._vram)} of free video memory: Parley will load fewer"
+        self.estimate.setText(text)
 
     def edit(self, settings: ModelSettings | None, trained_context: int | None = None) -> None:
         """Show `settings` (None: nothing selected, panel disabled)."""
@@ -70,15 +130,16 @@ class ModelSettingsPanel(QGroupBox):
         self.system_prompt.setText(current.system_prompt or "")
         self.preset.setCurrentText(current.sampling_preset or NO_PRESET)
         self._settings = settings
+        self._update_estimate()
 
     def _store(self) -> None:
         self.gpu_layers.setVisible(self.gpu.currentIndex() == 2)
+        self._update_estimate()
         settings = self._settings
         if settings is None:
             return
         settings.context_length = self.context.value() or None
-        choice = GPU_CHOICES[self.gpu.currentIndex()][1]
-        settings.gpu_layers = self.gpu_layers.value() if choice is None else choice
+        settings.gpu_layers = self._layers_choice()
         settings.system_prompt = self.system_prompt.text() or None
         preset = self.preset.currentText()
         settings.sampling_preset = preset if preset in PRESETS else None

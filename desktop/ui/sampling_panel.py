@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
 from desktop.core.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
 
 CUSTOM = "Custom"
@@ -108,6 +110,24 @@ class SamplingPanel(QWidget):
         self.seed = self._int_spin("seedSpin", "seed")
         self.seed.setSpecialValueText("Random")
 
+        # Token probabilities: recorded per generated token; costs a little speed (see `make bench`).
+        self.record_probabilities = QCheckBox("Record top")
+        self.record_probabilities.setObjectName("probabilitiesCheck")
+        self.record_probabilities.setChecked(True)
+        self.record_probabilities.setToolTip(
+            "Keep, for every generated token, how likely it was and the most likely alternatives. "
+            "Show them with “Token probabilities” under the chat.")
+        self.alternatives = QSpinBox()
+        self.alternatives.setObjectName("alternativesSpin")
+        self.alternatives.setRange(1, MAX_ALTERNATIVES)
+        self.alternatives.setValue(DEFAULT_ALTERNATIVES)
+        self.alternatives.setToolTip("How many of the likeliest alternatives to keep for each generated token.")
+        self.record_probabilities.toggled.connect(self.alternatives.setEnabled)
+        probabilities = QHBoxLayout()
+        probabilities.setContentsMargins(0, 0, 0, 0)
+        probabilities.addWidget(self.record_probabilities)
+        probabilities.addWidget(self.alternatives, 1)
+
         form = QFormLayout(self)
         form.addRow("Preset", self.preset)
         rows = (
@@ -122,6 +142,7 @@ class SamplingPanel(QWidget):
         for label, widget, key in rows:
             widget.setToolTip(TIPS[key])
             form.addRow(label, widget)
+        form.addRow("Probabilities", probabilities)
 
         self._applying = False
         self.set_params(PRESETS["Balanced"])
@@ -144,6 +165,10 @@ class SamplingPanel(QWidget):
         spin.setObjectName(name)
         spin.setRange(int(RANGES[key].low), int(RANGES[key].high))
         return spin
+
+    def alternatives_count(self) -> int:
+        """Alternatives to record per generated token; 0 when recording is off."""
+        return self.alternatives.value() if self.record_probabilities.isChecked() else 0
 
     def params(self) -> SamplingParams:
         return SamplingParams(

@@ -2,7 +2,8 @@
 
 Prints tokens/s and time to first token for both, their ratio (target: Parley >= 0.97x raw), the GUI
 thread's longest stall during generation (10 ms heartbeat; target < 50 ms), and threads: physical cores
-vs llama-cpp-python's default.
+vs llama-cpp-python's default. Both sides offload the same layers: all of them when the llama.cpp build has a GPU
+backend (exactly as many as Parley managed, if it had to fall back to fewer), none on a CPU build.
 
 The raw side runs in a child process: llama.cpp's OpenMP pool is per process, and two threads driving
 llama.cpp in one process on a small machine make libgomp throttle both (each ran ~35% slower here).
@@ -31,8 +32,11 @@ from desktop.app import create_window
 from desktop.core.builtin_model import BUILTIN_FILENAME
 from desktop.core.chat_template import BUILTIN_TEMPLATES
 from desktop.core.sampling import SamplingParams
+from desktop.core.settings import GPU_LAYERS_ALL, Settings
+from desktop.inference.backend import LoadedModel
 from desktop.inference.hardware import physical_cores
 from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.offload import build_info
 
 MESSAGE = "Write a long story about a lighthouse keeper who finds a message in a bottle."
 PARAMS = SamplingParams(temperature=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1, max_tokens=256, seed=42)
@@ -40,10 +44,17 @@ ROUNDS = int(os.environ.get("PARLEY_BENCH_ROUNDS", "5"))
 N_CTX = 4096
 
 
-def raw_llama(model: Path, n_threads: int | None) -> Llama:
+def raw_llama(model: Path, n_threads: int | None, n_gpu_layers: int) -> Llama:
     threads = {} if n_threads is None else {"n_threads": n_threads, "n_threads_batch": n_threads}
-    return Llama(model_path=str(model), n_ctx=N_CTX, n_batch=512, n_ubatch=512, n_gpu_layers=0, swa_full=True,
-                 seed=0, verbose=False, **threads)
+    return Llama(model_path=str(model), n_ctx=N_CTX, n_batch=512, n_ubatch=512, n_gpu_layers=n_gpu_layers,
+                 swa_full=True, seed=0, verbose=False, **threads)
+
+
+def requested_layers(loaded: LoadedModel) -> int:
+    """The n_gpu_layers that reproduces Parley's offload on the raw side (-1: all, output layer included)."""
+    if loaded.backend != "CPU" and loaded.total_layers and loaded.gpu_layers >= loaded.total_layers:
+        return GPU_LAYERS_ALL
+    return loaded.gpu_layers
 
 
 def raw_run(llm: Llama, prompt_tokens: list[int]) -> tuple[float, float, int]:
@@ -65,18 +76,18 @@ def raw_run(llm: Llama, prompt_tokens: list[int]) -> tuple[float, float, int]:
     return first - started, (count - 1) / (end - first), count
 
 
-def raw_child(model: str, tokens: str, threads: str, rounds: str) -> None:
+def raw_child(model: str, tokens: str, threads: str, rounds: str, gpu_layers: str) -> None:
     """Runs in the child process: the raw rounds, results as JSON on stdout."""
-    llm = raw_llama(Path(model), None if threads == "default" else int(threads))
+    llm = raw_llama(Path(model), None if threads == "default" else int(threads), int(gpu_layers))
     runs = [raw_run(llm, json.loads(tokens)) for _ in range(int(rounds))]
     print(json.dumps({"runs": runs, "n_threads": llm.context_params.n_threads}))
 
 
-def raw_rounds(model: Path, prompt_tokens: list[int], threads: int | None,
+def raw_rounds(model: Path, prompt_tokens: list[int], threads: int | None, gpu_layers: int,
                rounds: int = ROUNDS) -> tuple[list[list[float]], int]:
     out = subprocess.run(
         [sys.executable, __file__, "--raw", str(model), json.dumps(prompt_tokens), str(threads or "default"),
-         str(rounds)],
+         str(rounds), str(gpu_layers)],
         capture_output=True, text=True, check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -126,11 +137,21 @@ def main() -> int:
               f"seed {PARAMS.seed}; temperature {PARAMS.temperature}; {cores} physical cores, "
               f"{os.cpu_count()} logical")
 
+        build = build_info()
+        settings = Settings(first_run_done=True)
+        settings.for_model(model).gpu_layers = GPU_LAYERS_ALL if build.gpu_offload else 0
+        settings.save(data / "settings.json")
         backend = LlamaBackend()
         window = create_window(data, model, backend=backend)
         loop = QEventLoop()
         window.controller.client.modelLoaded.connect(loop.quit)
         loop.exec()
+        loaded = window.controller.model
+        gpu_layers = requested_layers(loaded)
+        print(f"llama.cpp {build.llama_cpp_version}, build: {build.description}; Parley loaded "
+              f"{loaded.offload_summary}; both sides use n_gpu_layers={gpu_layers}")
+        if loaded.notice:
+            print(f"note: {loaded.notice}")
         window.sampling.set_params(PARAMS)
         prompt = BUILTIN_TEMPLATES["gemma"].to_chat_template("<bos>", "<eos>").render(
             [{"role": "user", "content": MESSAGE}]).text
@@ -138,7 +159,7 @@ def main() -> int:
 
         raw_results, parley_results = [], []
         for _ in range(ROUNDS):  # interleaved, so drift in machine speed hits both sides alike
-            raw_results += raw_rounds(model, prompt_tokens, cores, rounds=1)[0]
+            raw_results += raw_rounds(model, prompt_tokens, cores, gpu_layers, rounds=1)[0]
             parley_results.append(parley_run(app, window, backend))
 
         raw_tps = statistics.median(r[1] for r in raw_results)
@@ -155,14 +176,14 @@ def main() -> int:
 
         # Threads: physical cores (Parley's default) vs llama-cpp-python's own default (half the logical CPUs).
         for label, threads in (("physical cores", cores), ("llama-cpp-python default", None)):
-            runs, n_threads = raw_rounds(model, prompt_tokens, threads)
+            runs, n_threads = raw_rounds(model, prompt_tokens, threads, gpu_layers)
             print(f"raw, threads = {label} ({n_threads}): {statistics.median(r[1] for r in runs):.1f} tokens/s, "
                   f"first token {statistics.median(r[0] for r in runs) * 1000:.1f} ms")
     return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "--raw":
+    if len(sys.argv) == 7 and sys.argv[1] == "--raw":
         raw_child(*sys.argv[2:])
         raise SystemExit(0)
     raise SystemExit(main())

@@ -17,6 +17,7 @@ from desktop.core.memory import (
     classify_fit,
     estimate_memory,
     human_bytes,
+    offload_split,
     system_ram,
 )
 
@@ -196,3 +197,12 @@ def test_system_ram_without_sysconf(monkeypatch: pytest.MonkeyPatch) -> None:
 ])
 def test_human_bytes(n: int, text: str) -> None:
     assert human_bytes(n) == text
+
+
+def test_offload_split_follows_the_layers() -> None:
+    estimate = MemoryEstimate(weights=1000 * MIB, kv_cache=200 * MIB, overhead=100 * MIB)
+    assert offload_split(estimate, 0, 24) == (0, estimate.total)
+    assert offload_split(estimate, -1, 24) == (estimate.total, 0)
+    assert offload_split(estimate, 99, 24) == (estimate.total, 0)
+    gpu, ram = offload_split(estimate, 12, 24)
+    assert gpu == 600 * MIB + 100 * MIB and ram == 600 * MIB and gpu + ram == estimate.total

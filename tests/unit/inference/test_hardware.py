@@ -6,7 +6,8 @@ import os
 
 import llama_cpp
 
-from desktop.inference.hardware import gpu_backend, physical_cores
+from desktop.inference.hardware import physical_cores
+from desktop.inference.offload import build_backend
 
 
 def test_physical_cores_is_between_one_and_logical_cpus() -> None:
@@ -14,6 +15,6 @@ def test_physical_cores_is_between_one_and_logical_cpus() -> None:
 
 
 def test_backend_label_matches_the_build() -> None:
-    label = gpu_backend()
+    label = build_backend()
     assert label in {"CPU", "CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "GPU"}
     assert (label == "CPU") == (not llama_cpp.llama_supports_gpu_offload())

@@ -1,0 +1,190 @@
+"""`parley score`: the perplexity of a text file under a local model, from a terminal.
+
+No Qt: it drives LlamaBackend.score_text directly, the same code the Perplexity page runs on the worker,
+so the numbers match the page's for the same model and context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop.core.builtin_model import ensure_builtin, library_models
+from desktop.core.gguf_file import GGUFError
+from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.perplexity import ScoredToken, TextScore
+from desktop.core.settings import DEFAULT_CONTEXT, Settings
+from desktop.inference.backend import InferenceError, LoadOptions
+
+MAX_BYTES = 5 * 1024 * 1024  # as on the Perplexity page: longer texts take very long to score
+MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for smaller contexts
+BUILTIN = "builtin"  # --model builtin: the shipped Gemma 3 270M, whatever the settings say
+TOP_SURPRISES = 10
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Input the person gave that cannot work; str() says what to change."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parley score",
+        description="Perplexity of a UTF-8 text file under a local model, with its most surprising tokens.",
+    )
+    parser.add_argument("file", help="the text to score (UTF-8, up to 5 MB)")
+    parser.add_argument("--model", metavar="PATH",
+                        help=f"GGUF model file, or '{BUILTIN}' (default: the last model the app used, "
+                             "else the first in the library, else the built-in Gemma 3 270M)")
+    parser.add_argument("--json", action="store_true", help="print the full result, every token, as JSON")
+    parser.add_argument("--context", type=int, metavar="N",
+                        help=f"context in tokens; a longer text is scored in windows (default: {DEFAULT_CONTEXT})")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help=f"Parley's data folder, for the settings and models (also ${DATA_DIR_ENV})")
+    return parser
+
+
+def read_text(path_text: str) -> str:
+    path = Path(path_text).expanduser()
+    if not path.exists():
+        raise UsageError(f"{path} does not exist")
+    if not path.is_file():
+        raise UsageError(f"{path} is not a file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise UsageError(f"{path.name} is {size / 1024 / 1024:.1f} MB; parley score takes texts up to "
+                         f"{MAX_BYTES // 1024 // 1024} MB")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path.name} is not UTF-8 text (byte {exc.start:,} is not valid UTF-8); "
+                         "save it as UTF-8 and try again") from exc
+    if not text.strip():
+        raise UsageError(f"{path.name} is empty: there is nothing to score")
+    return text
+
+
+def resolve_model(requested: str | None, data_dir: str | None) -> Path:
+    """--model first ('builtin' for the shipped model), then the app's last model, the library, the built-in."""
+    if requested and requested != BUILTIN:
+        path = Path(requested).expanduser()
+        if not path.is_file():
+            raise UsageError(f"model file {path} does not exist" if not path.exists()
+                             else f"model file {path} is not a file")
+        return path
+    dirs = DataDirs.resolve(data_dir)
+    dirs.create()
+    if requested is None:
+        settings = Settings.load(dirs.settings_file)
+        if settings.last_model and Path(settings.last_model).is_file():
+            return Path(settings.last_model)
+        found = library_models(dirs.models)
+        if found:
+            return found[0]
+    return ensure_builtin(dirs.models)
+
+
+def _shown(token: ScoredToken) -> str:
+    return json.dumps(token.text, ensure_ascii=False)  # quotes make spaces and newlines visible
+
+
+def human_summary(score: TextScore, top: int = TOP_SURPRISES) -> str:
+    scored = score.scored
+    if not scored:
+        return f"too short to score: {len(score.tokens)} token(s), and the first has nothing to predict it from"
+    windows = f"{score.windows} window{'s' if score.windows != 1 else ''} of {score.n_ctx}"
+    lines = [
+        f"perplexity: {score.perplexity:.3f}",
+        f"mean surprisal: {score.mean_surprisal:.3f} bits per token",
+        f"tokens: {len(score.tokens):,} ({len(scored):,} scored) in {windows}"
+        + (" · stopped early" if score.stopped else ""),
+        f"most surprising tokens (top {min(top, len(scored))}):",
+    ]
+    ranked = sorted(((i, t) for i, t in enumerate(score.tokens) if not math.isnan(t.surprisal)),
+                    key=lambda pair: pair[1].surprisal, reverse=True)[:top]
+    for index, token in ranked:
+        lines.append(f"  {token.surprisal:7.2f} bits  {token.probability * 100:9.4f}%  token {index:>6}  "
+                     f"id {token.token_id:>6}  {_shown(token)}")
+    return "\n".join(lines)
+
+
+def score(args: argparse.Namespace) -> int:
+    text = read_text(args.file)
+    if args.context is not None and args.context < MIN_CONTEXT:
+        raise UsageError(f"--context must be at least {MIN_CONTEXT} tokens; got {args.context}")
+    model = resolve_model(args.model, args.data_dir)
+
+    from desktop.inference.llama_backend import LlamaBackend  # loads llama.cpp: only once the input is known good
+
+    backend = LlamaBackend()
+    loaded = backend.load(model, LoadOptions(n_ctx=args.context))
+    try:
+        print(f"scoring {Path(args.file).name} with {model.name} ({loaded.offload_summary}, "
+              f"context {loaded.n_ctx})", file=sys.stderr)
+        last = [-1]
+
+        def progress(done: int, total: int) -> None:
+            percent = 100 * done // max(1, total)
+            if percent != last[0]:
+                last[0] = percent
+                print(f"\r{done:,}/{total:,} tokens ({percent}%)", end="", file=sys.stderr, flush=True)
+
+        interrupted = threading.Event()
+        previous = _on_interrupt(interrupted.set)
+        try:
+            result = backend.score_text(text, progress, interrupted.is_set)
+        finally:
+            print(file=sys.stderr)
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        if args.json:
+            print(json.dumps(_json_safe(result.to_json()), ensure_ascii=False, indent=2))
+        else:
+            print(human_summary(result))
+        return 130 if interrupted.is_set() else 0
+    finally:
+        backend.unload()
+
+
+def _on_interrupt(handler: Callable[[], None]) -> Any:
+    """Ctrl+C ends scoring after the current batch and still prints what was scored; None off the main thread."""
+    try:
+        return signal.signal(signal.SIGINT, lambda _signum, _frame: handler())
+    except ValueError:  # not the main thread: Ctrl+C keeps its default meaning
+        return None
+
+
+def _json_safe(value: object) -> object:
+    """NaN is not JSON: a text too short to score reports null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return score(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except (GGUFError, InferenceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

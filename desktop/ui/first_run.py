@@ -1,0 +1,121 @@
+"""The welcome panel shown above the chat the first time Parley opens.
+
+It says what Parley is, whether the built-in model is ready, where it runs (GPU or CPU) and the offline promise,
+and offers the two next steps: chat now, or find a chat model on Hugging Face. It sits above the chat view and
+never covers the message box, so typing and sending work while it shows (the first message dismisses it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop.core.builtin_model import is_builtin
+from desktop.core.settings import Settings
+from desktop.inference.backend import LoadedModel
+from desktop.ui.about_dialog import OFFLINE_PROMISE
+from desktop.ui.chat_controller import ChatController
+from desktop.ui.main_window import MainWindow
+from desktop.ui.widgets import named_button
+
+BUILTIN_NAME = "Gemma 3 270M"
+INTRODUCTION = (
+    "Parley is a private chat app for language models that run entirely on this computer. Chat with a model, "
+    "compare models side by side, build few-shot prompts and watch how a model chooses each token. "
+    "It starts with a small built-in model; for real conversations, download an instruction-tuned chat model."
+)
+STYLE = """
+#firstRunPage { background: #f4f7fb; border: 1px solid #d5deea; border-radius: 10px; }
+#firstRunPage QLabel { color: #1f2a37; }
+#firstRunTitle { font-size: 20px; font-weight: 600; }
+#firstRunModelStatus, #firstRunGpuLine { font-weight: 600; }
+#firstRunPrivacy { background: #e8f4ea; border: 1px solid #b7dcbf; border-radius: 6px; padding: 8px;
+                   color: #1d4d28; }
+"""
+
+
+def _label(name: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+class FirstRunPanel(QFrame):
+    """Dismissed by "Start chatting" (or the first message); `findModelRequested` asks for the Hugging Face page."""
+
+    dismissed = Signal()
+    findModelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstRunPage")
+        self.setStyleSheet(STYLE)
+        self.title = _label("firstRunTitle", "Welcome to Parley")
+        self.introduction = _label("firstRunIntroduction", INTRODUCTION)
+        self.model_status = _label("firstRunModelStatus", f"Loading the built-in model {BUILTIN_NAME}…")
+        self.gpu_line = _label("firstRunGpuLine", "")
+        self.gpu_line.hide()
+        self.privacy = _label("firstRunPrivacy", OFFLINE_PROMISE)
+        self.chat_button = named_button("firstRunChatButton", "Start chatting",
+                                        "Close this welcome and type a message below")
+        self.chat_button.setDefault(True)
+        self.find_button = named_button("firstRunFindModelButton", "Find a chat model",
+                                        "Search Hugging Face for a chat model to download")
+        self.chat_button.clicked.connect(self.dismiss)
+        self.find_button.clicked.connect(self.findModelRequested)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.chat_button)
+        buttons.addWidget(self.find_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        for widget in (self.title, self.introduction, self.model_status, self.gpu_line, self.privacy):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.privacy.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def set_loading(self, path: str) -> None:
+        name = f"the built-in model {BUILTIN_NAME}" if is_builtin(Path(path)) else Path(path).name
+        self.model_status.setText(f"Loading {name}…")
+
+    def set_model(self, model: LoadedModel | None) -> None:
+        """The model that is loaded now (None: the load failed) and where its layers run."""
+        if model is None:
+            self.model_status.setText("No model is loaded yet: choose one on the Models page, or find one below.")
+            self.gpu_line.hide()
+            return
+        if is_builtin(model.info.path):
+            self.model_status.setText(f"Built-in model {BUILTIN_NAME} loaded and ready")
+        else:
+            self.model_status.setText(f"{model.info.name} loaded and ready")
+        self.gpu_line.setText(model.offload_sentence)
+        self.gpu_line.show()
+
+    def dismiss(self) -> None:
+        if self.isHidden():
+            return
+        self.hide()
+        self.dismissed.emit()
+
+
+def install_first_run(window: MainWindow, controller: ChatController, settings: Settings,
+                      open_hub: Callable[[], None]) -> FirstRunPanel:
+    """Show the welcome above the chat until dismissed; dismissing (or a first message) marks the first run done."""
+    panel = FirstRunPanel()
+    window.set_welcome(panel)
+    client = controller.client
+    client.modelLoading.connect(panel.set_loading)
+    client.modelLoaded.connect(panel.set_model)
+    client.modelLoadFailed.connect(lambda *_args: panel.set_model(controller.model))
+    controller.generationStarted.connect(panel.dismiss)
+    panel.findModelRequested.connect(open_hub)
+    panel.dismissed.connect(lambda: setattr(settings, "first_run_done", True))
+    panel.chat_button.clicked.connect(lambda: window.message_input.setFocus())
+    return panel

@@ -1,0 +1,121 @@
+"""A reply shown token by token: coloured by how likely the model found each token, alternatives on hover.
+
+The text is built as HTML from escaped token texts only (never from the model's own markup); each token is
+an anchor "tok:<index>" so hovering and clicking can tell which token is meant.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QMenu, QWidget
+
+from desktop.core.probabilities import Alternative, TokenStep
+
+TOKEN_SCHEME = "tok"
+# Full colour at 1/64 (6 bits of surprise); a token the model was sure of stays uncoloured.
+FULL_COLOUR_BITS = 6.0
+_LOW = (255, 255, 255)
+_HIGH = (244, 143, 97)  # warm orange: readable under dark text, and not the red of an error
+
+
+def probability_colour(probability: float) -> QColor:
+    """White for a certain token, deepening orange as the probability falls."""
+    bits = -math.log2(probability) if probability > 0 else FULL_COLOUR_BITS
+    t = max(0.0, min(1.0, bits / FULL_COLOUR_BITS))
+    return QColor(*(round(lo + (hi - lo) * t) for lo, hi in zip(_LOW, _HIGH, strict=True)))
+
+
+def shown(text: str) -> str:
+    """A token's text made visible: spaces as '·', newlines as '⏎', empty as '∅'."""
+    if not text:
+        return "∅"
+    return text.replace(" ", "·").replace("\n", "⏎").replace("\t", "→")
+
+
+def steps_match(text: str, steps: Sequence[TokenStep]) -> bool:
+    """Whether the reply text starts with the steps' texts (a stop string may have cut the last ones)."""
+    joined = "".join(step.text for step in steps)
+    return bool(steps) and (joined.startswith(text) or text.startswith(joined))
+
+
+def token_html(text: str, steps: Sequence[TokenStep], colour: bool = True) -> str:
+    """The reply as coloured token anchors; the part of `text` past the steps (if any) is plain."""
+    parts = ['<div style="white-space: pre-wrap;">']
+    position = 0
+    for index, step in enumerate(steps):
+        if position >= len(text):
+            break
+        piece = text[position:position + len(step.text)]
+        position += len(step.text)
+        if not piece:
+            continue
+        background = probability_colour(step.probability).name() if colour else "transparent"
+        border = "#d8d8d8" if not colour else background
+        parts.append(
+            f'<a href="{TOKEN_SCHEME}:{index}" style="color: #1d1d1f; text-decoration: none;">'
+            f'<span style="background-color: {background}; border-right: 1px solid {border};">'
+            f"{_escape(piece)}</span></a>"
+        )
+    if position < len(text):
+        parts.append(_escape(text[position:]))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", "<br/>")
+
+
+def _percent(p: float) -> str:
+    return f"{p * 100:.1f}%" if p >= 0.001 else f"{p * 100:.2g}%"
+
+
+def alternatives_tooltip(step: TokenStep) -> str:
+    """A small table: the chosen token, its probability, the entropy, and the alternatives."""
+    rows = []
+    for alternative in step.alternatives:
+        mark = "▶ " if alternative.token_id == step.token_id else ""
+        weight = "font-weight: 600;" if mark else ""
+        rows.append(
+            f'<tr><td style="{weight}">{mark}{html.escape(shown(alternative.text))}</td>'
+            f'<td align="right" style="{weight}">{_percent(alternative.probability)}</td>'
+            f'<td><div style="background: #5b8def; width: {max(1, round(alternative.probability * 80))}px;">'
+            "&nbsp;</div></td></tr>"
+        )
+    chosen = html.escape(shown(step.text))
+    return (
+        f"<b>{chosen}</b> · {_percent(step.probability)} · entropy {step.entropy:.2f} bits"
+        f"<table cellspacing='2'>{''.join(rows)}</table>"
+        "<span style='color: #667;'>Click to continue from another token.</span>"
+    )
+
+
+class AlternativesMenu(QMenu):
+    """Click on a token: continue the reply from any alternative (a new branch), or inspect the step."""
+
+    def __init__(self, step: TokenStep, on_continue: Callable[[Alternative], None],
+                 on_inspect: Callable[[], None], enabled: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alternativesMenu")
+        title = QAction(f"“{shown(step.text)}” · {_percent(step.probability)} · entropy {step.entropy:.2f} bits", self)
+        title.setEnabled(False)
+        self.addAction(title)
+        self.addSeparator()
+        for alternative in step.alternatives:
+            chosen = alternative.token_id == step.token_id
+            mark = "▶ " if chosen else ""
+            label = f"{mark}Continue with “{shown(alternative.text)}”  {_percent(alternative.probability)}"
+            action = QAction(label, self)
+            action.setObjectName(f"alternative{alternative.token_id}")
+            action.setEnabled(enabled and not chosen)
+            action.triggered.connect(lambda _=False, a=alternative: on_continue(a))
+            self.addAction(action)
+        self.addSeparator()
+        inspect = QAction("Show this step in the sampling view", self)
+        inspect.setObjectName("inspectStepAction")
+        inspect.triggered.connect(on_inspect)
+        self.addAction(inspect)
