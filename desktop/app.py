@@ -13,7 +13,13 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from desktop.core.builtin_model import ensure_builtin, library_models
+from desktop.core.builtin_model import (
+    BUILTIN_SEARCH,
+    BuiltinMissingError,
+    builtin_available,
+    ensure_builtin,
+    library_models,
+)
 from desktop.core.fewshot import sample_templates_dir
 from desktop.core.library import MetadataCache, scan_library
 from desktop.core.memory import system_ram
@@ -45,7 +51,8 @@ ICON = resource_dir() / "icons" / "parley.svg"
 
 
 def startup_model(dirs: DataDirs, settings: Settings, requested: str | Path | None) -> Path:
-    """--model first, then the last model used, then the library; the built-in model when the library is empty."""
+    """--model first, then the last model used, then the library; the built-in model when the library is empty
+    (BuiltinMissingError when this copy of Parley came without it)."""
     if requested:
         return Path(requested).expanduser()
     if settings.last_model and Path(settings.last_model).is_file():
@@ -133,6 +140,8 @@ def create_window(
 
     def open_hub() -> None:
         window.pages.setCurrentWidget(hub_browser)
+        if controller.model is None and not builtin_available() and not hub_browser.search_edit.text():
+            hub_browser.search_edit.setText(BUILTIN_SEARCH)  # offered, not fetched: the person presses Enter
         hub_browser.search_edit.setFocus()  # nothing is requested until the person searches
 
     # The welcome, once: not when Parley has run before (the flag) or a saved conversation is there to show.
@@ -247,7 +256,19 @@ def create_window(
 
     window.closing.connect(close_down)
     window.openModelRequested.connect(open_model)
-    controller.load_model(startup_model(dirs, settings, model_path), fallback=lambda: ensure_builtin(dirs.models))
+    def builtin_fallback() -> Path | None:
+        try:
+            return ensure_builtin(dirs.models)
+        except BuiltinMissingError:
+            return None
+
+    try:
+        controller.load_model(startup_model(dirs, settings, model_path), fallback=builtin_fallback)
+    except BuiltinMissingError as exc:  # a bundle without the built-in model, and nothing in the library yet
+        window.notice.show_message(str(exc))
+        if window.first_run is not None:  # type: ignore[attr-defined]
+            window.first_run.set_model(None)  # type: ignore[attr-defined]
+            window.first_run.find_button.setText("Download a model…")  # type: ignore[attr-defined]
     return window
 
 
@@ -279,7 +300,9 @@ def run_self_test(app: QApplication, args: argparse.Namespace, started: float) -
         try:
             dirs = DataDirs.resolve(data_dir)
             dirs.create()
-            model = args.model or args.file or ensure_builtin(dirs.models)
+            model = args.model or args.file
+            if not model and not library_models(dirs.models):
+                model = ensure_builtin(dirs.models)  # BuiltinMissingError in a bundle built without it
             window = create_window(data_dir, model)
         except Exception as exc:  # a missing model package or an unwritable folder: report it, do not crash
             print(f"self-test: FAILED: {type(exc).__name__}: {exc}", flush=True)

@@ -51,7 +51,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         self._count_id = 0
         self._raw_text = ""
         self._raw_sections: SectionedPrompt | None = None  # of _raw_text, to count its tokens per section
-        self._fallback: Callable[[], Path] | None = None
+        self._fallback: Callable[[], Path | None] | None = None
         self._clear_when_done = False
         self.worker_busy = False  # the Few-shot page is using the shared inference worker
         self._editing: int | None = None  # index of the user message being edited
@@ -90,7 +90,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
 
     # --- models -------------------------------------------------------------------
 
-    def load_model(self, path: Path, fallback: Callable[[], Path] | None = None) -> None:
+    def load_model(self, path: Path, fallback: Callable[[], Path | None] | None = None) -> None:
         """Load path with its remembered settings; if that fails before any model is loaded, load fallback."""
         self._fallback = fallback
         remembered = self.settings.for_model(path)
@@ -136,7 +136,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         fallback, self._fallback = self._fallback, None
         if self.model is None and fallback is not None:
             builtin = fallback()
-            if Path(path) != builtin:
+            if builtin is not None and Path(path) != builtin:
                 self.window.notice.show_message(f"{message}\n\nParley opened the built-in model instead.")
                 self.client.load(builtin)
                 return
