@@ -30,9 +30,21 @@ class TokenProbabilities:
         client.distributionReady.connect(self._on_distribution)
         client.distributionFailed.connect(self._on_distribution_failed)
         w.chat_view.tokenClicked.connect(self.token_clicked)
-        w.token_view_button.toggled.connect(w.chat_view.set_token_view)
+        w.token_view_button.toggled.connect(self.set_token_view)
         w.sampling_view.follow(w.sampling)
         w.sampling_view.promptDistributionRequested.connect(self.show_prompt_distribution)
+
+    def set_token_view(self: ChatController, on: bool) -> None:
+        """Show replies token by token; turning it on also records probabilities for the replies to come."""
+        w = self.window
+        w.chat_view.set_token_view(on)
+        if on and not w.sampling.record_probabilities.isChecked():
+            w.sampling.record_probabilities.setChecked(True)
+            reply = self.conversation.last_reply
+            if reply is not None and not reply.steps:
+                w.notice.show_message(
+                    "Token probabilities are recorded from now on (Settings → Probabilities). Replies written "
+                    "before have none: Regenerate one to see why the model chose each token.", error=False)
 
     def _on_steps(self: ChatController, steps: tuple[TokenStep, ...]) -> None:
         """Arrives just before generationFinished, for the reply being generated."""

@@ -113,7 +113,7 @@ class SamplingPanel(QWidget):
         # Token probabilities: recorded per generated token; costs a little speed (see `make bench`).
         self.record_probabilities = QCheckBox("Record top")
         self.record_probabilities.setObjectName("probabilitiesCheck")
-        self.record_probabilities.setChecked(True)
+        self.record_probabilities.setChecked(False)  # off: chat at full speed; “Token probabilities” turns it on
         self.record_probabilities.setToolTip(
             "Keep, for every generated token, how likely it was and the most likely alternatives. "
             "Show them with “Token probabilities” under the chat.")
@@ -122,6 +122,7 @@ class SamplingPanel(QWidget):
         self.alternatives.setRange(1, MAX_ALTERNATIVES)
         self.alternatives.setValue(DEFAULT_ALTERNATIVES)
         self.alternatives.setToolTip("How many of the likeliest alternatives to keep for each generated token.")
+        self.alternatives.setEnabled(False)
         self.record_probabilities.toggled.connect(self.alternatives.setEnabled)
         probabilities = QHBoxLayout()
         probabilities.setContentsMargins(0, 0, 0, 0)

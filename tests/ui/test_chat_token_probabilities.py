@@ -41,7 +41,22 @@ def chat(qtbot: QtBot, win: MainWindow, text: str) -> None:
     qtbot.waitUntil(lambda: not win.controller.generating)
 
 
+def test_recording_is_off_until_token_view_is_asked_for(qtbot: QtBot, window: MainWindow,
+                                                       backend: FakeBackend) -> None:
+    assert not window.sampling.record_probabilities.isChecked()
+    chat(qtbot, window, "Hello")
+    assert backend.requests[-1].alternatives == 0
+    window.token_view_button.setChecked(True)
+    assert window.sampling.record_probabilities.isChecked()
+    assert "recorded from now on" in window.notice.label.text()
+    window.controller.regenerate()
+    qtbot.waitUntil(lambda: not window.controller.generating)
+    assert backend.requests[-1].alternatives == 5
+    assert window.chat_view.last_bubble().showing_tokens()  # type: ignore[union-attr]
+
+
 def test_steps_are_recorded_and_shown_token_by_token(qtbot: QtBot, window: MainWindow, backend: FakeBackend) -> None:
+    window.sampling.record_probabilities.setChecked(True)
     window.sampling.alternatives.setValue(3)
     chat(qtbot, window, "Tell me about cats")
     assert backend.requests[-1].alternatives == 3
@@ -63,6 +78,7 @@ def test_steps_are_recorded_and_shown_token_by_token(qtbot: QtBot, window: MainW
 
 
 def test_recording_off_sends_no_alternatives(qtbot: QtBot, window: MainWindow, backend: FakeBackend) -> None:
+    window.token_view_button.setChecked(True)
     window.sampling.record_probabilities.setChecked(False)
     chat(qtbot, window, "Hello")
     assert backend.requests[-1].alternatives == 0
@@ -72,6 +88,7 @@ def test_recording_off_sends_no_alternatives(qtbot: QtBot, window: MainWindow, b
 
 def test_steps_are_saved_and_come_back(qtbot: QtBot, data_dir: Path, backend: FakeBackend) -> None:
     win = open_window(qtbot, data_dir, backend)
+    win.sampling.record_probabilities.setChecked(True)
     chat(qtbot, win, "Tell me about cats")
     saved = win.controller.conversation.last_reply.steps  # type: ignore[union-attr]
     win.close()
@@ -86,8 +103,8 @@ def test_steps_are_saved_and_come_back(qtbot: QtBot, data_dir: Path, backend: Fa
 
 def test_continue_with_an_alternative_makes_a_new_branch(qtbot: QtBot, window: MainWindow,
                                                          backend: FakeBackend) -> None:
-    chat(qtbot, window, "Tell me about cats")
     window.token_view_button.setChecked(True)
+    chat(qtbot, window, "Tell me about cats")
     window.controller.token_clicked(1, 1)  # " cat"
     menu = window.controller.last_menu
     actions = [a for a in menu.actions() if a.objectName().startswith("alternative")]
@@ -109,6 +126,7 @@ def test_continue_with_an_alternative_makes_a_new_branch(qtbot: QtBot, window: M
 
 
 def test_sampling_view_shows_a_clicked_step(qtbot: QtBot, window: MainWindow, backend: FakeBackend) -> None:
+    window.sampling.record_probabilities.setChecked(True)
     chat(qtbot, window, "Tell me about cats")
     window.controller.show_step_distribution(1, 2)
     view = window.sampling_view

@@ -176,3 +176,21 @@ def test_gemma_pieces_sum_to_total() -> None:
 def test_no_pieces_or_spans() -> None:
     assert count_per_section((), []) == {}
     assert token_sections((), pieces_of(["x"])) == ["template"]
+
+
+def test_a_long_conversation_costs_a_few_renders_not_one_per_turn(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rendering every prefix made opening a 2,000-message chat take 11 s; only section changes are rendered."""
+    calls = []
+    original = ChatTemplate.render
+
+    def counting(self, turns, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(turns))
+        return original(self, turns, **kwargs)
+
+    monkeypatch.setattr(ChatTemplate, "render", counting)
+    turns = [{"role": "system", "content": "Be brief."}]
+    turns += [{"role": "user" if i % 2 == 0 else "assistant", "content": f"message {i}"} for i in range(400)]
+    sectioned = prompt_sections(turns, CHATML, new_index=len(turns) - 1)
+    assert len(calls) <= 6
+    assert sectioned.section_at(sectioned.text.index("message 5")) == "history"
+    assert sectioned.section_at(sectioned.text.index("message 399")) == "new message"
