@@ -18,11 +18,12 @@ from desktop.core.builtin_model import ensure_builtin
 from desktop.core.chat_template import TemplateError
 from desktop.core.dataset import DataError, guess_mapping, read_table, to_test_items
 from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, load_template
+from desktop.core.files import file_sha256
 from desktop.core.gguf_file import GGUFError
 from desktop.core.model_template import template_for
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import RULES, EvalRun, ItemResult, file_sha256
+from desktop.core.scoring import RULES, EvalRun, ItemResult
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation

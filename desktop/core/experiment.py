@@ -6,7 +6,6 @@ seed actually used), the model files by path and SHA-256, and the Parley version
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.chat_template import ChatTemplate, RenderedPrompt
-from desktop.core.files import write_text_atomic
+from desktop.core.files import file_sha256, write_text_atomic
 from desktop.core.messages import Conversation, GenerationStats
 from desktop.core.sampling import SamplingError, SamplingParams
 
@@ -290,17 +289,6 @@ def list_experiments(folder: Path) -> list[SavedExperiment]:
 
 
 # --- model hashes ------------------------------------------------------------------------------------------------
-
-
-def file_sha256(path: Path, should_stop: Callable[[], bool] = lambda: False) -> str:
-    """Hex SHA-256 read in 1 MiB chunks; InterruptedError (an OSError) as soon as should_stop() says so."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            if should_stop():
-                raise InterruptedError(f"hashing {Path(path).name} was cancelled")
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def model_sha256(path: Path, cache_file: Path, should_stop: Callable[[], bool] = lambda: False) -> str:

@@ -1,10 +1,12 @@
-"""Writing files so that a crash or a full disk never leaves half a file behind."""
+"""Writing files so that a crash or a full disk never leaves half a file behind; hashing big files."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -24,3 +26,15 @@ def write_text_atomic(path: Path, text: str, newline: str | None = "\n") -> None
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def file_sha256(path: Path, should_stop: Callable[[], bool] = lambda: False) -> str:
+    """Hex SHA-256 read in 1 MiB chunks (model files are gigabytes); OSError if unreadable, InterruptedError
+    (an OSError) as soon as should_stop() says so."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            if should_stop():
+                raise InterruptedError(f"hashing {Path(path).name} was cancelled")
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -6,7 +6,6 @@ Pure and deterministic so a saved run can be re-scored or compared with another 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -171,15 +170,6 @@ class EvalRun:
             row["passed"] = "true" if r.passed else "false"
             writer.writerow([row[c] for c in _CSV_COLUMNS])
         write_text_atomic(Path(path), buf.getvalue())
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 read in 1 MiB chunks (model files are gigabytes); OSError if unreadable."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def sweep_shots(max_shots: int) -> list[int]:

@@ -335,10 +335,9 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
 
     # --- raw prompt -----------------------------------------------------------------
 
-    def refresh_raw_prompt(self) -> None:
-        """Render what the next request would send: the conversation plus the message being typed."""
-        if self.template is None:
-            return
+    def next_turns(self) -> list[dict[str, str]]:
+        """What the next request would send: the conversation plus the message being typed (while a reply
+        streams: the request it came from)."""
         self.conversation.system_prompt = self.window.system_prompt.text()
         turns = self.conversation.turns()
         draft = self.window.message_input.toPlainText()
@@ -346,6 +345,13 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
             turns = turns[:-1]
         elif draft.strip():
             turns.append({"role": Role.USER.value, "content": draft})
+        return turns
+
+    def refresh_raw_prompt(self) -> None:
+        """Render what the next request would send: the conversation plus the message being typed."""
+        if self.template is None:
+            return
+        turns = self.next_turns()
         try:
             rendered = self.template.render(turns)
         except TemplateError as exc:

@@ -127,14 +127,8 @@ class TokenProbabilities:
         if self.template is None or self.model is None:
             self.window.sampling_view.set_message("Load a model first.")
             return
-        turns = self.conversation.turns()
-        draft = self.window.message_input.toPlainText()
-        if self.generating:
-            turns = turns[:-1]
-        elif draft.strip():
-            turns.append({"role": Role.USER.value, "content": draft})
         try:
-            prompt = self.template.render(turns).text
+            prompt = self.template.render(self.next_turns()).text
         except TemplateError as exc:
             self.window.sampling_view.set_message(str(exc))
             return

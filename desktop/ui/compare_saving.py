@@ -2,65 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
-from desktop.core.experiment import Experiment, ExperimentError, model_sha256, save_experiment
-
-
-class _HashSignals(QObject):
-    done = Signal(str, str)  # model path, sha256 ("" when the file cannot be read)
-
-
-class ModelHashes(QObject):
-    """SHA-256 of model files off the GUI thread, cached on disk by (path, size, mtime): a big file is read once."""
-
-    hashed = Signal(str, str)
-
-    def __init__(self, cache_file: Path, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.cache_file = Path(cache_file)
-        self._done: dict[str, str] = {}
-        self._asked: set[str] = set()
-        self._signals = _HashSignals()
-        self._signals.done.connect(self._store)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one at a time: the cache file has one writer
-        self._stop = threading.Event()
-
-    def request(self, path: str) -> None:
-        if path in self._asked:
-            return
-        self._asked.add(path)
-        self._pool.start(lambda: self._hash(path))
-
-    def _hash(self, path: str) -> None:
-        try:
-            sha = model_sha256(Path(path), self.cache_file, self._stop.is_set)
-        except OSError:
-            sha = ""
-        if self._stop.is_set():
-            return
-        self._signals.done.emit(path, sha)
-
-    def _store(self, path: str, sha: str) -> None:
-        self._done[path] = sha
-        self.hashed.emit(path, sha)
-
-    def get(self, path: str) -> str | None:
-        """The hash once known ("" when unreadable), None while pending."""
-        return self._done.get(path)
-
-    def wait(self) -> None:
-        self._pool.waitForDone()
-
-    def shutdown(self) -> None:
-        """On quitting: a multi-gigabyte hash stops within a chunk instead of holding the app open."""
-        self._stop.set()
-        self._pool.clear()
-        self._pool.waitForDone()
+from desktop.core.experiment import Experiment, ExperimentError, save_experiment
+from desktop.ui.model_hashes import ModelHashes
 
 
 class ExperimentSaver(QObject):

@@ -6,17 +6,17 @@ import random
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat_template import ChatTemplate
 from desktop.core.dataset import TestItem
 from desktop.core.fewshot import FewShotTemplate
 from desktop.core.sampling import RANDOM_SEED, RANGES, SamplingParams
-from desktop.core.scoring import EvalRun, ItemResult, file_sha256
+from desktop.core.scoring import EvalRun, ItemResult
 from desktop.inference.evaluation import EvalRequest
 from desktop.inference.worker import InferenceClient
+from desktop.ui.model_hashes import ModelHashes
 
 
 def fixed_seed(params: SamplingParams) -> SamplingParams:
@@ -39,45 +39,6 @@ class BatchPlan:
     sweep: bool = False
 
 
-class _HashSignals(QObject):
-    done = Signal(str, str)  # model path, sha256 ("" when the file cannot be read)
-
-
-class ModelHasher(QObject):
-    """SHA-256 of each model file, computed once and off the GUI thread: a multi-gigabyte read would freeze it."""
-
-    hashed = Signal(str, str)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._cache: dict[str, str] = {}
-        self._asked: set[str] = set()
-        self._signals = _HashSignals()
-        self._signals.done.connect(self.hashed)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-
-    def request(self, path: str) -> None:
-        if path in self._asked:
-            return
-        self._asked.add(path)
-        self._pool.start(lambda: self._hash(path))
-
-    def _hash(self, path: str) -> None:
-        try:
-            sha = file_sha256(Path(path))
-        except OSError:
-            sha = ""
-        self._cache[path] = sha  # a plain dict store: safe under the GIL, read only after the signal or wait()
-        self._signals.done.emit(path, sha)
-
-    def get(self, path: str) -> str | None:
-        return self._cache.get(path)
-
-    def wait(self) -> None:
-        self._pool.waitForDone()
-
-
 class EvalRunner(QObject):
     """Queues batch runs one after another on the client and turns their signals into EvalRuns."""
 
@@ -91,7 +52,7 @@ class EvalRunner(QObject):
     def __init__(self, client: InferenceClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.client = client
-        self.hasher = ModelHasher(self)
+        self.hasher = ModelHashes(parent=self)
         self.hasher.hashed.connect(self._fill_sha)
         self.runs: list[EvalRun] = []
         self._queue: deque[BatchPlan] = deque()

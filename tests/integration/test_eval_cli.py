@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.fewshot import Example, FewShotTemplate, RenderMode, save_template
-from desktop.core.scoring import file_sha256
+from desktop.core.files import file_sha256
 from desktop.eval_cli import main
 
 SHOTS = [

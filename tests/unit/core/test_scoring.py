@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.files import file_sha256
 from desktop.core.scoring import (
     RULES,
     EvalRun,
     ItemResult,
     extract_choice,
-    file_sha256,
     normalize,
     score,
     sweep_shots,
