@@ -110,7 +110,7 @@ def human_summary(score: TextScore, top: int = TOP_SURPRISES) -> str:
     ranked = sorted(((i, t) for i, t in enumerate(score.tokens) if not math.isnan(t.surprisal)),
                     key=lambda pair: pair[1].surprisal, reverse=True)[:top]
     for index, token in ranked:
-        lines.append(f"  {token.surprisal:7.2f} bits  {token.probability * 100:9.4f}%  token {index:>6}  "
+        lines.append(f"  {token.surprisal:7.2f} bits  {token.probability * 100:9.2g}%  token {index:>6}  "
                      f"id {token.token_id:>6}  {_shown(token)}")
     return "\n".join(lines)
 

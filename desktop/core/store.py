@@ -16,7 +16,14 @@ from typing import Any
 from desktop.core import store_export
 from desktop.core.messages import Role
 from desktop.core.store_export import ConversationInfo, SearchHit, StoredMessage
-from desktop.core.store_schema import MIGRATIONS, SCHEMA_VERSION, is_damage, schema_version, set_aside
+from desktop.core.store_schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    is_damage,
+    retry_while_locked,
+    schema_version,
+    set_aside,
+)
 
 HIGHLIGHT = ("**", "**")  # around search matches in snippets; the chat view renders Markdown
 ROLES = frozenset(r.value for r in Role)
@@ -78,7 +85,7 @@ class ChatStore:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            return cls._connect(path), None
+            return retry_while_locked(lambda: cls._connect(path)), None
         except sqlite3.DatabaseError as exc:
             if not is_damage(exc):
                 raise StoreError(f"Cannot open the chat database {path}: {exc}") from exc

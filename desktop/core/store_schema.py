@@ -7,6 +7,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _SCHEMA_1 = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -56,6 +59,21 @@ def schema_version(db: sqlite3.Connection) -> int:
         return 0
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+def retry_while_locked(connect: Callable[[], T], patience: float = 10.0) -> T:
+    """connect(), retried while another process holds the file: switching a new file to WAL can report
+    "database is locked" at once, without waiting in SQLite's busy handler (seen with four first opens)."""
+    deadline = time.monotonic() + patience
+    delay = 0.01
+    while True:
+        try:
+            return connect()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
 
 
 def is_damage(exc: sqlite3.DatabaseError) -> bool:
