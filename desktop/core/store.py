@@ -17,9 +17,12 @@ from desktop.core import store_export
 from desktop.core.messages import Role
 from desktop.core.store_export import ConversationInfo, SearchHit, StoredMessage
 from desktop.core.store_schema import (
+    MESSAGE_COLUMNS,
     MIGRATIONS,
     SCHEMA_VERSION,
+    insert_message,
     is_damage,
+    message_from_row,
     retry_while_locked,
     schema_version,
     set_aside,
@@ -43,26 +46,6 @@ __all__ = [
 
 
 _CONVERSATION_FIELDS = {"title", "pinned", "system_prompt", "model", "template", "sampling"}
-_MESSAGE_COLUMNS = "id, conversation_id, parent_id, role, content, created_at, stats_json, complete"
-
-
-def _message(row: sqlite3.Row) -> StoredMessage:
-    return StoredMessage(
-        id=row["id"], conversation_id=row["conversation_id"], parent_id=row["parent_id"], role=row["role"],
-        content=row["content"], created_at=row["created_at"],
-        stats=json.loads(row["stats_json"]) if row["stats_json"] is not None else None, complete=bool(row["complete"]),
-    )
-
-
-def _insert_message(db: sqlite3.Connection, conversation_id: int, parent_id: int | None, role: str, content: str,
-                    created_at: float, stats: Mapping[str, Any] | None, complete: bool) -> int:
-    cursor = db.execute(
-        "INSERT INTO messages (conversation_id, parent_id, role, content, created_at, stats_json, complete) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", (conversation_id, parent_id, role, content, created_at,
-                                         None if stats is None else json.dumps(dict(stats)), int(complete)))
-    return int(cursor.lastrowid or 0)
-
-
 def _fts_query(text: str) -> str:
     """Every word quoted (so quotes, AND, *, ( are plain text) and ANDed; the last word may be a prefix."""
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
@@ -247,7 +230,7 @@ class ChatStore:
                 parent = db.execute("SELECT conversation_id FROM messages WHERE id = ?", (parent_id,)).fetchone()
                 if parent is None or parent[0] != conversation_id:
                     raise StoreError(f"Message {parent_id} is not part of conversation {conversation_id}.")
-            message_id = _insert_message(db, conversation_id, parent_id, role, content, now, stats, complete)
+            message_id = insert_message(db, conversation_id, parent_id, role, content, now, stats, complete)
             db.execute("UPDATE conversations SET current_leaf_id = ?, updated_at = ? WHERE id = ?",
                        (message_id, now, conversation_id))
         return message_id
@@ -295,16 +278,16 @@ class ChatStore:
         return found
 
     def message(self, message_id: int) -> StoredMessage:
-        row = self._db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
+        row = self._db.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise StoreError(f"There is no message {message_id}.")
-        return _message(row)
+        return message_from_row(row)
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
         """Every message of every branch, oldest first."""
         rows = self._db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
-        return [_message(r) for r in rows]
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
+        return [message_from_row(r) for r in rows]
 
     def path(self, conversation_id: int) -> list[StoredMessage]:
         """The visible conversation: root to current leaf, one recursive query up the parent links."""
@@ -315,17 +298,17 @@ class ChatStore:
                 UNION ALL
                 SELECT m.parent_id, chain.depth + 1 FROM messages m JOIN chain ON m.id = chain.id
                 WHERE m.parent_id IS NOT NULL)
-            SELECT {', '.join(f'm.{c}' for c in _MESSAGE_COLUMNS.split(', '))}
+            SELECT {', '.join(f'm.{c}' for c in MESSAGE_COLUMNS.split(', '))}
             FROM chain JOIN messages m ON m.id = chain.id ORDER BY chain.depth DESC""", (conversation_id,))
-        return [_message(r) for r in rows]
+        return [message_from_row(r) for r in rows]
 
     def siblings(self, message_id: int) -> list[StoredMessage]:
         """The alternatives at this point of the tree (itself included), oldest first."""
         me = self.message(message_id)
         rows = self._db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND parent_id IS ? ORDER BY id",
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND parent_id IS ? ORDER BY id",
             (me.conversation_id, me.parent_id))
-        return [_message(r) for r in rows]
+        return [message_from_row(r) for r in rows]
 
     def switch_branch(self, message_id: int) -> None:
         """Show message_id's branch, continuing down its most recently created replies to a leaf."""
@@ -398,7 +381,7 @@ class ChatStore:
             ids: dict[int, int] = {}
             for m in parsed.messages:
                 parent = None if m.parent_key is None else ids[m.parent_key]
-                ids[m.key] = _insert_message(db, cid, parent, m.role, m.content, m.created_at or now, m.stats,
+                ids[m.key] = insert_message(db, cid, parent, m.role, m.content, m.created_at or now, m.stats,
                                              m.complete)
             leaf = ids.get(parsed.leaf_key) if parsed.leaf_key is not None else None
             db.execute("UPDATE conversations SET current_leaf_id = ? WHERE id = ?", (leaf, cid))

@@ -1,13 +1,16 @@
-"""The conversation database's schema and its migrations, and how a damaged file is recognised and set aside."""
+"""The chat database: schema, migrations, row mapping, and how a damaged file is recognised and set aside."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from desktop.core.store_export import StoredMessage
 
 T = TypeVar("T")
 
@@ -59,6 +62,27 @@ def schema_version(db: sqlite3.Connection) -> int:
         return 0
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+MESSAGE_COLUMNS = "id, conversation_id, parent_id, role, content, created_at, stats_json, complete"
+
+
+def message_from_row(row: sqlite3.Row) -> StoredMessage:
+    """A messages row (selected as MESSAGE_COLUMNS) as the StoredMessage callers see."""
+    return StoredMessage(
+        id=row["id"], conversation_id=row["conversation_id"], parent_id=row["parent_id"], role=row["role"],
+        content=row["content"], created_at=row["created_at"],
+        stats=json.loads(row["stats_json"]) if row["stats_json"] is not None else None, complete=bool(row["complete"]),
+    )
+
+
+def insert_message(db: sqlite3.Connection, conversation_id: int, parent_id: int | None, role: str, content: str,
+                    created_at: float, stats: Mapping[str, Any] | None, complete: bool) -> int:
+    cursor = db.execute(
+        "INSERT INTO messages (conversation_id, parent_id, role, content, created_at, stats_json, complete) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", (conversation_id, parent_id, role, content, created_at,
+                                         None if stats is None else json.dumps(dict(stats)), int(complete)))
+    return int(cursor.lastrowid or 0)
 
 
 def retry_while_locked(connect: Callable[[], T], patience: float = 10.0) -> T:
