@@ -9,7 +9,7 @@ import copy
 import json
 import random
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 from desktop.core.chat_template import ChatTemplate, TemplateError
 from desktop.core.files import write_text_atomic
 from desktop.core.paths import resource_dir
-from desktop.core.scoring import RULES
+from desktop.core.scoring import LIKELIHOOD, RULES
 
 TEMPLATE_SCHEMA_VERSION = 1
 
@@ -54,6 +54,9 @@ class FewShotTemplate:
     scoring: str = "normalized"  # default rule key from desktop.core.scoring.RULES
     pattern: str | None = None  # for the "regex" rule
     description: str = ""
+    # The answer set for the "likelihood" rule: e.g. ["positive", "negative"], or choice letters. A label may use
+    # {name} fields (filled from each item, e.g. the texts of the choices in data columns).
+    labels: list[str] = field(default_factory=list)
 
     def variables(self) -> list[str]:
         """Names used in query_template, in order, unique; lenient (stops at a syntax error) so editors can call it."""
@@ -83,32 +86,19 @@ class FewShotTemplate:
 
     def query_text(self, values: Mapping[str, str]) -> str:
         """query_template filled with values; only plain {name} fields, so a template cannot reach attributes."""
-        out: list[str] = []
-        try:
-            parsed = list(string.Formatter().parse(self.query_template))
-        except ValueError as exc:
-            raise FewShotError(
-                f"The query template is not valid ({exc}). "
-                "Write variables as {{name}} and a literal brace as {{{{ or }}}}."
-            ) from exc
-        for literal, name, spec, conversion in parsed:
-            out.append(literal)
-            if name is None:
-                continue
-            if not name.isidentifier() or spec or conversion:
-                raw = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-                raise FewShotError(
-                    f"The query template field {raw} is not supported. "
-                    "Use plain names such as {{input}} or {{hypothesis}}."
-                )
-            if name not in values:
-                raise FewShotError(
-                    f"The query template uses {{{name}}} but no value named \u201c{name}\u201d was given. "
-                    f"Add a \u201c{name}\u201d column (or variable on each example), "
-                    f"or remove {{{name}}} from the template."
-                )
-            out.append(str(values[name]))
-        return "".join(out)
+        return fill_fields(self.query_template, values, "query template")
+
+    def item_labels(self, values: Mapping[str, str]) -> list[str]:
+        """The answer set for one item: the labels with their {name} fields filled from the item's values."""
+        labels = [fill_fields(label, values, "label") for label in self.labels]
+        check_labels(labels, "The labels for this item")
+        return labels
+
+    def label_continuation(self, label: str) -> str:
+        """The text a label adds after the prompt, exactly as the examples write their answers."""
+        if self.mode is RenderMode.COMPLETION and self.output_label:
+            return " " + label
+        return label
 
     def _labelled(self, label: str, text: str) -> str:
         return f"{label} {text}" if label else text
@@ -166,6 +156,7 @@ class FewShotTemplate:
             "query_template": self.query_template,
             "scoring": self.scoring,
             "pattern": self.pattern,
+            "labels": list(self.labels),
             "examples": examples,
         }
 
@@ -212,9 +203,59 @@ class FewShotTemplate:
         if pattern is not None and not isinstance(pattern, str):
             raise FewShotError(f"{source}: field \u201cpattern\u201d must be text or null.")
         kw["pattern"] = pattern
+        labels = _field(data, "labels", list, [], source)
+        for i, label in enumerate(labels):
+            if not isinstance(label, str):
+                raise FewShotError(f"{source}: labels[{i}] must be text, not {type(label).__name__}.")
+        if labels or kw["scoring"] == LIKELIHOOD:
+            check_labels(labels, f"{source}: field \u201clabels\u201d")
+        kw["labels"] = list(labels)
         raw_examples = _field(data, "examples", list, [], source)
         kw["examples"] = [_example(item, f"examples[{i}]", source) for i, item in enumerate(raw_examples)]
         return cls(**kw)
+
+
+def fill_fields(text: str, values: Mapping[str, str], what: str) -> str:
+    """`text` with its {name} fields filled from values; only plain names, so no attribute or index access."""
+    out: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise FewShotError(
+            f"The {what} is not valid ({exc}). Write variables as {{name}} and a literal brace as {{{{ or }}}}."
+        ) from exc
+    for literal, name, spec, conversion in parsed:
+        out.append(literal)
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raw = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise FewShotError(
+                f"The {what} field {raw} is not supported. Use plain names such as {{input}} or {{hypothesis}}."
+            )
+        if name not in values:
+            raise FewShotError(
+                f"The {what} uses {{{name}}} but no value named \u201c{name}\u201d was given. "
+                f"Add a \u201c{name}\u201d column (or variable on each example), or remove {{{name}}} from the {what}."
+            )
+        out.append(str(values[name]))
+    return "".join(out)
+
+
+def check_labels(labels: Sequence[str], where: str) -> None:
+    """A usable answer set: at least two labels, none empty, no two the same (ignoring case and spaces)."""
+    if len(labels) < 2:
+        raise FewShotError(f"{where}: the \u201cMost likely answer\u201d rule needs at least two labels to choose "
+                           f"between (it has {len(labels)}), e.g. positive and negative.")
+    seen: dict[str, str] = {}
+    for i, label in enumerate(labels, 1):
+        if not label.strip():
+            raise FewShotError(f"{where}: label {i} is empty. Give every label some text, or remove it.")
+        key = " ".join(label.casefold().split())
+        if key in seen:
+            raise FewShotError(f"{where}: \u201c{label}\u201d appears twice (as \u201c{seen[key]}\u201d too). "
+                               "Give every label a different text.")
+        seen[key] = label
 
 
 def _field(data: Mapping[str, Any], name: str, kind: type, default: Any, source: str) -> Any:

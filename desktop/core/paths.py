@@ -34,6 +34,7 @@ class DataDirs:
     metadata_cache: Path
     templates: Path  # the person's few-shot templates
     experiments: Path  # saved Compare experiments
+    runs: Path  # few-shot batch runs, each saved as a replayable record
 
     @classmethod
     def under(cls, root: str | Path) -> DataDirs:
@@ -45,6 +46,7 @@ class DataDirs:
             metadata_cache=base / "cache" / "model-metadata.json",
             templates=base / "templates",
             experiments=base / "experiments",
+            runs=base / "runs",
         )
 
     @classmethod
@@ -59,6 +61,7 @@ class DataDirs:
             metadata_cache=cache / "model-metadata.json",
             templates=data / "templates",
             experiments=data / "experiments",
+            runs=data / "runs",
         )
 
     @classmethod

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.gguf_file import ModelInfo
+from desktop.core.likelihood import ContinuationScores
 from desktop.core.messages import GenerationStats
 from desktop.core.perplexity import TextScore
 from desktop.core.probabilities import NextTokenDistribution, TokenPiece, TokenStep
@@ -118,6 +119,11 @@ class InferenceBackend(ABC):
     ) -> NextTokenDistribution:
         """The model's logits for the token after prompt + token_ids (the whole vocabulary)."""
         raise InferenceError("This model runtime cannot show next-token distributions.")
+
+    def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
+        """The summed log-probability (natural log) of each continuation's tokens right after the prompt."""
+        raise InferenceError("This model runtime cannot return log-probabilities, so it cannot score by "
+                             "\u201cMost likely answer\u201d. Choose a rule that reads the generated text.")
 
     def score_text(
         self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]

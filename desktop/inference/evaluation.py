@@ -1,4 +1,5 @@
-"""Scoring a few-shot template on test items: one greedy generation per item, on the inference thread.
+"""Scoring a few-shot template on test items, on the inference thread: one generation per item, or (the
+"Most likely answer" rule) the probability of each label after the prompt.
 
 No Qt here, so the worker, the `parley eval` command line and the benchmark all run the same loop.
 """
@@ -7,13 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop.core.chat_template import ChatTemplate
 from desktop.core.dataset import TestItem
-from desktop.core.fewshot import FewShotTemplate, RenderMode, final_prompt
+from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, final_prompt
+from desktop.core.likelihood import CONTENT_FREE_INPUTS, decide, mean_bias, normalise
 from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import ItemResult, score
+from desktop.core.scoring import LIKELIHOOD, ItemResult, score
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError
 
 
@@ -26,6 +28,7 @@ class EvalRequest:
     rule: str
     pattern: str | None = None
     reset_cache_per_item: bool = False  # benchmark baseline only: every prompt evaluated from scratch
+    calibrate: bool = False  # "Most likely answer": divide out the prompt's own label bias (Zhao et al. 2021)
 
 
 def stop_strings(template: FewShotTemplate, chat_template: ChatTemplate | None) -> tuple[str, ...]:
@@ -35,18 +38,48 @@ def stop_strings(template: FewShotTemplate, chat_template: ChatTemplate | None) 
     return template.stop_strings()
 
 
+def passes(rule: str, output: str, item: TestItem, pattern: str | None) -> bool:
+    """The item's own rule (promptfoo's prefixes) over the run's; any accepted answer counts."""
+    if item.rule:  # a regex item's expected answers are its patterns, one per accepted answer
+        rule, pattern = item.rule, None
+    if rule == LIKELIHOOD:  # a label was chosen: compare it with the expected answer as text
+        rule = "normalized"
+    return any(score(rule, output, expected, pattern) for expected in (item.expected, *item.accepted))
+
+
+def calibration_bias(backend: InferenceBackend, request: EvalRequest) -> dict[str, float]:
+    """Each label's average probability when the input carries no content ("N/A", "", "[MASK]")."""
+    template = request.template
+    labels = template.item_labels({})  # FewShotError when labels need item values: those cannot be calibrated
+    continuations = [template.label_continuation(label) for label in labels]
+    distributions = []
+    for blank in CONTENT_FREE_INPUTS:
+        values = {name: blank for name in [*template.variables(), "input"]}
+        prompt = final_prompt(template, values, request.chat_template)
+        scored = backend.continuation_logprobs(prompt, continuations)
+        distributions.append(normalise([s.logprob for s in scored.scores]))
+    return dict(zip(labels, mean_bias(distributions), strict=True))
+
+
 def run_evaluation(
     backend: InferenceBackend,
     request: EvalRequest,
     on_result: Callable[[ItemResult], None],
     should_stop: Callable[[], bool],
+    on_calibration: Callable[[dict[str, float]], None] | None = None,
 ) -> list[ItemResult]:
     """Score each item in order and report it as soon as it is known; returns the results so far.
 
-    Items differ only after the shared instruction and examples, so llama.cpp's prefix matching evaluates
-    that prefix once per run and each later item costs only its own query. An item cut short by
-    should_stop is dropped rather than scored on half an answer.
+    Items differ only after the shared instruction and examples, so the KV cache holds that prefix and each later
+    item costs only its own query (rounded to the backend's prompt chunks). An item cut short by should_stop is
+    dropped rather than scored on half an answer.
     """
+    likelihood = request.rule == LIKELIHOOD
+    bias: dict[str, float] | None = None
+    if likelihood and request.calibrate and not should_stop():
+        bias = calibration_bias(backend, request)
+        if on_calibration is not None:
+            on_calibration(bias)
     stop = stop_strings(request.template, request.chat_template)
     results: list[ItemResult] = []
     for item in request.items:
@@ -55,26 +88,59 @@ def run_evaluation(
         prompt = final_prompt(request.template, item.values, request.chat_template)
         if request.reset_cache_per_item:
             backend.reset_cache()
-        pieces: list[str] = []
         started = time.perf_counter()
         try:
-            stats = backend.generate(GenerationRequest(prompt, request.params, stop), pieces.append, should_stop)
-        except InferenceError as exc:
-            raise InferenceError(f"Line {item.line}: {exc}") from exc
-        if stats.stopped:
+            if likelihood:
+                found: ItemResult | None = _most_likely(backend, request, item, prompt, bias)
+            else:
+                found = _generated(backend, request, item, prompt, stop, should_stop)
+        except (InferenceError, FewShotError) as exc:
+            raise type(exc)(f"Line {item.line}: {exc}") from exc
+        if found is None:
             break
-        output = "".join(pieces).strip()
-        result = ItemResult(
-            line=item.line,
-            input=item.values.get("input", ""),
-            expected=item.expected,
-            output=output,
-            passed=score(request.rule, output, item.expected, request.pattern),
-            prompt_tokens=stats.prompt_tokens,
-            evaluated_tokens=stats.evaluated_prompt_tokens,
-            generated_tokens=stats.generated_tokens,
-            seconds=time.perf_counter() - started,
-        )
+        result = replace(found, seconds=time.perf_counter() - started)
         results.append(result)
         on_result(result)
     return results
+
+
+def _generated(backend: InferenceBackend, request: EvalRequest, item: TestItem, prompt: str,
+               stop: tuple[str, ...], should_stop: Callable[[], bool]) -> ItemResult | None:
+    pieces: list[str] = []
+    stats = backend.generate(GenerationRequest(prompt, request.params, stop), pieces.append, should_stop)
+    if stats.stopped:
+        return None
+    output = "".join(pieces).strip()
+    return ItemResult(
+        line=item.line, input=item.values.get("input", ""), expected=item.expected, output=output,
+        passed=passes(request.rule, output, item, request.pattern), prompt_tokens=stats.prompt_tokens,
+        evaluated_tokens=stats.evaluated_prompt_tokens, generated_tokens=stats.generated_tokens, seconds=0.0,
+        prompt=prompt,
+    )
+
+
+def _most_likely(backend: InferenceBackend, request: EvalRequest, item: TestItem, prompt: str,
+                 bias: dict[str, float] | None) -> ItemResult:
+    template = request.template
+    labels = template.item_labels(item.values)
+    scored = backend.continuation_logprobs(prompt, [template.label_continuation(label) for label in labels])
+    decision = decide(labels, [s.logprob for s in scored.scores],
+                      None if bias is None else [bias[label] for label in labels])
+    output = decision.label
+    passed = passes(request.rule, output, item, request.pattern)
+    if not passed and _letter_of(item.expected, len(labels)) == decision.predicted:
+        passed = True  # choice texts as labels, the expected answer given as the choice's letter
+    return ItemResult(
+        line=item.line, input=item.values.get("input", ""), expected=item.expected, output=output,
+        passed=passed, prompt_tokens=scored.prompt_tokens, evaluated_tokens=scored.evaluated_tokens,
+        generated_tokens=0, seconds=0.0, prompt=prompt,
+        probabilities=dict(zip(labels, decision.probabilities, strict=True)), margin=decision.margin,
+    )
+
+
+def _letter_of(expected: str, count: int) -> int | None:
+    """"B" -> 1 when there are at least two labels; None for anything that is not a single choice letter."""
+    letter = expected.strip().strip(".)(").upper()
+    if len(letter) == 1 and "A" <= letter <= "Z" and ord(letter) - ord("A") < count:
+        return ord(letter) - ord("A")
+    return None

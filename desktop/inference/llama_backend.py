@@ -13,9 +13,11 @@ from pathlib import Path
 
 import llama_cpp
 import numpy as np
+import numpy.typing as npt
 from llama_cpp import Llama
 
 from desktop.core.gguf_file import read_model_info
+from desktop.core.likelihood import ContinuationScore, ContinuationScores
 from desktop.core.messages import GenerationStats
 from desktop.core.perplexity import ScoredToken, TextScore, plan_windows
 from desktop.core.probabilities import (
@@ -41,12 +43,24 @@ from desktop.inference.hardware import physical_cores
 from desktop.inference.offload import build_backend, load_with_fallback, possibly_out_of_memory
 
 BATCH = 512
+# Prompts are evaluated in chunks that start at multiples of PROMPT_CHUNK, and the KV cache is reused only up
+# to a chunk boundary written by such a chunk. llama.cpp's kernels round differently for different batch shapes
+# (a batch of 1 during generation, a remainder of a few rows), so without this the logits after a prompt, and
+# with them a greedy reply, depended on what had been evaluated before.
+PROMPT_CHUNK = 64
+MAX_LABEL_TOKENS = 256  # likelihood scoring: longer answers are almost certainly a mistake in the label set
 MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for tiny contexts (seen with 8 tokens)
 SCORE_BATCH = 64  # perplexity: positions per decode, each with a full row of logits (64 x vocabulary floats)
 DISTRIBUTION_TEXTS = 256  # the likeliest tokens whose text a next-token distribution carries
 GGML_LOG_LEVEL_ERROR = 4  # ggml's enum: none, debug, info, warn, error, cont
 
 _llama_log = logging.getLogger("parley.llama_cpp")
+
+
+def _log_softmax(logits: Logits) -> npt.NDArray[np.float64]:
+    row = np.asarray(logits, dtype=np.float64)
+    best = float(row.max())
+    return row - (best + math.log(float(np.exp(row - best).sum())))
 
 
 def _route_llama_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
@@ -76,6 +90,7 @@ class LlamaBackend(InferenceBackend):
         self._name = ""
         self._texts: dict[int, str] = {}  # token id -> text, for the loaded model
         self._scanner = AlternativesScanner()
+        self._aligned = 0  # cached positions written by whole aligned prompt chunks: reusable bit for bit
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
         info = read_model_info(path)  # llama.cpp may abort the process on a malformed file
@@ -119,6 +134,7 @@ class LlamaBackend(InferenceBackend):
                 "try another model or quantisation."
             ) from exc
         self._llm, n_gpu_layers = loaded.value, loaded.layers
+        self._aligned = 0
         self._name = info.display_name
         self._texts = {}
         bos = self._llm.token_bos()
@@ -171,6 +187,29 @@ class LlamaBackend(InferenceBackend):
         llm = self._model()
         llm.reset()  # type: ignore[no-untyped-call]  # llama-cpp-python leaves these two unannotated
         llm._ctx.kv_cache_clear()  # type: ignore[no-untyped-call]
+        self._aligned = 0
+
+    def _evaluate_prompt(self, llm: _CountingLlama, tokens: Sequence[int]) -> None:
+        """Evaluate `tokens` so that the last position's logits are in the context, as a function of the tokens
+        alone: whatever ran before, the same chunks at the same positions are decoded.
+
+        The cache is reused up to the last chunk boundary that both matches `tokens` and was written by a whole
+        prompt chunk (never by generation, which writes one token at a time); the chunk holding the last token
+        is always decoded again, so its logits are fresh.
+        """
+        count = len(tokens)
+        if count == 0:
+            raise InferenceError("There is no prompt to evaluate: type a message or a prompt first.")
+        limit = min(self._aligned, llm.n_tokens, count)
+        wanted = np.asarray(tokens[:limit], dtype=llm.input_ids.dtype)
+        differ = np.flatnonzero(llm.input_ids[:limit] != wanted)
+        common = int(differ[0]) if differ.size else limit
+        start = min(common // PROMPT_CHUNK, (count - 1) // PROMPT_CHUNK) * PROMPT_CHUNK
+        llm.n_tokens = start
+        self._aligned = start
+        for begin in range(start, count, PROMPT_CHUNK):
+            llm.eval(tokens[begin:begin + PROMPT_CHUNK])
+        self._aligned = count // PROMPT_CHUNK * PROMPT_CHUNK
 
     def generate(
         self,
@@ -199,31 +238,27 @@ class LlamaBackend(InferenceBackend):
         record = on_step is not None and request.alternatives > 0
         n_alternatives = min(max(request.alternatives, 1), MAX_ALTERNATIVES)
         generated = 0
-        cached = 0
         first_token_at = 0.0
         stopped = False
-        for token in llm.generate(
-            list(tokens),
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
-            typical_p=1.0,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-            frequency_penalty=0.0,
-            presence_penalty=0.0,
-            reset=True,
-        ):
+        self._evaluate_prompt(llm, tokens)
+        cached = len(tokens) - llm.evaluated
+        # llama.cpp's own sampler chain, as llama-cpp-python builds it for Llama.generate (penalties over the
+        # reply, top-k, typical, top-p, min-p, temperature, then a seeded draw; greedy at temperature 0).
+        sampler = llm._init_sampler(
+            top_k=params.top_k, top_p=params.top_p, min_p=params.min_p, typical_p=1.0, temp=params.temperature,
+            repeat_penalty=params.repeat_penalty, frequency_penalty=0.0, presence_penalty=0.0,
+        )
+        while True:
+            token = sampler.sample(llm._ctx, -1)
             if generated == 0:
                 first_token_at = time.perf_counter()
-                cached = len(tokens) - llm.evaluated
             if llama_cpp.llama_vocab_is_eog(vocab, token):
                 break
             generated += 1
             piece = decoder.decode(llm.detokenize([token]))
             if record:
                 # The logits that produced `token` are still the context's last output: the next decode
-                # happens only when the loop asks llm.generate for another token.
+                # happens only below, once this token is handled.
                 on_step(self._step(llm, token, piece, n_alternatives))  # type: ignore[misc]
             text = stops.feed(piece)
             if text:
@@ -233,6 +268,7 @@ class LlamaBackend(InferenceBackend):
             if should_stop():
                 stopped = True
                 break
+            llm.eval([token])
         tail = stops.feed(decoder.decode(b"", final=True)) + stops.flush()
         if tail:
             on_text(tail)
@@ -277,19 +313,12 @@ class LlamaBackend(InferenceBackend):
         return TokenStep(token, piece, chosen, entropy, alternatives)
 
     def _eval_for_logits(self, llm: _CountingLlama, tokens: list[int]) -> None:
-        """Evaluate `tokens` reusing the longest cached prefix, so the last position has fresh logits."""
+        """Evaluate `tokens` reusing the cache, so the last position has fresh logits (the same as generation's)."""
         if len(tokens) > llm.n_ctx():
             raise InferenceError(
                 f"That point is {len(tokens)} tokens into the text but the context holds {llm.n_ctx()}."
             )
-        common = 0
-        for cached, wanted in zip(llm._input_ids, tokens, strict=False):
-            if cached != wanted:
-                break
-            common += 1
-        keep = min(common, len(tokens) - 1)
-        llm.n_tokens = keep
-        llm.eval(tokens[keep:])
+        self._evaluate_prompt(llm, tokens)
 
     def next_token_distribution(
         self, prompt: str, token_ids: Sequence[int] = (), context: str = "", chosen: int = -1
@@ -305,6 +334,59 @@ class LlamaBackend(InferenceBackend):
         if chosen >= 0:
             texts[chosen] = self._token_text(llm, chosen)
         return NextTokenDistribution(logits, texts, context, chosen)
+
+    def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
+        """Teacher forcing: the log-probability of each continuation's tokens right after the prompt.
+
+        The prompt is evaluated once (aligned chunks, cache reused) and shared by all continuations; each one is
+        decoded as one batch at the same positions and then removed again, so the result depends only on the
+        prompt and the continuation.
+        """
+        llm = self._model()
+        prompt_tokens = self.tokenize(prompt)
+        if len(prompt_tokens) >= llm.n_ctx():
+            raise InferenceError(f"The prompt is {len(prompt_tokens)} tokens but the context holds {llm.n_ctx()}.")
+        answers = [self._continuation_tokens(llm, prompt, prompt_tokens, text) for text in continuations]
+        llm.evaluated = 0
+        self._evaluate_prompt(llm, prompt_tokens)
+        evaluated = llm.evaluated
+        first = _log_softmax(self._last_logits(llm))
+        end = len(prompt_tokens)
+        n_vocab = llm.n_vocab()
+        scores = []
+        for answer in answers:
+            if end + len(answer) > llm.n_ctx():
+                raise InferenceError("The prompt and the longest answer do not fit the context; "
+                                     "load the model with a longer context.")
+            total = float(first[answer[0]])
+            if len(answer) > 1:
+                batch = answer[:-1]
+                llm._batch.set_batch(batch=batch, n_past=end, logits_all=True)
+                llm._ctx.decode(llm._batch)
+                rows = np.ctypeslib.as_array(llm._ctx.get_logits(),  # type: ignore[no-untyped-call]
+                                             shape=(len(batch), n_vocab))
+                for offset, target in enumerate(answer[1:]):
+                    total += float(_log_softmax(rows[offset])[target])
+                llm._ctx.kv_cache_seq_rm(-1, end, -1)
+            scores.append(ContinuationScore(total, len(answer)))
+        llm.n_tokens = end
+        return ContinuationScores(tuple(scores), len(prompt_tokens), evaluated)
+
+    def _continuation_tokens(self, llm: Llama, prompt: str, prompt_tokens: list[int], text: str) -> list[int]:
+        """The tokens `text` adds after the prompt: from tokenising both together where that keeps the prompt's
+        own tokens (so " positive" is the token a model would write), else `text` on its own."""
+        joint = self.tokenize(prompt + text)
+        if joint[:len(prompt_tokens)] == prompt_tokens:
+            answer = joint[len(prompt_tokens):]
+        else:
+            answer = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        if not answer:
+            raise InferenceError(f"The answer {text.strip()!r} becomes no tokens for this model; "
+                                 "give every label some text.")
+        if len(answer) > MAX_LABEL_TOKENS:
+            raise InferenceError(f"The answer {text.strip()[:40]!r}… is {len(answer)} tokens; labels for "
+                                 f"likelihood scoring may have at most {MAX_LABEL_TOKENS}.")
+        return answer
 
     def score_text(
         self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]

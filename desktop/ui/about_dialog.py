@@ -6,10 +6,8 @@ asks llama_cpp itself. "Copy details" puts the same lines on the clipboard for a
 
 from __future__ import annotations
 
-import importlib.metadata
 import platform
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import PySide6
@@ -17,6 +15,7 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.core.experiment import parley_version
 from desktop.core.paths import DataDirs, resource_dir
 from desktop.inference.backend import LoadedModel
 from desktop.ui.widgets import named_button
@@ -27,20 +26,6 @@ if TYPE_CHECKING:
 OFFLINE_PROMISE = ("No telemetry. Nothing leaves this computer: Parley only goes online when you search or "
                    "download models.")
 TAGLINE = "Private, offline chat with language models that run on this computer."
-
-
-def parley_version() -> str:
-    """The installed package's version; from a plain checkout (or a bundle without metadata) pyproject's."""
-    try:
-        return importlib.metadata.version("parley")
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    try:
-        text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
-    except OSError:
-        return "unknown"
-    match = re.search(r'^version\s*=\s*"([^"]+)"', text, re.MULTILINE)
-    return match[1] if match else "unknown"
 
 
 def gpu_layers_text(model: LoadedModel) -> str:

@@ -20,7 +20,7 @@ from desktop.core.sampling import SamplingParams
 from desktop.core.scoring import ItemResult
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama_backend import PROMPT_CHUNK, LlamaBackend
 from desktop.inference.worker import InferenceClient
 from tests.fakes import FakeBackend
 
@@ -153,7 +153,9 @@ def test_chat_mode_with_the_real_model(backend: LlamaBackend) -> None:
     request = eval_request(2, template=sentiment_template(RenderMode.CHAT), chat_template=GEMMA)
     results = run_evaluation(backend, request, lambda _r: None, lambda: False)
     assert len(results) == 2 and all(r.output and r.generated_tokens <= 4 for r in results)
-    assert results[1].evaluated_tokens < 0.3 * results[1].prompt_tokens
+    # The shared prefix comes from the cache up to a chunk boundary: at most one chunk plus the query is evaluated.
+    assert results[1].evaluated_tokens < 0.5 * results[1].prompt_tokens
+    assert results[1].evaluated_tokens <= PROMPT_CHUNK + 30
 
 
 @pytest.fixture

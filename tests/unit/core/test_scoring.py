@@ -22,8 +22,9 @@ from desktop.core.scoring import (
 
 
 def test_rules_keys_and_labels() -> None:
-    assert list(RULES) == ["exact", "normalized", "contains", "regex", "choice"]
+    assert list(RULES) == ["exact", "normalized", "contains", "regex", "choice", "likelihood"]
     assert RULES["normalized"] == "Normalised match (case and spaces)"
+    assert RULES["likelihood"] == "Most likely answer"
 
 
 @pytest.mark.parametrize(
@@ -151,7 +152,9 @@ def test_eval_run_to_json_and_write_json(tmp_path: Path) -> None:
     assert data["results"][1] == {
         "line": 3, "input": "in 3", "expected": "positive", "output": "negative", "passed": False,
         "prompt_tokens": 100, "evaluated_tokens": 10, "generated_tokens": 2, "seconds": 0.25,
+        "prompt": "", "probabilities": {}, "margin": None,
     }
+    assert data["schema_version"] == 2 and data["accuracy_ci95"] == pytest.approx([0.0945, 0.9055], abs=1e-4)
     path = tmp_path / "run.json"
     run.write_json(path)
     assert json.loads(path.read_text(encoding="utf-8")) == data

@@ -1,0 +1,52 @@
+"""What a run record says about the engine that produced it, so a replay can tell whether it ran the same one."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import llama_cpp
+
+from desktop.core.experiment import parley_version
+from desktop.inference.backend import LoadedModel
+from desktop.inference.llama_backend import BATCH, PROMPT_CHUNK
+from desktop.inference.offload import build_info
+
+
+@functools.cache
+def library_sha256() -> str:
+    """The SHA-256 of the llama.cpp library this process runs: the build's identity. llama-cpp-python's source
+    release vendors llama.cpp without its git history, so the build carries no commit of its own."""
+    lib_dir = Path(llama_cpp.__file__).parent / "lib"
+    found = sorted(lib_dir.glob("libllama.*")) + sorted(lib_dir.glob("llama.dll"))
+    if not found:
+        return "unknown"
+    digest = hashlib.sha256()
+    with open(found[0], "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def engine_environment(loaded: LoadedModel) -> dict[str, Any]:
+    """Parley and engine versions, the backend and offload, threads, context and batch sizes, and the model file."""
+    build = build_info()
+    return {
+        "parley": parley_version(),
+        "engine": "llama.cpp",
+        "llama_cpp_python": build.llama_cpp_version,
+        "llama_cpp_library_sha256": library_sha256(),
+        "system_info": build.system_info,
+        "backend": loaded.backend,
+        "gpu_layers": loaded.gpu_layers,
+        "total_layers": loaded.total_layers,
+        "threads": loaded.n_threads,
+        "n_ctx": loaded.n_ctx,
+        "n_batch": BATCH,
+        "prompt_chunk": PROMPT_CHUNK,
+        "model_file": loaded.info.path.name,
+        "quantization": loaded.info.quantization or "",
+        "architecture": loaded.info.architecture,
+    }
