@@ -325,6 +325,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.eval_cli import main as eval_main
 
         return eval_main(argv[1:])
+    if argv[:1] == ["runs"]:  # `parley runs list|compare|replay`: saved few-shot runs
+        from desktop.runs_cli import main as runs_main
+
+        return runs_main(argv[1:])
     if argv[:1] == ["score"]:  # `parley score FILE`: perplexity of a text file
         from desktop.score_cli import main as score_main
 

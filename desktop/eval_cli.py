@@ -8,28 +8,32 @@ from __future__ import annotations
 
 import argparse
 import random
+import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from desktop.core.builtin_model import ensure_builtin
 from desktop.core.chat_template import TemplateError
 from desktop.core.dataset import DataError, guess_mapping, read_table, to_test_items
-from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, load_template
+from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
 from desktop.core.files import file_sha256
 from desktop.core.gguf_file import GGUFError
 from desktop.core.model_template import template_for
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.runs import RunStore, new_run, order_spread
 from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import RULES, EvalRun, ItemResult
+from desktop.core.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
 from desktop.core.settings import DEFAULT_CONTEXT
+from desktop.core.statistics import confusion_matrix
 from desktop.inference.backend import InferenceError, LoadOptions
-from desktop.inference.evaluation import EvalRequest, run_evaluation
+from desktop.inference.evaluation import EvalRequest, record_run
 
 EVAL_TEMPERATURE = 0.0  # greedy: a score should not depend on luck
 EVAL_MAX_TOKENS = 16  # labels and short answers; a longer answer is usually already wrong
+MAX_ORDERS = 50
+MAX_CLASSES = 10  # a run whose expected answers take at most this many values gets a confusion matrix
 MIN_CONTEXT = 256  # llama.cpp pads smaller contexts up to this, which llama-cpp-python's buffers do not expect
 
 
@@ -40,16 +44,25 @@ class UsageError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parley eval",
-        description="Score a few-shot template on a CSV, TSV or JSONL file with a local model.",
+        description="Score a few-shot template on a test set with a local model. Every run is saved as a "
+                    "replayable record under the data folder's runs/ (see `parley runs`).",
     )
     parser.add_argument("template", help="few-shot template (.json, as saved by the workbench)")
-    parser.add_argument("data", help="test items (.csv, .tsv or .jsonl) with an input and an expected column")
+    parser.add_argument("data", help="test items: .csv, .tsv or .jsonl with an input and an expected column, "
+                                     "an OpenAI Evals .jsonl, or a promptfoo .csv with __expected")
     parser.add_argument("--model", metavar="PATH", help="GGUF model file (default: the built-in Gemma 3 270M)")
     parser.add_argument("--shots", type=int, metavar="K", help="examples to keep (default: all enabled ones)")
     parser.add_argument("--seed", type=int, metavar="N",
                         help="picks which K shots and seeds sampling (default: random, recorded)")
-    parser.add_argument("--out", metavar="FILE", help="write the run (settings, model hash, every item) as JSON")
+    parser.add_argument("--orders", type=int, default=1, metavar="N",
+                        help="run N times with the shots chosen and ordered by seeds N, N+1, … and report the "
+                             "spread (default: 1)")
+    parser.add_argument("--out", metavar="FILE", help="also write the run (settings, model hash, every item) here")
     parser.add_argument("--rule", choices=sorted(RULES), help="scoring rule (default: the template's)")
+    parser.add_argument("--labels", metavar="A,B,…",
+                        help="answer set for --rule likelihood (default: the template's labels)")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="likelihood: divide out the prompt's label bias measured on content-free inputs")
     parser.add_argument("--input", metavar="COL", help="column holding the input (default: guessed)")
     parser.add_argument("--expected", metavar="COL", help="column holding the expected answer (default: guessed)")
     parser.add_argument("--max-tokens", type=int, default=EVAL_MAX_TOKENS, metavar="N",
@@ -99,64 +112,125 @@ def prepare(args: argparse.Namespace, seed: int) -> tuple[FewShotTemplate, EvalR
     rule = args.rule or template.scoring
     if rule not in RULES:
         raise UsageError(f"the template's scoring rule {rule!r} is unknown; use --rule with one of {', '.join(RULES)}")
+    if args.labels is not None:
+        template = replace(template, labels=[label.strip() for label in args.labels.split(",")])
+    if rule == LIKELIHOOD:
+        check_labels(template.labels, "--labels" if args.labels is not None else f"{Path(args.template).name}")
+    elif args.calibrate:
+        raise UsageError("--calibrate works with --rule likelihood only")
+    if not 1 <= args.orders <= MAX_ORDERS:
+        raise UsageError(f"--orders must be between 1 and {MAX_ORDERS}; got {args.orders}")
     params = SamplingParams(temperature=args.temperature, max_tokens=args.max_tokens, seed=seed)
     if args.context is not None and args.context < MIN_CONTEXT:
         raise UsageError(f"--context must be at least {MIN_CONTEXT} tokens; got {args.context}")
     if args.out and not Path(args.out).expanduser().parent.is_dir():
         raise UsageError(f"the folder for --out, {Path(args.out).expanduser().parent}, does not exist")
-    request = EvalRequest(template.with_shots(shots, seed), tuple(items), params, None, rule, template.pattern)
+    request = EvalRequest(template.with_shots(shots, seed), tuple(items), params, None, rule, template.pattern,
+                          calibrate=args.calibrate)
     return template, request, data_path, shots
 
 
 def result_line(result: ItemResult) -> str:
     verdict = "PASS" if result.passed else "FAIL"
-    return f"{verdict} line {result.line}: expected {result.expected!r} got {result.output!r}"
+    line = f"{verdict} line {result.line}: expected {printable(result.expected)!r} got {printable(result.output)!r}"
+    if result.probabilities:
+        line += f" (p = {result.probabilities.get(result.output, 0.0):.3f}, margin {result.margin or 0.0:.3f})"
+    return line
+
+
+def printable(text: str) -> str:
+    """Control characters from a model or a data file never reach the terminal as escape sequences."""
+    return "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in text)
+
+
+def confusion_lines(run: EvalRun) -> list[str]:
+    """A confusion matrix and per-label precision/recall, for runs that classify into a few labels."""
+    expected = {r.expected.strip() for r in run.results}
+    if not run.results or (run.rule != LIKELIHOOD and len(expected) > MAX_CLASSES):
+        return []
+    labels = run.labels or sorted(expected)
+    matrix = confusion_matrix([(r.expected.strip(), r.output.strip()) for r in run.results], labels)
+    width = max(8, *(len(label) for label in matrix.labels)) + 1
+    lines = ["confusion (rows expected, columns predicted):",
+             " " * width + "".join(f"{label[:width - 1]:>{width}}" for label in matrix.labels)]
+    for label, row in zip(matrix.labels, matrix.counts, strict=True):
+        lines.append(f"{label[:width - 1]:<{width}}" + "".join(f"{count:>{width}}" for count in row))
+    for stats in matrix.per_label():
+        def shown(value: float | None) -> str:
+            return "—" if value is None else f"{value:.3f}"
+        lines.append(f"  {stats.label}: precision {shown(stats.precision)} · recall {shown(stats.recall)} · "
+                     f"F1 {shown(stats.f1)} · {stats.support} items")
+    return lines
 
 
 def evaluate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     template, request, data_path, shots = prepare(args, seed)
+    dirs = DataDirs.resolve(args.data_dir)
     if args.model:
         model = existing_file(args.model, "model file")
     else:
-        dirs = DataDirs.resolve(args.data_dir)
         dirs.create()
         model = ensure_builtin(dirs.models)
 
-    from desktop.inference.llama_backend import LlamaBackend  # loads llama.cpp: only once the input is known good
+    from desktop.inference.environment import engine_environment  # loads llama.cpp: only once the input is good
+    from desktop.inference.llama_backend import LlamaBackend
 
     backend = LlamaBackend()
     loaded = backend.load(model, LoadOptions(n_ctx=args.context))
     try:
-        if template.mode is RenderMode.CHAT:  # the model's own chat format, as the workbench uses by default
-            request = replace(request, chat_template=template_for(loaded.info))
-        run = EvalRun(
-            template_name=template.name, template_version=template.version, model_path=str(model.resolve()),
-            model_sha256=file_sha256(model), sampling=request.params.as_dict(), seed=seed, shots=shots,
-            rule=request.rule, data_path=str(data_path.resolve()),
-            started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        )
-        print(f"{template.name} v{template.version} · {shots} shots · seed {seed} · {len(request.items)} items · "
-              f"rule {request.rule} · {model.name} ({loaded.offload_summary})")
-
-        def report(result: ItemResult) -> None:
-            run.results.append(result)
-            print(result_line(result), flush=True)
-
+        chat_template = template_for(loaded.info) if template.mode is RenderMode.CHAT else None
+        model_sha = file_sha256(model)
+        environment = engine_environment(loaded)
+        group = secrets.token_hex(4) if args.orders > 1 else ""
+        runs: list[EvalRun] = []
         interrupted = False
-        try:
-            run_evaluation(backend, request, report, lambda: False)
-        except KeyboardInterrupt:
-            interrupted = True
-        run.completed = not interrupted
-        print(f"accuracy: {run.accuracy:.3f} ({run.passed}/{len(run.results)})"
-              + ("" if run.completed else f" · interrupted after {len(run.results)} of {len(request.items)} items"))
-        if args.out:
-            run.write_json(Path(args.out).expanduser())
-            print(f"run written to {args.out}", file=sys.stderr)
+        for order in range(args.orders):
+            order_seed = seed + order
+            cut = template.with_shots(shots, order_seed, shuffle=args.orders > 1)
+            run_request = replace(request, template=cut, chat_template=chat_template)
+            run = new_run(template=cut, items=request.items, params=request.params, rule=request.rule,
+                          data_path=data_path.resolve(), model_path=model.resolve(), model_sha256=model_sha,
+                          chat_template=chat_template, environment=environment, order_seed=order_seed, group=group)
+            print(f"{template.name} v{template.version} · {shots} shots · seed {order_seed} · "
+                  f"{len(request.items)} items · rule {request.rule}"
+                  + (" (calibrated)" if request.calibrate else "")
+                  + f" · {model.name} ({loaded.offload_summary})")
+            try:
+                record_run(backend, run_request, run, lambda r: print(result_line(r), flush=True))
+            except KeyboardInterrupt:
+                interrupted = True
+                run.completed = False
+            runs.append(run)
+            if run.calibration is not None:
+                print("calibration (content-free probability): "
+                      + ", ".join(f"{label} {p:.3f}" for label, p in run.calibration.items()))
+            print(f"accuracy: {run.accuracy_text()}"
+                  + ("" if run.completed else f" · interrupted after {len(run.results)} of {len(request.items)} items"))
+            for line in confusion_lines(run):
+                print(line)
+            save(run, dirs, args.out)
+            if interrupted:
+                break
+        if len(runs) > 1:
+            spread = order_spread(runs)
+            print(f"over {spread.n} orders: mean {spread.mean:.3f} · std {spread.std:.3f} · "
+                  f"min {spread.low:.3f} · max {spread.high:.3f}")
         return 130 if interrupted else 0
     finally:
         backend.unload()
+
+
+def save(run: EvalRun, dirs: DataDirs, out: str | None) -> None:
+    """Every run goes to the runs folder; --out writes a copy where the person asked."""
+    try:
+        path = RunStore(dirs.runs).save(run)
+        print(f"run saved to {path}", file=sys.stderr)
+    except OSError as exc:
+        print(f"warning: could not save the run under {dirs.runs}: {exc.strerror or exc}", file=sys.stderr)
+    if out:
+        run.write_json(Path(out).expanduser())
+        print(f"run written to {out}", file=sys.stderr)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.core.gguf_file import GGUFError, ModelInfo
+from desktop.core.likelihood import ContinuationScore, ContinuationScores
 from desktop.core.messages import GenerationStats
 from desktop.core.perplexity import ScoredToken, TextScore
 from desktop.core.probabilities import Alternative, NextTokenDistribution, TokenPiece, TokenStep
@@ -50,6 +51,11 @@ class FakeBackend(InferenceBackend):
         self.loaded: Path | None = None
         self.release = threading.Event()
         self.distribution_requests: list[tuple[str, tuple[int, ...]]] = []
+        # "Most likely answer": each continuation's log-probability, from label_logprobs (keyed by the stripped
+        # text) or, when set, scorer(prompt, continuation); anything else scores -len(text)
+        self.label_logprobs: dict[str, float] = {}
+        self.scorer: Callable[[str, str], float] | None = None
+        self.continuation_requests: list[tuple[str, tuple[str, ...]]] = []
         self.release.set()
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
@@ -109,6 +115,21 @@ class FakeBackend(InferenceBackend):
     ) -> NextTokenDistribution:
         self.distribution_requests.append((prompt, tuple(token_ids)))
         return NextTokenDistribution(fake_logits(), dict(enumerate(FAKE_VOCAB)), context, chosen)
+
+    def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
+        self.continuation_requests.append((prompt, tuple(continuations)))
+        self.release.wait(10)
+        if self.delay:
+            time.sleep(self.delay)
+        scores = []
+        for text in continuations:
+            if self.scorer is not None:
+                logprob = self.scorer(prompt, text)
+            else:
+                logprob = self.label_logprobs.get(text.strip(), -float(len(text.strip())))
+            scores.append(ContinuationScore(logprob, max(1, len(text.split()))))
+        tokens = self.count_tokens(prompt)
+        return ContinuationScores(tuple(scores), tokens, tokens)
 
     def score_text(
         self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]

@@ -72,12 +72,15 @@ class FewShotTemplate:
     def enabled_examples(self) -> list[Example]:
         return [ex for ex in self.examples if ex.enabled]
 
-    def with_shots(self, k: int, seed: int | None = None) -> FewShotTemplate:
-        """A copy with k of the enabled examples (the first k, or a seeded random k), keeping their order."""
+    def with_shots(self, k: int, seed: int | None = None, shuffle: bool = False) -> FewShotTemplate:
+        """A copy with k of the enabled examples: the first k, or a seeded random k kept in their order, or with
+        shuffle a seeded random k in a seeded random order (for measuring how much the order matters)."""
         if k < 0:
             raise FewShotError(f"The number of examples (shots) must be 0 or more, not {k}.")
         enabled = self.enabled_examples()
-        if seed is None or k >= len(enabled):
+        if seed is not None and shuffle:
+            chosen = [enabled[i] for i in random.Random(seed).sample(range(len(enabled)), min(k, len(enabled)))]
+        elif seed is None or k >= len(enabled):
             chosen = enabled[:k]
         else:
             picks = sorted(random.Random(seed).sample(range(len(enabled)), k))

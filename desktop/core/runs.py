@@ -120,7 +120,8 @@ def params_of(run: EvalRun) -> SamplingParams:
 def run_label(run: EvalRun) -> str:
     """How a run is named in lists and comparisons: template, shots, rule, model file."""
     model = run.environment.get("model_file") or Path(run.model_path).name
-    return f"{run.template_name} · {run.shots}-shot · {run.rule} · {model}"
+    rule = run.rule + (" (calibrated)" if run.calibration is not None else "")
+    return f"{run.template_name} · {run.shots}-shot · {rule} · {model}"
 
 
 def compare_runs(a: EvalRun, b: EvalRun) -> PairedComparison:

@@ -15,7 +15,7 @@ from desktop.core.dataset import TestItem
 from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, final_prompt
 from desktop.core.likelihood import CONTENT_FREE_INPUTS, decide, mean_bias, normalise
 from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import LIKELIHOOD, ItemResult, score
+from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult, score
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError
 
 
@@ -144,3 +144,25 @@ def _letter_of(expected: str, count: int) -> int | None:
     if len(letter) == 1 and "A" <= letter <= "Z" and ord(letter) - ord("A") < count:
         return ord(letter) - ord("A")
     return None
+
+
+def record_run(
+    backend: InferenceBackend,
+    request: EvalRequest,
+    run: EvalRun,
+    on_result: Callable[[ItemResult], None] = lambda _result: None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> EvalRun:
+    """Run the request into `run`: its results, its calibration, and whether every item was scored."""
+
+    def report(result: ItemResult) -> None:
+        run.results.append(result)
+        on_result(result)
+
+    def calibrated(bias: dict[str, float]) -> None:
+        run.calibration = dict(bias)
+
+    run.results.clear()
+    run_evaluation(backend, request, report, should_stop, calibrated)
+    run.completed = len(run.results) == len(request.items)
+    return run

@@ -50,6 +50,7 @@ class InferenceWorker(QObject):
     evalResult = Signal(object)  # ItemResult, one per scored item
     evalFinished = Signal(object)  # list[ItemResult]: all items, or fewer when stopped
     evalFailed = Signal(str)
+    evalCalibrated = Signal(object)  # dict label -> content-free probability, before the first evalResult
     stepsReady = Signal(object)  # tuple[TokenStep, ...]: a reply's token probabilities, before generationFinished
     distributionReady = Signal(int, object)  # request id, NextTokenDistribution
     distributionFailed = Signal(int, str)  # request id, message
@@ -147,7 +148,8 @@ class InferenceWorker(QObject):
     @Slot(object)
     def evaluate(self, request: EvalRequest) -> None:
         try:
-            results = run_evaluation(self._backend, request, self.evalResult.emit, self._stop_flag.is_set)
+            results = run_evaluation(self._backend, request, self.evalResult.emit, self._stop_flag.is_set,
+                                     self.evalCalibrated.emit)
         except (InferenceError, TemplateError, ValueError) as exc:  # ValueError: FewShotError, bad regex
             self.evalFailed.emit(str(exc))
             return
@@ -201,6 +203,7 @@ class InferenceClient(QObject):
     evalResult = Signal(object)
     evalFinished = Signal(object)
     evalFailed = Signal(str)
+    evalCalibrated = Signal(object)
     stepsReady = Signal(object)
     distributionReady = Signal(int, object)
     distributionFailed = Signal(int, str)
@@ -227,7 +230,7 @@ class InferenceClient(QObject):
         # Signal-to-signal into this GUI-thread object: delivery is queued onto the GUI thread.
         for name in ("modelLoading", "modelLoaded", "modelLoadFailed", "textReady",
                      "generationFinished", "generationFailed", "tokensCounted",
-                     "evalResult", "evalFinished", "evalFailed", "stepsReady", "distributionReady",
+                     "evalResult", "evalFinished", "evalFailed", "evalCalibrated", "stepsReady", "distributionReady",
                      "distributionFailed", "scoreProgress", "scoreFinished", "scoreFailed", "tokenized"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._thread.start()

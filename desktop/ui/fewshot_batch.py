@@ -1,4 +1,5 @@
-"""The Results tab: test-set controls, progress, accuracy, the per-item table and the sweep chart."""
+"""The Results tab: test-set controls, progress, accuracy, the per-item table, the confusion matrix and the
+sweep chart."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.scoring import EvalRun, ItemResult
-from desktop.ui.fewshot_results import ResultsModel, SweepChart, accuracy_text
+from desktop.ui.fewshot_confusion import ConfusionPanel
+from desktop.ui.fewshot_results import ResultsModel, SweepChart, accuracy_text, orders_text
 from desktop.ui.fewshot_runner import EvalRunner
 from desktop.ui.widgets import named_button
 
@@ -45,8 +47,17 @@ class BatchPanel(QWidget):
         self.seed_spin = QSpinBox()
         self.seed_spin.setObjectName("shotsSeedSpin")
         self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip("The seed that picks the examples; with several orders, order i uses seed + i")
         self.seed_spin.setEnabled(False)
-        self.random_check.toggled.connect(self.seed_spin.setEnabled)
+        self.random_check.toggled.connect(self._update_seed_enabled)
+        self.orders_spin = QSpinBox()
+        self.orders_spin.setObjectName("ordersSpin")
+        self.orders_spin.setRange(1, 20)
+        self.orders_spin.setValue(1)
+        self.orders_spin.setToolTip(
+            "Run the same number of examples this many times, each time with examples picked and ordered at random\n"
+            "(seeds seed, seed + 1, …), to see how much the accuracy depends on which examples come in which order")
+        self.orders_spin.valueChanged.connect(self._update_seed_enabled)
         self.run_button = named_button("runBatchButton", "Run test set", "Score the template on every test item")
         self.stop_button = named_button("stopBatchButton", "Stop", "Stop after the current token; results so far stay")
         self.stop_button.setEnabled(False)
@@ -62,6 +73,7 @@ class BatchPanel(QWidget):
         self.accuracy_label = QLabel("No results yet")
         self.accuracy_label.setObjectName("accuracyLabel")
         self.accuracy_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.accuracy_label.setWordWrap(True)
 
         self.results = ResultsModel(self)
         self.table = QTableView()
@@ -72,7 +84,10 @@ class BatchPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.confusion = ConfusionPanel()
         self.chart = SweepChart()
+        self.chart.setVisible(False)  # until a sweep has a point to show
+        self.shown: EvalRun | None = None  # the run in the table: the current or last one, or one opened from history
 
         data_row = QHBoxLayout()
         data_row.addWidget(self.import_button)
@@ -81,6 +96,9 @@ class BatchPanel(QWidget):
         shots_row.addWidget(QLabel("Examples per prompt"))
         for widget in (self.shots_spin, self.random_check, self.seed_spin):
             shots_row.addWidget(widget)
+        shots_row.addSpacing(12)
+        shots_row.addWidget(QLabel("Orders"))
+        shots_row.addWidget(self.orders_spin)
         shots_row.addStretch(1)
         run_row = QHBoxLayout()
         for widget in (self.run_button, self.stop_button, self.sweep_button):
@@ -89,8 +107,10 @@ class BatchPanel(QWidget):
         run_row.addWidget(self.export_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
+        splitter.addWidget(self.confusion)
         splitter.addWidget(self.chart)
-        splitter.setSizes([400, 220])
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([300, 150, 280])
         layout = QVBoxLayout(self)
         layout.addLayout(data_row)
         layout.addLayout(shots_row)
@@ -101,7 +121,8 @@ class BatchPanel(QWidget):
         runner.runStarted.connect(self._run_started)
         runner.resultAdded.connect(self._result_added)
         runner.runFinished.connect(self._run_finished)
-        runner.sweepPoint.connect(self.chart.add_point)
+        runner.sweepRun.connect(self._sweep_run)
+        runner.batchFinished.connect(self._batch_finished)
 
     def set_available_shots(self, enabled: int) -> None:
         """Follows the number of enabled examples; stays at "all" unless the person chose fewer."""
@@ -118,15 +139,40 @@ class BatchPanel(QWidget):
     def shots_seed(self) -> int | None:
         return self.seed_spin.value() if self.random_check.isChecked() else None
 
+    def orders(self) -> int:
+        return self.orders_spin.value()
+
+    def _update_seed_enabled(self) -> None:
+        self.seed_spin.setEnabled(self.random_check.isChecked() or self.orders_spin.value() > 1)
+
+    def clear_chart(self) -> None:
+        self.chart.clear()
+        self.chart.setVisible(False)
+
+    def show_run(self, run: EvalRun, note: str = "") -> None:
+        """A run's results in the table, its accuracy and its confusion matrix (a saved one, from History)."""
+        self.shown = run
+        self.results.clear(run.rule)
+        for result in run.results:
+            self.results.add(result)
+        self.confusion.show_run(run)
+        text = accuracy_text(run)
+        if not run.completed:
+            text += " · stopped early" if run.results else " · stopped"
+        self.accuracy_label.setText(text + note)
+        self.export_button.setEnabled(not self.runner.busy)
+
     def set_running(self, running: bool, ready: bool) -> None:
         self.run_button.setEnabled(ready and not running)
         self.sweep_button.setEnabled(ready and not running)
         self.import_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
-        self.export_button.setEnabled(not running and self.runner.last_run() is not None)
+        self.export_button.setEnabled(not running and self.shown is not None)
 
     def _run_started(self, run: EvalRun) -> None:
-        self.results.clear()
+        self.shown = run
+        self.results.clear(run.rule)
+        self.confusion.show_run(None)
         self.progress.setRange(0, max(1, self.runner.total_items))
         self.progress.setValue(0)
         self.progress.setFormat(f"{run.shots} examples · %v/%m")
@@ -140,10 +186,21 @@ class BatchPanel(QWidget):
 
     def _run_finished(self, run: EvalRun) -> None:
         if len(run.results) != self.results.rowCount():  # the final list is the authority
-            self.results.clear()
-            for result in run.results:
-                self.results.add(result)
+            self.show_run(run)
+            return
+        self.confusion.show_run(run)
         text = accuracy_text(run)
         if not run.completed:
             text += " · stopped early" if run.results else " · stopped"
         self.accuracy_label.setText(text)
+
+    def _sweep_run(self, run: EvalRun) -> None:
+        self.chart.add_run(run)
+        self.chart.setVisible(True)
+
+    def _batch_finished(self, runs: list[EvalRun]) -> None:
+        """Several runs of one k differ only in their examples' order: say how far apart they came out."""
+        done = [run for run in runs if run.completed]
+        if len(done) >= 2 and len({run.shots for run in runs}) == 1:
+            stopped = " · stopped early" if len(done) < len(runs) else ""
+            self.accuracy_label.setText(orders_text(done) + stopped)

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, load_template
-from desktop.core.scoring import RULES
+from desktop.core.scoring import LIKELIHOOD, RULES
 from desktop.ui.fewshot_examples import ExamplesModel, example_text
 from desktop.ui.widgets import named_button
 
@@ -37,6 +38,35 @@ def escape_line(text: str) -> str:
 
 def unescape_line(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
+
+
+def labels_text(labels: list[str]) -> str:
+    """Labels as one editable line, "positive, negative"; a comma inside a label is written \\,."""
+    return ", ".join(label.replace("\\", "\\\\").replace(",", "\\,") for label in labels)
+
+
+def parse_labels(text: str) -> list[str]:
+    """The inverse of labels_text; an empty line is no labels. Empty labels are kept so check_labels names them."""
+    if not text.strip():
+        return []
+    labels: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in text:
+        if escaped:
+            current.append(char if char in "\\," else "\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            labels.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    labels.append("".join(current).strip())
+    return labels
 
 
 class TemplateEditor(QWidget):
@@ -110,6 +140,20 @@ class TemplateEditor(QWidget):
         for key, label in RULES.items():
             self.scoring_combo.addItem(label, key)
         self.pattern_edit = self._line("regexPatternEdit", "Pattern for the regular-expression rule")
+        self.labels_edit = self._line(
+            "labelsEdit",
+            "The answers to choose between, separated by commas, e.g. positive, negative. The model scores each\n"
+            "label after the prompt and the most probable one is its answer; nothing is generated.\n"
+            "A label may use {column} fields filled from each test item, e.g. {option_a}, {option_b}.\n"
+            "Write \\, for a comma inside a label.")
+        self.labels_edit.setPlaceholderText("positive, negative")
+        self.calibrate_check = QCheckBox("Calibrate (content-free inputs)")
+        self.calibrate_check.setObjectName("calibrateCheck")
+        self.calibrate_check.setToolTip(
+            "Divide out the preference the prompt itself gives each label, measured by running it with\n"
+            "content-free inputs (\u201cN/A\u201d, empty, \u201c[MASK]\u201d) in place of the test input.\n"
+            "Zhao et al. 2021, \u201cCalibrate Before Use: Improving Few-Shot Performance of Language Models\u201d.\n"
+            "Labels must not use {column} fields.")
         format_form = QFormLayout()
         format_form.addRow("Query", self.query_edit)
         format_form.addRow("Mode", self.mode_combo)
@@ -118,6 +162,9 @@ class TemplateEditor(QWidget):
         format_form.addRow("Separator", self.separator_edit)
         format_form.addRow("Scoring", self.scoring_combo)
         format_form.addRow("Pattern", self.pattern_edit)
+        format_form.addRow("Labels", self.labels_edit)
+        format_form.addRow("", self.calibrate_check)
+        self._format_form = format_form
 
         self.variables_box = QGroupBox("Query values for the preview and Run once")
         self.variables_form = QWidget()
@@ -136,13 +183,14 @@ class TemplateEditor(QWidget):
 
         for signal in (self.name_edit.textChanged, self.instruction_edit.textChanged,
                        self.input_label_edit.textChanged, self.output_label_edit.textChanged,
-                       self.separator_edit.textChanged, self.pattern_edit.textChanged,
+                       self.separator_edit.textChanged, self.pattern_edit.textChanged, self.labels_edit.textChanged,
                        self.mode_combo.currentIndexChanged, self.scoring_combo.currentIndexChanged,
                        self.examples.edited):
             signal.connect(self._edited)
         self.query_edit.textChanged.connect(self._query_changed)
         self.scoring_combo.currentIndexChanged.connect(self._update_pattern_enabled)
         self.set_template(FewShotTemplate())
+        self._update_pattern_enabled()
 
     def _line(self, name: str, tip: str) -> QLineEdit:
         edit = QLineEdit()
@@ -163,6 +211,7 @@ class TemplateEditor(QWidget):
         self.separator_edit.setText(escape_line(template.example_separator))
         self.scoring_combo.setCurrentIndex(max(0, self.scoring_combo.findData(template.scoring)))
         self.pattern_edit.setText(template.pattern or "")
+        self.labels_edit.setText(labels_text(template.labels))
         self.examples.set_examples(template.examples)
         self._query_changed()
         self.refresh_token_costs()
@@ -181,7 +230,15 @@ class TemplateEditor(QWidget):
             example_separator=unescape_line(self.separator_edit.text()),
             scoring=self.scoring_combo.currentData(),
             pattern=self.pattern_edit.text() or None,
+            labels=parse_labels(self.labels_edit.text()),
         )
+
+    def calibrate(self) -> bool:
+        """A run option rather than part of the template: only "Most likely answer" runs can be calibrated."""
+        return self.is_likelihood() and self.calibrate_check.isChecked()
+
+    def is_likelihood(self) -> bool:
+        return self.scoring_combo.currentData() == LIKELIHOOD
 
     def fill_samples(self, folder: Path) -> None:
         """The sample templates shipped in resources/templates, by name; a broken one still shows by file name."""
@@ -236,6 +293,9 @@ class TemplateEditor(QWidget):
 
     def _update_pattern_enabled(self) -> None:
         self.pattern_edit.setEnabled(self.scoring_combo.currentData() == "regex")
+        likelihood = self.is_likelihood()
+        self._format_form.setRowVisible(self.labels_edit, likelihood)
+        self._format_form.setRowVisible(self.calibrate_check, likelihood)
 
     def _variable_edits(self) -> dict[str, QLineEdit]:
         return {edit.objectName().removeprefix("variable_"): edit

@@ -1,17 +1,23 @@
-"""Batch runs and sweeps on the shared inference worker, each recorded as an EvalRun that can be reproduced."""
+"""Batch runs and sweeps on the shared inference worker, each recorded as an EvalRun that can be replayed.
+
+Every run that scored at least one item is saved to the run store as soon as it ends, so closing Parley (or a
+crash) never loses a finished evaluation; the model's SHA-256 is written into the saved record when it is known.
+"""
 
 from __future__ import annotations
 
 import random
 from collections import deque
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat_template import ChatTemplate
 from desktop.core.dataset import TestItem
 from desktop.core.fewshot import FewShotTemplate
+from desktop.core.runs import RunStore, new_run
 from desktop.core.sampling import RANDOM_SEED, RANGES, SamplingParams
 from desktop.core.scoring import EvalRun, ItemResult
 from desktop.inference.evaluation import EvalRequest
@@ -37,28 +43,38 @@ class BatchPlan:
     model_path: str
     data_path: str
     sweep: bool = False
+    calibrate: bool = False
+    order_seed: int | None = None  # the seed that chose and ordered the shots
+    group: str = ""  # shared by the runs of one order-sensitivity set or sweep
+    environment: dict[str, Any] = field(default_factory=dict)
 
 
 class EvalRunner(QObject):
-    """Queues batch runs one after another on the client and turns their signals into EvalRuns."""
+    """Queues batch runs one after another on the client and turns their signals into saved EvalRuns."""
 
     resultAdded = Signal(object)  # ItemResult of the current run
     runStarted = Signal(object)  # EvalRun
     runFinished = Signal(object)  # EvalRun, complete or stopped
-    sweepPoint = Signal(int, float)  # shots, accuracy
+    sweepRun = Signal(object)  # EvalRun: a completed run of a sweep, one point of the chart
+    batchFinished = Signal(object)  # list[EvalRun]: every run started by one run() call
+    runSaved = Signal(object)  # Path of the record just written
     failed = Signal(str)
     busyChanged = Signal(bool)
 
-    def __init__(self, client: InferenceClient, parent: QObject | None = None) -> None:
+    def __init__(self, client: InferenceClient, store: RunStore | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.client = client
+        self.store = store
         self.hasher = ModelHashes(parent=self)
         self.hasher.hashed.connect(self._fill_sha)
         self.runs: list[EvalRun] = []
+        self.saved: list[tuple[EvalRun, Path]] = []  # records written this session, to add the model hash later
         self._queue: deque[BatchPlan] = deque()
         self._current: tuple[BatchPlan, EvalRun] | None = None
+        self._batch: list[EvalRun] = []
         self._stopping = False
         client.evalResult.connect(self._on_result)
+        client.evalCalibrated.connect(self._on_calibrated)
         client.evalFinished.connect(self._on_finished)
         client.evalFailed.connect(self._on_failed)
 
@@ -77,6 +93,7 @@ class EvalRunner(QObject):
         if self.busy or not plans:
             return
         self._queue = deque(plans)
+        self._batch = []
         self._stopping = False
         self._start_next()
         self.busyChanged.emit(True)
@@ -92,22 +109,25 @@ class EvalRunner(QObject):
         plan = self._queue.popleft()
         self.hasher.request(plan.model_path)
         template = plan.template
-        run = EvalRun(
-            template_name=template.name, template_version=template.version, model_path=plan.model_path,
-            model_sha256=self.hasher.get(plan.model_path) or "", sampling=plan.params.as_dict(),
-            seed=plan.params.seed, shots=len(template.enabled_examples()), rule=template.scoring,
-            data_path=plan.data_path, started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        )
+        run = new_run(template=template, items=plan.items, params=plan.params, rule=template.scoring,
+                      data_path=plan.data_path, model_path=plan.model_path,
+                      model_sha256=self.hasher.get(plan.model_path) or "", chat_template=plan.chat_template,
+                      environment=plan.environment, order_seed=plan.order_seed, group=plan.group)
         self._current = (plan, run)
         self.runs.append(run)
+        self._batch.append(run)
         self.runStarted.emit(run)
         self.client.evaluate(EvalRequest(template, plan.items, plan.params, plan.chat_template,
-                                         template.scoring, template.pattern))
+                                         template.scoring, template.pattern, calibrate=plan.calibrate))
 
     def _on_result(self, result: ItemResult) -> None:
         if self._current is not None:
             self._current[1].results.append(result)
             self.resultAdded.emit(result)
+
+    def _on_calibrated(self, bias: dict[str, float]) -> None:
+        if self._current is not None:
+            self._current[1].calibration = dict(bias)
 
     def _on_finished(self, results: list[ItemResult]) -> None:
         if self._current is None:
@@ -126,19 +146,40 @@ class EvalRunner(QObject):
 
     def _end_run(self, plan: BatchPlan, run: EvalRun) -> None:
         self._current = None
+        self._save(run)
         self.runFinished.emit(run)
         if plan.sweep and run.completed:
-            self.sweepPoint.emit(run.shots, run.accuracy)
+            self.sweepRun.emit(run)
         if self._queue and not self._stopping:
             self._start_next()
         else:
             self._queue.clear()
+            self.batchFinished.emit(list(self._batch))
             self.busyChanged.emit(False)
 
+    def _save(self, run: EvalRun) -> None:
+        """A run with no scored item is not worth a record; a folder that cannot be written costs only the file."""
+        if self.store is None or not run.results:
+            return
+        try:
+            path = self.store.save(run)
+        except OSError as exc:
+            self.failed.emit(f"Could not save the run to {self.store.folder}: {exc.strerror or exc}. "
+                             "Its results stay here; use Export results… to keep them.")
+            return
+        self.saved.append((run, path))
+        self.runSaved.emit(path)
+
     def _fill_sha(self, path: str, sha: str) -> None:
-        for run in self.runs:
-            if run.model_path == path and not run.model_sha256:
-                run.model_sha256 = sha
+        filled = [run for run in self.runs if run.model_path == path and not run.model_sha256]
+        for run in filled:
+            run.model_sha256 = sha
+        for run, saved in self.saved:
+            if sha and any(run is f for f in filled) and saved.exists():
+                try:
+                    run.write_json(saved)  # the same record, now naming the exact model
+                except OSError:
+                    pass  # the record stays as it was saved, without the hash
 
     def settle(self) -> None:
         """Before exporting: wait for a pending hash so the file names the exact model."""

@@ -1,0 +1,209 @@
+"""`parley runs …`: the saved few-shot runs: list them, compare two, replay one from its record alone."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from desktop.core.chat_template import TemplateError
+from desktop.core.fewshot import FewShotError, RenderMode
+from desktop.core.files import file_sha256
+from desktop.core.gguf_file import GGUFError
+from desktop.core.model_template import template_for
+from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.runs import (
+    RunStore,
+    compare_replay,
+    compare_runs,
+    items_of,
+    params_of,
+    run_label,
+    template_of,
+    text_sha256,
+)
+from desktop.core.scoring import EvalRun, RunRecordError, item_key, read_run
+from desktop.core.statistics import format_p_value
+from desktop.inference.backend import InferenceError, LoadOptions
+from desktop.inference.evaluation import EvalRequest, record_run
+
+
+class UsageError(Exception):
+    """Input the person gave that cannot work; str() says what to change."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parley runs", description="Saved few-shot runs (records under runs/).")
+    parser.add_argument("--data-dir", metavar="DIR", help=f"Parley's data folder (also ${DATA_DIR_ENV})")
+    sub = parser.add_subparsers(dest="command", required=True)
+    listing = sub.add_parser("list", help="saved runs, newest first")
+    listing.add_argument("--json", action="store_true")
+    compare = sub.add_parser("compare", help="McNemar's exact test between two runs over the same items")
+    compare.add_argument("a", help="run record A (.json)")
+    compare.add_argument("b", help="run record B (.json)")
+    compare.add_argument("--json", action="store_true")
+    replay = sub.add_parser("replay", help="run a record again and check that every item comes out identical")
+    replay.add_argument("record", help="run record (.json)")
+    replay.add_argument("--model", metavar="PATH", help="the model file, when it has moved since the run")
+    for command in (listing, compare, replay):
+        command.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS)
+    return parser
+
+
+def list_runs(dirs: DataDirs, as_json: bool) -> int:
+    summaries = RunStore(dirs.runs).list()
+    if as_json:
+        print(json.dumps([{"path": str(s.path), "started_at": s.started_at, "template": s.template_name,
+                           "model": s.model_file, "shots": s.shots, "rule": s.rule, "passed": s.passed,
+                           "total": s.total, "completed": s.completed, "group": s.group, "error": s.error}
+                          for s in summaries], indent=2, ensure_ascii=False))
+        return 0
+    if not summaries:
+        print(f"No saved runs in {dirs.runs}. Run a test set on the Few-shot page or with `parley eval`.")
+    for s in summaries:
+        if s.error:
+            print(f"{s.path.name}: unreadable: {s.error}")
+            continue
+        stopped = "" if s.completed else " · stopped early"
+        print(f"{s.started_at} · {s.template_name} · {s.shots}-shot · {s.rule} · {s.model_file} · "
+              f"{s.accuracy_text}{stopped}\n    {s.path}")
+    return 0
+
+
+def compare(path_a: str, path_b: str, as_json: bool) -> int:
+    a, b = read_run(Path(path_a)), read_run(Path(path_b))
+    result = compare_runs(a, b)
+    inputs = {item_key(r.line): r for r in b.results}
+    outputs_a = {item_key(r.line): r.output for r in a.results}
+    changed = [(key, "fixed") for key in result.fixed] + [(key, "broken") for key in result.broken]
+    if as_json:
+        print(json.dumps({
+            "a": _run_json(path_a, a), "b": _run_json(path_b, b),
+            "fixed": list(result.fixed), "broken": list(result.broken),
+            "both_right": result.both_right, "both_wrong": result.both_wrong,
+            "p_value": result.p_value, "verdict": result.verdict(),
+            "changed": [{"item": key, "change": change, "input": inputs[key].input, "a": outputs_a[key],
+                         "b": inputs[key].output} for key, change in changed],
+        }, indent=2, ensure_ascii=False))
+        return 0
+    print(f"A: {run_label(a)} · {a.accuracy_text()}")
+    print(f"B: {run_label(b)} · {b.accuracy_text()}")
+    print(result.verdict())
+    print(f"McNemar's exact test on the {len(changed)} items where they disagree "
+          f"({format_p_value(result.p_value)}); {result.both_right} both right, {result.both_wrong} both wrong.")
+    for key, change in changed:
+        print(f"  {change:6} {key}: A {printable(outputs_a[key])!r} -> B {printable(inputs[key].output)!r}")
+    return 0
+
+
+def _run_json(path: str, run: EvalRun) -> dict[str, Any]:
+    low, high = run.interval
+    return {"path": path, "label": run_label(run), "passed": run.passed, "total": len(run.results),
+            "accuracy": run.accuracy, "ci95": [low, high]}
+
+
+def printable(text: str) -> str:
+    """Control characters from a model or a record never reach the terminal as escape sequences."""
+    return "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in text)
+
+
+def find_model(run: EvalRun, dirs: DataDirs, requested: str | None) -> Path:
+    """--model, else the recorded path, else a file of the recorded name in the library."""
+    if requested:
+        path = Path(requested).expanduser()
+        if not path.is_file():
+            raise UsageError(f"model file {path} does not exist")
+        return path
+    recorded = Path(run.model_path)
+    if recorded.is_file():
+        return recorded
+    name = str(run.environment.get("model_file") or recorded.name)
+    in_library = dirs.models / name
+    if name and in_library.is_file():
+        return in_library
+    raise UsageError(f"the run's model file {recorded} is missing (and {name} is not in {dirs.models}); "
+                     "put it back or name it with --model PATH")
+
+
+def replay(record_path: str, dirs: DataDirs, model_arg: str | None) -> int:
+    record = read_run(Path(record_path))
+    template, items, params = template_of(record), items_of(record), params_of(record)
+    model = find_model(record, dirs, model_arg)
+    print(f"replaying {run_label(record)} · {len(items)} items · seed {record.seed}")
+    notes = input_notes(record, model)
+    for note in notes:
+        print(note)
+
+    from desktop.inference.llama_backend import LlamaBackend  # loads llama.cpp: only once the record is good
+
+    environment = record.environment
+    options = LoadOptions(n_ctx=_int(environment.get("n_ctx")), n_threads=_int(environment.get("threads")),
+                          n_gpu_layers=_int(environment.get("gpu_layers")))
+    backend = LlamaBackend()
+    loaded = backend.load(model, options)
+    try:
+        chat_template = template_for(loaded.info) if template.mode is RenderMode.CHAT else None
+        if chat_template is not None and record.chat_template_sha256 and \
+                text_sha256(chat_template.source) != record.chat_template_sha256:
+            print("note: the model's chat template differs from the one recorded")
+        request = EvalRequest(template, tuple(items), params, chat_template, record.rule, template.pattern,
+                              calibrate=record.calibration is not None)
+        again = record_run(backend, request, replace(record, results=[], calibration=None))
+    finally:
+        backend.unload()
+    report = compare_replay(record, again)
+    for difference in report.different:
+        print(f"DIFFERENT line {difference.line}: recorded {printable(difference.recorded)!r}, "
+              f"now {printable(difference.replayed)!r}")
+    if record.calibration is not None and again.calibration != record.calibration:
+        print("DIFFERENT calibration: the content-free probabilities changed")
+    total = len(record.results)
+    identical = report.all_identical and (record.calibration is None or again.calibration == record.calibration)
+    print(f"{report.identical} of {total} items identical" + ("" if identical else
+          f" · {len(report.different)} different" + (f" · {report.missing} not reached" if report.missing else "")))
+    print(f"accuracy: recorded {record.accuracy_text()} · replayed {again.accuracy_text()}")
+    return 0 if identical else 1
+
+
+def input_notes(record: EvalRun, model: Path) -> list[str]:
+    """What differs between the record and the files the replay finds (it still runs from the record's items)."""
+    notes = []
+    if record.model_sha256:
+        if file_sha256(model) != record.model_sha256:
+            notes.append(f"note: the model file {model.name} differs from the record (SHA-256 changed)")
+    else:
+        notes.append("note: the record has no model hash, so the model file cannot be checked")
+    data = Path(record.data_path)
+    if not data.is_file():
+        notes.append(f"note: the data file {data} is missing; the items come from the record")
+    elif record.data_sha256 and file_sha256(data) != record.data_sha256:
+        notes.append(f"note: the data file {data.name} has changed since the run; the items come from the record")
+    return notes
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    dirs = DataDirs.resolve(args.data_dir)
+    try:
+        if args.command == "list":
+            return list_runs(dirs, args.json)
+        if args.command == "compare":
+            return compare(args.a, args.b, args.json)
+        return replay(args.record, dirs, args.model)
+    except (UsageError, RunRecordError, FewShotError, GGUFError, InferenceError, TemplateError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
