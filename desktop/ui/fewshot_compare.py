@@ -25,14 +25,18 @@ from desktop.ui.fewshot_results import FAIL_COLOUR, PASS_COLOUR, local_time
 CHANGED_COLUMNS = ("Line", "Input", "A's output", "B's output", "Change")
 
 
+def _describe(name: str, run: EvalRun) -> str:
+    return f"{name} ({local_time(run.started_at)}): {run_label(run)} · {run.accuracy_text()}"
+
+
 class RunComparisonDialog(QDialog):
     def __init__(self, a: EvalRun, b: EvalRun, comparison: PairedComparison, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("runComparisonDialog")
         self.setWindowTitle("Compare two runs")
         self.comparison = comparison
-        self.a_label = self._label("comparisonA", f"<b>A</b> ({local_time(a.started_at)}): {run_label(a)} · {a.accuracy_text()}")
-        self.b_label = self._label("comparisonB", f"<b>B</b> ({local_time(b.started_at)}): {run_label(b)} · {b.accuracy_text()}")
+        self.a_label = self._label("comparisonA", _describe("A", a))
+        self.b_label = self._label("comparisonB", _describe("B", b))
         self.verdict = self._label("comparisonVerdict", comparison.verdict())
         self.verdict.setTextFormat(Qt.TextFormat.PlainText)
         font = self.verdict.font()
@@ -77,7 +81,8 @@ class RunComparisonDialog(QDialog):
     def _fill(self, a: EvalRun, b: EvalRun) -> None:
         by_key_a = {item_key(r.line): r for r in a.results}
         by_key_b = {item_key(r.line): r for r in b.results}
-        changed = [(key, "fixed") for key in self.comparison.fixed] + [(key, "broken") for key in self.comparison.broken]
+        changed = [(key, "fixed") for key in self.comparison.fixed]
+        changed += [(key, "broken") for key in self.comparison.broken]
         changed.sort(key=lambda pair: by_key_a[pair[0]].line)
         for key, change in changed:
             self._add_row(by_key_a[key], by_key_b[key], change)

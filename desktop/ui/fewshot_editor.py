@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, load_template
+from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
 from desktop.core.scoring import LIKELIHOOD, RULES
 from desktop.ui.fewshot_examples import ExamplesModel, example_text
 from desktop.ui.widgets import named_button
@@ -67,6 +67,18 @@ def parse_labels(text: str) -> list[str]:
         current.append("\\")
     labels.append("".join(current).strip())
     return labels
+
+
+def labels_problem(template: FewShotTemplate) -> str:
+    """What is wrong with the labels, or "": they must be a usable answer set whenever there are any, and
+    "Most likely answer" needs them."""
+    if template.scoring != LIKELIHOOD and not template.labels:
+        return ""
+    try:
+        check_labels(template.labels, "Labels")
+    except FewShotError as exc:
+        return str(exc)
+    return ""
 
 
 class TemplateEditor(QWidget):

@@ -1,4 +1,5 @@
-"""The Few-shot page: edit a template on the left; preview, try and score it on the right.
+"""The Few-shot page: edit a template on the left; preview, try and score it on the right, and look back at
+every saved run on the History tab.
 
 The page shares the one inference worker with the chat, so it says when it is busy (busyChanged)
 and takes only its own answers from the client's signals.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,38 +23,40 @@ from PySide6.QtWidgets import (
 
 from desktop.core.chat_template import ChatTemplate
 from desktop.core.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
-from desktop.core.fewshot import FewShotError, FewShotTemplate, final_prompt, load_template, save_template
-from desktop.core.scoring import EvalRun, sweep_shots
+from desktop.core.fewshot import FewShotError, FewShotTemplate, final_prompt
+from desktop.core.runs import RunStore
+from desktop.core.scoring import LIKELIHOOD, EvalRun, sweep_shots
 from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.environment import engine_environment
 from desktop.inference.evaluation import stop_strings
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot_batch import BatchPanel
-from desktop.ui.fewshot_editor import TemplateEditor
+from desktop.ui.fewshot_editor import TemplateEditor, labels_problem
 from desktop.ui.fewshot_examples import ExamplesModel
+from desktop.ui.fewshot_files import TemplateFiles
+from desktop.ui.fewshot_history import HistoryPanel
 from desktop.ui.fewshot_mapping import read_mapped
 from desktop.ui.fewshot_preview import MessageBar, OneShot, PreviewPanel, TryPanel
-from desktop.ui.fewshot_runner import BatchPlan, EvalRunner, fixed_seed
+from desktop.ui.fewshot_runner import EvalRunner, fixed_seed, plan_runs
 from desktop.ui.sampling_panel import SamplingPanel
 
 PREVIEW_DELAY_MS = 250
 DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
-TEMPLATE_FILTER = "Few-shot templates (*.json)"
 
 
 class FewShotPage(QWidget):
     busyChanged = Signal(bool)
 
     def __init__(self, client: InferenceClient, sampling: SamplingPanel, templates_dir: Path,
-                 user_templates_dir: Path | None = None, parent: QWidget | None = None) -> None:
+                 user_templates_dir: Path | None = None, runs_dir: Path | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fewShotWorkbench")
         self.client = client
         self.sampling = sampling
-        self.templates_dir = Path(templates_dir)  # the shipped samples (read-only)
-        self.user_templates_dir = user_templates_dir  # where the person's own templates are saved
+        self.store = RunStore(runs_dir) if runs_dir is not None else None  # every finished run is saved here
         self.model: LoadedModel | None = None
         self.chat_template: ChatTemplate | None = None
-        self._path: Path | None = None  # where Save writes; None for new or sample templates
         self._test_set: tuple[Dataset, ColumnMapping] | None = None
         self._chat_busy = False
         self._busy = False
@@ -61,8 +65,9 @@ class FewShotPage(QWidget):
 
         self.examples = ExamplesModel(client.count_tokens, self)
         self.editor = TemplateEditor(self.examples)
-        self.runner = EvalRunner(client, self)
+        self.runner = EvalRunner(client, self.store, self)
         self.batch = BatchPanel(self.runner)
+        self.history = HistoryPanel(self.store)
         self.message = MessageBar()
         self.one_shot = OneShot(client, self)
 
@@ -73,6 +78,7 @@ class FewShotPage(QWidget):
         self.tabs.addTab(self.preview, "Preview")
         self.tabs.addTab(self.trial, "Try")
         self.tabs.addTab(self.batch, "Results")
+        self.tabs.addTab(self.history, "History")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editor)
@@ -92,10 +98,6 @@ class FewShotPage(QWidget):
         self.sampling.changed.connect(self._update_buttons)
 
         e, b = self.editor, self.batch
-        e.open_button.clicked.connect(self._open)
-        e.save_button.clicked.connect(self._save)
-        e.save_as_button.clicked.connect(self._save_as)
-        e.sample_combo.activated.connect(self._sample_chosen)
         e.import_button.clicked.connect(lambda: self._ask_data("Import examples", self.import_examples))
         e.export_button.clicked.connect(self._export_examples)
         self.trial.run_button.clicked.connect(self.run_once)
@@ -113,7 +115,13 @@ class FewShotPage(QWidget):
         self.one_shot.failed.connect(self.show_message)
         self.runner.busyChanged.connect(lambda _busy: self._update_busy())
         self.runner.failed.connect(self.show_message)
-        self.editor.fill_samples(self.templates_dir)
+        self.runner.runSaved.connect(self._run_saved)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.history.runOpened.connect(self._open_saved_run)
+        self.history.failed.connect(self.show_message)
+        self.files = TemplateFiles(self.editor, templates_dir, user_templates_dir, self)
+        self.files.message.connect(self.show_message)
+        self.files.loaded.connect(self.refresh_preview)
         self.refresh_preview()
 
     # --- state from outside -----------------------------------------------------------------
@@ -139,60 +147,20 @@ class FewShotPage(QWidget):
     def last_run(self) -> EvalRun | None:
         return self.runner.last_run()
 
+    def shown_run(self) -> EvalRun | None:
+        """The run on the Results tab: the last one made, or one reopened from History."""
+        return self.batch.shown
+
     def show_message(self, text: str, error: bool = True) -> None:
         self.message.show_message(text, error)
 
     # --- templates ------------------------------------------------------------------------------
 
-    def _sample_chosen(self, index: int) -> None:
-        path = self.editor.sample_combo.itemData(index)
-        self.editor.sample_combo.setCurrentIndex(0)
-        if path and self.load_template_file(Path(path)):
-            self._path = None  # Save asks where: never overwrite a bundled sample
-
     def load_template_file(self, path: Path) -> bool:
-        try:
-            template = load_template(Path(path))
-        except FewShotError as exc:
-            self.show_message(str(exc))
-            return False
-        self.editor.set_template(template)
-        self._path = Path(path)
-        self.show_message("")
-        self.refresh_preview()
-        return True
+        return self.files.load(path)
 
     def save_template_file(self, path: Path) -> bool:
-        try:
-            saved = save_template(self.template(), Path(path))
-        except FewShotError as exc:
-            self.show_message(str(exc))
-            return False
-        self.editor.set_version(saved.version)
-        self._path = Path(path)
-        self.show_message(f"Saved {Path(path).name} (version {saved.version})", error=False)
-        return True
-
-    def _open(self) -> None:
-        start = str(self._path.parent if self._path else self.user_templates_dir or self.templates_dir)
-        path, _ = QFileDialog.getOpenFileName(self, "Open a few-shot template", start, TEMPLATE_FILTER)
-        if path:
-            self.load_template_file(Path(path))
-
-    def _save(self) -> None:
-        if self._path is None:
-            self._save_as()
-        else:
-            self.save_template_file(self._path)
-
-    def _save_as(self) -> None:
-        suggested = f"{self.template().name}.json"
-        if self.user_templates_dir is not None:
-            self.user_templates_dir.mkdir(parents=True, exist_ok=True)
-            suggested = str(self.user_templates_dir / suggested)
-        path, _ = QFileDialog.getSaveFileName(self, "Save the few-shot template", suggested, TEMPLATE_FILTER)
-        if path:
-            self.save_template_file(Path(path))
+        return self.files.save(path)
 
     # --- data files -------------------------------------------------------------------------------
 
@@ -257,14 +225,19 @@ class FewShotPage(QWidget):
             text = final_prompt(self.template(), self.editor.variable_values(), self.chat_template)
         except FewShotError as exc:
             self.preview.show_error(str(exc))
-            self.show_message(str(exc))
-            self._preview_error = str(exc)
+            self._show_problem(str(exc))
             return
-        if self._preview_error and self.message.text() == self._preview_error:
-            self.show_message("")  # the person fixed what the preview complained about
-        self._preview_error = ""
         self.preview.show_prompt(text)
         self._count_id = self.client.count_tokens(text)
+        self._show_problem(labels_problem(self.template()) if self.editor.is_likelihood() else "")
+
+    def _show_problem(self, problem: str) -> None:
+        """A problem with the template as typed; cleared once the person fixes it."""
+        if problem:
+            self.show_message(problem)
+        elif self._preview_error and self.message.text() == self._preview_error:
+            self.show_message("")
+        self._preview_error = problem
 
     def _on_counted(self, request_id: int, count: int) -> None:
         if request_id == self._count_id:
@@ -292,32 +265,62 @@ class FewShotPage(QWidget):
         self._start_runs([self.batch.shots_spin.value()], seed, sweep=False)
 
     def run_sweep(self, max_shots: int, seed: int | None = None) -> None:
-        self.batch.chart.clear()
+        self.batch.clear_chart()
         self._start_runs(sweep_shots(max_shots), seed, sweep=True)
 
     def _start_runs(self, shots: list[int], seed: int | None, sweep: bool) -> None:
-        """One plan per shot count, all with the same drawn sampling seed so only the examples differ."""
+        """One plan per shot count (and example order), all with the same drawn sampling seed so only the
+        examples differ."""
         if not self._can_run():
             return
         if self._test_set is None:
             self.show_message("Import a test set first: a file with inputs and expected answers.")
             return
         template = self.template()
+        problem = labels_problem(template) if template.scoring == LIKELIHOOD else ""
+        if problem:
+            self.show_message(problem)
+            return
         dataset, mapping = self._test_set
-        params = fixed_seed(self.sampling.params())
+        orders = self.batch.orders()
+        if orders > 1 and seed is None:
+            seed = self.batch.seed_spin.value()
+        calibrate = self.editor.calibrate()
         assert self.model is not None
         try:
             items = tuple(to_test_items(dataset, mapping, template))
-            plans = [BatchPlan(template.with_shots(k, seed), items, params, self.chat_template,
-                               str(self.model.info.path), str(dataset.path or ""), sweep) for k in shots]
+            plans = plan_runs(template, items, fixed_seed(self.sampling.params()), self.chat_template,
+                              str(self.model.info.path), str(dataset.path or ""), shots=shots, seed=seed,
+                              orders=orders, sweep=sweep, calibrate=calibrate, environment=self._environment())
             if items:
                 final_prompt(template, items[0].values, self.chat_template)  # fail here, not on the worker
+                if template.scoring == LIKELIHOOD:
+                    template.item_labels(items[0].values)
+            if calibrate:
+                self._check_calibration(template)
         except (DataError, FewShotError) as exc:
             self.show_message(str(exc))
             return
         self.show_message("")
         self.tabs.setCurrentWidget(self.batch)
         self.runner.run(plans)
+
+    def _check_calibration(self, template: FewShotTemplate) -> None:
+        try:
+            template.item_labels({})
+        except FewShotError as exc:
+            raise FewShotError(
+                "Calibration runs the prompt with content-free inputs, where the labels' {column} fields have no "
+                "value. Write the labels out in full, or untick Calibrate.") from exc
+
+    def _environment(self) -> dict[str, Any]:
+        """What the record says about the engine; a library that cannot be read is recorded as unknown."""
+        if self.model is None:
+            return {}
+        try:
+            return engine_environment(self.model)
+        except OSError:
+            return {"model_file": self.model.info.path.name}
 
     def stop(self) -> None:
         if self.runner.busy:
@@ -326,7 +329,7 @@ class FewShotPage(QWidget):
             self.client.stop()
 
     def export_results(self, path: Path) -> bool:
-        run = self.last_run()
+        run = self.shown_run()
         if run is None:
             self.show_message("Nothing to export yet: run the test set first.")
             return False
@@ -346,6 +349,24 @@ class FewShotPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export results", "results.csv", "CSV (*.csv);;JSON (*.json)")
         if path:
             self.export_results(Path(path))
+
+    # --- saved runs ------------------------------------------------------------------------------------
+
+    def _run_saved(self, _path: Path) -> None:
+        self.history.mark_stale()
+        if self.tabs.currentWidget() is self.history:
+            self.history.refresh()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.history:
+            self.history.refresh_if_stale()
+
+    def _open_saved_run(self, run: EvalRun, note: str) -> None:
+        if self.runner.busy:
+            self.show_message("A run is in progress; open saved runs when it has finished.")
+            return
+        self.batch.show_run(run, note)
+        self.tabs.setCurrentWidget(self.batch)
 
     # --- buttons and busy state -------------------------------------------------------------------------
 
@@ -368,5 +389,6 @@ class FewShotPage(QWidget):
     def _update_buttons(self) -> None:
         idle = self.model is not None and not self._busy and not self._chat_busy
         self.trial.run_button.setEnabled(idle)
-        self.batch.set_running(self.runner.busy, idle and self._test_set is not None)
+        labels_ok = not self.editor.is_likelihood() or not labels_problem(self.template())
+        self.batch.set_running(self.runner.busy, idle and self._test_set is not None and labels_ok)
         self.batch.stop_button.setEnabled(self.runner.busy or self.one_shot.running)

@@ -6,7 +6,9 @@ crash) never loses a finished evaluation; the model's SHA-256 is written into th
 
 from __future__ import annotations
 
+import contextlib
 import random
+import secrets
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +49,29 @@ class BatchPlan:
     order_seed: int | None = None  # the seed that chose and ordered the shots
     group: str = ""  # shared by the runs of one order-sensitivity set or sweep
     environment: dict[str, Any] = field(default_factory=dict)
+
+
+def plan_runs(template: FewShotTemplate, items: tuple[TestItem, ...], params: SamplingParams,
+              chat_template: ChatTemplate | None, model_path: str, data_path: str, *, shots: list[int],
+              seed: int | None, orders: int = 1, sweep: bool = False, calibrate: bool = False,
+              environment: dict[str, Any] | None = None) -> list[BatchPlan]:
+    """One plan per shot count; with orders > 1, `orders` plans per count whose examples are picked and ordered
+    at random by seed, seed + 1, … (zero shots has no order to vary: one plan). Runs made together share a group."""
+    group = secrets.token_hex(6) if orders > 1 or len(shots) > 1 else ""
+    common: dict[str, Any] = {
+        "items": items, "params": params, "chat_template": chat_template, "model_path": model_path,
+        "data_path": data_path, "sweep": sweep, "calibrate": calibrate, "group": group,
+        "environment": dict(environment or {}),
+    }
+    plans = []
+    for k in shots:
+        if orders > 1 and k > 0:
+            first = seed or 0
+            plans += [BatchPlan(template.with_shots(k, first + i, shuffle=True), order_seed=first + i, **common)
+                      for i in range(orders)]
+        else:
+            plans.append(BatchPlan(template.with_shots(k, seed), order_seed=seed, **common))
+    return plans
 
 
 class EvalRunner(QObject):
@@ -176,10 +201,8 @@ class EvalRunner(QObject):
             run.model_sha256 = sha
         for run, saved in self.saved:
             if sha and any(run is f for f in filled) and saved.exists():
-                try:
+                with contextlib.suppress(OSError):  # else the record stays as saved, without the hash
                     run.write_json(saved)  # the same record, now naming the exact model
-                except OSError:
-                    pass  # the record stays as it was saved, without the hash
 
     def settle(self) -> None:
         """Before exporting: wait for a pending hash so the file names the exact model."""

@@ -46,9 +46,9 @@ def loaded(qtbot: QtBot, backend: FakeBackend) -> Iterator[tuple[InferenceClient
 
 
 @pytest.fixture
-def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel]) -> FewShotPage:
+def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], tmp_path: Path) -> FewShotPage:
     client, model = loaded
-    widget = FewShotPage(client, SamplingPanel(), SAMPLES)
+    widget = FewShotPage(client, SamplingPanel(), SAMPLES, runs_dir=tmp_path / "runs")
     qtbot.addWidget(widget)
     widget.set_model(model, GEMMA)
     return widget
@@ -91,7 +91,8 @@ def test_named_widgets_exist(page: FewShotPage) -> None:
                  "runOnceButton", "tryOutput", "importTestSetButton", "testSetLabel", "shotsSpin",
                  "shotsRandomCheck", "shotsSeedSpin", "runBatchButton", "stopBatchButton", "batchProgress",
                  "accuracyLabel", "evalResults", "exportResultsButton", "sweepButton", "sweepChart",
-                 "fewShotMessage"):
+                 "fewShotMessage", "labelsEdit", "calibrateCheck", "ordersSpin", "confusionTable", "runHistory",
+                 "openRunButton", "deleteRunButton", "compareRunsButton"):
         assert page.findChild(object, name) is not None, name
 
 
@@ -204,7 +205,7 @@ def test_batch_run_scores_every_item(qtbot: QtBot, page: FewShotPage, backend: F
     assert {table.index(row, 4).data() for row in range(20)} == {"pass", "fail"}
     assert table.index(0, 4).data(Qt.ItemDataRole.BackgroundRole) is not None
     accuracy = child(page, QLabel, "accuracyLabel").text()
-    assert accuracy.startswith(f"Accuracy {positives / 20 * 100:.1f} % ({positives}/20)")
+    assert accuracy.startswith(f"Accuracy {positives / 20:.3f} ({positives}/20), 95% CI 0.")
     assert "prompt tokens evaluated of" in accuracy
     assert run.shots == 8 and run.seed >= 0 and run.sampling["seed"] == run.seed
     assert run.model_path == "fake.gguf" and run.data_path == str(SENTIMENT_TEST)
@@ -252,6 +253,11 @@ def test_sweep_plots_one_point_per_shot_count(qtbot: QtBot, page: FewShotPage) -
     assert [x for x, _ in points] == [float(k) for k in sweep_shots(8)] == [0, 1, 2, 4, 8]
     assert all(0.0 <= y <= 1.0 for _, y in points)
     assert [run.shots for run in page.runner.runs] == [0, 1, 2, 4, 8]
+    intervals = page.batch.chart.intervals()
+    assert [k for k, _, _ in intervals] == [0, 1, 2, 4, 8]
+    assert all(low <= y <= high for (_, y), (_, low, high) in zip(points, intervals, strict=True))
+    assert (intervals[0][1], intervals[0][2]) == pytest.approx(page.runner.runs[0].interval)
+    assert not page.batch.chart.range_band.isVisible()  # one order per k: no range to show
 
 
 def test_random_shots_use_the_seeded_pick(qtbot: QtBot, page: FewShotPage, backend: FakeBackend) -> None:
