@@ -42,6 +42,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_history.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_chat.py
 	$(PY) tests/bench/bench_probabilities.py
+	$(PY) tests/bench/bench_experiments.py
 
 # A self-contained app folder for this platform (dist/parley, dist/Parley, dist/Parley.app), plus an AppImage
 # on Linux when appimagetool is on PATH. Bundles must run on other CPUs: llama.cpp is (re)installed with

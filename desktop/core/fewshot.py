@@ -85,7 +85,7 @@ class FewShotTemplate:
         else:
             picks = sorted(random.Random(seed).sample(range(len(enabled)), k))
             chosen = [enabled[i] for i in picks]
-        return replace(self, examples=copy.deepcopy(chosen))
+        return replace(self, examples=copy.deepcopy(chosen), labels=list(self.labels))
 
     def query_text(self, values: Mapping[str, str]) -> str:
         """query_template filled with values; only plain {name} fields, so a template cannot reach attributes."""

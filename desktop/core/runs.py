@@ -96,12 +96,18 @@ def items_of(run: EvalRun) -> list[TestItem]:
         raise RunRecordError("This run record holds no test items (it was saved before runs could be replayed).")
     items = []
     for i, raw in enumerate(run.items):
+        damaged = RunRecordError(f"Item {i + 1} of the run record is damaged (it needs line, values and expected).")
+        if not isinstance(raw, dict):
+            raise damaged
         values, line, expected = raw.get("values"), raw.get("line"), raw.get("expected")
-        if not (isinstance(values, dict) and isinstance(line, int) and isinstance(expected, str)
-                and all(isinstance(k, str) and isinstance(v, str) for k, v in values.items())):
-            raise RunRecordError(f"Item {i + 1} of the run record is damaged (it needs line, values and expected).")
+        if not (isinstance(values, dict) and isinstance(line, int) and not isinstance(line, bool)
+                and isinstance(expected, str) and all(isinstance(k, str) and isinstance(v, str)
+                                                      for k, v in values.items())):
+            raise damaged
         rule, pattern = raw.get("rule"), raw.get("pattern")
         accepted = raw.get("accepted") or []
+        if not isinstance(accepted, list):
+            raise damaged
         items.append(TestItem(line, dict(values), expected,
                               rule=rule if isinstance(rule, str) else None,
                               pattern=pattern if isinstance(pattern, str) else None,
@@ -130,8 +136,8 @@ def compare_runs(a: EvalRun, b: EvalRun) -> PairedComparison:
         if not run.results:
             raise ValueError(f"Run {name} has no scored items to compare.")
     if a.items and b.items:
-        values_a = {item_key(i["line"]): i.get("values") for i in a.items if isinstance(i.get("line"), int)}
-        values_b = {item_key(i["line"]): i.get("values") for i in b.items if isinstance(i.get("line"), int)}
+        values_a = {item_key(i.line): i.values for i in items_of(a)}
+        values_b = {item_key(i.line): i.values for i in items_of(b)}
         changed = sorted(k for k in values_a.keys() & values_b.keys() if values_a[k] != values_b[k])
         if changed:
             raise ValueError(f"The two runs are not over the same items: {len(changed)} lines hold different "
@@ -211,10 +217,21 @@ class RunStore:
         """Write the record atomically under a new name; OSError when the folder cannot be written."""
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        name = f"{stamp}-{_slug(run.template_name)}-{run.shots}shot-{secrets.token_hex(3)}.json"
-        path = self.folder / name
-        run.write_json(path)
-        return path
+        base = f"{stamp}-{_slug(run.template_name)}-{run.shots}shot-{secrets.token_hex(3)}"
+        for attempt in range(1000):
+            path = self.folder / (base + (f"-{attempt}" if attempt else "") + ".json")
+            try:  # claim the name first, so two saves in the same second never share a file
+                with open(path, "x", encoding="utf-8"):
+                    pass
+            except FileExistsError:
+                continue
+            try:
+                run.write_json(path)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+            return path
+        raise OSError(f"could not find a free file name for the run in {self.folder}")
 
     def paths(self) -> list[Path]:
         if not self.folder.is_dir():
@@ -241,6 +258,6 @@ class RunStore:
     def delete(self, path: Path) -> None:
         """Only files inside the runs folder; ValueError for anything else."""
         path = Path(path)
-        if path.resolve().parent != self.folder.resolve():
+        if path.parent.resolve() != self.folder.resolve() or path.suffix != ".json":
             raise ValueError(f"{path} is not a saved run.")
         path.unlink(missing_ok=True)

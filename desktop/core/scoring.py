@@ -241,7 +241,7 @@ class EvalRun:
             raise RunRecordError(f"{source} is not a Parley run record (no \u201cschema_version\u201d and "
                                  "\u201cresults\u201d fields).")
         schema = data["schema_version"]
-        if schema not in (1, 2):
+        if isinstance(schema, bool) or not isinstance(schema, int) or schema not in (1, 2):
             newer = " It was saved by a newer Parley; update Parley to open it." if isinstance(schema, int) and \
                 schema > EVAL_RUN_SCHEMA_VERSION else ""
             raise RunRecordError(f"{source} has run schema version {schema!r}; this Parley reads 1 and 2.{newer}")
@@ -249,10 +249,13 @@ class EvalRun:
             results = [ItemResult.from_json(r) for r in _typed(data, "results", list, [])]
             calibration = data.get("calibration")
             if calibration is not None and not (isinstance(calibration, dict) and all(
-                    isinstance(v, (int, float)) for v in calibration.values())):
+                    isinstance(v, (int, float)) and not isinstance(v, bool) for v in calibration.values())):
                 raise ValueError("field \u201ccalibration\u201d must map labels to numbers")
+            labels = _typed(data, "labels", list, [])
+            if not all(isinstance(x, str) for x in labels):
+                raise ValueError("field \u201clabels\u201d must be a list of text")
             order_seed = data.get("order_seed")
-            if order_seed is not None and not isinstance(order_seed, int):
+            if order_seed is not None and (not isinstance(order_seed, int) or isinstance(order_seed, bool)):
                 raise ValueError("field \u201corder_seed\u201d must be a whole number")
             return cls(
                 template_name=_typed(data, "template_name", str, ""),
@@ -271,8 +274,8 @@ class EvalRun:
                 template_sha256=_typed(data, "template_sha256", str, ""),
                 chat_template_sha256=_typed(data, "chat_template_sha256", str, ""),
                 data_sha256=_typed(data, "data_sha256", str, ""),
-                items=[i for i in _typed(data, "items", list, []) if isinstance(i, dict)],
-                labels=[str(x) for x in _typed(data, "labels", list, [])],
+                items=list(_typed(data, "items", list, [])),  # checked item by item when replayed
+                labels=list(labels),
                 calibration=None if calibration is None else {str(k): float(v) for k, v in calibration.items()},
                 environment=_typed(data, "environment", dict, {}),
                 order_seed=order_seed,

@@ -81,9 +81,9 @@ class BatchPanel(QWidget):
         self.table.setModel(self.results)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.confusion = ConfusionPanel()
         self.chart = SweepChart()
         self.chart.setVisible(False)  # until a sweep has a point to show
@@ -110,7 +110,7 @@ class BatchPanel(QWidget):
         splitter.addWidget(self.confusion)
         splitter.addWidget(self.chart)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([300, 150, 280])
+        splitter.setSizes([320, 110, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(data_row)
         layout.addLayout(shots_row)
@@ -155,6 +155,7 @@ class BatchPanel(QWidget):
         self.results.clear(run.rule)
         for result in run.results:
             self.results.add(result)
+        self._fit_columns(finished=True)
         self.confusion.show_run(run)
         text = accuracy_text(run)
         if not run.completed:
@@ -169,9 +170,24 @@ class BatchPanel(QWidget):
         self.stop_button.setEnabled(running)
         self.export_button.setEnabled(not running and self.shown is not None)
 
+    def _fit_columns(self, finished: bool = False) -> None:
+        """The input takes the spare width and numbers fit their contents; answers start narrow and, once the run
+        is over, fit their contents up to a limit (a generated answer can be a paragraph)."""
+        header = self.table.horizontalHeader()
+        for column, name in enumerate(self.results.columns()):
+            if name == "Input":
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            elif name in ("Expected", "Output"):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column)) if finished else 0
+                header.resizeSection(column, min(max(wanted, 80), 160))
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
     def _run_started(self, run: EvalRun) -> None:
         self.shown = run
         self.results.clear(run.rule)
+        self._fit_columns()
         self.confusion.show_run(None)
         self.progress.setRange(0, max(1, self.runner.total_items))
         self.progress.setValue(0)
@@ -189,6 +205,7 @@ class BatchPanel(QWidget):
             self.show_run(run)
             return
         self.confusion.show_run(run)
+        self._fit_columns(finished=True)
         text = accuracy_text(run)
         if not run.completed:
             text += " · stopped early" if run.results else " · stopped"

@@ -22,7 +22,7 @@ from desktop.core.scoring import EvalRun, ItemResult, item_key
 from desktop.core.statistics import PairedComparison
 from desktop.ui.fewshot_results import FAIL_COLOUR, PASS_COLOUR, local_time
 
-CHANGED_COLUMNS = ("Line", "Input", "A's output", "B's output", "Change")
+CHANGED_COLUMNS = ("Line", "Input", "Expected", "A's output", "B's output", "Change")
 
 
 def _describe(name: str, run: EvalRun) -> str:
@@ -53,13 +53,13 @@ class RunComparisonDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
         self._fill(a, b)
         header.resizeSections(QHeaderView.ResizeMode.ResizeToContents)
-        for column, most in ((1, 380), (2, 200), (3, 200)):
+        for column, most in ((2, 160), (3, 200), (4, 200)):
             header.resizeSection(column, min(header.sectionSize(column), most))
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the input takes the spare width
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -90,11 +90,11 @@ class RunComparisonDialog(QDialog):
     def _add_row(self, a: ItemResult, b: ItemResult, change: str) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        cells = (str(a.line), a.input, a.output, b.output, change)
+        cells = (str(a.line), a.input, a.expected, a.output, b.output, change)
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(f"{a.input}\nexpected: {a.expected}\nA: {a.output}\nB: {b.output}")
-            if column == 4:
+            if column == len(cells) - 1:
                 item.setBackground(QBrush(PASS_COLOUR if change == "fixed" else FAIL_COLOUR))
             self.table.setItem(row, column, item)
 

@@ -145,6 +145,7 @@ class ConfusionPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -155,3 +156,9 @@ class ConfusionPanel(QWidget):
         confusion = run_confusion(run)
         self.model.set_confusion(confusion)
         self.setVisible(confusion is not None)
+        if confusion is not None:  # as tall as its rows (up to about ten), no empty grid below them
+            self.table.resizeRowsToContents()
+            rows = sum(self.table.rowHeight(r) for r in range(min(self.model.rowCount(), 11)))
+            height = self.table.horizontalHeader().sizeHint().height() + rows + 2 * self.table.frameWidth() + 2
+            self.table.setMaximumHeight(height)
+            self.setMaximumHeight(height + self.title.sizeHint().height() + 6)

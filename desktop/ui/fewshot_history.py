@@ -21,7 +21,8 @@ from desktop.ui.fewshot_compare import RunComparisonDialog
 from desktop.ui.fewshot_results import local_time
 from desktop.ui.widgets import named_button
 
-HISTORY_COLUMNS = ("Date", "Template", "Model", "Shots", "Rule", "Accuracy (95% CI)")
+# Accuracy next to the date: the pane is narrow and the rest is context (all of it in the tooltip too)
+HISTORY_COLUMNS = ("Date", "Accuracy (95% CI)", "Shots", "Rule", "Template", "Model")
 DAMAGED_COLOUR = QColor("#c0392b")
 
 
@@ -65,17 +66,20 @@ class RunHistoryModel(QAbstractTableModel):
             return None
         s = self._rows[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{s.error}\n{s.path}" if s.error else str(s.path)
+            if s.error:
+                return f"{s.error}\n{s.path}"
+            return (f"{s.template_name} · {s.shots}-shot · {RULES.get(s.rule, s.rule)} · {s.model_file}\n"
+                    f"{s.accuracy_text}\n{s.path}")
         if role == Qt.ItemDataRole.ForegroundRole and s.error:
             return QBrush(DAMAGED_COLOUR)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if s.error:
-            values = ("", s.path.name, "", "", "", f"damaged: {s.error}")
+            values = ("", f"damaged: {s.error}", "", "", s.path.name, "")
         else:
             stopped = "" if s.completed else " · stopped"
-            values = (local_time(s.started_at), s.template_name, s.model_file, str(s.shots),
-                      RULES.get(s.rule, s.rule), s.accuracy_text + stopped)
+            values = (local_time(s.started_at), s.accuracy_text + stopped, str(s.shots), s.rule, s.template_name,
+                      s.model_file)
         return values[index.column()]
 
 
@@ -99,6 +103,7 @@ class HistoryPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -147,6 +152,9 @@ class HistoryPanel(QWidget):
         summaries = self.store.list() if self.store is not None else []
         self.model.set_summaries(sorted(summaries, key=_newest_first, reverse=True))
         self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(header.count() - 1):  # long texts elide; the tooltip has them whole
+            header.resizeSection(column, min(header.sectionSize(column), 320))
         self._selection_changed()
 
     def summaries(self) -> list[RunSummary]:

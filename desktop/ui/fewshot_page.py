@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +26,6 @@ from desktop.core.fewshot import FewShotError, FewShotTemplate, final_prompt
 from desktop.core.runs import RunStore
 from desktop.core.scoring import LIKELIHOOD, EvalRun, sweep_shots
 from desktop.inference.backend import GenerationRequest, LoadedModel
-from desktop.inference.environment import engine_environment
 from desktop.inference.evaluation import stop_strings
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot_batch import BatchPanel
@@ -37,7 +35,7 @@ from desktop.ui.fewshot_files import TemplateFiles
 from desktop.ui.fewshot_history import HistoryPanel
 from desktop.ui.fewshot_mapping import read_mapped
 from desktop.ui.fewshot_preview import MessageBar, OneShot, PreviewPanel, TryPanel
-from desktop.ui.fewshot_runner import EvalRunner, fixed_seed, plan_runs
+from desktop.ui.fewshot_runner import EvalRunner, check_calibration, fixed_seed, plan_runs, recorded_environment
 from desktop.ui.sampling_panel import SamplingPanel
 
 PREVIEW_DELAY_MS = 250
@@ -211,6 +209,7 @@ class FewShotPage(QWidget):
         skipped = f" ({read[0].skipped_empty} empty rows skipped)" if read[0].skipped_empty else ""
         self.batch.test_set_label.setText(f"{len(items)} items from {Path(path).name}{skipped}")
         self.show_message("")
+        self._show_problem(self._labels_problem())  # still blocks the run: say so again
         self._update_buttons()
         return True
 
@@ -229,7 +228,11 @@ class FewShotPage(QWidget):
             return
         self.preview.show_prompt(text)
         self._count_id = self.client.count_tokens(text)
-        self._show_problem(labels_problem(self.template()) if self.editor.is_likelihood() else "")
+        self._show_problem(self._labels_problem())
+
+    def _labels_problem(self) -> str:
+        """What blocks a "Most likely answer" run in the labels, or ""."""
+        return labels_problem(self.template()) if self.editor.is_likelihood() else ""
 
     def _show_problem(self, problem: str) -> None:
         """A problem with the template as typed; cleared once the person fixes it."""
@@ -277,7 +280,7 @@ class FewShotPage(QWidget):
             self.show_message("Import a test set first: a file with inputs and expected answers.")
             return
         template = self.template()
-        problem = labels_problem(template) if template.scoring == LIKELIHOOD else ""
+        problem = self._labels_problem()
         if problem:
             self.show_message(problem)
             return
@@ -291,36 +294,20 @@ class FewShotPage(QWidget):
             items = tuple(to_test_items(dataset, mapping, template))
             plans = plan_runs(template, items, fixed_seed(self.sampling.params()), self.chat_template,
                               str(self.model.info.path), str(dataset.path or ""), shots=shots, seed=seed,
-                              orders=orders, sweep=sweep, calibrate=calibrate, environment=self._environment())
+                              orders=orders, sweep=sweep, calibrate=calibrate,
+                              environment=recorded_environment(self.model))
             if items:
                 final_prompt(template, items[0].values, self.chat_template)  # fail here, not on the worker
                 if template.scoring == LIKELIHOOD:
                     template.item_labels(items[0].values)
             if calibrate:
-                self._check_calibration(template)
+                check_calibration(template)
         except (DataError, FewShotError) as exc:
             self.show_message(str(exc))
             return
         self.show_message("")
         self.tabs.setCurrentWidget(self.batch)
         self.runner.run(plans)
-
-    def _check_calibration(self, template: FewShotTemplate) -> None:
-        try:
-            template.item_labels({})
-        except FewShotError as exc:
-            raise FewShotError(
-                "Calibration runs the prompt with content-free inputs, where the labels' {column} fields have no "
-                "value. Write the labels out in full, or untick Calibrate.") from exc
-
-    def _environment(self) -> dict[str, Any]:
-        """What the record says about the engine; a library that cannot be read is recorded as unknown."""
-        if self.model is None:
-            return {}
-        try:
-            return engine_environment(self.model)
-        except OSError:
-            return {"model_file": self.model.info.path.name}
 
     def stop(self) -> None:
         if self.runner.busy:
@@ -389,6 +376,6 @@ class FewShotPage(QWidget):
     def _update_buttons(self) -> None:
         idle = self.model is not None and not self._busy and not self._chat_busy
         self.trial.run_button.setEnabled(idle)
-        labels_ok = not self.editor.is_likelihood() or not labels_problem(self.template())
-        self.batch.set_running(self.runner.busy, idle and self._test_set is not None and labels_ok)
+        ready = idle and self._test_set is not None and not self._labels_problem()
+        self.batch.set_running(self.runner.busy, ready)
         self.batch.stop_button.setEnabled(self.runner.busy or self.one_shot.running)

@@ -123,6 +123,10 @@ def _cell(r: ItemResult, column: str) -> str:
 def _band(name: str, colour: QColor) -> tuple[QAreaSeries, QLineSeries, QLineSeries]:
     upper, lower = QLineSeries(), QLineSeries()
     area = QAreaSeries(upper, lower)
+    # The area does not own its boundary lines; as its children they live exactly as long as it does (owned by
+    # Python they could be collected while the chart still draws the area, which crashed the test run once)
+    upper.setParent(area)
+    lower.setParent(area)
     area.setName(name)
     area.setColor(colour)
     area.setBorderColor(colour)
@@ -139,7 +143,6 @@ class SweepChart(QChartView):
         self.setObjectName("sweepChart")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._runs: dict[int, list[EvalRun]] = {}
-        # The series keep Python references: QAreaSeries does not own its boundary lines
         self.ci_band, self._ci_upper, self._ci_lower = _band("95% CI (Wilson) of one run", CI_COLOUR)
         self.range_band, self._range_upper, self._range_lower = _band("range over example orders", RANGE_COLOUR)
         self.series = QLineSeries()

@@ -18,10 +18,12 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat_template import ChatTemplate
 from desktop.core.dataset import TestItem
-from desktop.core.fewshot import FewShotTemplate
+from desktop.core.fewshot import FewShotError, FewShotTemplate
 from desktop.core.runs import RunStore, new_run
 from desktop.core.sampling import RANDOM_SEED, RANGES, SamplingParams
 from desktop.core.scoring import EvalRun, ItemResult
+from desktop.inference.backend import LoadedModel
+from desktop.inference.environment import engine_environment
 from desktop.inference.evaluation import EvalRequest
 from desktop.inference.worker import InferenceClient
 from desktop.ui.model_hashes import ModelHashes
@@ -32,6 +34,24 @@ def fixed_seed(params: SamplingParams) -> SamplingParams:
     if params.seed != RANDOM_SEED:
         return params
     return params.with_changes(seed=random.randint(0, int(RANGES["seed"].high)))
+
+
+def recorded_environment(model: LoadedModel) -> dict[str, Any]:
+    """What a record says about the engine; a library that cannot be read leaves only the model file."""
+    try:
+        return engine_environment(model)
+    except OSError:
+        return {"model_file": model.info.path.name}
+
+
+def check_calibration(template: FewShotTemplate) -> None:
+    """Calibration scores the labels after content-free inputs, so they must not need an item's values."""
+    try:
+        template.item_labels({})
+    except FewShotError as exc:
+        raise FewShotError(
+            "Calibration runs the prompt with content-free inputs, where the labels' {column} fields have no "
+            "value. Write the labels out in full, or untick Calibrate.") from exc
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,8 @@ def _result(line: int, passed: bool, output: str = "positive", **kw: Any) -> Ite
 
 def _run(results: list[ItemResult], items: list[dict[str, Any]] | None = None, **kw: Any) -> EvalRun:
     return EvalRun(template_name=kw.pop("template_name", "Sentiment"), template_version=1,
-                   model_path=kw.pop("model_path", "/models/tiny.gguf"), model_sha256="", sampling=kw.pop("sampling", {}), seed=1,
+                   model_path=kw.pop("model_path", "/models/tiny.gguf"), model_sha256="",
+                   sampling=kw.pop("sampling", {}), seed=1,
                    shots=kw.pop("shots", 2), rule=kw.pop("rule", "normalized"), data_path="/data/x.csv",
                    results=results, items=items or [], **kw)
 
@@ -241,8 +242,6 @@ def test_items_of_a_damaged_item_names_it(damaged: dict[str, Any]) -> None:
         items_of(run)
 
 
-@pytest.mark.xfail(strict=True, reason="EvalRun.from_json (scoring.py) silently drops `items` entries that are not "
-                                       "objects, so items_of replays fewer items instead of reporting the damage")
 def test_a_non_object_item_in_a_saved_record_is_reported(tmp_path: Path) -> None:
     data = _new_run(tmp_path).to_json()
     data["items"].insert(1, 42)
@@ -697,9 +696,6 @@ def test_store_save_names_a_run_with_an_odd_name(tmp_path: Path, clock: type[_Cl
         "20250101-100000-run-1shot-")
 
 
-@pytest.mark.xfail(strict=True, reason="RunStore.save (runs.py) writes with os.replace and never checks that the "
-                                       "name is free: a second save in the same second whose 3-byte random suffix "
-                                       "repeats replaces the first record")
 def test_store_save_never_overwrites_even_when_the_name_repeats(
         tmp_path: Path, clock: type[_Clock], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runs.secrets, "token_hex", lambda n: "abcdef")
@@ -775,8 +771,6 @@ def test_store_delete_refuses_the_folder_itself(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
-@pytest.mark.xfail(strict=True, reason="RunStore.delete (runs.py) resolves the file, not its folder: a link outside "
-                                       "the runs folder that points at a run passes the check and is unlinked")
 def test_store_delete_refuses_a_link_outside_that_points_in(tmp_path: Path) -> None:
     store = RunStore(tmp_path / "runs")
     run_path = store.save(_run([_result(1, True)]))
@@ -788,8 +782,6 @@ def test_store_delete_refuses_a_link_outside_that_points_in(tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
-@pytest.mark.xfail(strict=True, reason="RunStore.delete (runs.py) resolves the file, not its folder: a linked record "
-                                       "that RunStore.list shows cannot be deleted (ValueError 'is not a saved run')")
 def test_store_delete_removes_a_listed_link(tmp_path: Path) -> None:
     store = RunStore(tmp_path / "runs")
     elsewhere = tmp_path / "kept" / "run.json"
