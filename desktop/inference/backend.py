@@ -75,8 +75,8 @@ class GenerationRequest:
     # Tokens appended after the prompt's tokens, as if already generated: continuing a reply from a
     # chosen alternative token. Their text is not streamed again.
     forced: tuple[int, ...] = ()
-    # Evaluate the whole prompt from an empty cache (the worker calls reset_cache first): llama.cpp's logits
-    # differ slightly between a cached and a fresh prompt, so Compare needs this for same seed, same output.
+    # Evaluate the whole prompt from an empty cache (the worker calls reset_cache first). The output is the same
+    # either way; Compare uses it so every column's time to first token measures the whole prompt.
     fresh: bool = False
 
 
