@@ -25,6 +25,13 @@ from desktop.ui.fewshot_runner import EvalRunner
 from desktop.ui.widgets import named_button
 
 
+def _finished_text(run: EvalRun) -> str:
+    text = accuracy_text(run)
+    if not run.completed:
+        text += " · stopped early" if run.results else " · stopped"
+    return text
+
+
 class BatchPanel(QWidget):
     """Shows the runner's progress; the page decides what to run."""
 
@@ -62,7 +69,8 @@ class BatchPanel(QWidget):
         self.stop_button = named_button("stopBatchButton", "Stop", "Stop after the current token; results so far stay")
         self.stop_button.setEnabled(False)
         self.sweep_button = named_button("sweepButton", "Sweep shots",
-                                         "Run the test set with 0, 1, 2, 4… examples and chart the accuracy")
+                                         "Run the test set with 0, 1, 2, 4… examples and chart the accuracy; "
+                                         "with Orders above 1, each count in that many example orders")
         self.export_button = named_button("exportResultsButton", "Export results…",
                                           "Write the last run with its settings to CSV or JSON")
         self.export_button.setEnabled(False)
@@ -157,10 +165,7 @@ class BatchPanel(QWidget):
             self.results.add(result)
         self._fit_columns(finished=True)
         self.confusion.show_run(run)
-        text = accuracy_text(run)
-        if not run.completed:
-            text += " · stopped early" if run.results else " · stopped"
-        self.accuracy_label.setText(text + note)
+        self.accuracy_label.setText(_finished_text(run) + note)
         self.export_button.setEnabled(not self.runner.busy)
 
     def set_running(self, running: bool, ready: bool) -> None:
@@ -191,7 +196,9 @@ class BatchPanel(QWidget):
         self.confusion.show_run(None)
         self.progress.setRange(0, max(1, self.runner.total_items))
         self.progress.setValue(0)
-        self.progress.setFormat(f"{run.shots} examples · %v/%m")
+        position, count = self.runner.batch_position()
+        of = f" · run {position} of {count}" if count > 1 else ""
+        self.progress.setFormat(f"{run.shots} examples{of} · %v/%m")
         self.accuracy_label.setText(f"Running with {run.shots} examples…")
 
     def _result_added(self, result: ItemResult) -> None:
@@ -206,10 +213,7 @@ class BatchPanel(QWidget):
             return
         self.confusion.show_run(run)
         self._fit_columns(finished=True)
-        text = accuracy_text(run)
-        if not run.completed:
-            text += " · stopped early" if run.results else " · stopped"
-        self.accuracy_label.setText(text)
+        self.accuracy_label.setText(_finished_text(run))
 
     def _sweep_run(self, run: EvalRun) -> None:
         self.chart.add_run(run)

@@ -100,5 +100,8 @@ class RunComparisonDialog(QDialog):
 
     def changed_rows(self) -> list[tuple[str, ...]]:
         """The table as text, for tests and scripts."""
-        return [tuple(self.table.item(row, column).text() for column in range(self.table.columnCount()))
-                for row in range(self.table.rowCount())]
+        rows = []
+        for row in range(self.table.rowCount()):
+            items = (self.table.item(row, column) for column in range(self.table.columnCount()))
+            rows.append(tuple(item.text() if item is not None else "" for item in items))
+        return rows

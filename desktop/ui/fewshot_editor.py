@@ -250,7 +250,7 @@ class TemplateEditor(QWidget):
         return self.is_likelihood() and self.calibrate_check.isChecked()
 
     def is_likelihood(self) -> bool:
-        return self.scoring_combo.currentData() == LIKELIHOOD
+        return bool(self.scoring_combo.currentData() == LIKELIHOOD)
 
     def fill_samples(self, folder: Path) -> None:
         """The sample templates shipped in resources/templates, by name; a broken one still shows by file name."""

@@ -306,6 +306,8 @@ class FewShotPage(QWidget):
             self.show_message(str(exc))
             return
         self.show_message("")
+        if orders > 1 and shots == [0]:
+            self.show_message("Zero examples have no order to vary, so the test set runs once.", error=False)
         self.tabs.setCurrentWidget(self.batch)
         self.runner.run(plans)
 

@@ -55,7 +55,7 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._results: list[ItemResult] = []
-        self._columns = COLUMNS
+        self._columns: tuple[str, ...] = COLUMNS
 
     def clear(self, rule: str | None = None) -> None:
         """Empty, with the columns the rule needs (the same ones when rule is None)."""

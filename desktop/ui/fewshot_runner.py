@@ -131,6 +131,10 @@ class EvalRunner(QObject):
     def total_items(self) -> int:
         return len(self._current[0].items) if self._current else 0
 
+    def batch_position(self) -> tuple[int, int]:
+        """(which run of the batch is current, how many runs the batch has), counting from 1."""
+        return len(self._batch), len(self._batch) + len(self._queue)
+
     def last_run(self) -> EvalRun | None:
         return self.runs[-1] if self.runs else None
 

@@ -111,13 +111,15 @@ class SamplingPanel(QWidget):
         self.seed.setSpecialValueText("Random")
 
         # Token probabilities: recorded per generated token; costs a little speed (see `make bench`).
-        self.record_probabilities = QCheckBox("Record top")
+        # Parented at once: added first to a layout without a parent, PySide counted them as owned by Python too,
+        # and a garbage collection on the inference thread deleted them a second time (a crash seen in tests).
+        self.record_probabilities = QCheckBox("Record top", self)
         self.record_probabilities.setObjectName("probabilitiesCheck")
         self.record_probabilities.setChecked(False)  # off: chat at full speed; “Token probabilities” turns it on
         self.record_probabilities.setToolTip(
             "Keep, for every generated token, how likely it was and the most likely alternatives. "
             "Show them with “Token probabilities” under the chat.")
-        self.alternatives = QSpinBox()
+        self.alternatives = QSpinBox(self)
         self.alternatives.setObjectName("alternativesSpin")
         self.alternatives.setRange(1, MAX_ALTERNATIVES)
         self.alternatives.setValue(DEFAULT_ALTERNATIVES)

@@ -48,7 +48,11 @@ def loaded(qtbot: QtBot, backend: FakeBackend) -> Iterator[tuple[InferenceClient
 @pytest.fixture
 def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], tmp_path: Path) -> FewShotPage:
     client, model = loaded
-    widget = FewShotPage(client, SamplingPanel(), SAMPLES, runs_dir=tmp_path / "runs")
+    # Qt deletes the panel at teardown: left to the garbage collector, a collection that happens to run on the
+    # worker thread deletes it and its probability widgets (owned by Python and by the panel) twice: a crash
+    sampling = SamplingPanel()
+    qtbot.addWidget(sampling)
+    widget = FewShotPage(client, sampling, SAMPLES, runs_dir=tmp_path / "runs")
     qtbot.addWidget(widget)
     widget.set_model(model, GEMMA)
     return widget

@@ -59,7 +59,9 @@ def runs_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], runs_dir: Path) -> FewShotPage:
     client, model = loaded
-    widget = FewShotPage(client, SamplingPanel(), SAMPLES, runs_dir=runs_dir)
+    sampling = SamplingPanel()
+    qtbot.addWidget(sampling)  # deleted by Qt, not by a collection on the worker thread (see test_fewshot_page)
+    widget = FewShotPage(client, sampling, SAMPLES, runs_dir=runs_dir)
     qtbot.addWidget(widget)
     widget.set_model(model, GEMMA)
     return widget
