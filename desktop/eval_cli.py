@@ -26,7 +26,7 @@ from desktop.core.runs import RunStore, new_run, order_spread
 from desktop.core.sampling import SamplingParams
 from desktop.core.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
 from desktop.core.settings import DEFAULT_CONTEXT
-from desktop.core.statistics import confusion_matrix
+from desktop.core.statistics import OTHER_LABEL, confusion_matrix
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, record_run
 
@@ -156,6 +156,9 @@ def confusion_lines(run: EvalRun) -> list[str]:
     for label, row in zip(matrix.labels, matrix.counts, strict=True):
         lines.append(f"{label[:width - 1]:<{width}}" + "".join(f"{count:>{width}}" for count in row))
     for stats in matrix.per_label():
+        if stats.label == OTHER_LABEL:  # answers outside the label set: a column, not a label to rate
+            continue
+
         def shown(value: float | None) -> str:
             return "—" if value is None else f"{value:.3f}"
         lines.append(f"  {stats.label}: precision {shown(stats.precision)} · recall {shown(stats.recall)} · "
@@ -205,10 +208,10 @@ def evaluate(args: argparse.Namespace) -> int:
             if run.calibration is not None:
                 print("calibration (content-free probability): "
                       + ", ".join(f"{label} {p:.3f}" for label, p in run.calibration.items()))
-            print(f"accuracy: {run.accuracy_text()}"
-                  + ("" if run.completed else f" · interrupted after {len(run.results)} of {len(request.items)} items"))
             for line in confusion_lines(run):
                 print(line)
+            print(f"accuracy: {run.accuracy_text()}"  # last: the line scripts read
+                  + ("" if run.completed else f" · interrupted after {len(run.results)} of {len(request.items)} items"))
             save(run, dirs, args.out)
             if interrupted:
                 break
