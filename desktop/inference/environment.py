@@ -11,8 +11,9 @@ import llama_cpp
 
 from desktop.core.experiment import parley_version
 from desktop.inference.backend import LoadedModel
-from desktop.inference.llama_backend import BATCH, PROMPT_CHUNK
+from desktop.inference.llama_backend import BATCH
 from desktop.inference.offload import build_info
+from desktop.inference.prompt_chunks import MAX_CHUNK, MIN_CHUNK
 
 
 @functools.cache
@@ -45,7 +46,7 @@ def engine_environment(loaded: LoadedModel) -> dict[str, Any]:
         "threads": loaded.n_threads,
         "n_ctx": loaded.n_ctx,
         "n_batch": BATCH,
-        "prompt_chunk": PROMPT_CHUNK,
+        "prompt_chunks": {"min": MIN_CHUNK, "max": MAX_CHUNK, "ends": "line breaks and control tokens"},
         "model_file": loaded.info.path.name,
         "quantization": loaded.info.quantization or "",
         "architecture": loaded.info.architecture,

@@ -42,13 +42,9 @@ from desktop.inference.backend import (
 from desktop.inference.context_fit import fit_prompt
 from desktop.inference.hardware import physical_cores
 from desktop.inference.offload import build_backend, load_with_fallback, possibly_out_of_memory
+from desktop.inference.prompt_chunks import chunk_ends, chunks, reuse_point
 
 BATCH = 512
-# Prompts are evaluated in chunks that start at multiples of PROMPT_CHUNK, and the KV cache is reused only up
-# to a chunk boundary written by such a chunk. llama.cpp's kernels round differently for different batch shapes
-# (a batch of 1 during generation, a remainder of a few rows), so without this the logits after a prompt, and
-# with them a greedy reply, depended on what had been evaluated before.
-PROMPT_CHUNK = 64
 MAX_LABEL_TOKENS = 256  # likelihood scoring: longer answers are almost certainly a mistake in the label set
 MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for tiny contexts (seen with 8 tokens)
 SCORE_BATCH = 64  # perplexity: positions per decode, each with a full row of logits (64 x vocabulary floats)
@@ -91,7 +87,8 @@ class LlamaBackend(InferenceBackend):
         self._name = ""
         self._texts: dict[int, str] = {}  # token id -> text, for the loaded model
         self._scanner = AlternativesScanner()
-        self._aligned = 0  # cached positions written by whole aligned prompt chunks: reusable bit for bit
+        self._canonical = 0  # cached positions written by whole prompt chunks (prompt_chunks): reusable bit for bit
+        self._boundaries: dict[int, bool] = {}  # token id -> whether a prompt chunk may end after it
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
         info = read_model_info(path)  # llama.cpp may abort the process on a malformed file
@@ -135,7 +132,8 @@ class LlamaBackend(InferenceBackend):
                 "try another model or quantisation."
             ) from exc
         self._llm, n_gpu_layers = loaded.value, loaded.layers
-        self._aligned = 0
+        self._canonical = 0
+        self._boundaries = {}
         self._name = info.display_name
         self._texts = {}
         bos = self._llm.token_bos()
@@ -188,29 +186,44 @@ class LlamaBackend(InferenceBackend):
         llm = self._model()
         llm.reset()  # type: ignore[no-untyped-call]  # llama-cpp-python leaves these two unannotated
         llm._ctx.kv_cache_clear()  # type: ignore[no-untyped-call]
-        self._aligned = 0
+        self._canonical = 0
+
+    def _is_boundary(self, token: int) -> bool:
+        """A line break or a control token ends a natural unit of the prompt (a turn, an example, a paragraph)."""
+        found = self._boundaries.get(token)
+        if found is None:
+            llm = self._model()
+            found = bool(llama_cpp.llama_vocab_is_control(llm._model.vocab, token)) or \
+                self._token_text(llm, token).endswith("\n")
+            self._boundaries[token] = found
+        return found
+
+    def prompt_chunk_ends(self, tokens: Sequence[int]) -> list[int]:
+        """Where evaluation splits these tokens into batches (see desktop.inference.prompt_chunks)."""
+        return chunk_ends(tokens, self._is_boundary)
 
     def _evaluate_prompt(self, llm: _CountingLlama, tokens: Sequence[int]) -> None:
         """Evaluate `tokens` so that the last position's logits are in the context, as a function of the tokens
         alone: whatever ran before, the same chunks at the same positions are decoded.
 
-        The cache is reused up to the last chunk boundary that both matches `tokens` and was written by a whole
+        The cache is reused up to the last chunk end that both matches `tokens` and was written by a whole
         prompt chunk (never by generation, which writes one token at a time); the chunk holding the last token
         is always decoded again, so its logits are fresh.
         """
         count = len(tokens)
         if count == 0:
             raise InferenceError("There is no prompt to evaluate: type a message or a prompt first.")
-        limit = min(self._aligned, llm.n_tokens, count)
+        limit = min(self._canonical, llm.n_tokens, count)
         wanted = np.asarray(tokens[:limit], dtype=llm.input_ids.dtype)
         differ = np.flatnonzero(llm.input_ids[:limit] != wanted)
         common = int(differ[0]) if differ.size else limit
-        start = min(common // PROMPT_CHUNK, (count - 1) // PROMPT_CHUNK) * PROMPT_CHUNK
+        ends = self.prompt_chunk_ends(tokens)
+        start = reuse_point(ends, common, count)
         llm.n_tokens = start
-        self._aligned = start
-        for begin in range(start, count, PROMPT_CHUNK):
-            llm.eval(tokens[begin:begin + PROMPT_CHUNK])
-        self._aligned = count // PROMPT_CHUNK * PROMPT_CHUNK
+        self._canonical = start
+        for begin, end in chunks(ends, start, count):
+            llm.eval(tokens[begin:end])
+        self._canonical = ends[-1] if ends else 0
 
     def generate(
         self,
@@ -339,7 +352,7 @@ class LlamaBackend(InferenceBackend):
     def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
         """Teacher forcing: the log-probability of each continuation's tokens right after the prompt.
 
-        The prompt is evaluated once (aligned chunks, cache reused) and shared by all continuations; each one is
+        The prompt is evaluated once (in its chunks, cache reused) and shared by all continuations; each one is
         decoded as one batch at the same positions and then removed again, so the result depends only on the
         prompt and the continuation.
         """

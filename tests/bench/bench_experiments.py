@@ -1,7 +1,8 @@
 """`make bench`: what trustworthy experiments cost. Same process, model, prompts and greedy settings for each side.
 
-1. Multi-turn chat, time to first token at turn 10: Parley (prompts in aligned chunks, the cache reused only up
-   to a chunk written by a prompt) against raw llama-cpp-python (`Llama.generate` reusing every cached token).
+1. Multi-turn chat, time to first token at turn 10: Parley (prompts in chunks that end at line breaks and
+   control tokens, the cache reused only up to a chunk written by a prompt) against raw llama-cpp-python
+   (`Llama.generate` reusing every cached token).
 2. The same greedy prompts generated again after other prompts and from an empty cache: how many replies
    change, for raw llama-cpp-python and for Parley (the target for Parley is 0).
 3. "Most likely answer" against reading generated text on the same few-shot run (the sentiment sample,
@@ -31,7 +32,8 @@ from desktop.core.sampling import SamplingParams
 from desktop.core.statistics import accuracy_text
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
-from desktop.inference.llama_backend import BATCH, PROMPT_CHUNK, LlamaBackend
+from desktop.inference.llama_backend import BATCH, LlamaBackend
+from desktop.inference.prompt_chunks import MAX_CHUNK, MIN_CHUNK
 
 GEMMA = BUILTIN_TEMPLATES["gemma"].to_chat_template("<bos>", "<eos>")
 TURNS = 10
@@ -92,7 +94,7 @@ def multi_turn(model: Path, backend: LlamaBackend) -> None:
     tokens = len(backend.tokenize(prompts[-1]))
     print(f"multi-turn chat, turn {TURNS} ({tokens} prompt tokens, {ROUNDS} rounds, median):")
     print(f"  raw llama-cpp-python (reuses every cached token): time to first token {raw_median * 1000:6.0f} ms")
-    print(f"  Parley (aligned {PROMPT_CHUNK}-token chunks):        time to first token {ours_median * 1000:6.0f} ms, "
+    print(f"  Parley (chunks of {MIN_CHUNK}-{MAX_CHUNK} tokens):    time to first token {ours_median * 1000:6.0f} ms, "
           f"{statistics.median(parley_evaluated)} prompt tokens evaluated")
     print(f"  ratio Parley/raw {ours_median / raw_median:.2f}")
     llm.close()

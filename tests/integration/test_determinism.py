@@ -1,14 +1,13 @@
 """Same input, same output, whatever ran before: the built-in model through every path that reuses the KV cache.
 
 llama.cpp rounds differently for different batch shapes (a prompt batch, a batch of one during generation, a
-remainder of a few rows), so before prompts were evaluated in aligned chunks, a greedy reply depended on what the
+remainder of a few rows), so before prompts were evaluated in fixed chunks, a greedy reply depended on what the
 cache held. Every comparison here is exact.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,8 @@ from desktop.core.messages import Conversation
 from desktop.core.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
-from desktop.inference.llama_backend import PROMPT_CHUNK, LlamaBackend
+from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.prompt_chunks import MIN_CHUNK, reuse_point
 from desktop.inference.worker import InferenceClient
 
 pytestmark = pytest.mark.integration
@@ -37,14 +37,6 @@ SUBJECTS = ("the sea", "a lighthouse keeper who climbed the stairs", "a cat", "a
 
 def chat_prompt(subject: str) -> str:
     return GEMMA.render([{"role": "user", "content": f"Write one sentence about {subject}."}]).text
-
-
-@pytest.fixture(scope="module")
-def backend(builtin_model: Path) -> Iterator[LlamaBackend]:
-    llama = LlamaBackend()
-    llama.load(builtin_model, LoadOptions(n_ctx=2048))
-    yield llama
-    llama.unload()
 
 
 def reply(backend: LlamaBackend, prompt: str, params: SamplingParams = GREEDY) -> str:
@@ -87,12 +79,19 @@ def test_multi_turn_chat_is_the_same_with_or_without_the_cache(backend: LlamaBac
 
 
 def test_the_cache_is_reused_only_from_whole_prompt_chunks(backend: LlamaBackend) -> None:
-    prompt = chat_prompt("a long walk by the river " * 12)
+    prompt = chat_prompt("a long walk by the river " * 30)
+    tokens = backend.tokenize(prompt)
+    ends = backend.prompt_chunk_ends(tokens)
+    assert len(ends) >= 2 and all(b - a >= MIN_CHUNK for a, b in zip([0, *ends], ends, strict=False))
     backend.reset_cache()
     stats_cold = backend.generate(GenerationRequest(prompt, GREEDY, GEMMA.stop), lambda _t: None, lambda: False)
     stats_warm = backend.generate(GenerationRequest(prompt, GREEDY, GEMMA.stop), lambda _t: None, lambda: False)
     assert stats_cold.cached_tokens == 0
-    assert stats_warm.cached_tokens == (stats_warm.prompt_tokens - 1) // PROMPT_CHUNK * PROMPT_CHUNK > 0
+    # The chunk holding the last token is decoded again for fresh logits; everything before it is reused.
+    assert stats_warm.cached_tokens == reuse_point(ends, len(tokens), len(tokens)) > 0
+    longer = prompt + "Sure! Here it is."
+    stats_longer = backend.generate(GenerationRequest(longer, GREEDY, GEMMA.stop), lambda _t: None, lambda: False)
+    assert stats_longer.cached_tokens == ends[-1]  # the earlier prompt's whole chunks, not the reply after them
 
 
 LIGHTHOUSE = "The lighthouse keeper climbed the stairs."

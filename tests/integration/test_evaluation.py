@@ -20,7 +20,8 @@ from desktop.core.sampling import SamplingParams
 from desktop.core.scoring import ItemResult
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
-from desktop.inference.llama_backend import PROMPT_CHUNK, LlamaBackend
+from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.prompt_chunks import MAX_CHUNK
 from desktop.inference.worker import InferenceClient
 from tests.fakes import FakeBackend
 
@@ -67,14 +68,6 @@ def eval_request(items: int = len(ITEMS), **changes: object) -> EvalRequest:
         params=GREEDY, chat_template=None, rule="normalized",
     )
     return replace(request, **changes)  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def backend(builtin_model: Path) -> Iterator[LlamaBackend]:
-    llama = LlamaBackend()
-    llama.load(builtin_model, LoadOptions(n_ctx=2048))
-    yield llama
-    llama.unload()
 
 
 # --- the loop's own rules, with the scripted backend ---------------------------------------------------------
@@ -153,9 +146,9 @@ def test_chat_mode_with_the_real_model(backend: LlamaBackend) -> None:
     request = eval_request(2, template=sentiment_template(RenderMode.CHAT), chat_template=GEMMA)
     results = run_evaluation(backend, request, lambda _r: None, lambda: False)
     assert len(results) == 2 and all(r.output and r.generated_tokens <= 4 for r in results)
-    # The shared prefix comes from the cache up to a chunk boundary: at most one chunk plus the query is evaluated.
+    # The shared prefix comes from the cache up to a chunk end: at most one chunk plus the query is evaluated.
     assert results[1].evaluated_tokens < 0.5 * results[1].prompt_tokens
-    assert results[1].evaluated_tokens <= PROMPT_CHUNK + 30
+    assert results[1].evaluated_tokens <= MAX_CHUNK + 30
 
 
 @pytest.fixture

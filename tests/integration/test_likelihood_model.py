@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +13,7 @@ from desktop.core.dataset import guess_mapping, read_table, to_test_items
 from desktop.core.fewshot import FewShotError, RenderMode, load_template, sample_templates_dir
 from desktop.core.likelihood import normalise
 from desktop.core.sampling import SamplingParams
-from desktop.inference.backend import InferenceBackend, InferenceError, LoadOptions
+from desktop.inference.backend import InferenceBackend, InferenceError
 from desktop.inference.evaluation import EvalRequest, calibration_bias, run_evaluation
 from desktop.inference.llama_backend import LlamaBackend
 from tests.fakes import FakeBackend
@@ -25,14 +23,6 @@ pytestmark = pytest.mark.integration
 GEMMA = BUILTIN_TEMPLATES["gemma"].to_chat_template("<bos>", "<eos>")
 GREEDY = SamplingParams(temperature=0.0, max_tokens=4, seed=1)
 PROMPT = "<bos>Review: I loved every minute, a wonderful film.\nSentiment:"
-
-
-@pytest.fixture(scope="module")
-def backend(builtin_model: Path) -> Iterator[LlamaBackend]:
-    llama = LlamaBackend()
-    llama.load(builtin_model, LoadOptions(n_ctx=2048))
-    yield llama
-    llama.unload()
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +31,6 @@ def score(backend: LlamaBackend, text: str) -> tuple[TextScore, list[tuple[int, 
     progress: list[tuple[int, int]] = []
     result = backend.score_text(text, lambda done, total: progress.append((done, total)), lambda: False)
     return result, progress
-
-
-@pytest.fixture(scope="module")
-def backend(builtin_model: Path) -> Iterator[LlamaBackend]:
-    llama = LlamaBackend()
-    llama.load(builtin_model, LoadOptions(n_ctx=2048))
-    yield llama
-    llama.unload()
 
 
 def test_a_paragraph_scores_the_same_twice_and_better_than_its_words_shuffled(backend: LlamaBackend) -> None:
