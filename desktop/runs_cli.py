@@ -138,7 +138,8 @@ def replay(record_path: str, dirs: DataDirs, model_arg: str | None) -> int:
     for note in notes:
         print(note)
 
-    from desktop.inference.llama_backend import LlamaBackend  # loads llama.cpp: only once the record is good
+    from desktop.inference.environment import engine_environment  # loads llama.cpp: only once the record is good
+    from desktop.inference.llama_backend import LlamaBackend
 
     environment = record.environment
     options = LoadOptions(n_ctx=_int(environment.get("n_ctx")), n_threads=_int(environment.get("threads")),
@@ -146,6 +147,8 @@ def replay(record_path: str, dirs: DataDirs, model_arg: str | None) -> int:
     backend = LlamaBackend()
     loaded = backend.load(model, options)
     try:
+        for note in engine_notes(environment, engine_environment(loaded)):
+            print(note)
         chat_template = template_for(loaded.info) if template.mode is RenderMode.CHAT else None
         if chat_template is not None and record.chat_template_sha256 and \
                 text_sha256(chat_template.source) != record.chat_template_sha256:
@@ -157,7 +160,7 @@ def replay(record_path: str, dirs: DataDirs, model_arg: str | None) -> int:
         backend.unload()
     report = compare_replay(record, again)
     for difference in report.different:
-        print(f"DIFFERENT line {difference.line}: recorded {printable(difference.recorded)!r}, "
+        print(f"DIFFERENT line {difference.line} ({difference.what}): recorded {printable(difference.recorded)!r}, "
               f"now {printable(difference.replayed)!r}")
     if record.calibration is not None and again.calibration != record.calibration:
         print("DIFFERENT calibration: the content-free probabilities changed")
@@ -183,6 +186,16 @@ def input_notes(record: EvalRun, model: Path) -> list[str]:
     elif record.data_sha256 and file_sha256(data) != record.data_sha256:
         notes.append(f"note: the data file {data.name} has changed since the run; the items come from the record")
     return notes
+
+
+ENGINE_KEYS = ("llama_cpp_python", "llama_cpp_library_sha256", "backend", "gpu_layers", "threads", "n_ctx",
+               "n_batch", "prompt_chunks")
+
+
+def engine_notes(recorded: dict[str, object], now: dict[str, object]) -> list[str]:
+    """The engine settings that differ from the record's: any of them can change a logit's last bits."""
+    return [f"note: {key} was {recorded[key]!r} in the record, now {now.get(key)!r}"
+            for key in ENGINE_KEYS if key in recorded and recorded[key] != now.get(key)]
 
 
 def _int(value: object) -> int | None:

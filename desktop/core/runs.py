@@ -21,7 +21,7 @@ from desktop.core.dataset import TestItem
 from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode
 from desktop.core.files import file_sha256
 from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import LIKELIHOOD, EvalRun, RunRecordError, item_key, read_run
+from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult, RunRecordError, item_key, read_run
 from desktop.core.statistics import PairedComparison, Spread, accuracy_text, compare_paired, spread
 
 
@@ -155,6 +155,7 @@ class ReplayDifference:
     line: int
     recorded: str
     replayed: str
+    what: str = "answer"  # "answer", "verdict", "probabilities" or "prompt": the first thing that differs
 
 
 @dataclass
@@ -176,12 +177,26 @@ def compare_replay(recorded: EvalRun, replayed: EvalRun) -> ReplayReport:
         new = again.get(old.line)
         if new is None:
             report.missing += 1
-        elif (new.output, new.passed, new.probabilities, new.prompt or old.prompt) == \
-                (old.output, old.passed, old.probabilities, old.prompt or new.prompt):
-            report.identical += 1
-        else:
+        elif new.output != old.output:
             report.different.append(ReplayDifference(old.line, old.output, new.output))
+        elif new.passed != old.passed:
+            report.different.append(ReplayDifference(old.line, _verdict(old.passed), _verdict(new.passed), "verdict"))
+        elif new.probabilities != old.probabilities:
+            report.different.append(ReplayDifference(
+                old.line, _probability(old), _probability(new), "probabilities"))
+        elif old.prompt and new.prompt and old.prompt != new.prompt:
+            report.different.append(ReplayDifference(old.line, old.prompt[-40:], new.prompt[-40:], "prompt"))
+        else:
+            report.identical += 1
     return report
+
+
+def _verdict(passed: bool) -> str:
+    return "pass" if passed else "fail"
+
+
+def _probability(result: ItemResult) -> str:
+    return f"P({result.output}) = {result.probabilities.get(result.output, 0.0):.17g}"
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def test_replay_reports_different_items(two_runs: tuple[Path, Path, Path], tmp_p
     path.write_text(json.dumps(record), encoding="utf-8")
     assert runs_main(["--data-dir", str(data_dir), "replay", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "DIFFERENT line 2: recorded 'neutral'" in out and "19 of 20 items identical" in out
+    assert "DIFFERENT line 2 (answer): recorded 'neutral'" in out and "19 of 20 items identical" in out
 
 
 def test_bad_input_is_a_message_and_touches_nothing(two_runs: tuple[Path, Path, Path], tmp_path: Path,
