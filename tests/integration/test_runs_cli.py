@@ -50,7 +50,7 @@ def test_every_run_is_saved_with_what_replays_it(two_runs: tuple[Path, Path, Pat
     assert environment["engine"] == "llama.cpp" and environment["llama_cpp_python"]
     assert len(environment["llama_cpp_library_sha256"]) == 64 and environment["backend"] == "CPU"
     assert environment["model_file"] == builtin_model.name and environment["quantization"]
-    assert environment["threads"] >= 1 and environment["n_ctx"] >= 256 and environment["prompt_chunk"] > 0
+    assert environment["threads"] >= 1 and environment["n_ctx"] >= 256 and environment["prompt_chunks"]["min"] > 0
     assert all(r.prompt.startswith("Decide whether") and r.probabilities for r in run.results)
     assert read_run(zero).shots == 0
 

@@ -399,14 +399,15 @@ def test_compare_replay_a_different_probability() -> None:
     again.results[2] = ItemResult(**{**again.results[2].__dict__, "probabilities": changed})
     report = compare_replay(recorded, again)
     assert report.identical == 2
-    assert report.different == [ReplayDifference(3, "positive", "positive")]
+    assert report.different == [ReplayDifference(
+        3, "P(positive) = 0.90000000000000002", "P(positive) = 0.90000000000000013", "probabilities")]
 
 
 def test_compare_replay_a_different_prompt() -> None:
     recorded = _replayable()
     again = _again(recorded)
     again.results[0] = ItemResult(**{**again.results[0].__dict__, "prompt": "P1 with another shot"})
-    assert compare_replay(recorded, again).different == [ReplayDifference(1, "positive", "positive")]
+    assert compare_replay(recorded, again).different == [ReplayDifference(1, "P1", "P1 with another shot", "prompt")]
 
 
 def test_compare_replay_a_missing_item() -> None:
