@@ -19,7 +19,7 @@ from pathlib import Path
 from desktop.core.dataset_formats import PROMPTFOO_EXPECTED, cell_text, filled, is_evals_row, read_evals, read_promptfoo
 from desktop.core.dataset_rows import FORMAT_NAMES, DataError, DataRow, Dataset, TestItem
 from desktop.core.fewshot import Example, FewShotTemplate
-from desktop.core.files import write_text_atomic
+from desktop.core.files import from_spreadsheet_safe, spreadsheet_safe, write_text_atomic
 
 __all__ = [
     "FORMAT_NAMES", "SUFFIXES", "ColumnMapping", "DataError", "DataRow", "Dataset", "TestItem", "guess_mapping",
@@ -113,7 +113,7 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> Dataset:
                 f"{path.name}, line {start}: {len(record)} values but the header has {len(columns)} columns. "
                 f"Check for a missing or extra {kind}, or put text containing one in double quotes."
             )
-        rows.append(DataRow(start, dict(zip(columns, record, strict=True))))
+        rows.append(DataRow(start, {c: from_spreadsheet_safe(v) for c, v in zip(columns, record, strict=True)}))
     return Dataset(path, columns or [], rows, skipped, "tsv" if delimiter == "\t" else "csv")
 
 
@@ -172,7 +172,7 @@ def write_table(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, 
         writer = csv.writer(buf, delimiter="\t" if suffix == ".tsv" else ",", lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else str(row.get(c)) for c in columns])
+            writer.writerow(["" if row.get(c) is None else spreadsheet_safe(str(row.get(c))) for c in columns])
         text = buf.getvalue()
     try:
         write_text_atomic(path, text, newline="")

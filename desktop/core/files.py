@@ -38,3 +38,17 @@ def file_sha256(path: Path, should_stop: Callable[[], bool] = lambda: False) -> 
                 raise InterruptedError(f"hashing {Path(path).name} was cancelled")
             digest.update(chunk)
     return digest.hexdigest()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), @SUM(…), +cmd|…).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading apostrophe before a formula's first character (OWASP)."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The cell spreadsheet_safe was given: Parley reads its own guard back off."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS) else cell

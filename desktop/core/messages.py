@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from desktop.core.probabilities import TokenStep
 
@@ -31,6 +33,34 @@ class GenerationStats:
         """Prompt tokens llama.cpp actually had to evaluate (the rest came from its KV cache)."""
         return self.prompt_tokens - self.cached_tokens
 
+    @staticmethod
+    def clean_json(data: object) -> dict[str, Any] | None:
+        """The known, well-typed fields of stored or imported stats; None when a required one is missing or any
+        known one has the wrong type. A newer Parley's extra fields are dropped, so they can never stop a chat
+        from opening."""
+        if not isinstance(data, Mapping):
+            return None
+        cleaned: dict[str, Any] = {}
+        for name, kind in _STATS_FIELDS.items():
+            if name not in data:
+                if name in _REQUIRED_STATS:
+                    return None
+                continue
+            value = data[name]
+            if isinstance(value, bool) != (kind is bool):
+                return None
+            if kind is float and isinstance(value, int):
+                value = float(value)
+            if not isinstance(value, kind):
+                return None
+            cleaned[name] = value
+        return cleaned
+
+    @classmethod
+    def from_json(cls, data: object) -> GenerationStats | None:
+        cleaned = cls.clean_json(data)
+        return None if cleaned is None else cls(**cleaned)
+
     def summary(self) -> str:
         cached = f" ({self.cached_tokens} cached)" if self.cached_tokens else ""
         stopped = " · stopped" if self.stopped else ""
@@ -39,6 +69,13 @@ class GenerationStats:
             f"first token {self.time_to_first_token * 1000:.0f} ms · "
             f"{self.tokens_per_second:.1f} tokens/s{stopped}"
         )
+
+
+_STATS_FIELDS: dict[str, type] = {
+    "prompt_tokens": int, "cached_tokens": int, "generated_tokens": int, "time_to_first_token": float,
+    "tokens_per_second": float, "stopped": bool, "dropped_turns": int,
+}
+_REQUIRED_STATS = ("prompt_tokens", "cached_tokens", "generated_tokens", "time_to_first_token", "tokens_per_second")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.files import write_text_atomic
+from desktop.core.files import spreadsheet_safe, write_text_atomic
 from desktop.core.statistics import accuracy_text, wilson_interval
 
 RULES: dict[str, str] = {
@@ -297,7 +297,7 @@ class EvalRun:
         for r in self.results:
             row = asdict(r)
             row["passed"] = "true" if r.passed else "false"
-            writer.writerow([row[c] for c in _CSV_COLUMNS])
+            writer.writerow([spreadsheet_safe(v) if isinstance(v := row[c], str) else v for c in _CSV_COLUMNS])
         write_text_atomic(Path(path), buf.getvalue())
 
 

@@ -99,10 +99,8 @@ def to_json(info: ConversationInfo, visible: Sequence[StoredMessage], tree: Sequ
 def _stats_line(stats: Mapping[str, Any] | None) -> str | None:
     if not stats:
         return None
-    try:
-        return GenerationStats(**stats).summary()
-    except (TypeError, ValueError):
-        return None
+    found = GenerationStats.from_json(stats)
+    return None if found is None else found.summary()
 
 
 def to_markdown(info: ConversationInfo, visible: Sequence[StoredMessage]) -> str:
@@ -176,7 +174,7 @@ def _tree(raw: Any) -> tuple[list[ImportedMessage], dict[int, int | None]]:
         stats = item.get("stats")
         nodes[key] = ImportedMessage(
             key=key, parent_key=parent, role=_role(item.get("role"), where), content=_text(item.get("content"), where),
-            created_at=_number(item.get("created_at")), stats=dict(stats) if isinstance(stats, Mapping) else None,
+            created_at=_number(item.get("created_at")), stats=GenerationStats.clean_json(stats),
             complete=item.get("complete", True) is not False)
     depth: dict[int, int] = {}
     for key in nodes:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from desktop.core.messages import GenerationStats
 from desktop.core.store_export import StoredMessage
 
 T = TypeVar("T")
@@ -72,8 +73,19 @@ def message_from_row(row: sqlite3.Row) -> StoredMessage:
     return StoredMessage(
         id=row["id"], conversation_id=row["conversation_id"], parent_id=row["parent_id"], role=row["role"],
         content=row["content"], created_at=row["created_at"],
-        stats=json.loads(row["stats_json"]) if row["stats_json"] is not None else None, complete=bool(row["complete"]),
+        stats=_stats(row["stats_json"]), complete=bool(row["complete"]),
     )
+
+
+def _stats(text: str | None) -> dict[str, Any] | None:
+    """Stored stats with known, well-typed fields only: what an older import or a newer Parley wrote never stops a
+    conversation from opening."""
+    if text is None:
+        return None
+    try:
+        return GenerationStats.clean_json(json.loads(text))
+    except (ValueError, RecursionError):
+        return None
 
 
 def insert_message(db: sqlite3.Connection, conversation_id: int, parent_id: int | None, role: str, content: str,

@@ -97,7 +97,7 @@ class ConversationNavigation:
         shown: list[tuple[Role, str, GenerationStats | None]] = []
         steps = self.persistence.token_steps(messages) if self.persistence is not None else {}
         for index, stored in enumerate(messages):
-            stats = GenerationStats(**stored.stats) if stored.stats else None
+            stats = GenerationStats.from_json(stored.stats)
             role = Role(stored.role)
             self.conversation.messages.append(ChatMessage(role, stored.content, stats, steps.get(index, ())))
             shown.append((role, stored.content, stats))

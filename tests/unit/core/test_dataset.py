@@ -210,3 +210,14 @@ def test_to_test_items_jsonl_row_without_a_key(tmp_path: Path) -> None:
     data = read_table(_write(tmp_path, "d.jsonl", '{"input": "a", "label": "x"}\n{"input": "b"}\n'))
     with pytest.raises(DataError, match=r"d\.jsonl, line 2: no value for \u201clabel\u201d"):
         to_test_items(data, guess_mapping(data.columns), FewShotTemplate())
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_exported_examples_cannot_carry_a_formula_and_still_round_trip(tmp_path: Path, suffix: str) -> None:
+    rows = [{"input": "=1+1", "label": "@positive"}, {"input": "-3 is cold", "label": "+"},
+            {"input": "ok", "label": "x"}]
+    path = tmp_path / f"examples{suffix}"
+    write_table(path, ["input", "label"], rows)
+    text = path.read_text(encoding="utf-8")
+    assert "'=1+1" in text and "'@positive" in text and "'-3 is cold" in text
+    assert [r.values for r in read_table(path).rows] == rows  # Parley reads its own guard back off

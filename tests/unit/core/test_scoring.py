@@ -191,3 +191,15 @@ def test_file_sha256(tmp_path: Path) -> None:
 )
 def test_sweep_shots(max_shots: int, shots: list[int]) -> None:
     assert sweep_shots(max_shots) == shots
+
+
+def test_csv_export_cannot_carry_a_spreadsheet_formula(tmp_path: Path) -> None:
+    """A model's answer or a test input like =HYPERLINK(…) must open in a spreadsheet as text, not run."""
+    run = _run([ItemResult(2, "@SUM(A1:A9)", "+1", '=HYPERLINK("http://x","click")', False, 5, 5, 1, 0.5),
+                ItemResult(3, "-2 degrees", "\tcmd", "fine", True, 5, 5, 1, 0.5)])
+    path = tmp_path / "run.csv"
+    run.write_csv(path)
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[1][1:4] == ["'@SUM(A1:A9)", "'+1", "'=HYPERLINK(\"http://x\",\"click\")"]
+    assert rows[2][1:4] == ["'-2 degrees", "'\tcmd", "fine"]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core import store_export
+from desktop.core.messages import GenerationStats
 from desktop.core.store import SCHEMA_VERSION, ChatStore, ReadOnlyError, StoreError
 
 REPO = Path(__file__).resolve().parents[3]
@@ -373,3 +374,24 @@ def test_concurrent_first_opens_migrate_once(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_stats_from_a_newer_parley_or_a_hand_edit_never_stop_a_chat_from_opening(store: ChatStore,
+                                                                                db_path: Path) -> None:
+    """An imported reply whose stats had an unknown key made every later start abort (GenerationStats(**stats))."""
+    newer = dict(STATS, speculative_tokens=12)
+    wrong = dict(STATS, generated_tokens="many")
+    cid = store.import_json({"messages": [], "parley": {"branches": [
+        {"id": 1, "parent_id": None, "role": "user", "content": "Hi"},
+        {"id": 2, "parent_id": 1, "role": "assistant", "content": "Hello", "stats": newer},
+        {"id": 3, "parent_id": 1, "role": "assistant", "content": "Hey", "stats": wrong},
+    ]}})
+    replies = store.siblings(store.path(cid)[-1].id)
+    assert [m.stats for m in replies] == [STATS, None]  # known, well-typed fields only
+    for reply in replies:
+        assert reply.stats is None or GenerationStats(**reply.stats).generated_tokens == STATS["generated_tokens"]
+    # A database an older Parley already wrote them into opens too.
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE messages SET stats_json = ? WHERE id = ?", (json.dumps(newer), replies[1].id))
+    assert [m.stats for m in store.siblings(replies[0].id)] == [STATS, STATS]
+    assert GenerationStats.from_json({"prompt_tokens": 1}) is None and GenerationStats.from_json("x") is None
