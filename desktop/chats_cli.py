@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop.core.files import write_text_atomic
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.store import ChatStore, StoreError
+from desktop.core.terminal import terminal_safe
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +83,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         store, notice = ChatStore.open(dirs.database)
     except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1
     if notice:
         print(f"note: {notice}", file=sys.stderr)
@@ -93,7 +94,7 @@ def main(argv: Sequence[str]) -> int:
             return export_chat(store, args.id, args.format, args.out)
         return import_chat(store, args.file)
     except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -14,6 +14,7 @@ from desktop.core.library import MetadataCache, ModelEntry, scan_library
 from desktop.core.memory import Fit, classify_fit, estimate_memory, human_bytes, system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.settings import DEFAULT_CONTEXT, Settings
+from desktop.core.terminal import terminal_safe
 from desktop.hub.client import HubClient, HubError, RepoFile
 from desktop.hub.download import Download, DownloadProgress
 
@@ -67,12 +68,12 @@ def list_models(dirs: DataDirs, as_json: bool) -> int:
         print(f"No models in {dirs.models}. Try: parley models search llama")
     for row in rows:
         if row["error"]:
-            print(f"{Path(row['path']).name}: unusable: {row['error']}")
+            print(terminal_safe(f"{Path(row['path']).name}: unusable: {row['error']}"))
             continue
         builtin = " [built-in]" if row["builtin"] else ""
-        print(f"{row['name']}{builtin} · {row['architecture']} {row['size_label'] or ''} · "
+        print(terminal_safe(f"{row['name']}{builtin} · {row['architecture']} {row['size_label'] or ''} · "
               f"{row['quantization'] or '?'} · {human_bytes(row['file_size'])} · ctx {row['context_length']} · "
-              f"{'chat template' if row['chat_template'] else 'no chat template'} · {row['fit']}")
+              f"{'chat template' if row['chat_template'] else 'no chat template'} · {row['fit']}"))
     return 0
 
 
@@ -83,7 +84,7 @@ def search_models(client: HubClient, query: str, sort: str, limit: int, as_json:
         return 0
     for r in results:
         gated = " (gated)" if r.gated else ""
-        print(f"{r.repo_id}{gated} · {r.downloads} downloads · {r.likes} likes")
+        print(terminal_safe(f"{r.repo_id}{gated} · {r.downloads} downloads · {r.likes} likes"))
     return 0
 
 
@@ -96,7 +97,7 @@ def list_files(client: HubClient, repo: str, as_json: bool) -> int:
     for f in files:
         shard = f" (shard {f.shard_index}/{f.shard_count})" if f.shard_count else ""
         fits = "fits in RAM" if f.size * 1.2 < ram * 0.8 else Fit.TOO_LARGE.value
-        print(f"{f.path}{shard} · {f.quantization or '?'} · {human_bytes(f.size)} · {fits}")
+        print(terminal_safe(f"{f.path}{shard} · {f.quantization or '?'} · {human_bytes(f.size)} · {fits}"))
     return 0
 
 
@@ -105,7 +106,7 @@ def _stderr_progress(name: str) -> Any:
         left = progress.seconds_left
         eta = f", {left:.0f} s left" if left is not None else ""
         pct = 100 * progress.done / progress.total if progress.total else 0.0
-        print(f"\r{name}: {pct:5.1f}% of {human_bytes(progress.total)} at "
+        print(f"\r{terminal_safe(name)}: {pct:5.1f}% of {human_bytes(progress.total)} at "
               f"{human_bytes(int(progress.bytes_per_second))}/s{eta}   ", end="", file=sys.stderr, flush=True)
     return show
 
@@ -120,7 +121,7 @@ def download_model(client: HubClient, dirs: DataDirs, repo: str, file: str) -> i
     for part in wanted:
         path = Download(client, repo, part, dirs.models, on_progress=_stderr_progress(Path(part.path).name)).run()
         print(file=sys.stderr)
-        print(f"verified and added to the library: {path}", file=sys.stderr)
+        print(terminal_safe(f"verified and added to the library: {path}"), file=sys.stderr)
     return 0
 
 
@@ -152,7 +153,7 @@ def remove_model(dirs: DataDirs, name: str, yes: bool) -> int:
             return 1
     for shard in entry.shards:
         shard.unlink(missing_ok=True)
-    print(f"deleted {', '.join(s.name for s in entry.shards)}")
+    print(terminal_safe(f"deleted {', '.join(s.name for s in entry.shards)}"))
     return 0
 
 
@@ -172,7 +173,7 @@ def main(argv: Sequence[str]) -> int:
             return list_files(client, args.repo, args.json)
         return download_model(client, dirs, args.repo, args.file)
     except HubError as exc:
-        print(f"\nerror: {exc}", file=sys.stderr)
+        print(f"\nerror: {terminal_safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ninterrupted; the partial download is kept and resumes next time", file=sys.stderr)

@@ -27,6 +27,7 @@ from desktop.core.sampling import SamplingParams
 from desktop.core.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.statistics import OTHER_LABEL, confusion_matrix
+from desktop.core.terminal import terminal_safe
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, record_run
 
@@ -132,15 +133,11 @@ def prepare(args: argparse.Namespace, seed: int) -> tuple[FewShotTemplate, EvalR
 
 def result_line(result: ItemResult) -> str:
     verdict = "PASS" if result.passed else "FAIL"
-    line = f"{verdict} line {result.line}: expected {printable(result.expected)!r} got {printable(result.output)!r}"
+    expected, output = terminal_safe(result.expected), terminal_safe(result.output)
+    line = f"{verdict} line {result.line}: expected {expected!r} got {output!r}"
     if result.probabilities:
         line += f" (p = {result.probabilities.get(result.output, 0.0):.3f}, margin {result.margin or 0.0:.3f})"
     return line
-
-
-def printable(text: str) -> str:
-    """Control characters from a model or a data file never reach the terminal as escape sequences."""
-    return "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in text)
 
 
 def confusion_lines(run: EvalRun) -> list[str]:
@@ -242,11 +239,11 @@ def main(argv: Sequence[str]) -> int:
         return evaluate(args)
     except (UsageError, FewShotError, DataError, GGUFError, InferenceError, TemplateError, ValueError) as exc:
         # ValueError: SamplingParams ranges and a bad regular expression in --rule regex
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # before the first item: nothing to report
         print("\ninterrupted", file=sys.stderr)
         return 130
     except OSError as exc:  # unreadable files, a full disk for --out
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1

@@ -28,6 +28,7 @@ from desktop.core.runs import (
 )
 from desktop.core.scoring import EvalRun, RunRecordError, item_key, read_run
 from desktop.core.statistics import format_p_value
+from desktop.core.terminal import terminal_safe
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, record_run
 
@@ -96,7 +97,7 @@ def compare(path_a: str, path_b: str, as_json: bool) -> int:
     print(f"McNemar's exact test on the {len(changed)} items where they disagree "
           f"({format_p_value(result.p_value)}); {result.both_right} both right, {result.both_wrong} both wrong.")
     for key, change in changed:
-        print(f"  {change:6} {key}: A {printable(outputs_a[key])!r} -> B {printable(inputs[key].output)!r}")
+        print(f"  {change:6} {key}: A {terminal_safe(outputs_a[key])!r} -> B {terminal_safe(inputs[key].output)!r}")
     return 0
 
 
@@ -104,11 +105,6 @@ def _run_json(path: str, run: EvalRun) -> dict[str, Any]:
     low, high = run.interval
     return {"path": path, "label": run_label(run), "passed": run.passed, "total": len(run.results),
             "accuracy": run.accuracy, "ci95": [low, high]}
-
-
-def printable(text: str) -> str:
-    """Control characters from a model or a record never reach the terminal as escape sequences."""
-    return "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in text)
 
 
 def find_model(run: EvalRun, dirs: DataDirs, requested: str | None) -> Path:
@@ -160,8 +156,8 @@ def replay(record_path: str, dirs: DataDirs, model_arg: str | None) -> int:
         backend.unload()
     report = compare_replay(record, again)
     for difference in report.different:
-        print(f"DIFFERENT line {difference.line} ({difference.what}): recorded {printable(difference.recorded)!r}, "
-              f"now {printable(difference.replayed)!r}")
+        print(f"DIFFERENT line {difference.line} ({difference.what}): recorded {terminal_safe(difference.recorded)!r}, "
+              f"now {terminal_safe(difference.replayed)!r}")
     if record.calibration is not None and again.calibration != record.calibration:
         print("DIFFERENT calibration: the content-free probabilities changed")
     total = len(record.results)
@@ -212,11 +208,11 @@ def main(argv: Sequence[str]) -> int:
             return compare(args.a, args.b, args.json)
         return replay(args.record, dirs, args.model)
     except (UsageError, RunRecordError, FewShotError, GGUFError, InferenceError, TemplateError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from desktop.core.gguf_file import GGUFError
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.perplexity import ScoredToken, TextScore
 from desktop.core.settings import DEFAULT_CONTEXT, Settings
+from desktop.core.terminal import terminal_safe
 from desktop.inference.backend import InferenceError, LoadOptions
 
 MAX_BYTES = 5 * 1024 * 1024  # as on the Perplexity page: longer texts take very long to score
@@ -177,14 +178,14 @@ def main(argv: Sequence[str]) -> int:
     try:
         return score(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return USAGE_ERROR
     except (GGUFError, InferenceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 1

@@ -91,3 +91,13 @@ def test_parley_models_entry_point(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "desktop", "models", "--data-dir", str(tmp_path), "list", "--json"],
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_names_from_files_cannot_drive_the_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A model's own name is text from a file: ESC]0;…BEL retitles and ESC[2J clears a terminal if printed raw."""
+    models = tmp_path / "data" / "models"
+    models.mkdir(parents=True)
+    write_tiny_gguf(models / "tiny-q8_0.gguf", name="Evil\x1b]0;pwned\x07\x1b[2J")
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "data"), "list")
+    assert code == 0 and "Evil\\x1b]0;pwned\\x07\\x1b[2J" in out
+    assert "\x1b" not in out and "\x07" not in out
