@@ -71,7 +71,10 @@ def import_chat(store: ChatStore, file: str) -> int:
         print(f"error: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        print(f"error: {file} is not valid JSON: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(file)} is not valid JSON: {exc}", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print(f"error: {terminal_safe(file)} is nested too deeply to be a conversation", file=sys.stderr)
         return 1
     print(store.import_json(data))
     return 0

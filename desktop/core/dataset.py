@@ -138,6 +138,9 @@ def _read_jsonl(path: Path, text: str) -> Dataset:
         except json.JSONDecodeError as exc:
             raise DataError(f"{path.name}, line {number}: not valid JSON ({exc.msg}, column {exc.colno}). "
                             "Each line must be one JSON object.") from exc
+        except RecursionError as exc:
+            raise DataError(f"{path.name}, line {number}: nested too deeply. Each line must be one flat JSON "
+                            "object of text values.") from exc
         if not isinstance(obj, dict):
             raise DataError(f"{path.name}, line {number}: expected a JSON object such as "
                             '{"input": "...", "label": "..."}, not ' + type(obj).__name__ + ".")

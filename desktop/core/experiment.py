@@ -147,6 +147,8 @@ class Experiment:
             raw = json.loads(text)
         except ValueError as exc:
             raise ExperimentError(f"This is not a Parley experiment: the file is not valid JSON ({exc}).") from exc
+        except RecursionError as exc:
+            raise ExperimentError("This is not a Parley experiment: its JSON is nested too deeply.") from exc
         if not isinstance(raw, dict) or raw.get("format", FORMAT) != FORMAT or "columns" not in raw:
             raise ExperimentError("This is not a Parley experiment file.")
         saved_version = raw.get("version", SCHEMA_VERSION)
@@ -319,7 +321,7 @@ def model_sha256(path: Path, cache_file: Path, should_stop: Callable[[], bool] =
 def _read_cache(cache_file: Path) -> dict[str, Any]:
     try:
         raw = json.loads(Path(cache_file).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(raw, dict) or raw.get("version") != HASH_CACHE_VERSION or not isinstance(raw.get("files"), dict):
         return {}

@@ -306,6 +306,8 @@ def load_template(path: Path) -> FewShotTemplate:
             f"The template {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
             "Fix the file or save the template again from Parley."
         ) from exc
+    except RecursionError as exc:
+        raise FewShotError(f"The template {path} is nested too deeply to be a Parley template.") from exc
     return FewShotTemplate.from_json(data, source=str(path))
 
 

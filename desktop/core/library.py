@@ -163,7 +163,7 @@ class MetadataCache:
         self._changed = False
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # missing, unreadable, not JSON (UnicodeDecodeError is a ValueError)
+        except (OSError, ValueError, RecursionError):  # missing, unreadable, not JSON, absurdly nested
             return
         if not isinstance(data, dict) or data.get("schema_version") != _SCHEMA_VERSION:
             return

@@ -60,7 +60,7 @@ class Settings:
         """A missing, unreadable or newer file gives defaults: settings are never worth failing start-up for."""
         try:
             raw: Any = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             return cls()
         if not isinstance(raw, dict):
             return cls()

@@ -48,6 +48,9 @@ class ChatFiles:
         except json.JSONDecodeError as exc:
             self._notify(f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}).", True)
             return None
+        except RecursionError:
+            self._notify(f"{path.name} is nested too deeply to be a conversation.", True)
+            return None
         except StoreError as exc:
             self._notify(f"Could not import {path.name}: {exc}", True)
             return None
