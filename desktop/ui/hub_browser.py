@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -41,6 +40,7 @@ from desktop.hub.client import (
     save_token,
 )
 from desktop.ui.download_manager import DownloadItem, DownloadManager, DownloadQueueView
+from desktop.ui.safe_text import SafeTextBrowser
 
 SORTS = (("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated"))
 OFFLINE_TEXT = ("Offline: Parley makes no network requests while offline mode is on, so it cannot search or download "
@@ -152,9 +152,8 @@ class HubBrowser(QWidget):
         self.download_button.setObjectName("hubDownloadButton")
         self.download_button.setToolTip("Download the selected file (all shards of a split model) to the library")
         self.download_button.clicked.connect(self.download_selected)
-        self.card = QTextBrowser()
+        self.card = SafeTextBrowser()  # a model card is the server's text: no local files, web links only
         self.card.setObjectName("hubModelCard")
-        self.card.setOpenExternalLinks(True)
         right = QSplitter(Qt.Orientation.Vertical)
         files_box = QWidget()
         files_layout = QVBoxLayout(files_box)

@@ -6,14 +6,13 @@ import math
 import time
 
 from PySide6.QtCore import QSizeF, Qt, QUrl, Signal
-from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QTextCursor, QTextDocument
+from PySide6.QtGui import QCursor, QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTextBrowser,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.messages import GenerationStats, Role
 from desktop.core.probabilities import TokenStep
+from desktop.ui.safe_text import SafeTextBrowser, open_outside
 from desktop.ui.token_view import TOKEN_SCHEME, alternatives_tooltip, steps_match, token_html
 
 # While streaming, new text is appended to the document (cheap); the whole message is re-rendered as
@@ -32,11 +32,11 @@ MARKDOWN_DUTY = 0.02
 MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
 
 
-class _MessageBody(QTextBrowser):
+class _MessageBody(SafeTextBrowser):
     """Read-only rich text that grows to fit its document instead of scrolling."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, handle_links=False)  # MessageBubble handles them: token anchors are its own
         self.setObjectName("messageBody")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -172,8 +172,8 @@ class MessageBubble(QFrame):
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == TOKEN_SCHEME:
             self.tokenClicked.emit(int(url.path()))
-        elif url.scheme() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
+        else:
+            open_outside(url)
 
     def _link_hovered(self, url: QUrl) -> None:
         if url.scheme() != TOKEN_SCHEME:
