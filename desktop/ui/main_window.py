@@ -38,6 +38,7 @@ class NoticeBanner(QWidget):
         self.setObjectName("noticeBanner")
         self.label = QLabel()
         self.label.setObjectName("noticeText")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names, roles, model names
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.notice = NoticeBanner()
         self.model_hint = QLabel()
         self.model_hint.setObjectName("modelHintLabel")
+        self.model_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.model_hint.setWordWrap(True)
         self.model_hint.setStyleSheet(
             "#modelHintLabel { background: #fff8e1; border: 1px solid #eedc9a; border-radius: 6px;"
@@ -164,6 +166,8 @@ class MainWindow(QMainWindow):
 
         self.model_status = QLabel("No model loaded")
         self.model_status.setObjectName("modelStatusLabel")
+        # A model's name comes from its file: as rich text, <img src="file:///dev/zero"> read that file.
+        self.model_status.setTextFormat(Qt.TextFormat.PlainText)
         self.busy = QProgressBar()
         self.busy.setObjectName("busyIndicator")
         self.busy.setRange(0, 0)

@@ -51,3 +51,19 @@ def test_embedded_data_images_still_show(qtbot: QtBot) -> None:
     data = QUrl("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhK"
                 "mMIQAAAABJRU5ErkJggg==")
     assert browser.loadResource(QTextDocument.ResourceType.ImageResource.value, data) is not None
+
+
+def test_labels_that_show_names_from_files_are_plain_text(qtbot: QtBot, tmp_path: Path) -> None:
+    """A GGUF named <img src="file:///dev/zero"> aborted Parley when the status bar rendered it as HTML (here a small
+    file stands in for /dev/zero, which on today's code ate all memory until the test was killed)."""
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    hostile = f'<img src="{secret_image(tmp_path).toString()}"> Evil model'
+    window.notice.show_message(f"Could not load {hostile}")
+    for label in (window.model_status, window.model_hint, window.notice.label):
+        label.setText(hostile)
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
