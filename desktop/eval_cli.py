@@ -182,12 +182,15 @@ def evaluate(args: argparse.Namespace) -> int:
         chat_template = template_for(loaded.info) if template.mode is RenderMode.CHAT else None
         model_sha = file_sha256(model)
         environment = engine_environment(loaded)
-        group = secrets.token_hex(4) if args.orders > 1 else ""
+        orders = args.orders if shots > 0 else 1  # zero shots: no selection or order to vary
+        if orders < args.orders:
+            print("note: with 0 shots there is no order to vary; running once", file=sys.stderr)
+        group = secrets.token_hex(4) if orders > 1 else ""
         runs: list[EvalRun] = []
         interrupted = False
-        for order in range(args.orders):
+        for order in range(orders):
             order_seed = seed + order
-            cut = template.with_shots(shots, order_seed, shuffle=args.orders > 1)
+            cut = template.with_shots(shots, order_seed, shuffle=orders > 1)
             run_request = replace(request, template=cut, chat_template=chat_template)
             run = new_run(template=cut, items=request.items, params=request.params, rule=request.rule,
                           data_path=data_path.resolve(), model_path=model.resolve(), model_sha256=model_sha,
