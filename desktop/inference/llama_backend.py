@@ -13,11 +13,10 @@ from pathlib import Path
 
 import llama_cpp
 import numpy as np
-import numpy.typing as npt
 from llama_cpp import Llama
 
 from desktop.core.gguf_file import read_model_info
-from desktop.core.likelihood import ContinuationScore, ContinuationScores
+from desktop.core.likelihood import ContinuationScores
 from desktop.core.messages import GenerationStats
 from desktop.core.perplexity import ScoredToken, TextScore, plan_windows
 from desktop.core.probabilities import (
@@ -41,23 +40,17 @@ from desktop.inference.backend import (
 )
 from desktop.inference.context_fit import fit_prompt
 from desktop.inference.hardware import physical_cores
+from desktop.inference.llama_likelihood import score_continuations
 from desktop.inference.offload import build_backend, load_with_fallback, possibly_out_of_memory
 from desktop.inference.prompt_chunks import chunk_ends, chunks, reuse_point
 
 BATCH = 512
-MAX_LABEL_TOKENS = 256  # likelihood scoring: longer answers are almost certainly a mistake in the label set
 MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for tiny contexts (seen with 8 tokens)
 SCORE_BATCH = 64  # perplexity: positions per decode, each with a full row of logits (64 x vocabulary floats)
 DISTRIBUTION_TEXTS = 256  # the likeliest tokens whose text a next-token distribution carries
 GGML_LOG_LEVEL_ERROR = 4  # ggml's enum: none, debug, info, warn, error, cont
 
 _llama_log = logging.getLogger("parley.llama_cpp")
-
-
-def _log_softmax(logits: Logits) -> npt.NDArray[np.float64]:
-    row = np.asarray(logits, dtype=np.float64)
-    best = float(row.max())
-    return row - (best + math.log(float(np.exp(row - best).sum())))
 
 
 def _route_llama_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
@@ -350,57 +343,7 @@ class LlamaBackend(InferenceBackend):
         return NextTokenDistribution(logits, texts, context, chosen)
 
     def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
-        """Teacher forcing: the log-probability of each continuation's tokens right after the prompt.
-
-        The prompt is evaluated once (in its chunks, cache reused) and shared by all continuations; each one is
-        decoded as one batch at the same positions and then removed again, so the result depends only on the
-        prompt and the continuation.
-        """
-        llm = self._model()
-        prompt_tokens = self.tokenize(prompt)
-        if len(prompt_tokens) >= llm.n_ctx():
-            raise InferenceError(f"The prompt is {len(prompt_tokens)} tokens but the context holds {llm.n_ctx()}.")
-        answers = [self._continuation_tokens(llm, prompt, prompt_tokens, text) for text in continuations]
-        llm.evaluated = 0
-        self._evaluate_prompt(llm, prompt_tokens)
-        evaluated = llm.evaluated
-        first = _log_softmax(self._last_logits(llm))
-        end = len(prompt_tokens)
-        n_vocab = llm.n_vocab()
-        scores = []
-        for answer in answers:
-            if end + len(answer) > llm.n_ctx():
-                raise InferenceError("The prompt and the longest answer do not fit the context; "
-                                     "load the model with a longer context.")
-            total = float(first[answer[0]])
-            if len(answer) > 1:
-                batch = answer[:-1]
-                llm._batch.set_batch(batch=batch, n_past=end, logits_all=True)
-                llm._ctx.decode(llm._batch)
-                rows = np.ctypeslib.as_array(llm._ctx.get_logits(),  # type: ignore[no-untyped-call]
-                                             shape=(len(batch), n_vocab))
-                for offset, target in enumerate(answer[1:]):
-                    total += float(_log_softmax(rows[offset])[target])
-                llm._ctx.kv_cache_seq_rm(-1, end, -1)
-            scores.append(ContinuationScore(total, len(answer)))
-        llm.n_tokens = end
-        return ContinuationScores(tuple(scores), len(prompt_tokens), evaluated)
-
-    def _continuation_tokens(self, llm: Llama, prompt: str, prompt_tokens: list[int], text: str) -> list[int]:
-        """The tokens `text` adds after the prompt: from tokenising both together where that keeps the prompt's
-        own tokens (so " positive" is the token a model would write), else `text` on its own."""
-        joint = self.tokenize(prompt + text)
-        if joint[:len(prompt_tokens)] == prompt_tokens:
-            answer = joint[len(prompt_tokens):]
-        else:
-            answer = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
-        if not answer:
-            raise InferenceError(f"The answer {text.strip()!r} becomes no tokens for this model; "
-                                 "give every label some text.")
-        if len(answer) > MAX_LABEL_TOKENS:
-            raise InferenceError(f"The answer {text.strip()[:40]!r}… is {len(answer)} tokens; labels for "
-                                 f"likelihood scoring may have at most {MAX_LABEL_TOKENS}.")
-        return answer
+        return score_continuations(self, self._model(), prompt, continuations)
 
     def score_text(
         self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
