@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushBu
 from desktop.core.experiment import parley_version
 from desktop.core.paths import DataDirs, resource_dir
 from desktop.inference.backend import LoadedModel
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_label
 
 if TYPE_CHECKING:
     from desktop.inference.offload import BuildInfo
@@ -82,7 +82,7 @@ class AboutDialog(QDialog):
 
         form = QFormLayout()
         for label, value in self.rows:
-            field = QLabel(value)
+            field = plain_label(value)  # model names and paths come from files
             field.setObjectName("about" + re.sub(r"\W", "", label.title()))
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.experiment import ColumnResult, CompareConfig
 from desktop.core.sampling import RANGES, SamplingParams
 from desktop.ui.sampling_panel import TIPS
+from desktop.ui.widgets import plain_label, plain_tip
 
 LETTERS = "ABCD"
 CURRENT = ""  # the model combo's data for "the chat's current model"
@@ -73,7 +74,7 @@ class CompareColumn(QFrame):
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
         self.output.setPlaceholderText("The output appears here.")
-        self.stats = QLabel()
+        self.stats = plain_label()
         self.stats.setWordWrap(True)
 
         header = QHBoxLayout()
@@ -157,7 +158,7 @@ class CompareColumn(QFrame):
         combo.addItem(f"Current model ({current_name})" if current_name else "Current model", CURRENT)
         for path in paths:
             combo.addItem(path.name, str(path))
-            combo.setItemData(combo.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
+            combo.setItemData(combo.count() - 1, plain_tip(str(path)), Qt.ItemDataRole.ToolTipRole)
         self._select_model(chosen)
         combo.blockSignals(False)
 
@@ -169,7 +170,7 @@ class CompareColumn(QFrame):
         found = combo.findData(path)
         if found < 0:
             combo.addItem(f"{Path(path).name} (not in the library)", path)
-            combo.setItemData(combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
+            combo.setItemData(combo.count() - 1, plain_tip(path), Qt.ItemDataRole.ToolTipRole)
             found = combo.count() - 1
         combo.setCurrentIndex(found)
 

@@ -42,7 +42,7 @@ from desktop.ui.compare_column import CompareColumn
 from desktop.ui.compare_runner import ChatModel, ColumnJob, CompareRunner
 from desktop.ui.compare_saving import ExperimentSaver
 from desktop.ui.fewshot_runner import fixed_seed
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_label
 
 DEFAULT_SEED = 42
 HINT = ("Every column starts from the chat's sampling settings and the same seed, so any difference between "
@@ -99,8 +99,7 @@ class ComparePanel(QWidget):
         self.open_combo.setObjectName("compareOpenCombo")
         self.open_combo.setToolTip("Show a saved experiment again, without running it")
         self.open_combo.setMinimumContentsLength(24)
-        self.message = QLabel()
-        self.message.setObjectName("compareMessage")
+        self.message = plain_label(name="compareMessage")  # messages quote file and model names
         self.message.setWordWrap(True)
         self.message.hide()
 

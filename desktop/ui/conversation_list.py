@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signa
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.store import ChatStore, ConversationInfo, SearchHit, StoreError
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # the conversation's id
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # True for a search hit, which is not a conversation row
@@ -120,7 +119,7 @@ class ConversationList(QWidget):
 
         self.undo_bar = QWidget()
         self.undo_bar.setObjectName("undoBar")
-        self.undo_label = QLabel()
+        self.undo_label = plain_label()  # quotes the chat's title
         self.undo_button = named_button("undoDeleteButton", "Undo", "Bring the deleted chat back")
         self.undo_button.clicked.connect(self.undo_delete)
         undo_row = QHBoxLayout(self.undo_bar)
@@ -131,8 +130,7 @@ class ConversationList(QWidget):
         self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_MS)
         self._undo_timer.timeout.connect(self._hide_undo)  # the deletion stays soft; purging is a later cleanup
 
-        self.message = QLabel()
-        self.message.setObjectName("conversationMessage")
+        self.message = plain_label(name="conversationMessage")
         self.message.setWordWrap(True)
         self.message.hide()
 
@@ -256,7 +254,7 @@ class ConversationList(QWidget):
         item.setData(TITLE_ROLE, info.title)
         item.setData(PINNED_ROLE, info.pinned)
         item.setData(WHEN_ROLE, relative_time(info.updated_at))
-        item.setToolTip(f"{info.title}\n{info.message_count} message(s)")
+        item.setToolTip(plain_tip(f"{info.title}\n{info.message_count} message(s)"))
         if not self._store.read_only:
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         return item

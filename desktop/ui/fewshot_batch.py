@@ -22,7 +22,7 @@ from desktop.core.scoring import EvalRun, ItemResult
 from desktop.ui.fewshot_confusion import ConfusionPanel
 from desktop.ui.fewshot_results import ResultsModel, SweepChart, accuracy_text, orders_text
 from desktop.ui.fewshot_runner import EvalRunner
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_label
 
 
 def _finished_text(run: EvalRun) -> str:
@@ -40,8 +40,7 @@ class BatchPanel(QWidget):
         self.runner = runner
         self.import_button = named_button("importTestSetButton", "Import test set…",
                                           "Items with an expected answer, from a CSV, TSV or JSONL file")
-        self.test_set_label = QLabel("No test set")
-        self.test_set_label.setObjectName("testSetLabel")
+        self.test_set_label = plain_label("No test set", "testSetLabel")  # quotes the file's name
         self.shots_spin = QSpinBox()
         self.shots_spin.setObjectName("shotsSpin")
         self.shots_spin.setToolTip("How many of the enabled examples each prompt carries")
@@ -78,7 +77,7 @@ class BatchPanel(QWidget):
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.accuracy_label = QLabel("No results yet")
+        self.accuracy_label = plain_label("No results yet")
         self.accuracy_label.setObjectName("accuracyLabel")
         self.accuracy_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.accuracy_label.setWordWrap(True)

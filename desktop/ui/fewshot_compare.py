@@ -21,6 +21,7 @@ from desktop.core.runs import run_label
 from desktop.core.scoring import EvalRun, ItemResult, item_key
 from desktop.core.statistics import PairedComparison
 from desktop.ui.fewshot_results import FAIL_COLOUR, PASS_COLOUR, local_time
+from desktop.ui.widgets import plain_label, plain_tip
 
 CHANGED_COLUMNS = ("Line", "Input", "Expected", "A's output", "B's output", "Change")
 
@@ -72,8 +73,7 @@ class RunComparisonDialog(QDialog):
         self.resize(960, 520)
 
     def _label(self, name: str, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setObjectName(name)
+        label = plain_label(text, name)  # run descriptions quote template names and labels from files
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
@@ -93,7 +93,7 @@ class RunComparisonDialog(QDialog):
         cells = (str(a.line), a.input, a.expected, a.output, b.output, change)
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(f"{a.input}\nexpected: {a.expected}\nA: {a.output}\nB: {b.output}")
+            item.setToolTip(plain_tip(f"{a.input}\nexpected: {a.expected}\nA: {a.output}\nB: {b.output}"))
             if column == len(cells) - 1:
                 item.setBackground(QBrush(PASS_COLOUR if change == "fixed" else FAIL_COLOUR))
             self.table.setItem(row, column, item)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult, normalize, score
 from desktop.core.statistics import OTHER_LABEL, Confusion, LabelStats, confusion_matrix
+from desktop.ui.widgets import plain_tip
 
 MAX_CLASSES = 10  # more distinct expected answers than this is free text, not a label set
 STATS = ("Precision", "Recall", "F1", "Support")
@@ -92,9 +93,9 @@ class ConfusionModel(QAbstractTableModel):
         labels = self._labels()
         if role == Qt.ItemDataRole.ToolTipRole:
             if orientation == Qt.Orientation.Vertical:
-                return f"Items whose expected answer is {labels[section]}"
+                return plain_tip(f"Items whose expected answer is {labels[section]}")  # labels come from files
             if section < len(labels):
-                return f"Items the model answered {labels[section]}"
+                return plain_tip(f"Items the model answered {labels[section]}")
             return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QTableView,
     QVBoxLayout,
@@ -19,7 +18,7 @@ from desktop.core.runs import RunStore, RunSummary, compare_runs
 from desktop.core.scoring import RULES, EvalRun, RunRecordError
 from desktop.ui.fewshot_compare import RunComparisonDialog
 from desktop.ui.fewshot_results import local_time
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 # Accuracy next to the date: the pane is narrow and the rest is context (all of it in the tooltip too)
 HISTORY_COLUMNS = ("Date", "Accuracy (95% CI)", "Shots", "Rule", "Template", "Model")
@@ -67,9 +66,9 @@ class RunHistoryModel(QAbstractTableModel):
         s = self._rows[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
             if s.error:
-                return f"{s.error}\n{s.path}"
-            return (f"{s.template_name} · {s.shots}-shot · {RULES.get(s.rule, s.rule)} · {s.model_file}\n"
-                    f"{s.accuracy_text}\n{s.path}")
+                return plain_tip(f"{s.error}\n{s.path}")
+            return plain_tip(f"{s.template_name} · {s.shots}-shot · {RULES.get(s.rule, s.rule)} · {s.model_file}\n"
+                             f"{s.accuracy_text}\n{s.path}")  # names from saved run files
         if role == Qt.ItemDataRole.ForegroundRole and s.error:
             return QBrush(DAMAGED_COLOUR)
         if role != Qt.ItemDataRole.DisplayRole:
@@ -122,8 +121,7 @@ class HistoryPanel(QWidget):
         self.compare_button.clicked.connect(self.compare_selected)
         self.refresh_button.clicked.connect(self.refresh)
         where = str(store.folder) if store is not None else "nowhere (no runs folder)"
-        self.folder_label = QLabel(f"Every run is saved automatically to {where}")
-        self.folder_label.setObjectName("historyFolderLabel")
+        self.folder_label = plain_label(f"Every run is saved automatically to {where}", "historyFolderLabel")
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

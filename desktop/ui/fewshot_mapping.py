@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from desktop.core.dataset import ColumnMapping, Dataset, guess_mapping, read_table
+from desktop.ui.widgets import plain_label
 
 NONE = "(none)"
 
@@ -25,7 +26,7 @@ class ColumnMappingDialog(QDialog):
         self.input_combo = self._combo("mappingInputCombo", columns, guess.input, optional=False)
         self.expected_combo = self._combo("mappingExpectedCombo", columns, guess.expected, optional=not need_expected)
         form = QFormLayout(self)
-        note = QLabel(f"Choose which columns of {file_name} hold what.")
+        note = plain_label(f"Choose which columns of {file_name} hold what.")
         note.setWordWrap(True)
         form.addRow(note)
         form.addRow("Input", self.input_combo)

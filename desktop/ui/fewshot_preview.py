@@ -90,6 +90,7 @@ class MessageBar(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fewShotMessage")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and template text
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.core.runs import order_spread
 from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult
 from desktop.core.statistics import spread
+from desktop.ui.widgets import plain_tip
 
 COLUMNS = ("Line", "Input", "Expected", "Output", "Result", "Prompt tokens", "Generated", "Time")
 # "Most likely answer" generates nothing; it has a probability and a lead over the runner-up instead
@@ -99,8 +100,8 @@ class ResultsModel(QAbstractTableModel):
             if column == "Prompt tokens":
                 return "Evaluated / total: the rest came from the cache of the shared few-shot prefix"
             if column in ("P(label)", "Margin") and r.probabilities:
-                return "\n".join(f"{label}: {p:.3f}" for label, p in r.probabilities.items())
-            return f"{r.input}\n→ {r.output}"
+                return plain_tip("\n".join(f"{label}: {p:.3f}" for label, p in r.probabilities.items()))
+            return plain_tip(f"{r.input}\n→ {r.output}")  # test-set text and model output
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("P(label)", "Margin", "Time"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role != Qt.ItemDataRole.DisplayRole:

@@ -15,6 +15,7 @@ from desktop.core.library import ModelEntry
 from desktop.core.memory import human_bytes
 from desktop.core.settings import Settings
 from desktop.ui.library_page import LibraryPage
+from desktop.ui.widgets import confirm as ask_yes
 
 
 class LibraryController(QObject):
@@ -90,11 +91,8 @@ class LibraryController(QObject):
 
     def remove(self, entry: ModelEntry, confirm: bool = True) -> None:
         if confirm:
-            answer = QMessageBox.question(
-                self._parent, "Remove model",
-                f"Delete {entry.path.name} ({human_bytes(entry.file_size)}) from disk? This cannot be undone.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            question = f"Delete {entry.path.name} ({human_bytes(entry.file_size)}) from disk? This cannot be undone."
+            if not ask_yes(self._parent, "Remove model", question):  # the name is shown as it is, never as HTML
                 return
         for shard in entry.shards:
             shard.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from desktop.core.library import ModelEntry
 from desktop.core.memory import classify_fit, estimate_memory, human_bytes
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.ui.model_settings_panel import ModelSettingsPanel
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_tip
 
 COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context", "Chat template", "License",
            "Shards", "Memory")
@@ -69,7 +69,7 @@ class LibraryModel(QAbstractTableModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.error or str(entry.path)
+            return plain_tip(entry.error or str(entry.path))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if entry.info is None or entry.error:

@@ -25,7 +25,7 @@ from desktop.core.perplexity import TextScore
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.perplexity_heatmap import HeatMap, TokenDetail, legend_html
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_label
 
 MAX_BYTES = 5 * 1024 * 1024  # a bigger text takes many minutes to score and is too long to draw
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
@@ -90,8 +90,7 @@ class PerplexityPage(QWidget):
                                          "Measure how surprised the loaded model is by each token of the text")
         self.stop_button = named_button("perplexityStopButton", "Stop", "Stop; the tokens scored so far are shown")
         self.stop_button.setEnabled(False)
-        self.message = QLabel()
-        self.message.setObjectName("perplexityMessage")
+        self.message = plain_label(name="perplexityMessage")  # messages quote file names
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.input = QPlainTextEdit()

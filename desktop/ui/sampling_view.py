@@ -28,7 +28,7 @@ from desktop.ui.sampling_chart import (
     readable_token,
 )
 from desktop.ui.sampling_panel import SamplingPanel
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, plain_label
 
 COUNTS = (10, 20, 40)
 REFRESH_MS = 30
@@ -69,8 +69,7 @@ class SamplingView(QWidget):
         header.addWidget(QLabel("Show"))
         header.addWidget(self.count_combo)
 
-        self.message = QLabel()
-        self.message.setObjectName("samplingMessage")
+        self.message = plain_label(name="samplingMessage")
         self.message.setWordWrap(True)
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setObjectName("samplingEmpty")

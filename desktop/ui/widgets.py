@@ -1,8 +1,14 @@
-"""Small widget helpers shared by the pages."""
+"""Small widget helpers shared by the pages.
+
+Qt guesses whether a label's or a tooltip's text is HTML, and renders it (loading any images it names) when it
+looks like it. Text from a model, a file or a server goes through `plain_label` or `plain_tip`, never straight in.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as QtGui
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 
 def named_button(name: str, text: str, tip: str) -> QPushButton:
@@ -11,3 +17,26 @@ def named_button(name: str, text: str, tip: str) -> QPushButton:
     button.setObjectName(name)
     button.setToolTip(tip)
     return button
+
+
+def plain_label(text: str = "", name: str = "") -> QLabel:
+    """A label that shows its text as it is, whatever it contains."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows `text` as it is: escaped into the rich text Qt would otherwise guess at."""
+    return str(QtGui.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpacePre))
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """A Yes/Cancel question whose text (which may quote a file's name) is shown as it is; Cancel by default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes
