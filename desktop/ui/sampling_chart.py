@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPa
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from desktop.core.probabilities import SamplingStages
+from desktop.ui.widgets import plain_tip
 
 RAW_COLOUR = QColor("#9db0c6")
 TEMPERED_COLOUR = QColor("#f0a33a")
@@ -122,7 +123,7 @@ class BarChart(QWidget):
             lines.append(f"Removed by {row.cut_by}" if row.cut_by != "greedy" else "Temperature 0: never picked")
         if row.chosen:
             lines.append("▶ This token was chosen here")
-        return "\n".join(lines)
+        return plain_tip("\n".join(lines))  # token text comes from the model's vocabulary
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

@@ -212,3 +212,17 @@ def test_grab_renders(qtbot: QtBot, view: SamplingView, tmp_path: Path) -> None:
     counts = view.findChild(QLabel, "samplingCounts").text().replace("\u00a0", " ")
     assert "after top‑k" in counts and "after min‑p" in counts  # non-breaking spaces and hyphens
     assert view.minimumSizeHint().width() <= 320
+
+
+def test_tooltip_shows_a_token_that_looks_like_markup_as_text(qtbot: QtBot, view: SamplingView) -> None:
+    """Token text comes from the model file's vocabulary: `<img src=…>` is shown, never rendered (or loaded)."""
+    import dataclasses
+
+    from PySide6.QtGui import QTextDocument
+
+    view.set_distribution(distribution())
+    chart = shown(qtbot, view)
+    chart.rows[0] = dataclasses.replace(chart.rows[0], text='<img src="file:///etc/hostname">')
+    document = QTextDocument()
+    document.setHtml(chart.tooltip_for(0))
+    assert '<img src="file:///etc/hostname">' in document.toPlainText()
