@@ -208,7 +208,11 @@ def guess_mapping(columns: Sequence[str]) -> ColumnMapping:
         raise DataError("The data has no columns. Add a header line naming them.")
     fallback = next((c for c in columns if c.strip().casefold() not in _NOT_INPUT_NAMES), columns[0])
     chosen = _find(columns, _INPUT_NAMES) or fallback
-    return ColumnMapping(input=chosen, expected=_find(columns, _EXPECTED_NAMES, exclude=chosen))
+    expected = _find(columns, _EXPECTED_NAMES, exclude=chosen)
+    if expected is None:  # `country,capital`: the answer is the last other column, never the input itself
+        others = [c for c in columns if c != chosen and c.strip().casefold() != "__description"]
+        expected = others[-1] if others else None
+    return ColumnMapping(input=chosen, expected=expected)
 
 
 def _require_column(dataset: Dataset, column: str, role: str) -> None:

@@ -24,7 +24,8 @@ class ColumnMappingDialog(QDialog):
         guess = guess_mapping(columns)
         self._need_expected = need_expected
         self.input_combo = self._combo("mappingInputCombo", columns, guess.input, optional=False)
-        self.expected_combo = self._combo("mappingExpectedCombo", columns, guess.expected, optional=not need_expected)
+        # Optional even where answers are needed: a file without them then gets the caller's clear message.
+        self.expected_combo = self._combo("mappingExpectedCombo", columns, guess.expected, optional=True)
         form = QFormLayout(self)
         note = plain_label(f"Choose which columns of {file_name} hold what.")
         note.setWordWrap(True)
@@ -39,10 +40,24 @@ class ColumnMappingDialog(QDialog):
             combo = self._combo(f"mappingVariable_{name}", columns, chosen, optional=True)
             self.extra_combos[name] = combo
             form.addRow(f"Variable {{{name}}}", combo)
+        self.problem = plain_label(name="mappingProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.hide()
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def accept(self) -> None:  # Qt override: the input cannot also be the answer
+        chosen = self.mapping()
+        if chosen.expected is not None and chosen.expected == chosen.input:
+            self.problem.setText(f"“{chosen.input}” cannot be both the input and the expected output. "
+                                 "Choose the column that holds the answers, or (none).")
+            self.problem.show()
+            return
+        super().accept()
 
     @staticmethod
     def _combo(name: str, columns: Sequence[str], chosen: str | None, optional: bool) -> QComboBox:

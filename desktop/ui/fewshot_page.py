@@ -285,6 +285,11 @@ class FewShotPage(QWidget):
             self.show_message(problem)
             return
         dataset, mapping = self._test_set
+        if mapping.expected is None:
+            name = Path(dataset.path).name if dataset.path else "The test set"
+            self.show_message(f"{name} has no expected answers, so there is nothing to score the outputs against. "
+                              "Import it again and choose the column that holds the answers (Try works without).")
+            return
         orders = self.batch.orders()
         if orders > 1 and seed is None:
             seed = self.batch.seed_spin.value()

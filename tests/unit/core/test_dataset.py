@@ -152,7 +152,7 @@ def test_write_table_errors(tmp_path: Path) -> None:
         (["premise", "hypothesis", "label"], ColumnMapping("premise", "label")),
         (["id", "Question", "Answer"], ColumnMapping("Question", "Answer")),
         (["prompt", "text", "target"], ColumnMapping("text", "target")),
-        (["a", "b"], ColumnMapping("a", None)),
+        (["a", "b"], ColumnMapping("a", "b")),  # two plain columns: input, then answer
         (["output", "input"], ColumnMapping("input", "output")),
         (["label"], ColumnMapping("label", None)),
     ],

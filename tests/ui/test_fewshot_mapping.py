@@ -1,0 +1,50 @@
+"""The column-mapping step: two plain columns are input and answer, never the same column, and a test set without
+answers can be tried but not scored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from desktop.core.dataset import ColumnMapping, guess_mapping
+from desktop.ui.fewshot_mapping import ColumnMappingDialog
+from desktop.ui.fewshot_page import FewShotPage
+from tests.ui.test_fewshot_page import SAMPLES, backend, child, loaded, open_sample, page  # noqa: F401
+
+
+def test_two_unnamed_columns_are_input_then_answer() -> None:
+    assert guess_mapping(["country", "capital"]) == ColumnMapping("country", "capital")
+    assert guess_mapping(["word"]) == ColumnMapping("word", None)
+    assert guess_mapping(["review", "stars", "sentiment"]).expected == "sentiment"
+
+
+def test_the_dialog_refuses_the_same_column_twice(qtbot: QtBot) -> None:
+    dialog = ColumnMappingDialog("capitals.csv", ["country", "capital"], ["input"], need_expected=True)
+    qtbot.addWidget(dialog)
+    expected = dialog.findChild(QComboBox, "mappingExpectedCombo")
+    assert expected is not None and expected.currentData() == "capital"
+    expected.setCurrentIndex(expected.findData("country"))
+    dialog.show()
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    buttons.accepted.emit()
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.isVisible()
+    problem = dialog.findChild(QLabel, "mappingProblem")
+    assert problem is not None and "country" in problem.text() and problem.isVisible()
+    expected.setCurrentIndex(expected.findData("capital"))
+    buttons.accepted.emit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_a_test_set_without_answers_is_not_scored(page: FewShotPage, tmp_path: Path) -> None:  # noqa: F811
+    open_sample(page, SAMPLES / "sentiment.json")
+    words = tmp_path / "reviews.csv"
+    words.write_text("review\nGreat film\nDull plot\n", encoding="utf-8")
+    assert page.import_test_set(words, ColumnMapping("review", None))
+    assert "2 items from reviews.csv" in child(page, QLabel, "testSetLabel").text()
+    child(page, QPushButton, "runBatchButton").click()
+    message = child(page, QLabel, "fewShotMessage").text()
+    assert "no expected answers" in message and "reviews.csv" in message
+    assert not page.is_busy()
