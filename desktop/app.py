@@ -68,8 +68,14 @@ def create_window(
 ) -> MainWindow:
     """The complete, wired main window, exactly what `parley` shows, without entering the event loop."""
     dirs = DataDirs.resolve(data_dir)
-    dirs.create()
-    settings = Settings.load(dirs.settings_file)
+    notices: list[str] = []  # what is wrong with the data folder, shown once the window exists
+    try:
+        dirs.create()
+    except OSError as exc:  # a data folder that is a file, a read-only or full disk: start anyway, and say so
+        notices.append(f"{exc} Parley starts anyway but cannot save there: move what is in the way (or start "
+                       "Parley with --data-dir on another folder) and restart Parley.")
+    folder_failed = bool(notices)
+    settings = Settings.load(dirs.settings_file)  # never raises; settings.notice says what was wrong
     if backend is None:
         from desktop.inference.llama_backend import LlamaBackend
 
@@ -81,11 +87,15 @@ def create_window(
     client = InferenceClient(backend, parent=window)
     persistence = ChatPersistence(store, lambda text: window.notice.show_message(text))
     controller = ChatController(window, client, settings, persistence)
-    if store_notice:
-        window.notice.show_message(store_notice)
-    elif store.read_only:
-        window.notice.show_message("Your conversations were saved by a newer version of Parley, so this version "
-                                   "shows them read-only and does not save new chats. Update Parley to continue.")
+    if store_notice and not (folder_failed and store.unsaved):  # else the folder's notice says it already
+        notices.append(store_notice)
+    elif store.read_only and not store_notice:
+        notices.append("Your conversations were saved by a newer version of Parley, so this version shows them "
+                       "read-only and does not save new chats. Update Parley to continue.")
+    if settings.notice and not folder_failed:
+        notices.append(settings.notice)
+    if notices:
+        window.notice.show_message("\n".join(notices))
     chat_files = ChatFiles(persistence, controller.open_conversation, window.notice.show_message, window)
     window.chat_files = chat_files  # type: ignore[attr-defined]
     window.export_markdown_action.triggered.connect(lambda: chat_files.ask_export("md"))
@@ -259,7 +269,7 @@ def create_window(
     def builtin_fallback() -> Path | None:
         try:
             return ensure_builtin(dirs.models)
-        except BuiltinMissingError:
+        except (BuiltinMissingError, OSError):  # OSError: a models folder that cannot be written
             return None
 
     try:
@@ -269,6 +279,9 @@ def create_window(
         if window.first_run is not None:  # type: ignore[attr-defined]
             window.first_run.set_model(None)  # type: ignore[attr-defined]
             window.first_run.find_button.setText("Download a model…")  # type: ignore[attr-defined]
+    except OSError as exc:  # the built-in model cannot be set up in a data folder that cannot be written
+        window.notice.show_message("\n".join([*notices, f"The built-in model could not be set up ({exc}); open a "
+                                                         "model file with File › Open model."]))
     return window
 
 

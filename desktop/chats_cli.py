@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -83,14 +84,13 @@ def import_chat(store: ChatStore, file: str) -> int:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     dirs = DataDirs.resolve(args.data_dir)
+    store, notice = ChatStore.open(dirs.database)  # never raises: a store that says what is wrong
     try:
-        store, notice = ChatStore.open(dirs.database)
-    except StoreError as exc:
-        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
-        return 1
-    if notice:
-        print(f"note: {notice}", file=sys.stderr)
-    try:
+        if store.unsaved:  # the database could not be opened at all: an empty stand-in must not look like it
+            print(f"error: {terminal_safe(notice or 'the chat database cannot be opened')}", file=sys.stderr)
+            return 1
+        if notice:
+            print(f"note: {terminal_safe(notice)}", file=sys.stderr)
         if args.command == "list":
             return list_chats(store, args.json)
         if args.command == "export":
@@ -98,6 +98,10 @@ def main(argv: Sequence[str]) -> int:
         return import_chat(store, args.file)
     except StoreError as exc:
         print(f"error: {terminal_safe(exc)}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # a page that cannot be read now, although the file opened
+        print(f"error: cannot read the chat database {terminal_safe(dirs.database)}: {terminal_safe(exc)}",
+              file=sys.stderr)
         return 1
     finally:
         store.close()

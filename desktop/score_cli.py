@@ -84,6 +84,8 @@ def resolve_model(requested: str | None, data_dir: str | None) -> Path:
     dirs.create()
     if requested is None:
         settings = Settings.load(dirs.settings_file)
+        if settings.notice:  # a damaged file was set aside: say so here, the window will not
+            print(f"note: {terminal_safe(settings.notice)}", file=sys.stderr)
         if settings.last_model and Path(settings.last_model).is_file():
             return Path(settings.last_model)
         found = library_models(dirs.models)

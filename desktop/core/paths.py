@@ -71,7 +71,20 @@ class DataDirs:
         return cls.under(chosen) if chosen else cls.default()
 
     def create(self) -> None:
-        self.models.mkdir(parents=True, exist_ok=True)
-        self.settings_file.parent.mkdir(parents=True, exist_ok=True)
-        self.database.parent.mkdir(parents=True, exist_ok=True)
-        self.metadata_cache.parent.mkdir(parents=True, exist_ok=True)
+        """Make the folders; DataFolderError (an OSError whose text names the folder and says why) otherwise."""
+        for folder in (self.models, self.settings_file.parent, self.database.parent, self.metadata_cache.parent):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DataFolderError(_cannot_create(folder, exc)) from exc
+
+
+class DataFolderError(OSError):
+    """A data folder cannot be made (a file in the way, a read-only or full disk); str() is fit to show."""
+
+
+def _cannot_create(folder: Path, exc: OSError) -> str:
+    for part in (folder, *folder.parents):  # a file where a folder should be: name it
+        if part.exists() and not part.is_dir():
+            return f"Parley cannot use {folder} as a data folder: {part} is a file, not a folder."
+    return f"Parley cannot create the folder {folder}: {exc.strerror or exc}."

@@ -1,11 +1,16 @@
 """Small versioned settings file: last model, per-model settings, folders, offline mode.
 
-Issue 5 moves settings into the database; the schema version lets it migrate this file.
+A damaged file is kept beside the new one and a newer version's file is never overwritten; either way the person is
+told (Settings.notice). Saving writes only what this session changed over what is on disk then, so two windows on
+one data folder do not undo each other's settings.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,15 @@ from desktop.core.files import write_text_atomic
 SCHEMA_VERSION = 3
 GPU_LAYERS_ALL = -1
 DEFAULT_CONTEXT = 4096  # tokens, when the person has not chosen one (capped by the model's trained length)
+MAX_BYTES = 16 * 1024 * 1024  # far more than any real settings file; a bigger one is damage, not settings
+
+
+class _DamagedError(Exception):
+    """The file is there but is not a settings file; str() says why."""
+
+
+class _NewerError(Exception):
+    """The file was written by a newer Parley (args[0]: its schema version)."""
 
 
 @dataclass
@@ -29,17 +43,25 @@ class ModelSettings:
 
     @classmethod
     def from_dict(cls, raw: object) -> ModelSettings:
+        return cls.checked(raw)[0]
+
+    @classmethod
+    def checked(cls, raw: object) -> tuple[ModelSettings, bool]:
+        """The well-typed fields of raw, and whether anything had to be dropped."""
         if not isinstance(raw, dict):
-            return cls()
+            return cls(), True
         known = {f.name: f.type for f in fields(cls)}
         clean: dict[str, Any] = {}
+        dropped = False
         for key, value in raw.items():
             if key not in known or value is None:
                 continue
             expected = int if "int" in str(known[key]) else str
             if isinstance(value, expected) and not isinstance(value, bool):
                 clean[key] = value
-        return cls(**clean)
+            else:
+                dropped = True
+        return cls(**clean), dropped
 
 
 @dataclass
@@ -52,40 +74,175 @@ class Settings:
     window_layout: dict[str, str] = field(default_factory=dict)  # Qt geometry/splitter states, base64
     first_run_done: bool = False  # the welcome panel was dismissed (or Parley ran before it existed)
 
+    def __post_init__(self) -> None:
+        self.notice: str | None = None  # for the person: what load found wrong with the file, if anything
+        self._snapshot: dict[str, Any] | None = None  # as on disk when loaded or last saved; None: the defaults
+        self._keep_file = False  # a newer or unreadable file: never written over this session
+
     def for_model(self, path: str | Path) -> ModelSettings:
         return self.models.setdefault(str(path), ModelSettings())
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        """A missing, unreadable or newer file gives defaults: settings are never worth failing start-up for."""
+        """Never raises: a missing file gives defaults; a damaged, newer or unreadable one gives defaults (or the
+        good part) and a notice, and a damaged one is moved aside as settings.json.damaged-<time>."""
+        path = Path(path)
         try:
-            raw: Any = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+            raw = _read(path)
+        except FileNotFoundError:
             return cls()
-        if not isinstance(raw, dict):
-            return cls()
-        raw = _migrate(raw)
-        if raw.get("schema_version") != SCHEMA_VERSION:
-            return cls()
-        folders = raw.get("extra_model_folders")
-        models = raw.get("models")
-        layout = raw.get("window_layout")
-        return cls(
-            last_model=raw["last_model"] if isinstance(raw.get("last_model"), str) else None,
-            system_prompt=raw["system_prompt"] if isinstance(raw.get("system_prompt"), str) else "",
-            extra_model_folders=[f for f in folders if isinstance(f, str)] if isinstance(folders, list) else [],
-            models={str(k): ModelSettings.from_dict(v) for k, v in models.items()} if isinstance(models, dict) else {},
-            offline=raw.get("offline") is True,
-            window_layout={str(k): v for k, v in (layout if isinstance(layout, dict) else {}).items()
-                           if isinstance(v, str)},
-            first_run_done=raw.get("first_run_done") is True,
-        )
+        except _NewerError as newer:
+            settings = cls()
+            settings._keep_file = True
+            settings.notice = (f"Parley's settings file {path} was written by a newer version of Parley (settings "
+                               f"version {newer.args[0]}; this version knows {SCHEMA_VERSION}). This session uses "
+                               "the default settings and leaves that file unchanged; update Parley to use them.")
+            return settings
+        except _DamagedError as damage:
+            settings = cls()
+            settings._set_aside(path, f"Parley's settings file {path} could not be used ({damage}), so Parley "
+                                      "starts with its default settings.")
+            return settings
+        except OSError as exc:
+            settings = cls()
+            settings._keep_file = True
+            settings.notice = (f"Parley could not read its settings file {path} ({exc.strerror or exc}), so it "
+                               "uses the default settings this session and leaves that file as it is.")
+            return settings
+        settings, problems = _parse(raw)
+        if problems:
+            settings._set_aside(path, f"Some of Parley's settings in {path} had values of the wrong kind "
+                                      f"({', '.join(problems)}) and were reset to their defaults; the others were "
+                                      "kept.")
+        else:
+            settings._snapshot = asdict(settings)
+        return settings
+
+    def _set_aside(self, path: Path, what: str) -> None:
+        try:
+            copy = set_aside(path)
+        except OSError as exc:
+            self._keep_file = True
+            self.notice = (f"{what} The file could not be kept aside ({exc.strerror or exc}), so Parley leaves it "
+                           "as it is and does not save settings this session.")
+            return
+        self.notice = f"{what} The original file was kept as {copy}."
 
     def save(self, path: Path) -> None:
-        """Write atomically so a crash mid-write never leaves a half file."""
-        payload = {"schema_version": SCHEMA_VERSION, **asdict(self)}
+        """Write the settings this session changed over what the file holds now, atomically; OSError on failure.
+
+        Writes nothing over a file from a newer Parley, or one that could not be read at start."""
+        path = Path(path)
+        if self._keep_file:
+            return
+        try:
+            disk = _read(path)
+        except FileNotFoundError:
+            disk = {}
+        except _NewerError:
+            self._keep_file = True
+            return
+        except _DamagedError:
+            set_aside(path)
+            disk = {}
+        current = asdict(self)
+        before = asdict(Settings()) if self._snapshot is None else self._snapshot
+        merged = _merge({**disk, **asdict(_parse(disk)[0])} if disk else {}, before, current, depth=2)
+        merged.pop("schema_version", None)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, json.dumps(payload, indent=2))
+        write_text_atomic(path, json.dumps({"schema_version": SCHEMA_VERSION, **merged}, indent=2))
+        self._snapshot = current
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged file to <name>.damaged-<time> beside it, so nothing the person had is deleted."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    copy = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while copy.exists():
+        n += 1
+        copy = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    os.replace(path, copy)
+    return copy
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The file's settings object brought up to SCHEMA_VERSION; FileNotFoundError, another OSError, _DamagedError
+    or _NewerError otherwise."""
+    with open(path, "rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _DamagedError(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        raw = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _DamagedError("it is not UTF-8 text") from None
+    except RecursionError:  # nested deeper than the parser goes
+        raise _DamagedError("it is nested too deeply") from None
+    except ValueError:
+        raise _DamagedError("it is not valid JSON; perhaps it was cut short") from None
+    if not isinstance(raw, dict):
+        raise _DamagedError("it holds no settings")
+    version = raw.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _DamagedError("it has no valid settings version")
+    if version > SCHEMA_VERSION:
+        raise _NewerError(version)
+    return _migrate(raw)
+
+
+def _parse(raw: dict[str, Any]) -> tuple[Settings, list[str]]:
+    """Settings from the well-typed values of raw, and the names of the keys whose values were not."""
+    problems: list[str] = []
+
+    def take(key: str, ok: Callable[[Any], bool], default: Any) -> Any:
+        if key not in raw:
+            return default
+        if ok(raw[key]):
+            return raw[key]
+        problems.append(key)
+        return default
+
+    folders = take("extra_model_folders", lambda v: isinstance(v, list) and all(isinstance(f, str) for f in v), [])
+    layout = take("window_layout", lambda v: isinstance(v, dict) and all(isinstance(s, str) for s in v.values()),
+                  {})
+    models: dict[str, ModelSettings] = {}
+    raw_models = take("models", lambda v: isinstance(v, dict), {})
+    for key, value in raw_models.items():
+        models[str(key)], dropped = ModelSettings.checked(value)
+        if dropped and "models" not in problems:
+            problems.append("models")
+    settings = Settings(
+        last_model=take("last_model", lambda v: v is None or isinstance(v, str), None),
+        system_prompt=take("system_prompt", lambda v: isinstance(v, str), ""),
+        extra_model_folders=list(folders),
+        models=models,
+        offline=take("offline", lambda v: isinstance(v, bool), False),
+        window_layout=dict(layout),
+        first_run_done=take("first_run_done", lambda v: isinstance(v, bool), False),
+    )
+    return settings, problems
+
+
+_MISSING = object()
+
+
+def _merge(disk: dict[str, Any], before: dict[str, Any], now: dict[str, Any], depth: int) -> dict[str, Any]:
+    """disk with what changed from before to now applied; nested objects (per-model settings, window layout)
+    key by key down to `depth` levels."""
+    merged = dict(disk)
+    for key, value in now.items():
+        old = before.get(key, _MISSING)
+        if value == old and key in merged:
+            continue  # this session did not change it: whatever is on disk now stays
+        inner = merged.get(key)
+        if depth and isinstance(value, dict) and isinstance(inner, dict):
+            merged[key] = _merge(inner, old if isinstance(old, dict) else {}, value, depth - 1)
+        else:
+            merged[key] = value
+    for key in before.keys() - now.keys():  # removed in this session
+        merged.pop(key, None)
+    return merged
 
 
 def _migrate(raw: dict[str, Any]) -> dict[str, Any]:

@@ -16,17 +16,8 @@ from typing import Any
 from desktop.core import store_export
 from desktop.core.messages import Role
 from desktop.core.store_export import ConversationInfo, SearchHit, StoredMessage
-from desktop.core.store_schema import (
-    MESSAGE_COLUMNS,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    insert_message,
-    is_damage,
-    message_from_row,
-    retry_while_locked,
-    schema_version,
-    set_aside,
-)
+from desktop.core.store_open import open_database
+from desktop.core.store_schema import MESSAGE_COLUMNS, SCHEMA_VERSION, insert_message, message_from_row
 
 HIGHLIGHT = ("**", "**")  # around search matches in snippets; the chat view renders Markdown
 ROLES = frozenset(r.value for r in Role)
@@ -56,62 +47,24 @@ def _fts_query(text: str) -> str:
 class ChatStore:
     """The person's conversations; one instance per database file, used from one thread."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path, read_only: bool, newer_version: int | None = None) -> None:
+    def __init__(self, db: sqlite3.Connection, path: Path, read_only: bool, newer_version: int | None = None,
+                 reason: str | None = None, unsaved: bool = False) -> None:
         self._db = db
         self.file = path
         self.read_only = read_only
+        self.unsaved = unsaved  # an in-memory stand-in: the file could not be used, nothing is kept after quitting
         self._newer_version = newer_version
+        self._reason = reason
 
     @classmethod
     def open(cls, path: Path) -> tuple[ChatStore, str | None]:
-        """The store and a notice for the person (a damaged file was set aside), or None when all was well."""
+        """The store and a notice for the person, or None when all was well (or the file is from a newer Parley:
+        `read_only` says so). Never raises: an unusable file or folder gives a read-only or an `unsaved` store and a
+        notice saying why and what to do; a damaged file is set aside after what can be read is copied out."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return retry_while_locked(lambda: cls._connect(path)), None
-        except sqlite3.DatabaseError as exc:
-            if not is_damage(exc):
-                raise StoreError(f"Cannot open the chat database {path}: {exc}") from exc
-        copy = set_aside(path)
-        notice = (f"Parley's chat database was damaged and could not be read. It was set aside as {copy} "
-                  "and a new, empty one was started.")
-        try:
-            return cls._connect(path), notice
-        except sqlite3.Error as exc:
-            raise StoreError(f"Cannot create a new chat database at {path}: {exc}") from exc
-
-    @classmethod
-    def _connect(cls, path: Path) -> ChatStore:
-        db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
-        try:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA foreign_keys = ON")
-            check = db.execute("PRAGMA quick_check").fetchall()
-            if [tuple(r) for r in check] != [("ok",)]:
-                raise sqlite3.DatabaseError(f"integrity check failed: {check[0][0]}")
-            version = schema_version(db)
-            if version > SCHEMA_VERSION:
-                db.execute("PRAGMA query_only = ON")
-                return cls(db, path, read_only=True, newer_version=version)
-            if version < SCHEMA_VERSION:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    # Another process (a second Parley, `parley chats`) may have migrated while we waited.
-                    version = schema_version(db)
-                    for migrate in MIGRATIONS[version:]:
-                        migrate(db)
-                    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                               (str(max(version, SCHEMA_VERSION)),))
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
-        except BaseException:
-            db.close()
-            raise
-        return cls(db, path, read_only=False)
+        opened = open_database(path)
+        return cls(opened.db, path, opened.read_only, opened.newer_version, opened.reason, opened.unsaved), \
+            opened.notice
 
     def close(self) -> None:
         self._db.close()
@@ -125,6 +78,8 @@ class ChatStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One committed transaction; SQLite failures (disk full, locked) surface as StoreError."""
+        if self.read_only and self._reason:
+            raise ReadOnlyError(self._reason)
         if self.read_only:
             raise ReadOnlyError(
                 f"This chat database was made by a newer version of Parley (schema {self._newer_version}; this "

@@ -1,4 +1,7 @@
-"""The chat database: schema, migrations, row mapping, and how a damaged file is recognised and set aside."""
+"""The chat database: schema, migrations, row mapping, and how a damaged file is recognised and set aside.
+
+Opening (and what happens when the file cannot be used) is store_open's; copying out of a damaged file is
+store_recovery's."""
 
 from __future__ import annotations
 
@@ -57,13 +60,6 @@ def _migrate_to_2(db: sqlite3.Connection) -> None:
 # MIGRATIONS[i] takes a database from schema version i to i + 1; a new version is one more function here.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-def schema_version(db: sqlite3.Connection) -> int:
-    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
-        return 0
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
-
 
 MESSAGE_COLUMNS = "id, conversation_id, parent_id, role, content, created_at, stats_json, complete"
 
