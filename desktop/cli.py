@@ -17,6 +17,7 @@ from desktop.core.settings import DEFAULT_CONTEXT, Settings
 from desktop.core.terminal import terminal_safe
 from desktop.hub.client import HubClient, HubError, RepoFile
 from desktop.hub.download import Download, DownloadProgress
+from desktop.hub.names import refusal, shown_name, unsafe_name_reason
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +90,10 @@ def search_models(client: HubClient, query: str, sort: str, limit: int, as_json:
 
 
 def list_files(client: HubClient, repo: str, as_json: bool) -> int:
-    files = client.gguf_files(repo)
+    files, refused = client.list_gguf(repo)
+    if refused:  # names that could escape or hide in the models folder are never offered
+        print(f"skipped {len(refused)} file{'s' if len(refused) > 1 else ''} whose names Parley refuses: "
+              + "; ".join(f'"{shown_name(path)}" ({reason})' for path, reason in refused), file=sys.stderr)
     if as_json:
         print(json.dumps([asdict(f) for f in files], indent=2))
         return 0
@@ -112,11 +116,16 @@ def _stderr_progress(name: str) -> Any:
 
 
 def download_model(client: HubClient, dirs: DataDirs, repo: str, file: str) -> int:
-    files = client.gguf_files(repo)
+    if reason := unsafe_name_reason(file):
+        raise HubError(refusal(file, repo, reason))
+    files, refused = client.list_gguf(repo)
+    for listed, reason in refused:
+        if file in (listed, listed.rsplit("/", 1)[-1]):
+            raise HubError(refusal(listed, repo, reason))
     chosen = next((f for f in files if f.path == file or Path(f.path).name == file), None)
     if chosen is None:
         names = ", ".join(f.path for f in files[:8])
-        raise HubError(f"{repo} has no GGUF file named {file!r}. Its files include: {names}")
+        raise HubError(f'{repo} has no GGUF file named "{shown_name(file)}". Its files include: {names}')
     wanted = _shards_of(chosen, files)
     for part in wanted:
         path = Download(client, repo, part, dirs.models, on_progress=_stderr_progress(Path(part.path).name)).run()

@@ -1,7 +1,8 @@
 """Searching the Hugging Face Hub for GGUF models and listing their files.
 
 Every failure leaves this module as a HubError whose text the GUI can show as is, so no
-httpx or huggingface_hub exception ever reaches a dialog.
+httpx or huggingface_hub exception ever reaches a dialog. Every request has a timeout (HUB_TIMEOUT): a server
+that accepts the connection and never answers ends in a message, not a hang.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import Literal
 
 import httpx2
-from huggingface_hub import HfApi, constants, get_session, get_token, hf_hub_url, hf_raise_for_status
+from huggingface_hub import HfApi, ModelInfo, constants, get_session, get_token, hf_hub_url, hf_raise_for_status
 from huggingface_hub._login import _set_active_token
 from huggingface_hub.errors import (
     GatedRepoError,
@@ -28,7 +28,10 @@ from huggingface_hub.utils._auth import _save_token
 from huggingface_hub.utils._headers import build_hf_headers
 from huggingface_hub.utils._validators import validate_repo_id
 
+from desktop.hub.names import refusal, unsafe_name_reason
+
 __all__ = [
+    "HUB_TIMEOUT",
     "RECOMMENDED",
     "AuthRequired",
     "HubClient",
@@ -45,11 +48,10 @@ __all__ = [
 # otherwise sends to huggingface.co the first time it builds a user agent.
 constants.HF_HUB_DISABLE_TELEMETRY = True
 
+HUB_TIMEOUT = 20.0  # seconds: to connect, and between any two bytes of an answer (search, file list, model card)
 _TOKEN_NAME = "parley"
 _TOKENS_PAGE = "https://huggingface.co/settings/tokens"
-_SORTS: dict[str, Literal["downloads", "likes", "last_modified"]] = {
-    "downloads": "downloads", "likes": "likes", "updated": "last_modified",
-}
+_SORTS = {"downloads": "downloads", "likes": "likes", "updated": "lastModified"}  # the Hub's sort keys
 # Q4_K_M, Q8_0, IQ4_XS, IQ2_XXS, TQ1_0, Q4_0_4_4, F16, BF16, F32, MXFP4 (also lower case).
 _QUANT_RE = re.compile(r"(?<![A-Za-z0-9])(I?Q\d+(?:_[A-Z0-9]{1,3})*|TQ\d_\d|BF16|FP16|F16|F32|MXFP4)(?![A-Za-z0-9])",
                        re.IGNORECASE)
@@ -157,9 +159,20 @@ class HubClient:
         """GGUF repositories matching `query` (all GGUF repositories when it is empty), best first."""
         if sort not in _SORTS:
             raise ValueError(f"sort must be one of {sorted(_SORTS)}, not {sort!r}")
+        params: dict[str, str | int | list[str]] = {
+            "filter": ["gguf"], "sort": _SORTS[sort], "limit": max(1, limit),
+            "expand": ["downloads", "likes", "lastModified", "gated"]}
+        if query.strip():
+            params["search"] = query.strip()
         with self._errors("search Hugging Face"):
-            models = self._api.list_models(search=query.strip() or None, filter="gguf", sort=_SORTS[sort],
-                                           limit=max(1, limit), expand=["downloads", "likes", "lastModified", "gated"])
+            # HfApi.list_models sends no timeout and retries timeouts five times, so the request is made here
+            response = get_session().get(f"{self.endpoint}/api/models", params=params, headers=self.headers(),
+                                         timeout=_timeout())
+            hf_raise_for_status(response)
+            items = response.json()
+            if not isinstance(items, list):
+                raise ValueError("not a list of models")
+            models = [ModelInfo(**item) for item in items[: max(1, limit)]]  # type: ignore[no-untyped-call]
             return [
                 RepoSummary(repo_id=m.id, downloads=m.downloads or 0, likes=m.likes or 0,
                             last_modified=m.last_modified, gated=bool(m.gated))
@@ -167,28 +180,41 @@ class HubClient:
             ]
 
     def gguf_files(self, repo_id: str) -> list[RepoFile]:
-        """Every .gguf file in the repository, with its size and SHA-256, in name order."""
+        """Every .gguf file in the repository whose name Parley accepts, with its size and SHA-256, in name order."""
+        return self.list_gguf(repo_id)[0]
+
+    def list_gguf(self, repo_id: str) -> tuple[list[RepoFile], list[tuple[str, str]]]:
+        """The .gguf files Parley can download, and (path, reason) for those whose names it refuses
+        (desktop.hub.names): a HubError when there is no file of either kind, or only refused ones."""
         repo_id = self._valid_repo_id(repo_id)
         with self._errors(f"list the files of {repo_id}", repo_id):
-            info = self._api.model_info(repo_id, files_metadata=True)
-        files = []
+            info = self._api.model_info(repo_id, files_metadata=True, timeout=HUB_TIMEOUT)
+        files, refused = [], []
         for sibling in info.siblings or []:
             if not sibling.rfilename.lower().endswith(".gguf"):
+                continue
+            if reason := unsafe_name_reason(sibling.rfilename):
+                refused.append((sibling.rfilename, reason))
                 continue
             lfs = sibling.lfs
             size = sibling.size if sibling.size is not None else (lfs.size if lfs is not None else 0)
             files.append(make_repo_file(sibling.rfilename, size, lfs.sha256 if lfs is not None else None))
+        if not files and refused:
+            path, reason = refused[0]
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            raise HubError(f"{repo_id} lists only GGUF files whose names Parley refuses{more}. "
+                           + refusal(path, repo_id, reason))
         if not files:
             raise HubError(f"{repo_id} has no GGUF files; Parley runs GGUF models only. "
                            "Search for a GGUF version of this model (its name usually ends in -GGUF).")
-        return sorted(files, key=lambda f: f.path.lower())
+        return sorted(files, key=lambda f: f.path.lower()), sorted(refused)
 
     def model_card(self, repo_id: str) -> str:
         """The repository's README.md (its model card), or "" when it has none."""
         repo_id = self._valid_repo_id(repo_id)
         with self._errors(f"read the model card of {repo_id}", repo_id):
             response = get_session().get(self.file_url(repo_id, "README.md"), headers=self.headers(),
-                                         timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT)
+                                         timeout=_timeout())
             if response.status_code == 404 and response.headers.get("X-Error-Code") != "RepoNotFound":
                 return ""
             hf_raise_for_status(response)
@@ -229,6 +255,10 @@ class HubClient:
             raise
         except Exception as e:
             raise translate_error(e, action, self.endpoint, repo_id) from e
+
+
+def _timeout() -> httpx2.Timeout:
+    return httpx2.Timeout(HUB_TIMEOUT)
 
 
 def translate_error(e: Exception, action: str, endpoint: str, repo_id: str | None = None) -> HubError:

@@ -1,14 +1,15 @@
 """One resumable, verified GGUF download into Parley's models folder.
 
 Plain Python with callbacks (no Qt), so the GUI can run it on a worker thread and a script can run it
-directly. Bytes go to a hidden partial file first; only a file whose SHA-256 and GGUF header check out
-is moved into the library, so the library never shows a half-downloaded or damaged model.
+directly. Bytes go to a hidden partial file first, which one Download at a time owns (an OS lock, so a second
+window or process is refused); only a file whose size, SHA-256 (hashed from the file on disk, not from the network)
+and GGUF header check out is moved into the library, so the library never shows a half-downloaded or damaged model.
+File names from the server are checked before anything touches the disk (desktop.hub.names).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -16,8 +17,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 import httpx2
@@ -25,42 +24,28 @@ from huggingface_hub import get_session, hf_raise_for_status
 
 from desktop.core.gguf_file import GGUFError, read_model_info
 from desktop.hub.client import HubClient, HubError, OfflineError, RepoFile, auth_required, translate_error
+from desktop.hub.download_files import (
+    PARTIAL_DIR,
+    DownloadProgress,
+    DownloadState,
+    existing_parent,
+    fmt,
+    hash_file,
+    partial_name,
+    pending_downloads,
+    total_size,
+)
+from desktop.hub.names import refusal, shown_name, unsafe_name_reason
+from desktop.hub.partial_lock import LockedError, PartialLock
 
 __all__ = ["PARTIAL_DIR", "Download", "DownloadProgress", "DownloadState", "pending_downloads"]
 
-PARTIAL_DIR = ".downloads"  # inside the models folder; hidden, so the library scan never lists partial files
 CHUNK_SIZE = 1 << 20
 PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks (at most ~10 a second)
 DISK_MARGIN = 64 << 20  # keep this much free beyond the file, so the system is not left with a full disk
 _SPEED_WINDOW = 3.0  # seconds of history behind the bytes-per-second figure
 _MAX_BACKOFF = 30.0
-_TIMEOUT = httpx2.Timeout(30.0, connect=15.0)  # the shared session has no timeout; a stalled read must end
-
-
-class DownloadState(Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    PAUSED = "paused"
-    VERIFYING = "verifying"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class DownloadProgress:
-    """Bytes on disk so far, the file size, and the recent transfer speed."""
-
-    done: int
-    total: int
-    bytes_per_second: float
-
-    @property
-    def seconds_left(self) -> float | None:
-        """Estimated time to finish at the current speed; None while the speed is unknown."""
-        if self.done >= self.total:
-            return 0.0
-        return (self.total - self.done) / self.bytes_per_second if self.bytes_per_second > 0 else None
+DOWNLOAD_TIMEOUT = 30.0  # seconds without a byte before a request counts as failed (the session has no timeout)
 
 
 class _StoppedError(Exception):
@@ -70,9 +55,10 @@ class _StoppedError(Exception):
 class _TransientError(Exception):
     """Internal: a transient failure; the loop waits and continues from the bytes on disk."""
 
-    def __init__(self, message: str, unreachable: bool = False) -> None:
+    def __init__(self, message: str, unreachable: bool = False, cut: bool = False) -> None:
         super().__init__(message)
         self.unreachable = unreachable  # the server could not be connected to at all
+        self.cut = cut  # an answer started, then ended before the file did
 
 
 class Download:
@@ -90,9 +76,13 @@ class Download:
         self.retries = retries
         self.backoff = backoff
         self.name = file.path.rsplit("/", 1)[-1]
-        self.target: Path = self.models_dir / self.name
-        self.partial: Path = self.models_dir / PARTIAL_DIR / f"{repo_id.replace('/', '--')}--{self.name}.part"
+        reason = unsafe_name_reason(file.path)
+        self._refused = refusal(file.path, repo_id, reason) if reason else None  # then nothing touches the disk
+        safe = "refused.gguf" if reason else self.name
+        self.target: Path = self.models_dir / safe
+        self.partial: Path = self.models_dir / PARTIAL_DIR / partial_name(repo_id, safe)
         self.sidecar: Path = self.partial.with_suffix(".json")
+        self._owner = PartialLock(self.partial)
         self.url = client.file_url(repo_id, file.path)
         self.state = DownloadState.QUEUED
         self._lock = threading.Lock()
@@ -101,7 +91,6 @@ class Download:
         self._wake = threading.Event()  # interrupts a backoff wait
         self._samples: deque[tuple[float, int]] = deque()
         self._done = 0
-        self._hasher = hashlib.sha256()
         self._last_emit = 0.0
 
     def pause(self) -> None:
@@ -110,14 +99,14 @@ class Download:
         self._wake.set()
 
     def cancel(self) -> None:
-        """Stop and delete the partial file and its sidecar."""
+        """Stop and delete the partial file and its sidecar (unless another Download is writing them)."""
         with self._lock:
             self._cancel.set()
             self._wake.set()
             if self.state in (DownloadState.RUNNING, DownloadState.VERIFYING, DownloadState.DONE):
                 return  # the running loop cleans up; a finished file stays in the library
             self.state = DownloadState.CANCELLED
-        self._discard()
+        self._discard_if_free()
 
     def run(self) -> Path:
         """Blocking: download, verify and move into the library; returns the target path."""
@@ -134,20 +123,20 @@ class Download:
             self._wake.clear()
             self.state = DownloadState.RUNNING
         try:
-            path = self._run()
+            path = self._run_owned()
         except _StoppedError:
             with self._lock:
                 cancelled = self._cancel.is_set()
                 self.state = DownloadState.CANCELLED if cancelled else DownloadState.PAUSED
             if cancelled:
-                self._discard()
+                self._discard_if_free()  # a cancel that came after the run let go of the partial file
                 raise HubError(f"The download of {self.name} was cancelled.") from None
             raise HubError(f"Download paused: {self.name} will continue where it stopped.") from None
         except (HubError, OSError) as e:
             with self._lock:
                 self.state = DownloadState.CANCELLED if self._cancel.is_set() else DownloadState.FAILED
             if self.state is DownloadState.CANCELLED:
-                self._discard()
+                self._discard_if_free()
             if isinstance(e, HubError):
                 raise
             raise HubError(f"Parley could not write {self.name} to {self.models_dir} ({e.strerror or e}). "
@@ -156,27 +145,46 @@ class Download:
             self.state = DownloadState.DONE
         return path
 
-    def _run(self) -> Path:
-        size, expected = self.file.size, (self.file.sha256 or "").lower() or None
+    def _run_owned(self) -> Path:
+        """Checks that need no partial file, then the transfer while this Download holds the partial's lock."""
+        if self._refused is not None:
+            raise HubError(self._refused)
+        size = self.file.size
         if self.target.exists():
             if self._same_file(self.target):
                 self._emit(size, force=True)
                 return self.target
             raise self._name_taken()
         self.client.check_online()
-        done = self._usable_partial()
-        remaining = size - done
-        free = shutil.disk_usage(_existing_parent(self.partial)).free
+        remaining = size - (self._matching_partial() or 0)
+        free = shutil.disk_usage(existing_parent(self.partial)).free
         if free < remaining + DISK_MARGIN:
-            raise HubError(f"Not enough disk space for {self.name}: it needs {_fmt(remaining + DISK_MARGIN)} "
-                           f"(including a {_fmt(DISK_MARGIN)} safety margin) but only {_fmt(free)} is free in "
+            raise HubError(f"Not enough disk space for {self.name}: it needs {fmt(remaining + DISK_MARGIN)} "
+                           f"(including a {fmt(DISK_MARGIN)} safety margin) but only {fmt(free)} is free in "
                            f"{self.models_dir}. Free up space or choose a smaller file.")
         self.partial.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._owner.acquire()
+        except LockedError:
+            raise HubError(f"{shown_name(self.name)} is already being downloaded into {self.models_dir} (by another "
+                           "Parley window or a `parley models download`). Let that download finish, or pause it "
+                           "there, then try again.") from None
+        try:
+            return self._run()
+        except BaseException:
+            if self._cancel.is_set() or self._partial_size() == 0:
+                self._discard()  # nothing worth resuming: no stale sidecar is left behind
+            raise
+        finally:
+            self._owner.release()
+
+    def _run(self) -> Path:
+        size, expected = self.file.size, (self.file.sha256 or "").lower() or None
+        self._done = self._usable_partial()
         self._write_sidecar()
-        self._hasher, self._done = _hash_file(self.partial, done, self._check_stop), done  # resume: hash what is there
         self._samples.clear()
-        self._samples.append((time.monotonic(), done))
-        self._emit(done, force=True)
+        self._samples.append((time.monotonic(), self._done))
+        self._emit(self._done, force=True)
         failures = 0
         while self._done < size:
             self._check_stop()
@@ -184,10 +192,15 @@ class Download:
             try:
                 self._fetch()
                 if self._done < size:
-                    raise _TransientError("the connection closed early")
+                    raise _TransientError("the connection closed early", cut=True)
             except _TransientError as e:
                 failures = 1 if self._done > before else failures + 1
                 if failures > self.retries:
+                    if e.cut and self._done == before:
+                        raise HubError(f"The server keeps cutting {self.name} short: every answer ends at byte "
+                                       f"{self._done:,} of the {size:,} bytes Hugging Face lists ({e}). The file "
+                                       "on the server may be smaller than listed; try again later, it will "
+                                       "continue where it stopped.") from None
                     error = OfflineError if e.unreachable else HubError
                     raise error(f"The download of {self.name} keeps failing ({e}). Check your internet connection "
                                 "and try again; it will continue where it stopped.") from None
@@ -195,10 +208,7 @@ class Download:
         self._check_stop()
         self.state = DownloadState.VERIFYING
         self._emit(size, force=True)
-        if expected is not None and self._hasher.hexdigest() != expected:
-            self._discard()
-            raise HubError(f"{self.name} arrived damaged: its checksum does not match the one Hugging Face lists. "
-                           "The partial file was deleted; download it again.")
+        self._verify(expected)
         self._check_header()
         if self.target.exists():  # appeared while we downloaded
             if self._same_file(self.target):
@@ -209,23 +219,49 @@ class Download:
         self.sidecar.unlink(missing_ok=True)
         return self.target
 
+    def _verify(self, expected: str | None) -> None:
+        """Size and SHA-256 of the partial file as it is on disk now, whatever arrived over the network."""
+        on_disk = self._partial_size()
+        if on_disk != self.file.size:
+            self._discard()
+            raise HubError(f"{self.name} failed verification: the file on disk has {on_disk:,} bytes instead of "
+                           f"{self.file.size:,} (something else changed the partial file). It was deleted; "
+                           "download it again.")
+        if expected is not None and hash_file(self.partial, on_disk, self._check_stop).hexdigest() != expected:
+            self._discard()
+            raise HubError(f"{self.name} failed verification: the checksum does not match the one Hugging Face "
+                           "lists, so it arrived damaged or was changed on disk while downloading. The partial file "
+                           "was deleted; download it again.")
+
+    def _mismatch(self, served: int) -> HubError:
+        self._discard()
+        return HubError(f"{self.name} on the server is not the size Hugging Face lists: the listing says "
+                        f"{self.file.size:,} bytes, the server has {served:,}. The partial file was deleted. Refresh "
+                        "the file list and try again later; if it keeps happening, the repository is broken.")
+
     def _restart(self) -> None:
         """Forget the bytes on disk: the next write starts the file from byte 0."""
         self._truncate()
-        self._done, self._hasher = 0, hashlib.sha256()
+        self._done = 0
         self._samples.clear()
         self._samples.append((time.monotonic(), 0))
 
     def _fetch(self) -> None:
-        """One HTTP request from byte self._done, appending to the partial file and the running hash."""
+        """One HTTP request from byte self._done, appending to the partial file; a size the answer states that
+        differs from the listed one is a mismatch (fatal), not a reason to start again."""
         headers = {**self.client.headers(), "Accept-Encoding": "identity"}
         if self._done:
             headers["Range"] = f"bytes={self._done}-"
+        timeout = httpx2.Timeout(DOWNLOAD_TIMEOUT, connect=min(15.0, DOWNLOAD_TIMEOUT))
+        started = False
         try:
-            with get_session().stream("GET", self.url, headers=headers, timeout=_TIMEOUT) as response:
+            with get_session().stream("GET", self.url, headers=headers, timeout=timeout) as response:
                 status = response.status_code
-                if status == 416:  # our partial is longer than the file: start again
-                    self._restart()
+                total = total_size(response)
+                if status == 416 and self._done:  # the server has no byte at self._done, fewer than it lists
+                    raise self._mismatch(total if total is not None else self._done)
+                if status < 300 and total is not None and total != self.file.size:
+                    raise self._mismatch(total)
                 if status in (408, 416, 429) or status >= 500:
                     raise _TransientError(f"the server answered HTTP {status}")
                 if status >= 400:
@@ -236,15 +272,15 @@ class Download:
                 elif self._done and not response.headers.get("Content-Range", "").startswith(f"bytes {self._done}-"):
                     self._restart()
                     raise _TransientError("the server sent a different part of the file than asked for")
+                started = True
                 with open(self.partial, "ab" if self._done else "wb") as out:
                     try:
                         for chunk in response.iter_bytes(CHUNK_SIZE):
                             if self._done + len(chunk) > self.file.size:
                                 self._discard()
                                 raise HubError(f"Hugging Face sent more data for {self.name} than the "
-                                               f"{_fmt(self.file.size)} it lists. Refresh the file list and try again.")
+                                               f"{fmt(self.file.size)} it lists. Refresh the file list and try again.")
                             out.write(chunk)
-                            self._hasher.update(chunk)
                             self._done += len(chunk)
                             self._emit(self._done)
                             self._check_stop()
@@ -252,7 +288,8 @@ class Download:
                         out.flush()
                         os.fsync(out.fileno())
         except (httpx2.TransportError, httpx2.StreamError) as e:
-            raise _TransientError(str(e) or type(e).__name__, isinstance(e, httpx2.ConnectError)) from e
+            cut = started and not isinstance(e, httpx2.TimeoutException)
+            raise _TransientError(str(e) or type(e).__name__, isinstance(e, httpx2.ConnectError), cut) from e
         except ConnectionError as e:  # huggingface_hub's OfflineModeIsEnabled
             raise translate_error(e, f"download {self.name}", self.client.endpoint, self.repo_id) from e
 
@@ -282,24 +319,34 @@ class Download:
     def _same_file(self, path: Path) -> bool:
         if path.stat().st_size != self.file.size:
             return False
-        return not self.file.sha256 or _hash_file(path, self.file.size).hexdigest() == self.file.sha256.lower()
+        return not self.file.sha256 or hash_file(path, self.file.size).hexdigest() == self.file.sha256.lower()
 
     def _name_taken(self) -> HubError:
         return HubError(f'A different file named "{self.name}" is already in your models folder ({self.models_dir}). '
                         "Rename or move that file, then download again.")
 
-    def _usable_partial(self) -> int:
-        """Bytes of a partial file that belongs to this exact file version (else 0, and it is cleared)."""
+    def _matching_partial(self) -> int | None:
+        """Bytes of a partial file that belongs to this exact file version, or None (reads only)."""
         try:
             meta = json.loads(self.sidecar.read_text(encoding="utf-8"))
             size = self.partial.stat().st_size
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
+            return None
+        same = isinstance(meta, dict) and meta.get("size") == self.file.size and meta.get("sha256") == self.file.sha256
+        return size if same and size <= self.file.size else None
+
+    def _usable_partial(self) -> int:
+        """Bytes to continue from: those of a matching partial file (else 0, and it is cleared). Needs the lock."""
+        done = self._matching_partial()
+        if done is None:
+            self._truncate()
+        return done or 0
+
+    def _partial_size(self) -> int:
+        try:
+            return self.partial.stat().st_size
+        except OSError:
             return 0
-        same = meta.get("size") == self.file.size and meta.get("sha256") == self.file.sha256
-        if same and size <= self.file.size:
-            return size
-        self._truncate()
-        return 0
 
     def _write_sidecar(self) -> None:
         meta = {"repo": self.repo_id, "path": self.file.path, "size": self.file.size, "sha256": self.file.sha256,
@@ -313,9 +360,23 @@ class Download:
             os.truncate(self.partial, 0)
 
     def _discard(self) -> None:
+        """Delete the partial file and sidecar; only while holding the lock (see _discard_if_free)."""
         for path in (self.partial, self.sidecar):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+
+    def _discard_if_free(self) -> None:
+        """Delete the partial file unless another Download owns it (or the name was refused: nothing was written)."""
+        if self._refused is not None:
+            return
+        try:
+            self._owner.acquire()
+        except (LockedError, OSError):  # someone else is writing it, or there is no partial folder at all
+            return
+        try:
+            self._discard()
+        finally:
+            self._owner.release()
 
     def _emit(self, done: int, force: bool = False) -> None:
         now = time.monotonic()
@@ -330,46 +391,3 @@ class Download:
         speed = (done - samples[0][1]) / elapsed if elapsed > 0 else 0.0
         self.on_progress(DownloadProgress(done=done, total=self.file.size, bytes_per_second=max(0.0, speed)))
 
-
-def pending_downloads(models_dir: Path) -> list[dict[str, object]]:
-    """Unfinished downloads (their sidecars in .downloads), with the bytes already on disk, for resuming."""
-    found: list[dict[str, object]] = []
-    folder = Path(models_dir) / PARTIAL_DIR
-    for sidecar in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(meta, dict) or not {"repo", "path", "size"} <= meta.keys():
-            continue
-        partial = sidecar.with_suffix(".part")
-        meta["partial"] = str(partial)
-        meta["done"] = partial.stat().st_size if partial.exists() else 0
-        found.append(meta)
-    return found
-
-
-def _hash_file(path: Path, length: int, check: Callable[[], None] | None = None) -> hashlib._Hash:
-    """SHA-256 of the first `length` bytes of a file; `check` runs between blocks (so pause works here too)."""
-    hasher, count = hashlib.sha256(), 0
-    if length:
-        with open(path, "rb") as f:
-            while count < length and (block := f.read(min(CHUNK_SIZE, length - count))):
-                hasher.update(block)
-                count += len(block)
-                if check is not None:
-                    check()
-    return hasher
-
-
-def _existing_parent(path: Path) -> Path:
-    while not path.exists() and path.parent != path:
-        path = path.parent
-    return path
-
-
-def _fmt(n: int) -> str:
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= scale:
-            return f"{n / scale:,.1f} {unit}"
-    return f"{n:,} bytes"

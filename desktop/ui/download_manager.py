@@ -6,11 +6,12 @@ and turns the worker's callbacks into signals on the GUI thread, so widgets neve
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,10 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.memory import human_bytes
+from desktop.hub.background import BackgroundThreads
 from desktop.hub.client import HubClient, HubError, RepoFile, make_repo_file
 from desktop.hub.download import Download, DownloadProgress, DownloadState, pending_downloads
 
-__all__ = ["DownloadItem", "DownloadManager", "DownloadQueueView", "progress_text"]
+__all__ = ["SHUTDOWN_WAIT", "DownloadItem", "DownloadManager", "DownloadQueueView", "plain_tooltip", "progress_text"]
+
+SHUTDOWN_WAIT = 3.0  # seconds quitting waits for downloads to pause; one stuck on a silent server is left behind
 
 _STATE_TEXT = {s: "Downloading" if s is DownloadState.RUNNING else s.value.capitalize() for s in DownloadState}
 
@@ -80,8 +84,7 @@ class DownloadManager(QObject):
         self._signals = _WorkerSignals()
         self._signals.progress.connect(self._on_progress)
         self._signals.result.connect(self._on_result)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(self.max_parallel)
+        self._threads = BackgroundThreads(self.max_parallel, name="parley-download")
 
     # -- queue ---------------------------------------------------------------------------------------------------------
 
@@ -155,19 +158,24 @@ class DownloadManager(QObject):
             self.changed.emit(item)
         return found
 
-    def shutdown(self) -> None:
-        """Pause everything and wait for the workers, so quitting leaves resumable partial files and no threads."""
+    def shutdown(self, timeout: float = SHUTDOWN_WAIT) -> bool:
+        """Pause everything and wait (at most `timeout` seconds) for the workers, so quitting leaves resumable
+        partial files; True when every worker ended. A worker stuck on a silent server is a daemon thread: it
+        cannot hold up quitting, and the system lock on its partial file goes with the process."""
         self._closed = True
         running = [i for i in self._items if i.active]
         for item in running:
             if item.download is not None:
                 item.download.pause()
-        self._pool.waitForDone()
+        ended = self._threads.wait(timeout)
         for item in running:
             item.active = False
             if item.download is not None:
-                item.state = item.download.state
+                state = item.download.state
+                winding_down = state in (DownloadState.RUNNING, DownloadState.VERIFYING)  # stops at its timeout
+                item.state = DownloadState.PAUSED if winding_down else state  # and resumes next time
                 item.path = item.download.target if item.state is DownloadState.DONE else None
+        return ended
 
     # -- internals -----------------------------------------------------------------------------------------------------
 
@@ -209,7 +217,7 @@ class DownloadManager(QObject):
                 path, error = None, f"The download of {item.name} stopped unexpectedly ({e}). Try again."
             signals.result.emit(item, download, path, error)
 
-        self._pool.start(work)
+        self._threads.start(work)
 
     def _on_progress(self, item: DownloadItem, download: Download, progress: DownloadProgress) -> None:
         if self._closed or item.download is not download or item.state is not DownloadState.RUNNING:
@@ -265,6 +273,11 @@ def progress_text(item: DownloadItem) -> str:
     return text
 
 
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` as it is: Qt renders tooltips that look like HTML, so this one is escaped HTML."""
+    return f'<p style="white-space:pre-wrap">{html.escape(text)}</p>' if text else ""
+
+
 def _duration(seconds: float) -> str:
     s = int(seconds + 0.5)
     return f"{s // 3600} h {s % 3600 // 60} min" if s >= 3600 else f"{s // 60} min {s % 60} s" if s >= 60 else f"{s} s"
@@ -304,7 +317,9 @@ class DownloadQueueView(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Downloads"))
+        title = QLabel("Downloads")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(title)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         manager.changed.connect(self.show_item)
@@ -328,7 +343,7 @@ class DownloadQueueView(QWidget):
             _, state, bar, details = self._rows[row]
             state.setText(_STATE_TEXT[item.state])
             details.setText(progress_text(item))
-            details.setToolTip(details.text())
+            details.setToolTip(plain_tooltip(details.text()))
             done = item.file.size if item.state is DownloadState.DONE else item.progress.done if item.progress else 0
             bar.setValue(1000 * done // item.file.size if item.file.size else 0)
         self._update_buttons()
@@ -337,7 +352,7 @@ class DownloadQueueView(QWidget):
         row = len(self._rows)
         self.table.insertRow(row)
         cells = [QTableWidgetItem(item.name), QTableWidgetItem(), QTableWidgetItem()]
-        cells[0].setToolTip(f"{item.repo_id}/{item.file.path}")
+        cells[0].setToolTip(plain_tooltip(f"{item.repo_id}/{item.file.path}"))
         for column, cell in zip((0, 1, 3), cells, strict=True):
             self.table.setItem(row, column, cell)
         bar = QProgressBar()

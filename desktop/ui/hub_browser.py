@@ -1,7 +1,8 @@
 """The Hugging Face page: find a GGUF model, see which file fits this computer, and download it.
 
-Every Hub request runs on a thread pool and answers by queued signal, so a slow network never freezes the
-window; a fresh client per request means a saved token or a change of offline mode counts at once.
+Every Hub request runs on a background thread and answers by queued signal, so a slow network never freezes the
+window, and every request has a timeout; a fresh client per request means a saved token or a change of offline mode
+counts at once. Text from the server shows as plain text (labels) or escaped (tooltips).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.memory import MIB, MemoryEstimate, classify_fit, human_bytes
+from desktop.hub.background import BackgroundThreads
 from desktop.hub.client import (
     RECOMMENDED,
     AuthRequired,
@@ -39,7 +41,8 @@ from desktop.hub.client import (
     RepoSummary,
     save_token,
 )
-from desktop.ui.download_manager import DownloadItem, DownloadManager, DownloadQueueView
+from desktop.hub.names import shown_name
+from desktop.ui.download_manager import DownloadItem, DownloadManager, DownloadQueueView, plain_tooltip
 from desktop.ui.safe_text import SafeTextBrowser
 
 SORTS = (("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated"))
@@ -50,6 +53,7 @@ _REPO = Qt.ItemDataRole.UserRole
 _MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)  # model cards start with YAML metadata
 _SHARD_SUFFIX = re.compile(r"-\d{3,5}-of-\d{3,5}\.gguf$", re.IGNORECASE)
+QUIT_WAIT = 2.0  # seconds wait_idle() waits by default; a request still running then is left to its timeout
 
 
 def model_files(files: list[RepoFile], file: RepoFile) -> list[RepoFile]:
@@ -65,7 +69,7 @@ class _Results(QObject):
     """Lives on the GUI thread; workers emit here, and the slots run on the GUI thread."""
 
     searched = Signal(object)  # list[RepoSummary]
-    files = Signal(str, object, str)  # repo id, list[RepoFile], model card
+    files = Signal(str, object, str, object)  # repo id, list[RepoFile], model card, refused [(path, reason)]
     error = Signal(object, object)  # HubError, retry callable
 
 
@@ -86,8 +90,7 @@ class HubBrowser(QWidget):
         self._repo: str | None = None  # the repository whose files are shown (or loading)
         self._search_id = 0
         self._retry: Callable[[], None] | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
+        self._threads = BackgroundThreads(2)
         self._results = _Results()
         self._results.searched.connect(self._show_results)
         self._results.files.connect(self._show_files)
@@ -111,6 +114,7 @@ class HubBrowser(QWidget):
 
         self.message = QLabel()
         self.message.setObjectName("hubMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # errors quote names the server chose
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
@@ -132,6 +136,7 @@ class HubBrowser(QWidget):
 
         self.results_label = QLabel()
         self.results_label.setObjectName("hubResultsLabel")
+        self.results_label.setTextFormat(Qt.TextFormat.PlainText)
         self.results = QListWidget()
         self.results.setObjectName("hubResults")
         self.results.setWordWrap(True)
@@ -198,12 +203,12 @@ class HubBrowser(QWidget):
         self._update_download_button()
 
         def work(client: HubClient) -> None:
-            files = client.gguf_files(repo_id)
+            files, refused = client.list_gguf(repo_id)
             try:
                 card = client.model_card(repo_id)
             except HubError:
                 card = ""  # the files matter more than the description
-            self._results.files.emit(repo_id, files, card)
+            self._results.files.emit(repo_id, files, card, refused)
 
         self._run(work, lambda: self.open_repo(repo_id))
 
@@ -219,10 +224,13 @@ class HubBrowser(QWidget):
         for part in model_files(self._files, file):
             self.manager.enqueue(client, self._repo, part, self.models_dir)
 
-    def wait_idle(self) -> None:
-        """Wait for background requests and deliver their results (tests, shutdown)."""
-        self._pool.waitForDone()
+    def wait_idle(self, timeout: float = QUIT_WAIT) -> bool:
+        """Wait at most `timeout` seconds for background requests, then deliver the results that came (tests,
+        shutdown); True when none is still running. A request stuck on a silent server ends at its timeout, on a
+        daemon thread that never holds up quitting."""
+        idle = self._threads.wait(timeout)
         QCoreApplication.sendPostedEvents()
+        return idle
 
     # -- internals -----------------------------------------------------------------------------------------------------
 
@@ -251,7 +259,7 @@ class HubBrowser(QWidget):
             except Exception as e:  # never let a bug kill the worker silently
                 results.error.emit(HubError(f"Something went wrong talking to Hugging Face ({e})."), retry)
 
-        self._pool.start(task)
+        self._threads.start(task)
 
     def _set_message(self, text: str) -> None:
         self.message.setText(text)
@@ -283,7 +291,7 @@ class HubBrowser(QWidget):
         for repo_id, description in RECOMMENDED:
             item = QListWidgetItem(f"{repo_id}\n    {description}")
             item.setData(_REPO, repo_id)
-            item.setToolTip(description)
+            item.setToolTip(plain_tooltip(description))
             self.results.addItem(item)
 
     def _show_results(self, answer: tuple[int, list[RepoSummary]]) -> None:
@@ -300,9 +308,14 @@ class HubBrowser(QWidget):
             item.setData(_REPO, repo.repo_id)
             self.results.addItem(item)
 
-    def _show_files(self, repo_id: str, files: list[RepoFile], card: str) -> None:
+    def _show_files(self, repo_id: str, files: list[RepoFile], card: str, refused: list[tuple[str, str]]) -> None:
         if repo_id != self._repo:
             return
+        if refused:
+            path, reason = refused[0]
+            others = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
+            self._set_message(f'Not listed: "{shown_name(path)}"{others}, because Parley refuses file names that '
+                              f"could escape or hide in the models folder ({reason}).")
         self._files = files
         self.files.clear()
         groups: dict[str, QTreeWidgetItem] = {}
@@ -318,7 +331,7 @@ class HubBrowser(QWidget):
             row = QTreeWidgetItem(groups[quant], [file.path, human_bytes(file.size), shards,
                                                   f"{fit.value} (about {human_bytes(estimate.total)})"])
             row.setData(0, _REPO, file)
-            row.setToolTip(0, file.path)
+            row.setToolTip(0, plain_tooltip(file.path))
         self.files.expandAll()
         self.card.document().setMarkdown(_FRONT_MATTER.sub("", card), _MARKDOWN)
         self._update_download_button()

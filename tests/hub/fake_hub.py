@@ -65,9 +65,13 @@ class FakeHub:
     ignore_range: bool = False
     status: int | None = None
     redirect_lfs: bool = False  # answer /resolve/ for .gguf files with a 302 to a "CDN" path, like the real Hub
+    listed_extra: int = 0  # file listings claim this many bytes more than the server has (and serves)
+    withhold: int = 0  # every file answer promises the whole rest of the file but ends this many bytes short
+    hang: bool = False  # accept every request, then never answer (until stop())
     requests: list[Request] = field(default_factory=list)
     body_bytes_served: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    released: threading.Event = field(default_factory=threading.Event)  # ends hanging answers
     server: ThreadingHTTPServer | None = None
     thread: threading.Thread | None = None
 
@@ -97,6 +101,7 @@ class FakeHub:
         return self
 
     def stop(self) -> None:
+        self.released.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -140,6 +145,10 @@ class _Handler(BaseHTTPRequestHandler):
         hub = self.state
         with hub.lock:
             hub.requests.append(Request(method, path, query, {k.lower(): v for k, v in self.headers.items()}))
+        if hub.hang:
+            hub.released.wait(60)
+            self.close_connection = True
+            return None
         if hub.status is not None:
             return self._send(hub.status, {"error": f"forced status {hub.status}"})
         if path == "/api/models":
@@ -194,9 +203,10 @@ class _Handler(BaseHTTPRequestHandler):
         return items[: int(query.get("limit", ["1000"])[0])]
 
     def _entry(self, path: str, data: bytes) -> dict[str, Any]:
-        entry: dict[str, Any] = {"type": "file", "oid": git_oid(data), "size": len(data), "path": path}
+        size = len(data) + self.state.listed_extra
+        entry: dict[str, Any] = {"type": "file", "oid": git_oid(data), "size": size, "path": path}
         if path.endswith(".gguf"):
-            entry["lfs"] = {"oid": sha256(data), "size": len(data), "pointerSize": 134}
+            entry["lfs"] = {"oid": sha256(data), "size": size, "pointerSize": 134}
         return entry
 
     def _tree(self, repo_id: str, folder: str, query: dict[str, list[str]]) -> None:
@@ -228,9 +238,9 @@ class _Handler(BaseHTTPRequestHandler):
             sibling: dict[str, Any] = {"rfilename": path}
             if blobs:
                 entry = self._entry(path, data)
-                sibling |= {"size": len(data), "blobId": entry["oid"]}
+                sibling |= {"size": entry["size"], "blobId": entry["oid"]}
                 if "lfs" in entry:
-                    sibling["lfs"] = {"sha256": entry["lfs"]["oid"], "size": len(data), "pointerSize": 134}
+                    sibling["lfs"] = {"sha256": entry["lfs"]["oid"], "size": entry["size"], "pointerSize": 134}
             siblings.append(sibling)
         self._send(200, {**self._summary(repo_id), "sha": COMMIT, "siblings": siblings})
 
@@ -276,6 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with hub.lock:
             limit, hub.drop_after = hub.drop_after, None
+        if hub.withhold:
+            limit = min(limit if limit is not None else len(body), max(0, len(data) - hub.withhold - start))
         if limit is not None and limit < len(body):
             body = body[:limit]
             self.close_connection = True

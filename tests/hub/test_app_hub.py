@@ -23,9 +23,9 @@ def test_download_from_hub_page_appears_in_library(qtbot: QtBot, hub: FakeHub, d
     assert browser is not None and hub.requests == []  # opening Parley makes no request
     browser.findChild(QLineEdit, "hubSearchEdit").setText("Tiny")
     browser.search()
-    browser.wait_idle()
+    assert browser.wait_idle(30)
     browser.open_repo("tiny/Tiny-GGUF")
-    browser.wait_idle()
+    assert browser.wait_idle(30)
     files = browser.findChild(QTreeWidget, "hubFiles")
     item = files.findItems("Tiny-Q4_K_M.gguf", Qt.MatchFlag.MatchRecursive)[0]
     files.setCurrentItem(item)
@@ -45,7 +45,7 @@ def test_offline_mode_makes_no_requests_and_is_remembered(qtbot: QtBot, hub: Fak
     browser = win.findChild(HubBrowser, "hubBrowser")
     browser.findChild(QLineEdit, "hubSearchEdit").setText("Tiny")
     browser.search()
-    browser.wait_idle()
+    assert browser.wait_idle(30)
     assert "Offline" in browser.findChild(QLabel, "hubMessage").text()
     assert hub.requests == []
     win.close()

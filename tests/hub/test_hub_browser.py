@@ -106,13 +106,13 @@ def result_ids(browser: HubBrowser) -> list[str]:
 def search(browser: HubBrowser, text: str) -> None:
     child(browser, QLineEdit, "hubSearchEdit").setText(text)
     child(browser, QPushButton, "hubSearchButton").click()
-    browser.wait_idle()  # the request ran on the pool; its answer has been delivered
+    assert browser.wait_idle(30)  # the request ran in the background; its answer has been delivered
 
 
 def select_repo(browser: HubBrowser, repo_id: str) -> QTreeWidget:
     results = child(browser, QListWidget, "hubResults")
     results.setCurrentRow(result_ids(browser).index(repo_id))
-    browser.wait_idle()
+    assert browser.wait_idle(30)
     return child(browser, QTreeWidget, "hubFiles")
 
 
@@ -256,7 +256,7 @@ def test_offline_makes_no_requests(qtbot: QtBot, hub: FakeHub, manager: Download
     assert child(browser, QLabel, "hubMessage").text() == OFFLINE_TEXT
     assert OFFLINE_TEXT.startswith("Offline: Parley makes no network requests")
     child(browser, QListWidget, "hubResults").setCurrentRow(0)  # a recommended model
-    browser.wait_idle()
+    assert browser.wait_idle(30)
     assert child(browser, QLabel, "hubMessage").text() == OFFLINE_TEXT
     assert hub.requests == []
 
