@@ -168,7 +168,7 @@ def create_window(
 
     window.about_action.triggered.connect(show_about)
 
-    fewshot = FewShotPage(client, window.sampling, sample_templates_dir(), dirs.templates, dirs.runs)
+    fewshot = FewShotPage(client, sample_templates_dir(), dirs.templates, dirs.runs)
     window.add_page(fewshot, "Few-shot")
     window.fewshot = fewshot  # type: ignore[attr-defined]
 

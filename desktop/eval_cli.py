@@ -23,7 +23,7 @@ from desktop.core.gguf_file import GGUFError
 from desktop.core.model_template import template_for
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.runs import RunStore, new_run, order_spread
-from desktop.core.sampling import SamplingParams
+from desktop.core.sampling import EVAL_MAX_TOKENS, EVAL_TEMPERATURE, eval_params
 from desktop.core.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.statistics import OTHER_LABEL, confusion_matrix
@@ -31,8 +31,6 @@ from desktop.core.terminal import terminal_safe
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, record_run
 
-EVAL_TEMPERATURE = 0.0  # greedy: a score should not depend on luck
-EVAL_MAX_TOKENS = 16  # labels and short answers; a longer answer is usually already wrong
 MAX_ORDERS = 50
 MAX_CLASSES = 10  # a run whose expected answers take at most this many values gets a confusion matrix
 MIN_CONTEXT = 256  # llama.cpp pads smaller contexts up to this, which llama-cpp-python's buffers do not expect
@@ -121,7 +119,7 @@ def prepare(args: argparse.Namespace, seed: int) -> tuple[FewShotTemplate, EvalR
         raise UsageError("--calibrate works with --rule likelihood only")
     if not 1 <= args.orders <= MAX_ORDERS:
         raise UsageError(f"--orders must be between 1 and {MAX_ORDERS}; got {args.orders}")
-    params = SamplingParams(temperature=args.temperature, max_tokens=args.max_tokens, seed=seed)
+    params = eval_params(args.temperature, args.max_tokens, seed)
     if args.context is not None and args.context < MIN_CONTEXT:
         raise UsageError(f"--context must be at least {MIN_CONTEXT} tokens; got {args.context}")
     if args.out and not Path(args.out).expanduser().parent.is_dir():

@@ -64,3 +64,16 @@ PRESETS: dict[str, SamplingParams] = {
     "Balanced": SamplingParams(),
     "Creative": SamplingParams(temperature=1.1, top_p=0.98, top_k=100, min_p=0.02, repeat_penalty=1.05),
 }
+
+
+# Few-shot runs (the workbench and `parley eval` alike): greedy and short, so a score does not depend on luck and
+# the same run gives the same answers.
+EVAL_TEMPERATURE = 0.0
+EVAL_MAX_TOKENS = 16  # labels and short answers; a longer answer is usually already wrong
+EVAL_SEED = 42
+
+
+def eval_params(temperature: float = EVAL_TEMPERATURE, max_tokens: int = EVAL_MAX_TOKENS,
+                seed: int = EVAL_SEED) -> SamplingParams:
+    """The sampling of a few-shot run: everything but these three at Parley's defaults, as `parley eval` uses."""
+    return SamplingParams(temperature=temperature, max_tokens=max_tokens, seed=seed)

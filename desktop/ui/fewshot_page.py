@@ -36,7 +36,7 @@ from desktop.ui.fewshot_history import HistoryPanel
 from desktop.ui.fewshot_mapping import read_mapped
 from desktop.ui.fewshot_preview import MessageBar, OneShot, PreviewPanel, TryPanel
 from desktop.ui.fewshot_runner import EvalRunner, check_calibration, fixed_seed, plan_runs, recorded_environment
-from desktop.ui.sampling_panel import SamplingPanel
+from desktop.ui.fewshot_settings import RunSettings
 
 PREVIEW_DELAY_MS = 250
 DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
@@ -45,13 +45,13 @@ DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
 class FewShotPage(QWidget):
     busyChanged = Signal(bool)
 
-    def __init__(self, client: InferenceClient, sampling: SamplingPanel, templates_dir: Path,
+    def __init__(self, client: InferenceClient, templates_dir: Path,
                  user_templates_dir: Path | None = None, runs_dir: Path | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fewShotWorkbench")
         self.client = client
-        self.sampling = sampling
+        self.settings = RunSettings()  # the page's own: temperature 0, short answers, a shown seed
         self.store = RunStore(runs_dir) if runs_dir is not None else None  # every finished run is saved here
         self.model: LoadedModel | None = None
         self.chat_template: ChatTemplate | None = None
@@ -86,6 +86,7 @@ class FewShotPage(QWidget):
         splitter.setSizes([560, 620])
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
+        layout.addWidget(self.settings)
         layout.addWidget(splitter, 1)
 
         self._preview_timer = QTimer(self)
@@ -93,7 +94,6 @@ class FewShotPage(QWidget):
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_preview)
         self.editor.changed.connect(self._preview_timer.start)
-        self.sampling.changed.connect(self._update_buttons)
 
         e, b = self.editor, self.batch
         e.import_button.clicked.connect(lambda: self._ask_data("Import examples", self.import_examples))
@@ -260,7 +260,7 @@ class FewShotPage(QWidget):
         self.trial.start()
         self.tabs.setCurrentWidget(self.trial)
         stop = stop_strings(template, self.chat_template)
-        self.one_shot.start(GenerationRequest(prompt, self.sampling.params(), stop))
+        self.one_shot.start(GenerationRequest(prompt, self.settings.params(), stop))
         self._update_busy()
 
     def run_batch(self) -> None:
@@ -297,7 +297,7 @@ class FewShotPage(QWidget):
         assert self.model is not None
         try:
             items = tuple(to_test_items(dataset, mapping, template))
-            plans = plan_runs(template, items, fixed_seed(self.sampling.params()), self.chat_template,
+            plans = plan_runs(template, items, fixed_seed(self.settings.params()), self.chat_template,
                               str(self.model.info.path), str(dataset.path or ""), shots=shots, seed=seed,
                               orders=orders, sweep=sweep, calibrate=calibrate,
                               environment=recorded_environment(self.model))

@@ -58,12 +58,12 @@ class PreviewPanel(QWidget):
 
 
 class TryPanel(QWidget):
-    """One answer with the chat's sampling settings: a quick check before scoring a whole test set."""
+    """One answer with the page's run settings: a quick check before scoring a whole test set."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run_button = named_button("runOnceButton", "Run once",
-                                       "Generate an answer for the query values, with the chat's sampling settings")
+                                       "Generate an answer for the query values, with the run settings above")
         self.output = _mono_view("tryOutput")
         self.stats = QLabel("")
         self.stats.setObjectName("tryStatsLabel")

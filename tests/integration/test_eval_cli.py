@@ -144,8 +144,10 @@ def test_mistakes_are_one_line_messages_and_exit_1(
         data = str(_bad_jsonl(tmp_path))
     elif case == "variable without column":
         template = str(_template_with_genre(tmp_path))
-    elif case == "no expected column":
+    elif case == "no expected column":  # one column: nothing to guess the answers from
         extra = []
+        data = str(tmp_path / "inputs.csv")
+        Path(data).write_text("review\nGreat.\nAwful.\n", encoding="utf-8")
     elif case == "too many shots":
         extra += ["--shots", "7"]
     elif case == "not a model":

@@ -18,7 +18,6 @@ from desktop.inference.backend import LoadedModel, LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot_page import FewShotPage
-from desktop.ui.sampling_panel import SamplingPanel
 
 pytestmark = pytest.mark.integration
 
@@ -39,9 +38,7 @@ def real(qtbot: QtBot, builtin_model: Path) -> Iterator[tuple[InferenceClient, L
 def test_sentiment_zero_shot_most_likely_answer(qtbot: QtBot, real: tuple[InferenceClient, LoadedModel],
                                                 builtin_model: Path, tmp_path: Path) -> None:
     client, model = real
-    sampling = SamplingPanel()
-    qtbot.addWidget(sampling)  # deleted by Qt, not by a collection on the worker thread (see test_fewshot_page)
-    page = FewShotPage(client, sampling, SAMPLES, runs_dir=tmp_path / "runs")
+    page = FewShotPage(client, SAMPLES, runs_dir=tmp_path / "runs")
     qtbot.addWidget(page)
     page.set_model(model, None)
     assert page.load_template_file(SAMPLES / "sentiment.json")

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from desktop.core.dataset import ColumnMapping, guess_mapping
 from desktop.ui.fewshot_mapping import ColumnMappingDialog
 from desktop.ui.fewshot_page import FewShotPage
+from tests.fakes import FakeBackend
 from tests.ui.test_fewshot_page import SAMPLES, backend, child, loaded, open_sample, page  # noqa: F401
 
 
@@ -48,3 +49,21 @@ def test_a_test_set_without_answers_is_not_scored(page: FewShotPage, tmp_path: P
     message = child(page, QLabel, "fewShotMessage").text()
     assert "no expected answers" in message and "reviews.csv" in message
     assert not page.is_busy()
+
+
+def test_the_page_runs_with_its_own_settings_not_the_chats(qtbot: QtBot, page: FewShotPage,  # noqa: F811
+                                                             backend: FakeBackend) -> None:  # noqa: F811
+    from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+
+    temperature = child(page, QDoubleSpinBox, "fewShotTemperatureSpin")
+    assert temperature.value() == 0.0 and temperature.isVisibleTo(page)
+    child(page, QSpinBox, "fewShotMaxTokensSpin").setValue(5)
+    child(page, QSpinBox, "fewShotSeedSpin").setValue(1234)
+    open_sample(page, SAMPLES / "sentiment.json")
+    assert page.import_test_set(SAMPLES / "sentiment-test.csv", ColumnMapping("review", "sentiment"))
+    page.run_batch()
+    qtbot.waitUntil(lambda: page.last_run() is not None and not page.is_busy(), timeout=10_000)
+    run = page.last_run()
+    assert run is not None
+    assert (run.sampling["temperature"], run.sampling["max_tokens"], run.sampling["seed"]) == (0.0, 5, 1234)
+    assert all(r.params.max_tokens == 5 and r.params.temperature == 0.0 for r in backend.requests)

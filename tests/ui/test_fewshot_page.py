@@ -20,7 +20,6 @@ from desktop.core.scoring import sweep_shots
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot_page import FewShotPage
-from desktop.ui.sampling_panel import SamplingPanel
 from tests.fakes import FakeBackend
 
 SAMPLES = sample_templates_dir()
@@ -48,11 +47,7 @@ def loaded(qtbot: QtBot, backend: FakeBackend) -> Iterator[tuple[InferenceClient
 @pytest.fixture
 def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], tmp_path: Path) -> FewShotPage:
     client, model = loaded
-    # Qt deletes the panel at teardown: left to the garbage collector, a collection that happens to run on the
-    # worker thread deletes it and its probability widgets (owned by Python and by the panel) twice: a crash
-    sampling = SamplingPanel()
-    qtbot.addWidget(sampling)
-    widget = FewShotPage(client, sampling, SAMPLES, runs_dir=tmp_path / "runs")
+    widget = FewShotPage(client, SAMPLES, runs_dir=tmp_path / "runs")
     qtbot.addWidget(widget)
     widget.set_model(model, GEMMA)
     return widget

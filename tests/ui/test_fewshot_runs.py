@@ -23,7 +23,6 @@ from desktop.core.scoring import LIKELIHOOD, read_run
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot_page import FewShotPage
-from desktop.ui.sampling_panel import SamplingPanel
 from tests.fakes import FakeBackend
 
 SAMPLES = sample_templates_dir()
@@ -59,9 +58,7 @@ def runs_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], runs_dir: Path) -> FewShotPage:
     client, model = loaded
-    sampling = SamplingPanel()
-    qtbot.addWidget(sampling)  # deleted by Qt, not by a collection on the worker thread (see test_fewshot_page)
-    widget = FewShotPage(client, sampling, SAMPLES, runs_dir=runs_dir)
+    widget = FewShotPage(client, SAMPLES, runs_dir=runs_dir)
     qtbot.addWidget(widget)
     widget.set_model(model, GEMMA)
     return widget

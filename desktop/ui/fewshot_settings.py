@@ -1,0 +1,59 @@
+"""The few-shot page's own run settings: temperature, max new tokens and seed, shown and recorded with each run.
+
+Not the chat's sampling panel: a score should not change because the chat was set to Creative on another page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+
+from desktop.core.sampling import EVAL_MAX_TOKENS, EVAL_SEED, EVAL_TEMPERATURE, RANGES, SamplingParams, eval_params
+
+
+class RunSettings(QWidget):
+    """Temperature 0 (greedy) by default, so a run gives the same answers each time; the seed matters above 0."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fewShotRunSettings")
+        self.temperature = QDoubleSpinBox()
+        self.temperature.setObjectName("fewShotTemperatureSpin")
+        self.temperature.setRange(RANGES["temperature"].low, RANGES["temperature"].high)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setDecimals(2)
+        self.temperature.setValue(EVAL_TEMPERATURE)
+        self.temperature.setToolTip("0 always takes the likeliest token (greedy), so every run gives the same "
+                                    "answers. Above 0 the answer is drawn, with the seed.")
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setObjectName("fewShotMaxTokensSpin")
+        self.max_tokens.setRange(1, 4096)
+        self.max_tokens.setValue(EVAL_MAX_TOKENS)
+        self.max_tokens.setToolTip("The longest answer, in tokens. Labels and short answers need few.")
+        self.seed = QSpinBox()
+        self.seed.setObjectName("fewShotSeedSpin")
+        self.seed.setRange(0, int(RANGES["seed"].high))
+        self.seed.setValue(EVAL_SEED)
+        self.seed.setToolTip("Seeds the draw when the temperature is above 0; recorded with every run.")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for text, widget in (("Temperature", self.temperature), ("Max new tokens", self.max_tokens),
+                             ("Seed", self.seed)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            layout.addWidget(label)
+            layout.addWidget(widget)
+            widget.valueChanged.connect(self.changed)
+        layout.addStretch(1)
+
+    def params(self) -> SamplingParams:
+        return eval_params(self.temperature.value(), self.max_tokens.value(), self.seed.value())
+
+    def set_params(self, params: SamplingParams) -> None:
+        """Show a reopened run's settings."""
+        self.temperature.setValue(params.temperature)
+        self.max_tokens.setValue(params.max_tokens)
+        if params.seed >= 0:
+            self.seed.setValue(params.seed)
