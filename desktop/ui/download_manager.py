@@ -6,7 +6,6 @@ and turns the worker's callbacks into signals on the GUI thread, so widgets neve
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +28,9 @@ from desktop.core.memory import human_bytes
 from desktop.hub.background import BackgroundThreads
 from desktop.hub.client import HubClient, HubError, RepoFile, make_repo_file
 from desktop.hub.download import Download, DownloadProgress, DownloadState, pending_downloads
+from desktop.ui.widgets import plain_tip
 
-__all__ = ["SHUTDOWN_WAIT", "DownloadItem", "DownloadManager", "DownloadQueueView", "plain_tooltip", "progress_text"]
+__all__ = ["SHUTDOWN_WAIT", "DownloadItem", "DownloadManager", "DownloadQueueView", "progress_text"]
 
 SHUTDOWN_WAIT = 3.0  # seconds quitting waits for downloads to pause; one stuck on a silent server is left behind
 
@@ -273,11 +273,6 @@ def progress_text(item: DownloadItem) -> str:
     return text
 
 
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` as it is: Qt renders tooltips that look like HTML, so this one is escaped HTML."""
-    return f'<p style="white-space:pre-wrap">{html.escape(text)}</p>' if text else ""
-
-
 def _duration(seconds: float) -> str:
     s = int(seconds + 0.5)
     return f"{s // 3600} h {s % 3600 // 60} min" if s >= 3600 else f"{s // 60} min {s % 60} s" if s >= 60 else f"{s} s"
@@ -343,7 +338,7 @@ class DownloadQueueView(QWidget):
             _, state, bar, details = self._rows[row]
             state.setText(_STATE_TEXT[item.state])
             details.setText(progress_text(item))
-            details.setToolTip(plain_tooltip(details.text()))
+            details.setToolTip(plain_tip(details.text()))
             done = item.file.size if item.state is DownloadState.DONE else item.progress.done if item.progress else 0
             bar.setValue(1000 * done // item.file.size if item.file.size else 0)
         self._update_buttons()
@@ -352,7 +347,7 @@ class DownloadQueueView(QWidget):
         row = len(self._rows)
         self.table.insertRow(row)
         cells = [QTableWidgetItem(item.name), QTableWidgetItem(), QTableWidgetItem()]
-        cells[0].setToolTip(plain_tooltip(f"{item.repo_id}/{item.file.path}"))
+        cells[0].setToolTip(plain_tip(f"{item.repo_id}/{item.file.path}"))
         for column, cell in zip((0, 1, 3), cells, strict=True):
             self.table.setItem(row, column, cell)
         bar = QProgressBar()

@@ -42,8 +42,9 @@ from desktop.hub.client import (
     save_token,
 )
 from desktop.hub.names import shown_name
-from desktop.ui.download_manager import DownloadItem, DownloadManager, DownloadQueueView, plain_tooltip
+from desktop.ui.download_manager import DownloadItem, DownloadManager, DownloadQueueView
 from desktop.ui.safe_text import SafeTextBrowser
+from desktop.ui.widgets import plain_tip
 
 SORTS = (("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated"))
 OFFLINE_TEXT = ("Offline: Parley makes no network requests while offline mode is on, so it cannot search or download "
@@ -291,7 +292,7 @@ class HubBrowser(QWidget):
         for repo_id, description in RECOMMENDED:
             item = QListWidgetItem(f"{repo_id}\n    {description}")
             item.setData(_REPO, repo_id)
-            item.setToolTip(plain_tooltip(description))
+            item.setToolTip(plain_tip(description))
             self.results.addItem(item)
 
     def _show_results(self, answer: tuple[int, list[RepoSummary]]) -> None:
@@ -331,7 +332,7 @@ class HubBrowser(QWidget):
             row = QTreeWidgetItem(groups[quant], [file.path, human_bytes(file.size), shards,
                                                   f"{fit.value} (about {human_bytes(estimate.total)})"])
             row.setData(0, _REPO, file)
-            row.setToolTip(0, plain_tooltip(file.path))
+            row.setToolTip(0, plain_tip(file.path))
         self.files.expandAll()
         self.card.document().setMarkdown(_FRONT_MATTER.sub("", card), _MARKDOWN)
         self._update_download_button()

@@ -30,7 +30,7 @@ def plain_label(text: str = "", name: str = "") -> QLabel:
 
 def plain_tip(text: str) -> str:
     """A tooltip that shows `text` as it is: escaped into the rich text Qt would otherwise guess at."""
-    return str(QtGui.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal))
+    return str(QtGui.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)) if text else ""
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
