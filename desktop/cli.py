@@ -169,19 +169,22 @@ def remove_model(dirs: DataDirs, name: str, yes: bool) -> int:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     dirs = DataDirs.resolve(args.data_dir)
-    dirs.create()
     try:
+        dirs.create()
         if args.command == "list":
             return list_models(dirs, args.json)
         if args.command == "remove":
             return remove_model(dirs, args.name, args.yes)
-        client = HubClient(offline=Settings.load(dirs.settings_file).offline)
+        settings = Settings.load(dirs.settings_file)
+        if settings.notice:  # a damaged file was set aside: say so here, as the window would
+            print(f"note: {terminal_safe(settings.notice)}", file=sys.stderr)
+        client = HubClient(offline=settings.offline)
         if args.command == "search":
             return search_models(client, args.query, args.sort, args.limit, args.json)
         if args.command == "files":
             return list_files(client, args.repo, args.json)
         return download_model(client, dirs, args.repo, args.file)
-    except HubError as exc:
+    except (HubError, OSError) as exc:  # OSError: the data folder cannot be made (DataFolderError names why)
         print(f"\nerror: {terminal_safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -95,3 +95,13 @@ def test_score_names_a_damaged_settings_file_it_set_aside(data: Path, capsys: py
     assert resolve_model(None, str(data)) == model
     err = capsys.readouterr().err
     assert err.startswith("note: ") and "settings.json.damaged-" in err
+
+
+@pytest.mark.parametrize("command", [["list"], ["files", "someone/repo"]])
+def test_models_cli_on_a_data_folder_that_is_a_file(data: Path, command: list[str],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli import main as models
+
+    data.write_text("not a folder")
+    assert models(["--data-dir", str(data), *command]) == 1
+    assert str(data) in one_error_line(capsys).replace("\n", "")
