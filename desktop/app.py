@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -46,6 +47,7 @@ from desktop.ui.library_controller import LibraryController
 from desktop.ui.library_page import LibraryPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.perplexity_page import PerplexityPage
+from desktop.ui.quit_signals import quit_on_signals
 
 ICON = resource_dir() / "icons" / "parley.svg"
 
@@ -85,7 +87,7 @@ def create_window(
     if ICON.is_file():
         window.setWindowIcon(QIcon(str(ICON)))
     client = InferenceClient(backend, parent=window)
-    persistence = ChatPersistence(store, lambda text: window.notice.show_message(text))
+    persistence = ChatPersistence(store, window.notice.show_message)
     controller = ChatController(window, client, settings, persistence)
     if store_notice and not (folder_failed and store.unsaved):  # else the folder's notice says it already
         notices.append(store_notice)
@@ -249,6 +251,8 @@ def create_window(
     def close_down() -> None:
         settings.window_layout = window.layout_state()
         client.shutdown()
+        # The stopped reply's last text and its end, still queued from the worker: handled before the store closes.
+        QCoreApplication.sendPostedEvents(client, QEvent.Type.MetaCall)
         persistence.close()
         downloads.shutdown()  # running downloads pause; they resume from their partial files next time
         hub_browser.wait_idle()
@@ -354,9 +358,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("io.github.parley.Parley")  # Wayland matches the window to the launcher and its icon
     if args.self_test:
         return run_self_test(app, args, started)
-    window = create_window(args.data_dir, args.model or args.file)
-    window.show()
-    return app.exec()
+    shown: list[MainWindow] = []
+
+    def close_like_the_window() -> None:  # Ctrl+C or SIGTERM: the reply so far and the settings are saved
+        for window in shown:
+            window.close()
+        app.quit()
+
+    with quit_on_signals(close_like_the_window):
+        shown.append(create_window(args.data_dir, args.model or args.file))
+        shown[0].show()
+        return app.exec()
 
 
 if __name__ == "__main__":

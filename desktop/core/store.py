@@ -9,7 +9,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,10 @@ class ChatStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def set_lock_wait(self, seconds: float) -> None:
+        """How long a write waits for another program's transaction before failing with "database is locked"."""
+        self._db.execute(f"PRAGMA busy_timeout = {max(0, round(seconds * 1000))}")
 
     def __enter__(self) -> ChatStore:
         return self
@@ -321,7 +325,8 @@ class ChatStore:
         return store_export.to_markdown(self.conversation(conversation_id), self.path(conversation_id))
 
     def import_json(self, data: Mapping[str, Any]) -> int:
-        """Parley's own export (with its branches) or plain OpenAI-style {"messages": [...]}; one transaction."""
+        """Parley's own export (with its branches) or plain OpenAI-style {"messages": [...]}, in short transactions
+        (a running Parley's saves get in between); hidden until complete and removed again if it fails."""
         try:
             parsed = store_export.parse(data)
         except ValueError as exc:
@@ -330,14 +335,23 @@ class ChatStore:
         with self._write() as db:
             cid = int(db.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, model, system_prompt, template, "
-                "sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "sampling_json, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (parsed.title, parsed.created_at or now, now, parsed.model, parsed.system_prompt, parsed.template,
-                 json.dumps(parsed.sampling))).lastrowid or 0)
-            ids: dict[int, int] = {}
-            for m in parsed.messages:
-                parent = None if m.parent_key is None else ids[m.parent_key]
-                ids[m.key] = insert_message(db, cid, parent, m.role, m.content, m.created_at or now, m.stats,
-                                             m.complete)
+                 json.dumps(parsed.sampling), store_export.IMPORTING)).lastrowid or 0)
+        ids: dict[int, int] = {}
+        try:
+            for batch in store_export.import_batches(parsed.messages):
+                time.sleep(store_export.IMPORT_PAUSE)
+                with self._write() as db:
+                    for m in batch:
+                        parent = None if m.parent_key is None else ids[m.parent_key]
+                        ids[m.key] = insert_message(db, cid, parent, m.role, m.content, m.created_at or now, m.stats,
+                                                    m.complete)
             leaf = ids.get(parsed.leaf_key) if parsed.leaf_key is not None else None
-            db.execute("UPDATE conversations SET current_leaf_id = ? WHERE id = ?", (leaf, cid))
+            with self._write() as db:
+                db.execute("UPDATE conversations SET current_leaf_id = ?, deleted_at = NULL WHERE id = ?", (leaf, cid))
+        except BaseException:
+            with suppress(StoreError), self._write() as db:  # if this fails too, the part stays hidden
+                db.execute("DELETE FROM conversations WHERE id = ?", (cid,))
+            raise
         return cid

@@ -6,7 +6,7 @@ Kept apart from the database code so the formats can be read and tested alone; V
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,12 @@ from desktop.core.messages import GenerationStats, Role
 FORMAT = "parley-conversation"
 ROLES = frozenset(r.value for r in Role)
 TITLE_LENGTH = 60
+# An import is written in short transactions of at most this many messages / characters (a few milliseconds each),
+# with a pause between them, so a running Parley's saves never wait long behind `parley chats import`.
+IMPORT_BATCH_MESSAGES = 250
+IMPORT_BATCH_CHARS = 250_000
+IMPORT_PAUSE = 0.004  # seconds between two transactions: long enough for a waiting writer to get in
+IMPORTING = 0.0  # deleted_at of a conversation whose import is still being written: hidden until it is complete
 
 
 @dataclass(frozen=True)
@@ -241,3 +247,16 @@ def parse(data: Any) -> ImportedConversation:
         created_at=_number(extra.get("created_at")),
         messages=messages, leaf_key=leaf,
     )
+
+
+def import_batches(messages: Sequence[ImportedMessage], max_messages: int = IMPORT_BATCH_MESSAGES,
+                   max_chars: int = IMPORT_BATCH_CHARS) -> Iterator[Sequence[ImportedMessage]]:
+    """The messages in file order (parents first), cut into runs that are each quick to write."""
+    start, chars = 0, 0
+    for end, message in enumerate(messages):
+        if end > start and (end - start >= max_messages or chars + len(message.content) > max_chars):
+            yield messages[start:end]
+            start, chars = end, 0
+        chars += len(message.content)
+    if start < len(messages):
+        yield messages[start:]

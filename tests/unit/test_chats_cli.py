@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from desktop.chats_cli import main
 from desktop.core.paths import DataDirs
-from desktop.core.store import SCHEMA_VERSION, ChatStore
+from desktop.core.store import SCHEMA_VERSION, ChatStore, StoreError
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -94,3 +99,50 @@ def test_import_into_a_newer_database_is_refused(data: Path, tmp_path: Path,
     assert main(["--data-dir", str(data), "import", str(chat)]) == 1
     assert "newer version of Parley" in capsys.readouterr().err
     assert main(["--data-dir", str(data), "list"]) == 0  # reading still works
+
+
+def test_a_large_import_lets_a_running_parley_save_meanwhile(data: Path, tmp_path: Path) -> None:
+    """`parley chats import` of a big file works in short transactions: the app's saves wait at most briefly, and
+    the conversation appears only once it is complete."""
+    count = 100_000
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"messages": [{"role": ("user", "assistant")[i % 2], "content": f"m{i}"}
+                                            for i in range(count)]}), encoding="utf-8")
+    app, _ = ChatStore.open(DataDirs.under(data).database)
+    mine = app.create_conversation("Mine")
+    leaf = None
+    child = subprocess.Popen([sys.executable, "-m", "desktop", "chats", "--data-dir", str(data), "import", str(big)],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waits: list[float] = []
+    try:
+        while child.poll() is None:
+            started = time.monotonic()
+            leaf = app.add_message(mine, leaf, "user", f"saved while importing {len(waits)}")
+            waits.append(time.monotonic() - started)
+            counts = {c.title: c.message_count for c in app.list_conversations()}
+            assert counts.keys() <= {"Mine", "m0"} and counts.get("m0", count) == count, counts
+            time.sleep(0.01)
+    finally:
+        out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    assert max(waits) < 1.0, f"a save waited {max(waits):.2f} s ({len(waits)} saves)"
+    imported = app.conversation(int(out.strip()))
+    assert imported.message_count == count and app.path(imported.id)[-1].content == f"m{count - 1}"
+    assert len(app.path(mine)) == len(waits)
+    app.close()
+
+
+def test_an_import_that_fails_half_way_leaves_nothing_behind(data: Path) -> None:
+    """Atomic per conversation although written in several transactions: a full disk half-way removes the part."""
+    store, _ = ChatStore.open(DataDirs.under(data).database)
+    store.create_conversation("Already here")
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages + 40}")
+    with pytest.raises(StoreError, match="full"):
+        store.import_json({"messages": [{"role": "user", "content": f"message {i} " + "x" * 200}
+                                        for i in range(5000)]})
+    store._db.execute("PRAGMA max_page_count = 1073741823")
+    assert [c.title for c in store.list_conversations()] == ["Already here"]
+    assert store._db.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+    assert store._db.execute("SELECT count(*) FROM conversations").fetchone()[0] == 1
+    store.close()
