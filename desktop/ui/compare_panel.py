@@ -42,7 +42,7 @@ from desktop.ui.compare_column import CompareColumn
 from desktop.ui.compare_runner import ChatModel, ColumnJob, CompareRunner
 from desktop.ui.compare_saving import ExperimentSaver
 from desktop.ui.fewshot_runner import fixed_seed
-from desktop.ui.widgets import named_button, plain_label
+from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 DEFAULT_SEED = 42
 HINT = ("Every column starts from the chat's sampling settings and the same seed, so any difference between "
@@ -77,7 +77,7 @@ class ComparePanel(QWidget):
 
         self.runner = CompareRunner(client, self._template_for, self.options_for, self)
         self.saver = ExperimentSaver(self.experiments_dir, hash_cache, self)
-        self.prompt_edit = QPlainTextEdit()
+        self.prompt_edit = tab_moves_focus(QPlainTextEdit())
         self.prompt_edit.setObjectName("comparePrompt")
         self.prompt_edit.setPlaceholderText("The prompt every configuration answers")
         self.prompt_edit.setMaximumHeight(80)

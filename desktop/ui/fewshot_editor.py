@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
 from desktop.core.scoring import LIKELIHOOD, RULES
 from desktop.ui.fewshot_examples import ExamplesModel, example_text
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import named_button, tab_moves_focus
 
 MODES = ((RenderMode.COMPLETION, "Completion document (base models)"), (RenderMode.CHAT, "Chat turns (chat template)"))
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
@@ -105,7 +105,7 @@ class TemplateEditor(QWidget):
         for widget in (self.name_edit, self.open_button, self.save_button, self.save_as_button):
             file_row.addWidget(widget)
 
-        self.instruction_edit = QPlainTextEdit()
+        self.instruction_edit = tab_moves_focus(QPlainTextEdit())
         self.instruction_edit.setObjectName("instructionEdit")
         self.instruction_edit.setPlaceholderText("Instruction: what the task is (the system prompt in chat mode)")
         self.instruction_edit.setMaximumHeight(90)

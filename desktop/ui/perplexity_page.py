@@ -25,7 +25,7 @@ from desktop.core.perplexity import TextScore
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.perplexity_heatmap import HeatMap, TokenDetail, legend_html
-from desktop.ui.widgets import named_button, plain_label
+from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 MAX_BYTES = 5 * 1024 * 1024  # a bigger text takes many minutes to score and is too long to draw
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
@@ -93,7 +93,7 @@ class PerplexityPage(QWidget):
         self.message = plain_label(name="perplexityMessage")  # messages quote file names
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.input = QPlainTextEdit()
+        self.input = tab_moves_focus(QPlainTextEdit())
         self.input.setObjectName("perplexityInput")
         self.input.setPlaceholderText("Paste a text here, or open a file. Lower perplexity: the text reads as "
                                       "more expected to this model.")

@@ -6,9 +6,10 @@ looks like it. Text from a model, a file or a server goes through `plain_label` 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtGui import Qt as QtGui
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPlainTextEdit, QPushButton, QWidget
 
 
 def named_button(name: str, text: str, tip: str) -> QPushButton:
@@ -40,3 +41,22 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+class _CtrlTabInserts(QObject):
+    """Ctrl+Tab types a tab into the box whose Tab key moves the focus on."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if (isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+                and isinstance(watched, QPlainTextEdit) and event.key() == Qt.Key.Key_Tab
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+            watched.insertPlainText("\t")
+            return True
+        return False
+
+
+def tab_moves_focus(edit: QPlainTextEdit) -> QPlainTextEdit:
+    """Tab leaves the box, as in every form, so no stray tab reaches the model; Ctrl+Tab still types one."""
+    edit.setTabChangesFocus(True)
+    edit.installEventFilter(_CtrlTabInserts(edit))
+    return edit

@@ -1,0 +1,76 @@
+"""Keyboard shortcuts: one table that both installs them and lists them in Help → Keyboard shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMainWindow,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+)
+
+# (keys, what they do) in the order Help lists them; the page list is filled in from the window's tabs.
+FIXED = [
+    ("Enter", "Send the message"),
+    ("Shift+Enter", "New line in the message"),
+    ("Esc", "Stop the reply (the text so far stays)"),
+    ("Ctrl+N", "New chat"),
+    ("Ctrl+R", "Regenerate the last reply"),
+    ("Ctrl+F", "Search the saved chats"),
+    ("Ctrl+Shift+C", "Copy the last reply"),
+    ("Ctrl+O", "Open a model file"),
+    ("Tab / Shift+Tab", "Move to the next / previous field (also out of the big text boxes)"),
+    ("Ctrl+Tab", "Type a tab in a big text box"),
+    ("Ctrl+Q", "Quit"),
+]
+
+
+def page_shortcuts(pages: QTabWidget) -> list[tuple[str, str]]:
+    return [(f"Ctrl+{n + 1}", f"Go to {pages.tabText(n).replace('&', '')}") for n in range(min(pages.count(), 9))]
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, rows: list[tuple[str, str]], parent: QMainWindow | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setHorizontalHeaderLabels(["Keys", "Does"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, does) in enumerate(rows):
+            self.table.setItem(row, 0, QTableWidgetItem(QKeySequence(keys).toString(
+                QKeySequence.SequenceFormat.NativeText) if "/" not in keys else keys))
+            self.table.setItem(row, 1, QTableWidgetItem(does))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(520, 460)
+
+
+def install_shortcuts(window: QMainWindow, pages: QTabWidget, regenerate: Callable[[], None],
+                      search_chats: Callable[[], None], copy_last_reply: Callable[[], None],
+                      help_menu_action: QAction) -> None:
+    """Ctrl+1…9 for the pages there are, and the chat's own; Help → Keyboard shortcuts lists them all."""
+    for n in range(min(pages.count(), 9)):
+        QShortcut(QKeySequence(f"Ctrl+{n + 1}"), window, activated=lambda n=n: pages.setCurrentIndex(n))
+    for keys, action in (("Ctrl+R", regenerate), ("Ctrl+F", search_chats), ("Ctrl+Shift+C", copy_last_reply)):
+        QShortcut(QKeySequence(keys), window, activated=action)
+
+    def show_list() -> None:
+        dialog = ShortcutsDialog(FIXED[:4] + page_shortcuts(pages) + FIXED[4:], window)
+        window.shortcuts_dialog = dialog  # type: ignore[attr-defined]  # handle for tests
+        dialog.open()
+
+    help_menu_action.triggered.connect(show_list)
