@@ -49,6 +49,7 @@ from desktop.ui.library_page import LibraryPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.perplexity_page import PerplexityPage
 from desktop.ui.quit_signals import quit_on_signals
+from desktop.ui.settings_saver import SettingsSaver
 from desktop.ui.shortcuts import install_shortcuts
 
 ICON = resource_dir() / "icons" / "parley.svg"
@@ -250,6 +251,8 @@ def create_window(
     window.offline_action.setChecked(settings.offline)
     window.offline_action.toggled.connect(lambda on: setattr(settings, "offline", on))
 
+    settings_saver = SettingsSaver(settings, dirs.settings_file, window.notice.show_message, window)
+
     def close_down() -> None:
         settings.window_layout = window.layout_state()
         client.shutdown()
@@ -260,10 +263,7 @@ def create_window(
         hub_browser.wait_idle()
         library_page.wait_idle()
         compare.shutdown()  # a model hash in progress stops within a chunk
-        try:
-            settings.save(dirs.settings_file)
-        except OSError as exc:  # a read-only or full disk must not turn quitting into a crash
-            print(f"Parley could not save its settings to {dirs.settings_file}: {exc}", file=sys.stderr)
+        settings_saver.close()  # a read-only or full disk must not turn quitting into a crash
 
     def open_model() -> None:
         path, _ = QFileDialog.getOpenFileName(window, "Open a GGUF model", str(dirs.models), "GGUF models (*.gguf)")

@@ -128,6 +128,10 @@ class Settings:
             return
         self.notice = f"{what} The original file was kept as {copy}."
 
+    def changed(self) -> bool:
+        """Whether anything differs from what was loaded or last saved: what a periodic save checks first."""
+        return asdict(self) != (asdict(Settings()) if self._snapshot is None else self._snapshot)
+
     def save(self, path: Path) -> None:
         """Write the settings this session changed over what the file holds now, atomically; OSError on failure.
 
