@@ -19,6 +19,7 @@ from desktop.core.builtin_model import (
     BuiltinMissingError,
     builtin_available,
     ensure_builtin,
+    ensure_chat_builtin,
     library_models,
 )
 from desktop.core.fewshot import sample_templates_dir
@@ -56,14 +57,24 @@ ICON = resource_dir() / "icons" / "parley.svg"
 
 
 def startup_model(dirs: DataDirs, settings: Settings, requested: str | Path | None) -> Path:
-    """--model first, then the last model used, then the library; the built-in model when the library is empty
-    (BuiltinMissingError when this copy of Parley came without it)."""
+    """--model first, then the last model used, then the library (the chat built-in first); on an empty library
+    both built-in models are set up and the chat one is loaded (BuiltinMissingError when this copy of Parley came
+    with neither)."""
     if requested:
         return Path(requested).expanduser()
     if settings.last_model and Path(settings.last_model).is_file():
         return Path(settings.last_model)
     found = library_models(dirs.models)
-    return found[0] if found else ensure_builtin(dirs.models)
+    if found:
+        return found[0]
+    chat = ensure_chat_builtin(dirs.models)  # instruction-tuned: answers in the chat
+    try:
+        base = ensure_builtin(dirs.models)  # the base model, for few-shot work
+    except BuiltinMissingError:
+        if chat is None:
+            raise
+        return chat
+    return chat or base
 
 
 def create_window(

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.core.builtin_model import is_builtin
+from desktop.core.builtin_model import BASE_NAME, CHAT_NAME, is_base_builtin, is_chat_builtin
 from desktop.core.settings import Settings
 from desktop.inference.backend import LoadedModel
 from desktop.ui.about_dialog import OFFLINE_PROMISE
@@ -21,11 +21,14 @@ from desktop.ui.chat_controller import ChatController
 from desktop.ui.main_window import MainWindow
 from desktop.ui.widgets import named_button
 
-BUILTIN_NAME = "Gemma 3 270M"
 INTRODUCTION = (
     "Parley is a private chat app for language models that run entirely on this computer. Chat with a model, "
-    "compare models side by side, build few-shot prompts and watch how a model chooses each token. "
-    "It starts with a small built-in model; for real conversations, download an instruction-tuned chat model."
+    "compare models side by side, build few-shot prompts and watch how a model chooses each token."
+)
+BUILT_INS = (
+    f"Two small models come built in: {CHAT_NAME} answers in the chat (it was trained to follow instructions), "
+    f"and {BASE_NAME}, a base model that continues text, is for few-shot prompts on the Few-shot page. "
+    "For longer, better answers, download a bigger chat model."
 )
 STYLE = """
 #firstRunPage { background: #f4f7fb; border: 1px solid #d5deea; border-radius: 10px; }
@@ -57,7 +60,8 @@ class FirstRunPanel(QFrame):
         self.setStyleSheet(STYLE)
         self.title = _label("firstRunTitle", "Welcome to Parley")
         self.introduction = _label("firstRunIntroduction", INTRODUCTION)
-        self.model_status = _label("firstRunModelStatus", f"Loading the built-in model {BUILTIN_NAME}…")
+        self.built_ins = _label("firstRunBuiltIns", BUILT_INS)
+        self.model_status = _label("firstRunModelStatus", "Loading the model…")
         self.gpu_line = _label("firstRunGpuLine", "")
         self.gpu_line.hide()
         self.privacy = _label("firstRunPrivacy", OFFLINE_PROMISE)
@@ -76,15 +80,14 @@ class FirstRunPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(10)
-        for widget in (self.title, self.introduction, self.model_status, self.gpu_line, self.privacy):
+        for widget in (self.title, self.introduction, self.built_ins, self.model_status, self.gpu_line, self.privacy):
             layout.addWidget(widget)
         layout.addLayout(buttons)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.privacy.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def set_loading(self, path: str) -> None:
-        name = f"the built-in model {BUILTIN_NAME}" if is_builtin(Path(path)) else Path(path).name
-        self.model_status.setText(f"Loading {name}…")
+        self.model_status.setText(f"Loading {_describe(Path(path), Path(path).name)}…")
 
     def set_model(self, model: LoadedModel | None) -> None:
         """The model that is loaded now (None: the load failed) and where its layers run."""
@@ -92,10 +95,10 @@ class FirstRunPanel(QFrame):
             self.model_status.setText("No model is loaded yet: choose one on the Models page, or find one below.")
             self.gpu_line.hide()
             return
-        if is_builtin(model.info.path):
-            self.model_status.setText(f"Built-in model {BUILTIN_NAME} loaded and ready")
-        else:
-            self.model_status.setText(f"{model.info.name} loaded and ready")
+        described = _describe(model.info.path, model.info.name)
+        if described.startswith("the built-in"):
+            described = "T" + described[1:]
+        self.model_status.setText(f"{described} loaded and ready")
         self.gpu_line.setText(model.offload_sentence)
         self.gpu_line.show()
 
@@ -104,6 +107,14 @@ class FirstRunPanel(QFrame):
             return
         self.hide()
         self.dismissed.emit()
+
+
+def _describe(path: Path, name: str) -> str:
+    if is_chat_builtin(path):
+        return f"the built-in chat model {CHAT_NAME}"
+    if is_base_builtin(path):
+        return f"the built-in base model {BASE_NAME}"
+    return name
 
 
 def install_first_run(window: MainWindow, controller: ChatController, settings: Settings,

@@ -61,7 +61,7 @@ def test_welcome_on_a_fresh_data_folder_says_what_parley_is(window: MainWindow) 
     panel = panel_of(window)
     assert panel.isVisible()
     assert "Parley is a private chat app" in text(panel, "firstRunIntroduction")
-    assert text(panel, "firstRunModelStatus") == "Built-in model Gemma 3 270M loaded and ready"
+    assert text(panel, "firstRunModelStatus") == "The built-in base model Gemma 3 270M loaded and ready"
     assert text(panel, "firstRunGpuLine") == "Running on the CPU (this build has no GPU support)"
     assert text(panel, "firstRunPrivacy") == OFFLINE_PROMISE
     assert "No telemetry" in OFFLINE_PROMISE and "search or download" in OFFLINE_PROMISE
@@ -72,7 +72,7 @@ def test_welcome_says_loading_before_the_model_is_ready(qtbot: QtBot, data_dir: 
     backend = FakeBackend()
     win = create_window(data_dir, backend=backend)
     qtbot.addWidget(win)
-    assert text(panel_of(win), "firstRunModelStatus") == "Loading the built-in model Gemma 3 270M…"
+    assert text(panel_of(win), "firstRunModelStatus") .startswith("Loading ")
     assert win.findChild(QLabel, "firstRunGpuLine").isHidden()
     qtbot.waitUntil(lambda: win.controller.model is not None)
     assert "loaded and ready" in text(panel_of(win), "firstRunModelStatus")
@@ -152,3 +152,20 @@ def test_about_dialog_shows_versions_backend_model_and_copies(window: MainWindow
     copied = QGuiApplication.clipboard().text()
     assert "llama-cpp-python: " in copied and OFFLINE_PROMISE in copied and str(data_dir.resolve()) in copied
     dialog.close()
+
+
+def test_a_fresh_data_folder_chats_with_the_instruction_tuned_model(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop.core.builtin_model import BUILTIN_FILENAME, CHAT_FILENAME
+
+    backend = FakeBackend()
+    win = create_window(tmp_path / "fresh", backend=backend)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.controller.model is not None)
+    models = tmp_path / "fresh" / "models"
+    assert backend.loaded == models / CHAT_FILENAME  # the chat model answers in the chat
+    assert (models / BUILTIN_FILENAME).is_file()  # and the base model is there for few-shot work
+    panel = panel_of(win)
+    assert text(panel, "firstRunModelStatus") == "The built-in chat model SmolLM2 135M Instruct loaded and ready"
+    built_ins = text(panel, "firstRunBuiltIns")
+    assert "SmolLM2 135M Instruct answers in the chat" in built_ins and "Gemma 3 270M, a base model" in built_ins
+    win.close()

@@ -1,4 +1,4 @@
-"""A bundle built without the built-in model's package: Parley opens, says so, and offers a download."""
+"""A bundle built without the built-in models' packages: Parley opens, says so, and offers a download."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tests.fakes import FakeBackend
 @pytest.fixture
 def no_package(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(builtin_model, "PACKAGE", "parley_no_such_model_package")
+    monkeypatch.setattr(builtin_model, "CHAT_DISTRIBUTION", "parley-no-such-chat-model")
 
 
 @pytest.mark.usefixtures("no_package")
