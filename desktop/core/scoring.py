@@ -10,6 +10,7 @@ import io
 import json
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,7 @@ class ItemResult:
     # "Most likely answer": each label's probability, normalised over the set (calibrated when the run was)
     probabilities: dict[str, float] = field(default_factory=dict)
     margin: float | None = None  # the prediction's lead over the runner-up
+    variables: dict[str, str] = field(default_factory=dict)  # the item's other template values ({hypothesis}, …)
 
     @classmethod
     def from_json(cls, data: Any) -> ItemResult:
@@ -122,6 +124,11 @@ class ItemResult:
                 isinstance(k, str) and isinstance(v, (int, float)) for k, v in probabilities.items()):
             raise ValueError("result field \u201cprobabilities\u201d must map labels to numbers")
         kw["probabilities"] = {k: float(v) for k, v in probabilities.items()}
+        variables = data.get("variables") or {}
+        if not isinstance(variables, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in variables.items()):
+            raise ValueError("result field \u201cvariables\u201d must map names to text")
+        kw["variables"] = dict(variables)
         return cls(**kw)
 
 
@@ -293,12 +300,19 @@ class EvalRun:
         """One row per item (UTF-8, header first); atomic; OSError when the file cannot be written."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(_CSV_COLUMNS)
+        names = variable_names(self.results)
+        writer.writerow([*_CSV_COLUMNS[:2], *names, *_CSV_COLUMNS[2:]])
         for r in self.results:
             row = asdict(r)
             row["passed"] = "true" if r.passed else "false"
-            writer.writerow([spreadsheet_safe(v) if isinstance(v := row[c], str) else v for c in _CSV_COLUMNS])
+            cells = [spreadsheet_safe(v) if isinstance(v := row[c], str) else v for c in _CSV_COLUMNS]
+            writer.writerow([*cells[:2], *(spreadsheet_safe(r.variables.get(n, "")) for n in names), *cells[2:]])
         write_text_atomic(Path(path), buf.getvalue())
+
+
+def variable_names(results: Sequence[ItemResult]) -> list[str]:
+    """The template values besides the input that the items carry, in the order they first appear."""
+    return list(dict.fromkeys(name for r in results for name in r.variables))
 
 
 class RunRecordError(ValueError):

@@ -113,6 +113,7 @@ def _generated(backend: InferenceBackend, request: EvalRequest, item: TestItem, 
     output = "".join(pieces).strip()
     return ItemResult(
         line=item.line, input=item.values.get("input", ""), expected=item.expected, output=output,
+        variables={name: value for name, value in item.values.items() if name != "input"},
         passed=passes(request.rule, output, item, request.pattern), prompt_tokens=stats.prompt_tokens,
         evaluated_tokens=stats.evaluated_prompt_tokens, generated_tokens=stats.generated_tokens, seconds=0.0,
         prompt=prompt,
@@ -132,6 +133,7 @@ def _most_likely(backend: InferenceBackend, request: EvalRequest, item: TestItem
         passed = True  # choice texts as labels, the expected answer given as the choice's letter
     return ItemResult(
         line=item.line, input=item.values.get("input", ""), expected=item.expected, output=output,
+        variables={name: value for name, value in item.values.items() if name != "input"},
         passed=passed, prompt_tokens=scored.prompt_tokens, evaluated_tokens=scored.evaluated_tokens,
         generated_tokens=0, seconds=0.0, prompt=prompt,
         probabilities=dict(zip(labels, decision.probabilities, strict=True)), margin=decision.margin,

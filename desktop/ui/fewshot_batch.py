@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.scoring import EvalRun, ItemResult
+from desktop.core.scoring import EvalRun, ItemResult, variable_names
 from desktop.ui.fewshot_confusion import ConfusionPanel
 from desktop.ui.fewshot_results import ResultsModel, SweepChart, accuracy_text, orders_text
 from desktop.ui.fewshot_runner import EvalRunner
@@ -159,7 +159,7 @@ class BatchPanel(QWidget):
     def show_run(self, run: EvalRun, note: str = "") -> None:
         """A run's results in the table, its accuracy and its confusion matrix (a saved one, from History)."""
         self.shown = run
-        self.results.clear(run.rule)
+        self.results.clear(run.rule, variable_names(run.results))
         for result in run.results:
             self.results.add(result)
         self._fit_columns(finished=True)
@@ -181,7 +181,7 @@ class BatchPanel(QWidget):
         for column, name in enumerate(self.results.columns()):
             if name == "Input":
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            elif name in ("Expected", "Output"):
+            elif name in ("Expected", "Output") or name.startswith("{"):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column)) if finished else 0
                 header.resizeSection(column, min(max(wanted, 80), 160))
@@ -190,7 +190,7 @@ class BatchPanel(QWidget):
 
     def _run_started(self, run: EvalRun) -> None:
         self.shown = run
-        self.results.clear(run.rule)
+        self.results.clear(run.rule, self.runner.variable_names())
         self._fit_columns()
         self.confusion.show_run(None)
         self.progress.setRange(0, max(1, self.runner.total_items))

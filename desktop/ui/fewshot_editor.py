@@ -89,12 +89,16 @@ class TemplateEditor(QWidget):
     def __init__(self, examples: ExamplesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.examples = examples
-        self._loaded = FewShotTemplate()  # keeps what the form does not show: version, description
+        self._loaded = FewShotTemplate()  # keeps what the form does not show: the version
         self._values: dict[str, str] = {}
 
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("templateNameEdit")
         self.name_edit.setPlaceholderText("Template name")
+        self.description_edit = QLineEdit()
+        self.description_edit.setObjectName("templateDescriptionEdit")
+        self.description_edit.setPlaceholderText("Description: what the template is for (optional)")
+        self.new_button = named_button("newTemplateButton", "New", "Start an empty template")
         self.open_button = named_button("openTemplateButton", "Open…", "Open a few-shot template (.json)")
         self.save_button = named_button("saveTemplateButton", "Save", "Save the template (the version goes up)")
         self.save_as_button = named_button("saveTemplateAsButton", "Save as…", "Save the template to a new file")
@@ -102,8 +106,9 @@ class TemplateEditor(QWidget):
         self.sample_combo.setObjectName("sampleTemplateCombo")
         self.sample_combo.setToolTip("Start from one of the sample templates that come with Parley")
         file_row = QHBoxLayout()
-        for widget in (self.name_edit, self.open_button, self.save_button, self.save_as_button):
+        for widget in (self.name_edit, self.new_button, self.open_button, self.save_button, self.save_as_button):
             file_row.addWidget(widget)
+        self.new_button.clicked.connect(self.new_template)
 
         self.instruction_edit = tab_moves_focus(QPlainTextEdit())
         self.instruction_edit.setObjectName("instructionEdit")
@@ -186,6 +191,7 @@ class TemplateEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(file_row)
+        layout.addWidget(self.description_edit)
         layout.addWidget(self.sample_combo)
         layout.addWidget(self.instruction_edit)
         layout.addWidget(self.table, 1)
@@ -193,7 +199,7 @@ class TemplateEditor(QWidget):
         layout.addLayout(format_form)
         layout.addWidget(self.variables_box)
 
-        for signal in (self.name_edit.textChanged, self.instruction_edit.textChanged,
+        for signal in (self.name_edit.textChanged, self.description_edit.textChanged, self.instruction_edit.textChanged,
                        self.input_label_edit.textChanged, self.output_label_edit.textChanged,
                        self.separator_edit.textChanged, self.pattern_edit.textChanged, self.labels_edit.textChanged,
                        self.mode_combo.currentIndexChanged, self.scoring_combo.currentIndexChanged,
@@ -215,6 +221,7 @@ class TemplateEditor(QWidget):
     def set_template(self, template: FewShotTemplate) -> None:
         self._loaded = template
         self.name_edit.setText(template.name)
+        self.description_edit.setText(template.description)
         self.instruction_edit.setPlainText(template.instruction)
         self.query_edit.setText(escape_line(template.query_template))
         self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(template.mode)))
@@ -228,11 +235,19 @@ class TemplateEditor(QWidget):
         self._query_changed()
         self.refresh_token_costs()
 
+    def new_template(self) -> None:
+        """Everything empty: fields, description, examples and the query values typed for the preview."""
+        for edit in self._variable_edits().values():
+            edit.clear()
+        self._values = {}
+        self.set_template(FewShotTemplate())
+
     def template(self) -> FewShotTemplate:
         """The template exactly as the form shows it, whatever state the fields are in."""
         return replace(
             self._loaded,
             name=self.name_edit.text().strip() or "Untitled",
+            description=self.description_edit.text().strip(),
             instruction=self.instruction_edit.toPlainText(),
             examples=self.examples.examples(),
             query_template=unescape_line(self.query_edit.text()),

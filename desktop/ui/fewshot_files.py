@@ -27,10 +27,17 @@ class TemplateFiles(QObject):
         self.path: Path | None = None  # where Save writes; None for new or sample templates
         self._window = parent
         editor.open_button.clicked.connect(self.open_dialog)
+        editor.new_button.clicked.connect(self._new)
         editor.save_button.clicked.connect(self.save_or_ask)
         editor.save_as_button.clicked.connect(self.save_as_dialog)
         editor.sample_combo.activated.connect(self._sample_chosen)
         editor.fill_samples(self.samples_dir)
+
+    def _new(self) -> None:
+        """The editor is already empty (its own handler ran first): Save must ask where, and the preview follow."""
+        self.path = None
+        self.message.emit("", True)
+        self.loaded.emit()
 
     def _sample_chosen(self, index: int) -> None:
         path = self.editor.sample_combo.itemData(index)

@@ -58,12 +58,14 @@ class ResultsModel(QAbstractTableModel):
         self._results: list[ItemResult] = []
         self._columns: tuple[str, ...] = COLUMNS
 
-    def clear(self, rule: str | None = None) -> None:
-        """Empty, with the columns the rule needs (the same ones when rule is None)."""
+    def clear(self, rule: str | None = None, variables: Sequence[str] = ()) -> None:
+        """Empty, with the columns the rule needs (the same ones when rule is None) and one per template value
+        besides the input ({hypothesis}, {option_a}, …), right after it."""
         self.beginResetModel()
         self._results = []
         if rule is not None:
-            self._columns = LIKELIHOOD_COLUMNS if rule == LIKELIHOOD else COLUMNS
+            base = LIKELIHOOD_COLUMNS if rule == LIKELIHOOD else COLUMNS
+            self._columns = (*base[:2], *(f"{{{name}}}" for name in variables), *base[2:])
         self.endResetModel()
 
     def columns(self) -> tuple[str, ...]:
@@ -110,6 +112,8 @@ class ResultsModel(QAbstractTableModel):
 
 
 def _cell(r: ItemResult, column: str) -> str:
+    if column.startswith("{"):
+        return r.variables.get(column[1:-1], "")
     if column == "P(label)":
         p = r.probabilities.get(r.output)
         return "" if p is None else f"{p:.3f}"

@@ -131,6 +131,11 @@ class EvalRunner(QObject):
     def total_items(self) -> int:
         return len(self._current[0].items) if self._current else 0
 
+    def variable_names(self) -> list[str]:
+        """The current run's template values besides the input, as its items carry them."""
+        items = self._current[0].items if self._current else ()
+        return list(dict.fromkeys(name for item in items for name in item.values if name != "input"))
+
     def batch_position(self) -> tuple[int, int]:
         """(which run of the batch is current, how many runs the batch has), counting from 1."""
         return len(self._batch), len(self._batch) + len(self._queue)

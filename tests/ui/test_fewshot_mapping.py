@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -67,3 +68,32 @@ def test_the_page_runs_with_its_own_settings_not_the_chats(qtbot: QtBot, page: F
     assert run is not None
     assert (run.sampling["temperature"], run.sampling["max_tokens"], run.sampling["seed"]) == (0.0, 5, 1234)
     assert all(r.params.max_tokens == 5 and r.params.temperature == 0.0 for r in backend.requests)
+
+
+def test_new_template_clears_everything_including_the_description(page: FewShotPage) -> None:  # noqa: F811
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+    open_sample(page, SAMPLES / "sentiment.json")
+    description = child(page, QLineEdit, "templateDescriptionEdit")
+    assert description.text()  # the sample's own description is shown, and can be edited
+    child(page, QLineEdit, "variable_input").setText("A fine film")
+    child(page, QPushButton, "newTemplateButton").click()
+    assert description.text() == "" and page.template().description == ""
+    assert child(page, QPlainTextEdit, "instructionEdit").toPlainText() == ""
+    assert page.examples.rowCount() == 0 and page.template().examples == []
+    assert all(not edit.text() for edit in page.findChildren(QLineEdit) if edit.objectName().startswith("variable_"))
+    assert page.files.path is None
+
+
+def test_results_show_every_template_value(qtbot: QtBot, page: FewShotPage) -> None:  # noqa: F811
+    from PySide6.QtWidgets import QTableView
+
+    open_sample(page, SAMPLES / "entailment.json")
+    assert page.import_test_set(SAMPLES / "entailment-test.tsv", ColumnMapping("premise", "label"))
+    page.run_batch()
+    qtbot.waitUntil(lambda: page.last_run() is not None and not page.is_busy(), timeout=10_000)
+    model = child(page, QTableView, "evalResults").model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:3] == ["Line", "Input", "{hypothesis}"] and headers[-1] == "Time"
+    run = page.last_run()
+    assert run is not None and model.data(model.index(0, 2)) == run.results[0].variables["hypothesis"] != ""

@@ -475,7 +475,7 @@ def test_schema2_record_on_disk(tmp_path: Path) -> None:
     assert [r["line"] for r in data["results"]] == [4, 2, 9]
     assert set(data["results"][0]) == {"line", "input", "expected", "output", "passed", "prompt_tokens",
                                        "evaluated_tokens", "generated_tokens", "seconds", "prompt",
-                                       "probabilities", "margin"}
+                                       "probabilities", "margin", "variables"}
 
 
 def test_uncalibrated_run_round_trips_with_no_calibration(tmp_path: Path) -> None:

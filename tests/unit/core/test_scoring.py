@@ -152,7 +152,7 @@ def test_eval_run_to_json_and_write_json(tmp_path: Path) -> None:
     assert data["results"][1] == {
         "line": 3, "input": "in 3", "expected": "positive", "output": "negative", "passed": False,
         "prompt_tokens": 100, "evaluated_tokens": 10, "generated_tokens": 2, "seconds": 0.25,
-        "prompt": "", "probabilities": {}, "margin": None,
+        "prompt": "", "probabilities": {}, "margin": None, "variables": {},
     }
     assert data["schema_version"] == 2 and data["accuracy_ci95"] == pytest.approx([0.0945, 0.9055], abs=1e-4)
     path = tmp_path / "run.json"
