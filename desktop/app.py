@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -37,6 +37,7 @@ from desktop.inference.offload import build_info
 from desktop.inference.worker import InferenceClient
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.chat_controller import ChatController
+from desktop.ui.chat_defaults import ChatDefaults
 from desktop.ui.chat_files import ChatFiles
 from desktop.ui.chat_persistence import ChatPersistence
 from desktop.ui.compare_panel import ComparePanel
@@ -112,7 +113,7 @@ def create_window(
         notices.append(settings.notice)
     if notices:
         window.notice.show_message("\n".join(notices))
-    chat_files = ChatFiles(persistence, controller.open_conversation, window.notice.show_message, window)
+    chat_files = ChatFiles(persistence, lambda cid: open_chat(cid), window.notice.show_message, window)
     window.chat_files = chat_files  # type: ignore[attr-defined]
     window.export_markdown_action.triggered.connect(lambda: chat_files.ask_export("md"))
     window.export_json_action.triggered.connect(lambda: chat_files.ask_export("json"))
@@ -120,17 +121,47 @@ def create_window(
     conversations = ConversationList(store)
     window.set_conversation_list(conversations)
 
+    # A new chat starts from the person's own system prompt and sampling, never from the last chat opened.
+    defaults = ChatDefaults(settings, window.system_prompt, window.sampling,
+                            lambda: controller.model.info.path if controller.model is not None else None, window)
+    controller.generationStarted.connect(defaults.keep)  # sending in an opened chat leaves the defaults alone
+
     def follow_conversation(*_args: object) -> None:
         conversations.refresh(select=persistence.conversation_id)
+
+    def open_chat(conversation_id: int) -> None:  # an imported chat, or the open chat back from Undo
+        controller.open_conversation(conversation_id)
+        follow_conversation()
+
+    def chat_started_afresh() -> None:  # New chat (button, Ctrl+N, sidebar) or the open chat deleted
+        if controller.generating:  # the chat clears once the reply has stopped
+            controller.generationEnded.connect(lambda: QTimer.singleShot(0, chat_started_afresh),
+                                               Qt.ConnectionType.SingleShotConnection)
+            return
+        defaults.apply()
+        conversations.start_new()
+
+    reopen: list[int | None] = [None]  # the chat that was open when deleted: Undo puts it back on screen
 
     def deleted(conversation_id: int) -> None:
         if conversation_id == persistence.conversation_id:
             controller.new_chat()
+            chat_started_afresh()
+            reopen[0] = conversation_id
+
+    def restored(conversation_id: int) -> None:
+        if reopen[0] == conversation_id and persistence.conversation_id is None \
+                and not controller.conversation.messages:
+            open_chat(conversation_id)
+        reopen[0] = None
 
     conversations.conversationActivated.connect(controller.open_conversation)
     conversations.conversationActivated.connect(follow_conversation)
     conversations.newRequested.connect(controller.new_chat)
+    conversations.newRequested.connect(chat_started_afresh)
+    window.new_chat_button.clicked.connect(chat_started_afresh)  # after the controller's own handler
     conversations.conversationDeleted.connect(deleted)
+    conversations.conversationRestored.connect(restored)
     controller.generationStarted.connect(follow_conversation)  # a first message creates the conversation
     controller.generationEnded.connect(follow_conversation)
     saved = persistence.latest()

@@ -1,4 +1,4 @@
-"""Small versioned settings file: last model, per-model settings, folders, offline mode.
+"""Small versioned settings file: last model, per-model settings, folders, offline mode, the chat's sampling.
 
 A damaged file is kept beside the new one and a newer version's file is never overwritten; either way the person is
 told (Settings.notice). Saving writes only what this session changed over what is on disk then, so two windows on
@@ -73,6 +73,8 @@ class Settings:
     offline: bool = False
     window_layout: dict[str, str] = field(default_factory=dict)  # Qt geometry/splitter states, base64
     first_run_done: bool = False  # the welcome panel was dismissed (or Parley ran before it existed)
+    sampling: dict[str, float] = field(default_factory=dict)  # the person's own sampling values; {}: the defaults
+    sampling_preset: str = ""  # the preset those values came from ("Custom" when edited); "": the default
 
     def __post_init__(self) -> None:
         self.notice: str | None = None  # for the person: what load found wrong with the file, if anything
@@ -224,8 +226,16 @@ def _parse(raw: dict[str, Any]) -> tuple[Settings, list[str]]:
         offline=take("offline", lambda v: isinstance(v, bool), False),
         window_layout=dict(layout),
         first_run_done=take("first_run_done", lambda v: isinstance(v, bool), False),
+        sampling=dict(take("sampling", _is_sampling, {})),
+        sampling_preset=take("sampling_preset", lambda v: isinstance(v, str), ""),
     )
     return settings, problems
+
+
+def _is_sampling(value: Any) -> bool:
+    """Names to numbers; whether the numbers are in range is the sampling panel's to check."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in value.items())
 
 
 _MISSING = object()

@@ -16,6 +16,7 @@ from desktop.ui.chat_persistence import ChatPersistence
 class ChatFiles:
     def __init__(self, persistence: ChatPersistence, open_conversation: Callable[[int], None],
                  notify: Callable[[str, bool], None], parent: QWidget) -> None:
+        """open_conversation shows an imported chat and highlights it in the sidebar."""
         self.persistence = persistence
         self._open = open_conversation
         self._notify = notify
@@ -54,7 +55,8 @@ class ChatFiles:
         except StoreError as exc:
             self._notify(f"Could not import {path.name}: {exc}", True)
             return None
-        self._open(conversation_id)
+        self._open(conversation_id)  # on screen and in the sidebar
+        self._notify(f"Imported {path.name}.", False)  # in place of an earlier failed import's message
         return conversation_id
 
     def ask_export(self, fmt: str) -> None:

@@ -35,9 +35,12 @@ class TokenProbabilities:
         w.sampling_view.promptDistributionRequested.connect(self.show_prompt_distribution)
 
     def set_token_view(self: ChatController, on: bool) -> None:
-        """Show replies token by token; turning it on also records probabilities for the replies to come."""
+        """Show replies token by token; turning it on also records probabilities for the replies to come, and
+        turning it off stops recording them (chat at full speed again)."""
         w = self.window
         w.chat_view.set_token_view(on)
+        if not on:
+            w.sampling.record_probabilities.setChecked(False)
         if on and not w.sampling.record_probabilities.isChecked():
             w.sampling.record_probabilities.setChecked(True)
             reply = self.conversation.last_reply

@@ -1,4 +1,5 @@
-"""The chat sidebar: every saved conversation, full-text search over all of them, rename, pin and undoable delete.
+"""The chat sidebar: every saved conversation, full-text search over all of them, rename, pin and undoable delete
+(the button or the Delete key).
 
 The store is the only source of truth: every action writes to it and the list is reloaded from it, so the sidebar
 never shows a title or an order that a restart would not show too.
@@ -7,69 +8,42 @@ never shows a title or an order that a restart would not show too.
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Callable
-from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.store import ChatStore, ConversationInfo, SearchHit, StoreError
+from desktop.ui.conversation_rows import (
+    HIT_ROLE,
+    ID_ROLE,
+    PINNED_ROLE,
+    SNIPPET_ROLE,
+    TITLE_ROLE,
+    WHEN_ROLE,
+    RowDelegate,
+    html_snippet,
+    pin_icon,
+    plain_snippet,
+    relative_time,
+)
 from desktop.ui.widgets import named_button, plain_label, plain_tip
 
-ID_ROLE = Qt.ItemDataRole.UserRole  # the conversation's id
-HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # True for a search hit, which is not a conversation row
-PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
-WHEN_ROLE = Qt.ItemDataRole.UserRole + 3  # "today 14:02"
-TITLE_ROLE = Qt.ItemDataRole.UserRole + 4  # the stored title, to put back when an edit is refused
-PIN_MARKER = "📌"
+__all__ = ["HIT_ROLE", "ID_ROLE", "SNIPPET_ROLE", "ConversationList", "html_snippet", "relative_time"]
+
 SEARCH_DELAY_MS = 200  # one query per pause in typing, not per key
+SEARCH_HITS = 200  # matching messages asked for; shown as one row per conversation
 UNDO_MS = 10_000
 READ_ONLY_TIP = "These chats were saved by a newer version of Parley, so this version cannot change them."
-
-
-def relative_time(stamp: float, now: float | None = None) -> str:
-    """Short enough for a narrow sidebar: the time for today and yesterday, the date otherwise."""
-    when, today = datetime.fromtimestamp(stamp), datetime.fromtimestamp(time.time() if now is None else now).date()
-    days = (today - when.date()).days
-    if days == 0:
-        return f"today {when:%H:%M}"
-    if days == 1:
-        return f"yesterday {when:%H:%M}"
-    return f"{when.day} {when:%b}" if when.year == today.year else f"{when.day} {when:%b} {when.year}"
-
-
-def plain_snippet(snippet: str) -> str:
-    """The store marks matches with ** for Markdown; a list row shows plain text."""
-    return snippet.replace("**", "")
-
-
-def html_snippet(snippet: str) -> str:
-    """The matches in bold for the tooltip, everything else escaped (message text is not markup)."""
-    parts = html.escape(snippet).split("**")
-    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
-
-
-class _RowDelegate(QStyledItemDelegate):
-    """Shows pin marker and time around the title, so the item's own text (what F2 edits) is only the title."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        super().initStyleOption(option, index)
-        if index.data(HIT_ROLE) or index.data(WHEN_ROLE) is None:
-            return
-        pin = f"{PIN_MARKER} " if index.data(PINNED_ROLE) else ""
-        # U+2028, not "\n": item views only break lines at the Unicode line separator.
-        option.text = f"{pin}{index.data(Qt.ItemDataRole.DisplayRole)}\u2028{index.data(WHEN_ROLE)}"
 
 
 class ConversationList(QWidget):
@@ -78,6 +52,7 @@ class ConversationList(QWidget):
     conversationActivated = Signal(int)
     newRequested = Signal()
     conversationDeleted = Signal(int)
+    conversationRestored = Signal(int)  # Undo brought it back
 
     def __init__(self, store: ChatStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,12 +72,13 @@ class ConversationList(QWidget):
 
         self.items = QListWidget()
         self.items.setObjectName("conversationItems")
-        self.items.setItemDelegate(_RowDelegate(self.items))
+        self.items.setItemDelegate(RowDelegate(self.items))
         self.items.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.items.setWordWrap(True)
         self.items.currentItemChanged.connect(self._current_changed)
         self.items.itemChanged.connect(self._item_edited)
+        self.items.installEventFilter(self)  # the Delete key
 
         self.new_button = named_button("newConversationButton", "New chat", "Start a new conversation")
         self.pin_button = named_button("pinConversationButton", "Pin", "Keep the selected chat at the top")
@@ -163,6 +139,15 @@ class ConversationList(QWidget):
         self._current = conversation_id
         self._highlight()
 
+    def start_new(self) -> None:
+        """New chat: nothing highlighted, and the old search (with its highlighted matches) cleared."""
+        self._search_timer.stop()
+        self._current = None
+        if self.search_box.text():
+            self.search_box.clear()  # reloads the whole list at once
+        self._highlight()
+        self._update_pin_text()
+
     def rename(self, conversation_id: int, title: str) -> bool:
         """False when refused (empty title, store error); the old title stays."""
         title = " ".join(title.split())
@@ -195,6 +180,7 @@ class ConversationList(QWidget):
         self._hide_undo()
         if deleted is not None and self._try(lambda: self._store.restore_conversation(deleted)):
             self._reload()
+            self.conversationRestored.emit(deleted)
 
     def toggle_pin(self, conversation_id: int) -> None:
         def flip() -> None:
@@ -204,6 +190,15 @@ class ConversationList(QWidget):
             self._reload()
 
     # Internals
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete (Backspace on a Mac keyboard too) on the list deletes the selected chat, with the same Undo."""
+        if watched is self.items and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and (event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete) \
+                and not self._store.read_only and self.items.currentItem() is not None:
+            self._on_selected(self.delete)
+            return True
+        return super().eventFilter(watched, event)
 
     def _try(self, action: Callable[[], None]) -> bool:
         """Run a store write; its StoreError is shown to the person instead of escaping into Qt's event loop."""
@@ -233,16 +228,24 @@ class ConversationList(QWidget):
     def _reload(self) -> None:
         query = self.search_box.text().strip()
         try:
-            rows: list[ConversationInfo] | list[SearchHit] = (
-                self._store.search(query) if query else self._store.list_conversations())
+            rows = self._store.list_conversations() if not query else self._store.search(query, SEARCH_HITS)
         except StoreError as exc:
             self._show_message(str(exc))
             return
+        hits: dict[int, list[SearchHit]] = {}  # one row per conversation: its newest match first, and a count
+        for row in rows:
+            if isinstance(row, SearchHit):
+                hits.setdefault(row.conversation_id, []).append(row)
         self._quiet = True
         try:
             self.items.clear()
-            for row in rows:
-                self.items.addItem(self._hit_item(row) if isinstance(row, SearchHit) else self._item(row))
+            if query:
+                for found in hits.values():
+                    self.items.addItem(self._hit_item(found[0], len(found)))
+            else:
+                for row in rows:
+                    if isinstance(row, ConversationInfo):
+                        self.items.addItem(self._item(row))
         finally:
             self._quiet = False
         self._highlight()
@@ -255,14 +258,18 @@ class ConversationList(QWidget):
         item.setData(PINNED_ROLE, info.pinned)
         item.setData(WHEN_ROLE, relative_time(info.updated_at))
         item.setToolTip(plain_tip(f"{info.title}\n{info.message_count} message(s)"))
+        if info.pinned:
+            item.setIcon(pin_icon())
         if not self._store.read_only:
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         return item
 
-    def _hit_item(self, hit: SearchHit) -> QListWidgetItem:
-        item = QListWidgetItem(f"{hit.title}\n{plain_snippet(hit.snippet)}")
+    def _hit_item(self, hit: SearchHit, count: int) -> QListWidgetItem:
+        matches = f" · {count} matches" if count > 1 else ""
+        item = QListWidgetItem(f"{hit.title}{matches}\n{plain_snippet(hit.snippet)}")
         item.setData(ID_ROLE, hit.conversation_id)
         item.setData(HIT_ROLE, True)
+        item.setData(SNIPPET_ROLE, html_snippet(hit.snippet))  # the matches in bold, painted by RowDelegate
         item.setToolTip(f"<b>{html.escape(hit.title)}</b> · {relative_time(hit.created_at)}<br>"
                         f"{html_snippet(hit.snippet)}")
         return item
@@ -271,7 +278,7 @@ class ConversationList(QWidget):
         self._quiet = True
         try:
             rows = [self.items.item(r) for r in range(self.items.count())]
-            match = next((i for i in rows if i.data(ID_ROLE) == self._current and not i.data(HIT_ROLE)), None)
+            match = next((i for i in rows if i.data(ID_ROLE) == self._current), None)
             self.items.setCurrentItem(match)
             if match is None:
                 self.items.clearSelection()

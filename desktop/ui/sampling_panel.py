@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -82,7 +85,8 @@ class _SliderWithBox(QWidget):
 
 
 class SamplingPanel(QWidget):
-    changed = Signal()
+    changed = Signal()  # any change, the code's (a saved chat opened) or the person's
+    edited = Signal()  # the person changed a value or chose a preset: what Parley remembers as their own
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +155,7 @@ class SamplingPanel(QWidget):
         self.set_params(PRESETS["Balanced"])
         self.preset.setCurrentText("Balanced")
         self.preset.currentTextChanged.connect(self._apply_preset)
+        self.preset.activated.connect(lambda _index: self.edited.emit())  # after _apply_preset: only the person
         for signal in (
             self.temperature.valueChanged,
             self.top_p.valueChanged,
@@ -196,16 +201,21 @@ class SamplingPanel(QWidget):
             self.seed.setValue(params.seed)
         finally:
             self._applying = False
+        self._show_matching_preset()
         self.changed.emit()
 
-    def _apply_preset(self, name: str) -> None:
-        if name in PRESETS:
-            current = self.params()
-            self.set_params(PRESETS[name].with_changes(max_tokens=current.max_tokens, seed=current.seed))
+    def restore(self, values: Mapping[str, float], preset: str) -> None:
+        """Put back what the person had (Settings.sampling and .sampling_preset); what is unknown, of the wrong
+        kind or out of range leaves Parley's defaults."""
+        base = PRESETS.get(preset, PRESETS["Balanced"])
+        known = {k: v for k, v in values.items() if k in RANGES}
+        params = base
+        with contextlib.suppress(TypeError, ValueError):  # SamplingError is a ValueError
+            params = base.with_changes(**known)
+        self.set_params(params)
 
-    def _edited(self) -> None:
-        if self._applying:
-            return
+    def _show_matching_preset(self) -> None:
+        """The preset the values are (max new tokens and seed aside), else Custom; without applying it again."""
         params = self.params()
         match = next(
             (name for name, p in PRESETS.items()
@@ -215,4 +225,15 @@ class SamplingPanel(QWidget):
         self.preset.blockSignals(True)
         self.preset.setCurrentText(match)
         self.preset.blockSignals(False)
+
+    def _apply_preset(self, name: str) -> None:
+        if name in PRESETS:
+            current = self.params()
+            self.set_params(PRESETS[name].with_changes(max_tokens=current.max_tokens, seed=current.seed))
+
+    def _edited(self) -> None:
+        if self._applying:
+            return
+        self._show_matching_preset()
         self.changed.emit()
+        self.edited.emit()

@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton, QStyl
 from pytestqt.qtbot import QtBot
 
 from desktop.core.store import ChatStore
-from desktop.ui.conversation_list import HIT_ROLE, ID_ROLE, ConversationList, html_snippet, relative_time
+from desktop.ui.conversation_list import (
+    HIT_ROLE,
+    ID_ROLE,
+    SNIPPET_ROLE,
+    ConversationList,
+    html_snippet,
+    relative_time,
+)
 
 
 @pytest.fixture
@@ -88,8 +95,8 @@ def test_lists_pinned_first_then_newest(sidebar: ConversationList, store: ChatSt
     store.update_conversation(a, pinned=True)
     sidebar.refresh()
     assert ids(sidebar) == [a, c, b]
-    assert shown(sidebar, 0).startswith("📌 Alpha\u2028today ")
-    assert "📌" not in shown(sidebar, 1)
+    assert shown(sidebar, 0).startswith("Alpha\u2028today ")
+    assert not items(sidebar).item(0).icon().isNull() and items(sidebar).item(1).icon().isNull()
 
 
 def test_selecting_emits_activated_and_set_current_does_not(qtbot: QtBot, sidebar: ConversationList,
@@ -186,6 +193,7 @@ def test_search_shows_hits_and_clearing_restores(qtbot: QtBot, sidebar: Conversa
     qtbot.waitUntil(lambda: lst.count() == 1 and bool(lst.item(0).data(HIT_ROLE)), timeout=2000)
     hit = lst.item(0)
     assert hit.text().startswith("Beta\n") and "lighthouse keeper" in hit.text() and "**" not in hit.text()
+    assert "<b>lighthouse</b>" in hit.data(SNIPPET_ROLE)
     assert "<b>lighthouse</b>" in hit.toolTip()
     with qtbot.waitSignal(sidebar.conversationActivated) as blocker:
         lst.setCurrentItem(hit)
@@ -210,7 +218,7 @@ def test_search_over_a_thousand_messages(qtbot: QtBot, store: ChatStore) -> None
     qtbot.addWidget(view)
     lst = items(view)
     search(view, "weather")
-    qtbot.waitUntil(lambda: lst.count() == 50, timeout=5000)  # the store's default limit
+    qtbot.waitUntil(lambda: lst.count() == 1 and "matches" in lst.item(0).text(), timeout=5000)  # one row
     search(view, "lighthouse")
     qtbot.waitUntil(lambda: lst.count() == 1, timeout=5000)
     assert lst.item(0).data(ID_ROLE) == cid
@@ -257,3 +265,46 @@ def test_relative_time_and_snippet_helpers() -> None:
     assert relative_time(datetime(2024, 11, 3, 9, 5).timestamp(), now) == "3 Nov"
     assert relative_time(datetime(2023, 11, 3, 9, 5).timestamp(), now) == "3 Nov 2023"
     assert html_snippet("a **<b>** c") == "a <b>&lt;b&gt;</b> c"
+
+
+def test_search_shows_one_row_per_conversation_with_the_match_highlighted(qtbot: QtBot, store: ChatStore) -> None:
+    cid = chat(store, "Sea stories", "the lighthouse at dusk", "a lighthouse keeper", "another lighthouse")
+    other = chat(store, "Trip", "no match here", "the lighthouse of Alexandria")
+    view = ConversationList(store)
+    qtbot.addWidget(view)
+    lst = items(view)
+    search(view, "lighthouse")
+    qtbot.waitUntil(lambda: lst.count() == 2 and bool(lst.item(0).data(HIT_ROLE)), timeout=2000)
+    assert sorted(ids(view)) == sorted([cid, other])
+    row = lst.item(ids(view).index(cid))
+    assert "3 matches" in row.text()
+    assert "<b>lighthouse</b>" in row.data(SNIPPET_ROLE) and "**" not in row.data(SNIPPET_ROLE)
+    option = QStyleOptionViewItem()
+    lst.itemDelegate().initStyleOption(option, lst.model().index(ids(view).index(cid), 0))
+    assert option.text == ""  # the delegate paints the row as rich text, the match in bold
+    view.set_current(cid)
+    assert lst.currentItem() is row and row.isSelected()  # the open chat is highlighted among the hits too
+
+
+def test_delete_key_deletes_the_selected_chat_with_undo(qtbot: QtBot, sidebar: ConversationList, store: ChatStore,
+                                                        three: tuple[int, int, int]) -> None:
+    a, b, c = three
+    sidebar.set_current(b)
+    with qtbot.waitSignal(sidebar.conversationDeleted) as blocker:
+        qtbot.keyClick(items(sidebar), Qt.Key.Key_Delete)
+    assert blocker.args == [b] and ids(sidebar) == [c, a]
+    assert not sidebar.findChild(QWidget, "undoBar").isHidden()
+    qtbot.mouseClick(button(sidebar, "undoDeleteButton"), Qt.MouseButton.LeftButton)
+    assert ids(sidebar) == [c, b, a] and store.conversation(b).deleted_at is None
+
+
+def test_pin_is_an_icon_not_a_font_glyph(sidebar: ConversationList, store: ChatStore,
+                                         three: tuple[int, int, int]) -> None:
+    store.update_conversation(three[0], pinned=True)
+    sidebar.refresh()
+    pinned, plain = items(sidebar).item(0), items(sidebar).item(1)
+    icon = pinned.icon()
+    assert not icon.isNull() and not icon.pixmap(16, 16).isNull()
+    assert plain.icon().pixmap(16, 16).toImage() != icon.pixmap(16, 16).toImage()
+    assert all(ord(ch) < 0x2000 or ch == "\u2028" for ch in shown(sidebar, 0))  # no emoji in the text
+    assert shown(sidebar, 0).startswith("Alpha\u2028today ")
