@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -39,8 +38,9 @@ from desktop.core.sampling import RANGES, SamplingParams
 from desktop.inference.backend import LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
 from desktop.ui.compare_column import CompareColumn
+from desktop.ui.compare_presets import base_vs_instruct
 from desktop.ui.compare_runner import ChatModel, ColumnJob, CompareRunner
-from desktop.ui.compare_saving import ExperimentSaver
+from desktop.ui.compare_saving import ExperimentSaver, short_time
 from desktop.ui.fewshot_runner import fixed_seed
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
@@ -93,6 +93,8 @@ class ComparePanel(QWidget):
         self.add_button = named_button("compareAddButton", "Add configuration", f"Up to {MAX_COLUMNS} columns")
         self.run_button = named_button("compareRunButton", "Run all", "Run every column, one after another")
         self.stop_button = named_button("compareStopButton", "Stop", "Stop the column that is running")
+        self.preset_button = named_button("compareBaseVsInstructButton", "Base vs instruction-tuned",
+                                          "A ready experiment: one prompt to both built-in models, same settings")
         self.save_button = named_button("compareSaveButton", "Save experiment…",
                                         "Keep the prompt, the settings and the outputs")
         self.open_combo = QComboBox()
@@ -107,6 +109,7 @@ class ComparePanel(QWidget):
         top.addWidget(QLabel("Seed for all"))
         top.addWidget(self.shared_seed)
         top.addWidget(self.add_button)
+        top.addWidget(self.preset_button)
         top.addStretch(1)
         for widget in (self.run_button, self.stop_button, self.save_button, self.open_combo):
             top.addWidget(widget)
@@ -122,6 +125,7 @@ class ComparePanel(QWidget):
 
         self.shared_seed.valueChanged.connect(self._shared_seed_changed)
         self.add_button.clicked.connect(self.add_configuration)
+        self.preset_button.clicked.connect(self.base_vs_instruct)
         self.run_button.clicked.connect(self.run_all)
         self.stop_button.clicked.connect(self.stop)
         self.save_button.clicked.connect(self._ask_save)
@@ -208,6 +212,28 @@ class ComparePanel(QWidget):
             return False
         self._add_column()
         self.refresh_models()
+        self._update_buttons()
+        return True
+
+    def base_vs_instruct(self) -> bool:
+        """Two columns, one per built-in model, same prompt and settings: what instruction tuning changes."""
+        if self.runner.running:
+            return False
+        try:
+            paths = [Path(p) for p in self.library_paths()]
+        except OSError:
+            paths = []
+        preset = base_vs_instruct(paths, self._defaults())
+        if isinstance(preset, str):
+            self.show_message(preset)
+            return False
+        self._set_column_count(len(preset.configs))
+        for column, config in zip(self.columns, preset.configs, strict=False):
+            column.set_config(config)
+        self.prompt_edit.setPlainText(preset.prompt)
+        self._pristine = False
+        self._last = None
+        self.show_message(preset.explanation, error=False)
         self._update_buttons()
         return True
 
@@ -320,7 +346,7 @@ class ComparePanel(QWidget):
         combo.clear()
         combo.addItem("Open a saved experiment…", "")
         for saved in list_experiments(self.experiments_dir):
-            when = _short_time(saved.created)
+            when = short_time(saved.created)
             text = f"{saved.name} · {when}" if when else saved.name
             combo.addItem(f"{text} (damaged)" if saved.error else text, str(saved.path))
 
@@ -349,7 +375,7 @@ class ComparePanel(QWidget):
             column.clear_output()
         self._pristine = False
         self._last = experiment
-        when = _short_time(experiment.created)
+        when = short_time(experiment.created)
         self.show_message(f"Showing “{experiment.name}”{f' from {when}' if when else ''}. These outputs were "
                           "saved then; Run all to run the prompt again.", error=False)
         self._update_buttons()
@@ -370,9 +396,3 @@ class ComparePanel(QWidget):
             column.set_editable(not running)
             column.remove_button.setEnabled(not running and len(self.columns) > MIN_COLUMNS)
 
-
-def _short_time(created: str) -> str:
-    try:
-        return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return ""

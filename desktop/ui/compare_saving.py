@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -56,3 +57,11 @@ class ExperimentSaver(QObject):
 
     def shutdown(self) -> None:
         self.hashes.shutdown()
+
+
+def short_time(created: str) -> str:
+    """A saved experiment's time stamp in local time, to the minute; "" when it cannot be read."""
+    try:
+        return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return ""

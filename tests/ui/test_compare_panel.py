@@ -355,3 +355,32 @@ def test_wired_into_the_window_and_the_chat_is_left_as_it_was(qtbot: QtBot, data
         assert compare.columns[1].text() == REPLY and compare.columns[0].text() == REPLY
     finally:
         window.close()
+
+
+def test_base_vs_instruction_tuned_is_one_click(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel],
+                                                backend: RecordingBackend, tmp_path: Path) -> None:
+    from desktop.core.builtin_model import BUILTIN_FILENAME, CHAT_FILENAME
+
+    client, model = loaded
+    library = [tmp_path / "models" / BUILTIN_FILENAME, tmp_path / "models" / CHAT_FILENAME]
+    for path in library:
+        path.write_bytes(b"GGUF")
+    widget = ComparePanel(client, lambda: CHAT_PARAMS, lambda: library, tmp_path / "experiments",
+                          tmp_path / "cache" / "model-hashes.json")
+    qtbot.addWidget(widget)
+    widget.set_model(model, GEMMA)
+    client.modelLoaded.connect(lambda m: widget.set_model(m, GEMMA))
+    child(widget, QPushButton, "compareBaseVsInstructButton").click()
+    assert widget.prompt_edit.toPlainText() == "List three fruits."
+    configs = [column.config() for column in widget.columns]
+    assert [Path(c.model or "").name for c in configs] == [BUILTIN_FILENAME, CHAT_FILENAME]
+    assert configs[0].params == configs[1].params and configs[0].params.temperature == 0.0
+    assert "instruction tuning" in child(widget, QLabel, "compareMessage").text()
+    run_to_end(qtbot, widget)
+    assert backend.loads[:2] == [BUILTIN_FILENAME, CHAT_FILENAME]
+    assert [column.text() for column in widget.columns] == [REPLY, REPLY]
+
+
+def test_base_vs_instruction_tuned_says_what_is_missing(panel: ComparePanel) -> None:
+    assert not panel.base_vs_instruct()
+    assert "needs both built-in models" in child(panel, QLabel, "compareMessage").text()
