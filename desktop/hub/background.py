@@ -2,7 +2,9 @@
 
 A Qt thread pool waits for every task when it is destroyed, so a request stuck on a silent server held up
 quitting. Here at most `limit` tasks run at once (the rest queue), wait() takes a timeout, and a task still
-stuck on the network when Parley exits is a daemon thread that ends with the process.
+stuck on the network when Parley exits is a daemon thread that ends with the process. A task the person gave up
+on (a cancelled search) is abandoned: it stops counting at once, so it neither holds a place from the next
+request nor makes wait() wait for it; whatever it still reports is the caller's to ignore.
 """
 
 from __future__ import annotations
@@ -11,22 +13,45 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-__all__ = ["BackgroundThreads"]
+__all__ = ["BackgroundThreads", "Ticket"]
+
+
+class Ticket:
+    """One started task: pass it to abandon()."""
+
+    __slots__ = ("counted", "work")
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self.work = work
+        self.counted = False  # running and counted against the limit
 
 
 class BackgroundThreads:
     def __init__(self, limit: int = 2, name: str = "parley-hub") -> None:
         self.limit = max(1, limit)
         self.name = name
-        self._queue: deque[Callable[[], None]] = deque()
+        self._queue: deque[Ticket] = deque()
         self._running = 0
         self._changed = threading.Condition()
 
-    def start(self, task: Callable[[], None]) -> None:
+    def start(self, task: Callable[[], None]) -> Ticket:
         """Run `task` on a daemon thread as soon as fewer than `limit` are running."""
+        ticket = Ticket(task)
         with self._changed:
-            self._queue.append(task)
+            self._queue.append(ticket)
             self._spawn()
+        return ticket
+
+    def abandon(self, ticket: Ticket) -> None:
+        """Stop waiting for a task: one still queued never runs, one running no longer counts."""
+        with self._changed:
+            if ticket in self._queue:
+                self._queue.remove(ticket)
+            elif ticket.counted:
+                ticket.counted = False
+                self._running -= 1
+                self._spawn()
+            self._changed.notify_all()
 
     def idle(self) -> bool:
         with self._changed:
@@ -39,15 +64,18 @@ class BackgroundThreads:
 
     def _spawn(self) -> None:
         while self._queue and self._running < self.limit:
-            task = self._queue.popleft()
+            ticket = self._queue.popleft()
+            ticket.counted = True
             self._running += 1
-            threading.Thread(target=self._run, args=(task,), name=self.name, daemon=True).start()
+            threading.Thread(target=self._run, args=(ticket,), name=self.name, daemon=True).start()
 
-    def _run(self, task: Callable[[], None]) -> None:
+    def _run(self, ticket: Ticket) -> None:
         try:
-            task()
+            ticket.work()
         finally:
             with self._changed:
-                self._running -= 1
-                self._spawn()
+                if ticket.counted:
+                    ticket.counted = False
+                    self._running -= 1
+                    self._spawn()
                 self._changed.notify_all()

@@ -2,13 +2,20 @@
 
 Every failure leaves this module as a HubError whose text the GUI can show as is, so no
 httpx or huggingface_hub exception ever reaches a dialog. Every request has a timeout (HUB_TIMEOUT): a server
-that accepts the connection and never answers ends in a message, not a hang.
+that accepts the connection and never answers ends in a message, not a hang. With no network the answer comes
+within seconds: requests are made once (huggingface_hub's pagination retries network errors five times with
+back-off, 23 s in all, so Parley does not use it), connecting is bounded by HUB_CONNECT_TIMEOUT, and so is the
+name lookup, which no socket timeout covers.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import socket
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +38,7 @@ from huggingface_hub.utils._validators import validate_repo_id
 from desktop.hub.names import refusal, unsafe_name_reason
 
 __all__ = [
+    "HUB_CONNECT_TIMEOUT",
     "HUB_TIMEOUT",
     "RECOMMENDED",
     "AuthRequired",
@@ -48,7 +56,10 @@ __all__ = [
 # otherwise sends to huggingface.co the first time it builds a user agent.
 constants.HF_HUB_DISABLE_TELEMETRY = True
 
-HUB_TIMEOUT = 20.0  # seconds: to connect, and between any two bytes of an answer (search, file list, model card)
+HUB_TIMEOUT = 20.0  # seconds between any two bytes of an answer (search, file list, model card)
+HUB_CONNECT_TIMEOUT = 5.0  # seconds to look up the Hub's name and to connect: no network fails this fast
+_LOOKUP_REUSE = 300.0  # seconds a successful name lookup is trusted before the next request checks again
+_looked_up: dict[str, float] = {}  # host -> when its name last resolved
 _TOKEN_NAME = "parley"
 _TOKENS_PAGE = "https://huggingface.co/settings/tokens"
 _SORTS = {"downloads": "downloads", "likes": "likes", "updated": "lastModified"}  # the Hub's sort keys
@@ -188,7 +199,8 @@ class HubClient:
         (desktop.hub.names): a HubError when there is no file of either kind, or only refused ones."""
         repo_id = self._valid_repo_id(repo_id)
         with self._errors(f"list the files of {repo_id}", repo_id):
-            info = self._api.model_info(repo_id, files_metadata=True, timeout=HUB_TIMEOUT)
+            info = self._api.model_info(repo_id, files_metadata=True,
+                                        timeout=_timeout())  # type: ignore[arg-type]  # passed on to httpx
         files, refused = [], []
         for sibling in info.siblings or []:
             if not sibling.rfilename.lower().endswith(".gguf"):
@@ -250,6 +262,7 @@ class HubClient:
         """Check offline mode first, then turn every library or network exception into a HubError."""
         self.check_online()
         try:
+            _look_up(self.endpoint, action)
             yield
         except HubError:
             raise
@@ -258,7 +271,41 @@ class HubClient:
 
 
 def _timeout() -> httpx2.Timeout:
-    return httpx2.Timeout(HUB_TIMEOUT)
+    return httpx2.Timeout(HUB_TIMEOUT, connect=HUB_CONNECT_TIMEOUT)
+
+
+def _look_up(endpoint: str, action: str) -> None:
+    """Resolve the endpoint's host name within HUB_CONNECT_TIMEOUT, or raise OfflineError.
+
+    A resolver that does not answer (a stale DNS server, a network that is not there) holds getaddrinfo for tens
+    of seconds, and no socket timeout covers it; so the lookup runs on a daemon thread that is left to finish on
+    its own. Skipped behind a proxy (the proxy resolves the name) and for a name that resolved a moment ago."""
+    host = httpx2.URL(endpoint).host
+    if not host or urllib.request.getproxies():
+        return
+    last = _looked_up.get(host)
+    if last is not None and time.monotonic() - last < _LOOKUP_REUSE:
+        return
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def resolve() -> None:
+        try:
+            socket.getaddrinfo(host, None)
+        except Exception as e:  # OSError (gaierror), UnicodeError for a bad name
+            failure.append(e)
+        finally:
+            done.set()
+
+    threading.Thread(target=resolve, name="parley-hub-lookup", daemon=True).start()
+    if not done.wait(HUB_CONNECT_TIMEOUT):
+        raise OfflineError(f"Could not {action}: {endpoint} cannot be reached (looking up {host} took longer than "
+                           f"{HUB_CONNECT_TIMEOUT:g} s). Check your internet connection, or use Parley offline "
+                           "with the models you have.")
+    if failure:
+        raise OfflineError(f"Could not {action}: {endpoint} cannot be reached ({_short(failure[0])}). "
+                           "Check your internet connection, or use Parley offline with the models you have.")
+    _looked_up[host] = time.monotonic()
 
 
 def translate_error(e: Exception, action: str, endpoint: str, repo_id: str | None = None) -> HubError:
@@ -267,6 +314,10 @@ def translate_error(e: Exception, action: str, endpoint: str, repo_id: str | Non
     if isinstance(e, OfflineModeIsEnabled):
         return OfflineError("huggingface_hub's offline mode is on (HF_HUB_OFFLINE), so Parley cannot reach "
                             "Hugging Face. Unset HF_HUB_OFFLINE to browse and download models.")
+    if isinstance(e, httpx2.ConnectTimeout):
+        return OfflineError(f"Could not {action}: {endpoint} cannot be reached (no connection within "
+                            f"{HUB_CONNECT_TIMEOUT:g} s). Check your internet connection, or use Parley offline "
+                            "with the models you have.")
     if isinstance(e, httpx2.TimeoutException):
         return HubError(f"Could not {action}: Hugging Face did not answer in time. "
                         "Check your internet connection and try again.")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.memory import MIB, MemoryEstimate, classify_fit, human_bytes
-from desktop.hub.background import BackgroundThreads
+from desktop.hub.background import BackgroundThreads, Ticket
 from desktop.hub.client import (
     RECOMMENDED,
     AuthRequired,
@@ -44,7 +45,7 @@ from desktop.hub.client import (
 from desktop.hub.names import shown_name
 from desktop.ui.download_manager import DownloadItem, DownloadManager, DownloadQueueView
 from desktop.ui.safe_text import SafeTextBrowser
-from desktop.ui.widgets import plain_tip
+from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 SORTS = (("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated"))
 OFFLINE_TEXT = ("Offline: Parley makes no network requests while offline mode is on, so it cannot search or download "
@@ -71,7 +72,7 @@ class _Results(QObject):
 
     searched = Signal(object)  # list[RepoSummary]
     files = Signal(str, object, str, object)  # repo id, list[RepoFile], model card, refused [(path, reason)]
-    error = Signal(object, object)  # HubError, retry callable
+    error = Signal(object, object, int)  # HubError, retry callable, search id (0: not a search)
 
 
 class HubBrowser(QWidget):
@@ -90,6 +91,7 @@ class HubBrowser(QWidget):
         self._files: list[RepoFile] = []
         self._repo: str | None = None  # the repository whose files are shown (or loading)
         self._search_id = 0
+        self._search_ticket: Ticket | None = None  # the search running now, if any
         self._retry: Callable[[], None] | None = None
         self._threads = BackgroundThreads(2)
         self._results = _Results()
@@ -112,6 +114,21 @@ class HubBrowser(QWidget):
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.sort_combo)
         search_row.addWidget(self.search_button)
+        self.searching = QWidget()  # shown while a search runs, with the way to give up on it
+        self.searching.setObjectName("hubSearchingIndicator")
+        busy = QProgressBar()
+        busy.setRange(0, 0)  # indeterminate: Hugging Face does not say how long it will take
+        busy.setTextVisible(False)
+        busy.setMaximumWidth(120)
+        self.searching_text = plain_label("Searching Hugging Face…", "hubSearchingText")
+        self.cancel_button = named_button("hubCancelSearchButton", "Cancel", "Stop waiting for this search")
+        self.cancel_button.clicked.connect(self.cancel_search)
+        searching_layout = QHBoxLayout(self.searching)
+        searching_layout.setContentsMargins(0, 0, 0, 0)
+        searching_layout.addWidget(busy)
+        searching_layout.addWidget(self.searching_text, 1)
+        searching_layout.addWidget(self.cancel_button)
+        self.searching.hide()
 
         self.message = QLabel()
         self.message.setObjectName("hubMessage")
@@ -179,6 +196,7 @@ class HubBrowser(QWidget):
         manager.finished.connect(self._downloaded)
         layout = QVBoxLayout(self)
         layout.addLayout(search_row)
+        layout.addWidget(self.searching)
         layout.addWidget(self.message)
         layout.addWidget(self.token_row)
         layout.addWidget(split, 3)
@@ -190,11 +208,27 @@ class HubBrowser(QWidget):
     # -- actions -------------------------------------------------------------------------------------------------------
 
     def search(self) -> None:
-        """Search GGUF repositories for the text in the search box, sorted as the combo box says."""
+        """Search GGUF repositories for the text in the search box, sorted as the combo box says; ignored while a
+        search runs (the person can cancel it first)."""
+        if self._search_ticket is not None:
+            return
         query, sort = self.search_edit.text(), str(self.sort_combo.currentData())
         self._search_id += 1
         ident = self._search_id
-        self._run(lambda c: self._results.searched.emit((ident, c.search(query, sort))), self.search)
+        self._search_ticket = self._run(lambda c: self._results.searched.emit((ident, c.search(query, sort))),
+                                        self.search, ident)
+        shown = query.strip()
+        self.searching_text.setText(f"Searching Hugging Face for “{shown}”…" if shown
+                                    else "Searching Hugging Face…")
+        self._set_searching(self._search_ticket is not None)
+
+    def cancel_search(self) -> None:
+        """Give up on the running search: the page is ready at once, and its answer, if it still comes, is ignored."""
+        ticket, self._search_ticket = self._search_ticket, None
+        if ticket is not None:
+            self._threads.abandon(ticket)
+        self._search_id += 1
+        self._set_searching(False)
 
     def open_repo(self, repo_id: str) -> None:
         """Load a repository's GGUF files and model card in the background."""
@@ -245,10 +279,10 @@ class HubBrowser(QWidget):
             return None
         return client
 
-    def _run(self, work: Callable[[HubClient], None], retry: Callable[[], None]) -> None:
+    def _run(self, work: Callable[[HubClient], None], retry: Callable[[], None], ident: int = 0) -> Ticket | None:
         client = self._client()
         if client is None:
-            return
+            return None
         self._set_message("")
         results = self._results
 
@@ -256,17 +290,32 @@ class HubBrowser(QWidget):
             try:
                 work(client)
             except HubError as e:
-                results.error.emit(e, retry)
+                results.error.emit(e, retry, ident)
             except Exception as e:  # never let a bug kill the worker silently
-                results.error.emit(HubError(f"Something went wrong talking to Hugging Face ({e})."), retry)
+                results.error.emit(HubError(f"Something went wrong talking to Hugging Face ({e})."), retry, ident)
 
-        self._threads.start(task)
+        return self._threads.start(task)
+
+    def _set_searching(self, running: bool) -> None:
+        self.searching.setVisible(running)
+        self.search_button.setEnabled(not running)
+
+    def _search_ended(self, ident: int) -> bool:
+        """True when `ident` is the search the page is waiting for (which has now ended); False for a cancelled or
+        superseded one, whose answer is ignored."""
+        if ident != self._search_id or self._search_ticket is None:
+            return False
+        self._search_ticket = None
+        self._set_searching(False)
+        return True
 
     def _set_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
-    def _show_error(self, error: HubError, retry: Callable[[], None]) -> None:
+    def _show_error(self, error: HubError, retry: Callable[[], None], ident: int = 0) -> None:
+        if ident and not self._search_ended(ident):
+            return
         self._set_message(OFFLINE_TEXT if isinstance(error, OfflineError) and "offline mode" in str(error)
                           else str(error))
         if isinstance(error, AuthRequired):
@@ -297,8 +346,8 @@ class HubBrowser(QWidget):
 
     def _show_results(self, answer: tuple[int, list[RepoSummary]]) -> None:
         ident, repos = answer
-        if ident != self._search_id:
-            return  # an older search answered late
+        if not self._search_ended(ident):
+            return  # a cancelled search answered late
         self.results.blockSignals(True)
         self.results.clear()
         self.results.blockSignals(False)

@@ -68,6 +68,7 @@ class FakeHub:
     listed_extra: int = 0  # file listings claim this many bytes more than the server has (and serves)
     withhold: int = 0  # every file answer promises the whole rest of the file but ends this many bytes short
     hang: bool = False  # accept every request, then never answer (until stop())
+    delay: float = 0.0  # seconds every answer waits before it is sent (a slow network)
     requests: list[Request] = field(default_factory=list)
     body_bytes_served: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -149,6 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
             hub.released.wait(60)
             self.close_connection = True
             return None
+        if hub.delay:
+            hub.released.wait(hub.delay)
         if hub.status is not None:
             return self._send(hub.status, {"error": f"forced status {hub.status}"})
         if path == "/api/models":
