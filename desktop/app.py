@@ -184,9 +184,14 @@ def create_window(
         window.show_chat()
 
     library = LibraryController(library_page, dirs.models, settings, load_from_library,
-                                window.notice.show_message, window)
+                                library_page.show_message, window)  # said on the Models page, not the Chat tab
     window.library = library  # type: ignore[attr-defined]
-    window.filesDropped.connect(library.add_files)
+
+    def add_dropped(paths: list[Path]) -> None:
+        window.pages.setCurrentWidget(library_page)  # where the new models, or what went wrong, show
+        library.add_files(paths)
+
+    window.filesDropped.connect(add_dropped)
     client.modelLoaded.connect(lambda _model: library_page.refresh())
 
     # Hugging Face: no request is made until the person searches, opens a repository or downloads.

@@ -1,4 +1,6 @@
-"""Library behaviour: adding (copy or reference in place), removing, revealing and loading models."""
+"""Library behaviour: adding (copy or reference in place), removing, revealing and loading models.
+
+What these actions run into is said on the Models page (`notify`, the page's message bar), where they happen."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ class LibraryController(QObject):
 
     def add_files(self, paths: Sequence[Path], copy: bool | None = None) -> None:
         """Validate each file first; then copy it into the library or reference its folder in place."""
+        self._notify("", False)  # an earlier message is about an earlier action
         good: list[Path] = []
         for path in paths:
             try:
@@ -70,8 +73,14 @@ class LibraryController(QObject):
                     self._notify(f"{path.name} is already in the library; nothing was copied.", False)
                     continue
                 partial = target.with_name(target.name + ".partial")
-                shutil.copyfile(path, partial)
-                partial.replace(target)
+                try:
+                    shutil.copyfile(path, partial)
+                    partial.replace(target)
+                except OSError as exc:
+                    if partial.is_file():
+                        partial.unlink(missing_ok=True)
+                    self._notify(f"{path.name} could not be copied into the library ({exc.strerror or exc}). "
+                                 f"Check that {self.models_dir} is writable and has room.", True)
             elif str(path.parent) not in self.settings.extra_model_folders and path.parent != self.models_dir:
                 self.settings.extra_model_folders.append(str(path.parent))
         self.page.refresh()
@@ -94,8 +103,11 @@ class LibraryController(QObject):
             question = f"Delete {entry.path.name} ({human_bytes(entry.file_size)}) from disk? This cannot be undone."
             if not ask_yes(self._parent, "Remove model", question):  # the name is shown as it is, never as HTML
                 return
-        for shard in entry.shards:
-            shard.unlink(missing_ok=True)
+        try:
+            for shard in entry.shards:
+                shard.unlink(missing_ok=True)
+        except OSError as exc:
+            self._notify(f"{entry.path.name} could not be deleted ({exc.strerror or exc}).", True)
         self.page.refresh()
 
     def reveal(self, entry: ModelEntry) -> None:

@@ -19,7 +19,7 @@ from desktop.core.library import ModelEntry
 from desktop.core.memory import classify_fit, estimate_memory, human_bytes
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.ui.model_settings_panel import ModelSettingsPanel
-from desktop.ui.widgets import named_button, plain_tip
+from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context", "Chat template", "License",
            "Shards", "Memory")
@@ -129,6 +129,10 @@ class LibraryPage(QWidget):
         self.settings_panel = ModelSettingsPanel()
         self.settings_panel.set_build(gpu_backend, vram_bytes)
         self.settings_panel.changed.connect(self.model.refresh_estimates)
+        self.message = plain_label(name="libraryMessage")  # what adding or removing a model ran into
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
         self.summary = QLabel("Scanning…")
         self.summary.setObjectName("librarySummary")
 
@@ -150,10 +154,18 @@ class LibraryPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.settings_panel)
         layout.addWidget(self.summary)
 
+    def show_message(self, text: str, error: bool = True) -> None:
+        """Say something on this page (an error, or a plain note); "" hides the bar."""
+        colour = "#f8d7da" if error else "#e2ecf9"
+        self.message.setStyleSheet(f"#libraryMessage {{ background: {colour}; color: #222; padding: 6px; }}")
+        self.message.setProperty("error", error)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def refresh(self) -> None:
         self.summary.setText("Scanning…")

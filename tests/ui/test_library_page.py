@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
 from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.core.library import ModelEntry
 from desktop.ui.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.tiny_gguf import write_tiny_gguf
@@ -30,6 +31,12 @@ def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
 def rows(win: MainWindow) -> list[str]:
     model = win.findChild(QTableView, "libraryTable").model()
     return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def message(win: MainWindow) -> QLabel:
+    label = win.findChild(QLabel, "libraryMessage")
+    assert label is not None
+    return label
 
 
 def wait_rows(qtbot: QtBot, win: MainWindow, expected: int) -> None:
@@ -72,7 +79,8 @@ def test_broken_file_is_refused_with_a_message(qtbot: QtBot, window: MainWindow,
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF\x03\x00\x00\x00")
     window.library.add_files([broken], copy=True)
-    assert "broken.gguf" in window.findChild(QLabel, "noticeText").text()
+    assert "broken.gguf" in message(window).text() and not message(window).isHidden()
+    assert window.notice.isHidden()  # on the Models page, where it happened, not in the Chat tab's banner
     assert len(rows(window)) == 1
 
 
@@ -125,3 +133,43 @@ def test_per_model_settings_apply_on_load_and_persist(qtbot: QtBot, window: Main
     qtbot.waitUntil(lambda: again.controller.model is not None)
     assert again.controller.model.n_ctx == 2048
     again.close()
+
+
+def test_library_messages_show_on_the_models_page(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                                  data_dir: Path) -> None:
+    wait_rows(qtbot, window, 1)
+    assert message(window).isHidden()
+    again = tmp_path / BUILTIN_FILENAME
+    again.write_bytes((data_dir / "models" / BUILTIN_FILENAME).read_bytes())
+    window.library.add_files([again], copy=True)
+    assert "already in the library" in message(window).text() and message(window).property("error") is False
+    assert window.notice.isHidden()
+    # Copying fails (here a folder is in the way of the partial copy): said on the page, nothing raised.
+    blocked = write_tiny_gguf(tmp_path / "blocked.gguf", name="Blocked")
+    (data_dir / "models" / "blocked.gguf.partial").mkdir()
+    window.library.add_files([blocked], copy=True)
+    assert "blocked.gguf" in message(window).text() and message(window).property("error") is True
+    assert window.notice.isHidden()
+    # A file that cannot be deleted: said on the page.
+    stuck = data_dir / "models" / "stuck.gguf"
+    stuck.mkdir()
+    (stuck / "inside").write_text("x")
+    window.library.remove(ModelEntry(stuck, (stuck,), 0, None, "unusable", False), confirm=False)
+    assert "stuck.gguf" in message(window).text() and window.notice.isHidden()
+    # The next add that works clears the old message.
+    window.library.add_files([write_tiny_gguf(tmp_path / "fine.gguf", name="Fine")], copy=True)
+    assert message(window).isHidden()
+
+
+def test_a_file_dropped_on_the_chat_page_reports_on_the_models_page(qtbot: QtBot, window: MainWindow,
+                                                                      tmp_path: Path) -> None:
+    wait_rows(qtbot, window, 1)
+    window.show_chat()
+    broken = tmp_path / "dropped-broken.gguf"
+    broken.write_bytes(b"GGUF\x03\x00\x00\x00")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(broken))])
+    window.dropEvent(QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+    assert window.pages.currentWidget() is window.library.page
+    assert "dropped-broken.gguf" in message(window).text() and window.notice.isHidden()

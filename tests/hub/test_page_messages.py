@@ -1,0 +1,52 @@
+"""In the wired window, what goes wrong on the Hugging Face and Few-shot pages is said on that page, not in the
+Chat tab's banner (the Models page has its own: tests/ui/test_library_page.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from desktop.app import create_window
+from desktop.ui.hub_browser import HubBrowser
+from desktop.ui.main_window import MainWindow
+from tests.fakes import FakeBackend
+from tests.hub.fake_hub import FakeHub
+
+
+@pytest.fixture
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+    win = create_window(data_dir, backend=FakeBackend())
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.controller.model is not None)
+    win.notice.hide()  # whatever the start said
+    yield win
+    win.close()
+
+
+def test_hub_errors_show_on_the_hub_page(window: MainWindow, hub: FakeHub) -> None:
+    browser = window.findChild(HubBrowser, "hubBrowser")
+    assert browser is not None
+    window.pages.setCurrentWidget(browser)
+    hub.status = 500
+    browser.findChild(QLineEdit, "hubSearchEdit").setText("tiny")
+    browser.findChild(QPushButton, "hubSearchButton").click()
+    assert browser.wait_idle(10)
+    assert "server problem" in browser.findChild(QLabel, "hubMessage").text()
+    browser.open_repo("tiny/Tiny-GGUF")
+    assert browser.wait_idle(10)
+    assert "server problem" in browser.findChild(QLabel, "hubMessage").text()
+    assert window.notice.isHidden()
+
+
+def test_fewshot_errors_show_on_the_fewshot_page(window: MainWindow, tmp_path: Path) -> None:
+    page = window.fewshot  # type: ignore[attr-defined]
+    window.pages.setCurrentWidget(page)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"schema_version": 1,\n "name": }', encoding="utf-8")
+    assert not page.load_template_file(bad)
+    assert "broken.json" in page.findChild(QLabel, "fewShotMessage").text()
+    assert window.notice.isHidden()
