@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml packaging/install-llama.sh Makefile
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@bash packaging/check-qt-libs.sh $(PY)  # names missing system libraries instead of Qt's plugin error
 	$(PY) -m desktop $(ARGS)
 
 lint: $(STAMP)
