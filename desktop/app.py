@@ -224,6 +224,14 @@ def create_window(
     window.add_page(fewshot, "Few-shot")
     window.fewshot = fewshot  # type: ignore[attr-defined]
 
+    def load_base_model() -> None:
+        try:
+            controller.load_model(ensure_builtin(dirs.models))
+        except (BuiltinMissingError, OSError) as exc:
+            fewshot.show_message(str(exc))
+
+    fewshot.baseModelRequested.connect(load_base_model)
+
     def fewshot_follow_model(*_args: object) -> None:
         fewshot.set_model(controller.model, controller.template)
 

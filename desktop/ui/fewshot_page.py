@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.builtin_model import is_base_builtin
 from desktop.core.chat_template import ChatTemplate
 from desktop.core.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
 from desktop.core.fewshot import FewShotError, FewShotTemplate, final_prompt
@@ -36,7 +37,7 @@ from desktop.ui.fewshot_history import HistoryPanel
 from desktop.ui.fewshot_mapping import read_mapped
 from desktop.ui.fewshot_preview import MessageBar, OneShot, PreviewPanel, TryPanel
 from desktop.ui.fewshot_runner import EvalRunner, check_calibration, fixed_seed, plan_runs, recorded_environment
-from desktop.ui.fewshot_settings import RunSettings
+from desktop.ui.fewshot_settings import BaseModelSuggestion, RunSettings
 
 PREVIEW_DELAY_MS = 250
 DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
@@ -44,6 +45,7 @@ DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
 
 class FewShotPage(QWidget):
     busyChanged = Signal(bool)
+    baseModelRequested = Signal()  # the person accepted the suggestion to load the built-in base model
 
     def __init__(self, client: InferenceClient, templates_dir: Path,
                  user_templates_dir: Path | None = None, runs_dir: Path | None = None,
@@ -84,7 +86,10 @@ class FewShotPage(QWidget):
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
         splitter.setSizes([560, 620])
+        self.suggestion = BaseModelSuggestion()
+        self.suggestion.use_button.clicked.connect(self.baseModelRequested)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.suggestion)
         layout.addWidget(self.message)
         layout.addWidget(self.settings)
         layout.addWidget(splitter, 1)
@@ -129,6 +134,7 @@ class FewShotPage(QWidget):
         if model is None or self.model is None or model.info.path != self.model.info.path:
             self.examples.clear_token_cache()
         self.model, self.chat_template = model, chat_template
+        self.suggestion.setVisible(model is not None and not is_base_builtin(model.info.path))
         self.refresh_preview()
 
     def set_chat_busy(self, busy: bool) -> None:

@@ -1,4 +1,5 @@
-"""The few-shot page's own run settings: temperature, max new tokens and seed, shown and recorded with each run.
+"""The few-shot page's own run settings (temperature, max new tokens and seed, shown and recorded with each run),
+and its suggestion of the base model.
 
 Not the chat's sampling panel: a score should not change because the chat was set to Creative on another page.
 """
@@ -6,9 +7,11 @@ Not the chat's sampling panel: a score should not change because the chat was se
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QSpinBox, QWidget
 
+from desktop.core.builtin_model import BASE_NAME
 from desktop.core.sampling import EVAL_MAX_TOKENS, EVAL_SEED, EVAL_TEMPERATURE, RANGES, SamplingParams, eval_params
+from desktop.ui.widgets import named_button
 
 
 class RunSettings(QWidget):
@@ -57,3 +60,22 @@ class RunSettings(QWidget):
         self.max_tokens.setValue(params.max_tokens)
         if params.seed >= 0:
             self.seed.setValue(params.seed)
+
+
+class BaseModelSuggestion(QFrame):
+    """Shown while another model is loaded: few-shot prompting is what base models are for."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fewShotBaseSuggestion")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        text = QLabel(f"Few-shot prompts suit a base model best: it continues the pattern your examples set. "
+                      f"The built-in {BASE_NAME} is one.")
+        text.setWordWrap(True)
+        self.use_button = named_button("fewShotUseBaseButton", f"Use {BASE_NAME}",
+                                       f"Load the built-in base model {BASE_NAME} (the chat uses it too)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(text, 1)
+        layout.addWidget(self.use_button)
+        self.hide()

@@ -97,3 +97,19 @@ def test_results_show_every_template_value(qtbot: QtBot, page: FewShotPage) -> N
     assert headers[:3] == ["Line", "Input", "{hypothesis}"] and headers[-1] == "Time"
     run = page.last_run()
     assert run is not None and model.data(model.index(0, 2)) == run.results[0].variables["hypothesis"] != ""
+
+
+def test_the_page_suggests_the_base_model_while_another_is_loaded(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop.app import create_window
+    from desktop.core.builtin_model import BUILTIN_FILENAME
+
+    backend = FakeBackend()
+    window = create_window(tmp_path / "fresh", backend=backend)  # starts on the instruction-tuned built-in
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.controller.model is not None)
+    page = window.fewshot  # type: ignore[attr-defined]
+    assert page.suggestion.isVisibleTo(page)
+    child(page, QPushButton, "fewShotUseBaseButton").click()
+    qtbot.waitUntil(lambda: backend.loaded is not None and backend.loaded.name == BUILTIN_FILENAME)
+    qtbot.waitUntil(lambda: not page.suggestion.isVisibleTo(page))
+    window.close()
