@@ -53,6 +53,7 @@ from desktop.ui.perplexity_page import PerplexityPage
 from desktop.ui.quit_signals import quit_on_signals
 from desktop.ui.settings_saver import SettingsSaver
 from desktop.ui.shortcuts import install_shortcuts
+from desktop.ui.theme import follow_color_scheme
 
 ICON = resource_dir() / "icons" / "parley.svg"
 
@@ -431,6 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Parley")
     app.setOrganizationName("Parley")
     app.setDesktopFileName("io.github.parley.Parley")  # Wayland matches the window to the launcher and its icon
+    follow_color_scheme(app)  # the system's light or dark scheme, now and when it changes
     if args.self_test:
         return run_self_test(app, args, started)
     shown: list[MainWindow] = []

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushBu
 from desktop.core.experiment import parley_version
 from desktop.core.paths import DataDirs, resource_dir
 from desktop.inference.backend import LoadedModel
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label
 
 if TYPE_CHECKING:
@@ -90,8 +91,7 @@ class AboutDialog(QDialog):
         promise = QLabel(OFFLINE_PROMISE)
         promise.setObjectName("aboutOfflinePromise")
         promise.setWordWrap(True)
-        promise.setStyleSheet("#aboutOfflinePromise { background: #e8f4ea; border: 1px solid #b7dcbf;"
-                              " border-radius: 6px; padding: 8px; color: #1d4d28; }")
+        promise.setStyleSheet(bar_style("#aboutOfflinePromise", "success", "8px"))
 
         self.copy_button = named_button("aboutCopyButton", "Copy details",
                                         "Copy these details to the clipboard, e.g. for a bug report")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.experiment import ColumnResult, CompareConfig
 from desktop.core.sampling import RANGES, SamplingParams
 from desktop.ui.sampling_panel import TIPS
+from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label, plain_tip
 
 LETTERS = "ABCD"
@@ -229,7 +230,7 @@ class CompareColumn(QFrame):
         return self.output.toPlainText()
 
     def show_status(self, text: str, error: bool = False) -> None:
-        self.stats.setStyleSheet("color: #b00020;" if error else "")
+        self.stats.setStyleSheet(f"color: {ERROR_TEXT};" if error else "")
         self.stats.setText(text)
 
     def show_result(self, result: ColumnResult | None) -> None:

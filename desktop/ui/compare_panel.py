@@ -42,6 +42,7 @@ from desktop.ui.compare_presets import base_vs_instruct
 from desktop.ui.compare_runner import ChatModel, ColumnJob, CompareRunner
 from desktop.ui.compare_saving import ExperimentSaver, short_time
 from desktop.ui.fewshot_runner import fixed_seed
+from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 DEFAULT_SEED = 42
@@ -172,7 +173,7 @@ class ComparePanel(QWidget):
         return self._last
 
     def show_message(self, text: str, error: bool = True) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setStyleSheet(f"color: {ERROR_TEXT};" if error else "")
         self.message.setText(text)
         self.message.setVisible(bool(text))
 

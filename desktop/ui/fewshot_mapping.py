@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from desktop.core.dataset import ColumnMapping, Dataset, guess_mapping, read_table
+from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label
 
 NONE = "(none)"
@@ -42,7 +43,7 @@ class ColumnMappingDialog(QDialog):
             form.addRow(f"Variable {{{name}}}", combo)
         self.problem = plain_label(name="mappingProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setStyleSheet(f"color: {ERROR_TEXT};")
         self.problem.hide()
         form.addRow(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 from desktop.core.messages import GenerationStats
 from desktop.inference.backend import GenerationRequest
 from desktop.inference.worker import InferenceClient
+from desktop.ui.theme import ERROR_TEXT, bar_style
 from desktop.ui.widgets import named_button
 
 
@@ -54,7 +55,7 @@ class PreviewPanel(QWidget):
             text = f"⚠ {text}: longer than the context. Turn off examples or load the model with more context."
         self.tokens.setText(text)
         self.tokens.setProperty("over", over)
-        self.tokens.setStyleSheet("color: #c0392b; font-weight: bold;" if over else "")
+        self.tokens.setStyleSheet(f"color: {ERROR_TEXT}; font-weight: bold;" if over else "")
 
 
 class TryPanel(QWidget):
@@ -96,8 +97,7 @@ class MessageBar(QLabel):
         self.hide()
 
     def show_message(self, text: str, error: bool = True) -> None:
-        colour = "#f8d7da" if error else "#e2ecf9"
-        self.setStyleSheet(f"#fewShotMessage {{ background: {colour}; color: #222; padding: 6px; }}")
+        self.setStyleSheet(bar_style("#fewShotMessage", "error" if error else "info"))
         self.setProperty("error", error)
         self.setText(text)
         self.setVisible(bool(text))

@@ -13,13 +13,14 @@ from PySide6.QtWidgets import QWidget
 from desktop.core.runs import order_spread
 from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult
 from desktop.core.statistics import spread
+from desktop.ui.theme import tint
 from desktop.ui.widgets import plain_tip
 
 COLUMNS = ("Line", "Input", "Expected", "Output", "Result", "Prompt tokens", "Generated", "Time")
 # "Most likely answer" generates nothing; it has a probability and a lead over the runner-up instead
 LIKELIHOOD_COLUMNS = ("Line", "Input", "Expected", "Output", "Result", "P(label)", "Margin", "Prompt tokens", "Time")
-PASS_COLOUR = QColor("#d4edda")
-FAIL_COLOUR = QColor("#f8d7da")
+PASS_COLOUR = tint("success")  # translucent: readable on light and dark tables
+FAIL_COLOUR = tint("error")
 LINE_COLOUR = QColor("#1f6fb2")
 CI_COLOUR = QColor(31, 111, 178, 45)
 RANGE_COLOUR = QColor(230, 126, 34, 90)

@@ -19,6 +19,7 @@ from desktop.inference.backend import LoadedModel
 from desktop.ui.about_dialog import OFFLINE_PROMISE
 from desktop.ui.chat_controller import ChatController
 from desktop.ui.main_window import MainWindow
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button
 
 INTRODUCTION = (
@@ -31,13 +32,11 @@ BUILT_INS = (
     "For longer, better answers, download a bigger chat model."
 )
 STYLE = """
-#firstRunPage { background: #f4f7fb; border: 1px solid #d5deea; border-radius: 10px; }
-#firstRunPage QLabel { color: #1f2a37; }
+#firstRunPage { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 10px; }
+#firstRunPage QLabel { color: palette(window-text); }
 #firstRunTitle { font-size: 20px; font-weight: 600; }
 #firstRunModelStatus, #firstRunGpuLine { font-weight: 600; }
-#firstRunPrivacy { background: #e8f4ea; border: 1px solid #b7dcbf; border-radius: 6px; padding: 8px;
-                   color: #1d4d28; }
-"""
+""" + bar_style("#firstRunPrivacy", "success", "8px")
 
 
 def _label(name: str, text: str = "") -> QLabel:

@@ -19,6 +19,7 @@ from desktop.core.library import ModelEntry
 from desktop.core.memory import classify_fit, estimate_memory, human_bytes
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.ui.model_settings_panel import ModelSettingsPanel
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context", "Chat template", "License",
@@ -161,8 +162,7 @@ class LibraryPage(QWidget):
 
     def show_message(self, text: str, error: bool = True) -> None:
         """Say something on this page (an error, or a plain note); "" hides the bar."""
-        colour = "#f8d7da" if error else "#e2ecf9"
-        self.message.setStyleSheet(f"#libraryMessage {{ background: {colour}; color: #222; padding: 6px; }}")
+        self.message.setStyleSheet(bar_style("#libraryMessage", "error" if error else "info"))
         self.message.setProperty("error", error)
         self.message.setText(text)
         self.message.setVisible(bool(text))

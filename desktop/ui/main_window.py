@@ -27,6 +27,7 @@ from desktop.ui.message_input import MessageInput
 from desktop.ui.prompt_panels import RawPromptView, SystemPromptEditor
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sampling_view import SamplingView
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button
 
 
@@ -54,8 +55,7 @@ class NoticeBanner(QWidget):
         self.hide()
 
     def show_message(self, text: str, error: bool = True) -> None:
-        colour = "#f8d7da" if error else "#e2ecf9"
-        self.setStyleSheet(f"#noticeBanner {{ background: {colour}; border-radius: 4px; }} QLabel {{ color: #222; }}")
+        self.setStyleSheet(bar_style("#noticeBanner", "error" if error else "info", "2px"))
         self.setProperty("error", error)
         self.label.setText(text)
         self.show()
@@ -82,10 +82,7 @@ class MainWindow(QMainWindow):
         self.model_hint.setObjectName("modelHintLabel")
         self.model_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.model_hint.setWordWrap(True)
-        self.model_hint.setStyleSheet(
-            "#modelHintLabel { background: #fff8e1; border: 1px solid #eedc9a; border-radius: 6px;"
-            " padding: 6px 10px; color: #4a3d00; }"
-        )
+        self.model_hint.setStyleSheet(bar_style("#modelHintLabel", "warning", "6px 10px"))
         self.model_hint.hide()
         self.chat_view = ChatView()
         self.message_input = MessageInput()

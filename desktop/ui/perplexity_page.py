@@ -25,6 +25,7 @@ from desktop.core.perplexity import TextScore
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.perplexity_heatmap import HeatMap, TokenDetail, legend_html
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 MAX_BYTES = 5 * 1024 * 1024  # a bigger text takes many minutes to score and is too long to draw
@@ -170,8 +171,7 @@ class PerplexityPage(QWidget):
         return self._running
 
     def show_message(self, text: str, error: bool = True) -> None:
-        colour = "#f8d7da" if error else "#e2ecf9"
-        self.message.setStyleSheet(f"#perplexityMessage {{ background: {colour}; color: #222; padding: 6px; }}")
+        self.message.setStyleSheet(bar_style("#perplexityMessage", "error" if error else "info"))
         self.message.setProperty("error", error)
         self.message.setText(text)
         self.message.setVisible(bool(text))

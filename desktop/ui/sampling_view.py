@@ -28,6 +28,7 @@ from desktop.ui.sampling_chart import (
     readable_token,
 )
 from desktop.ui.sampling_panel import SamplingPanel
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label
 
 COUNTS = (10, 20, 40)
@@ -75,7 +76,7 @@ class SamplingView(QWidget):
         self.empty.setObjectName("samplingEmpty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: #666; padding: 16px;")
+        self.empty.setStyleSheet("color: palette(placeholder-text); padding: 16px;")
 
         self.caption = self._label("samplingCaption")
         self.counts = self._label("samplingCounts")
@@ -85,7 +86,7 @@ class SamplingView(QWidget):
         self.legend.setToolTip("Grey-blue: the model's own odds. Orange: the same at the chosen temperature. "
                                "Blue: what the draw really uses, after top-k, top-p and min-p and temperature.")
         self.explanation = self._label("samplingExplanation", EXPLANATION)
-        self.explanation.setStyleSheet("color: #555; font-size: 11px;")
+        self.explanation.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
         self.chart = BarChart()
         scroll = QScrollArea()
         scroll.setObjectName("samplingScroll")
@@ -219,8 +220,7 @@ class SamplingView(QWidget):
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        colour = "#f8d7da" if error else "#e2ecf9"
-        self.message.setStyleSheet(f"#samplingMessage {{ background: {colour}; color: #222; padding: 4px; }}")
+        self.message.setStyleSheet(bar_style("#samplingMessage", "error" if error else "info", "4px"))
         self.message.setVisible(bool(text))
 
     def _count(self) -> int:
