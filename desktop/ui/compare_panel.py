@@ -101,7 +101,7 @@ class ComparePanel(QWidget):
         self.open_combo = QComboBox()
         self.open_combo.setObjectName("compareOpenCombo")
         self.open_combo.setToolTip("Show a saved experiment again, without running it")
-        self.open_combo.setMinimumContentsLength(24)
+        self.open_combo.setMinimumContentsLength(18)
         self.message = plain_label(name="compareMessage")  # messages quote file and model names
         self.message.setWordWrap(True)
         self.message.hide()
@@ -110,14 +110,16 @@ class ComparePanel(QWidget):
         top.addWidget(QLabel("Seed for all"))
         top.addWidget(self.shared_seed)
         top.addWidget(self.add_button)
-        top.addWidget(self.preset_button)
         top.addStretch(1)
         for widget in (self.run_button, self.stop_button, self.save_button, self.open_combo):
             top.addWidget(widget)
         self.columns_layout = QHBoxLayout()
         self.columns_layout.setSpacing(8)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Prompt"))
+        prompt_row = QHBoxLayout()  # the ready experiment beside the prompt it fills, so the page fits 1024 pixels
+        prompt_row.addWidget(QLabel("Prompt"), 1)
+        prompt_row.addWidget(self.preset_button)
+        layout.addLayout(prompt_row)
         layout.addWidget(self.prompt_edit)
         layout.addLayout(top)
         layout.addWidget(self.hint)

@@ -96,22 +96,28 @@ class BatchPanel(QWidget):
         self.chart.setVisible(False)  # until a sweep has a point to show
         self.shown: EvalRun | None = None  # the run in the table: the current or last one, or one opened from history
 
+        # Short rows that wrap their text, so the page fits a 1024-pixel-wide window with every label whole.
+        for label in (self.test_set_label, self.accuracy_label):
+            label.setWordWrap(True)
         data_row = QHBoxLayout()
         data_row.addWidget(self.import_button)
         data_row.addWidget(self.test_set_label, 1)
+        data_row.addWidget(self.export_button)
         shots_row = QHBoxLayout()
         shots_row.addWidget(QLabel("Examples per prompt"))
-        for widget in (self.shots_spin, self.random_check, self.seed_spin):
-            shots_row.addWidget(widget)
+        shots_row.addWidget(self.shots_spin)
         shots_row.addSpacing(12)
         shots_row.addWidget(QLabel("Orders"))
         shots_row.addWidget(self.orders_spin)
         shots_row.addStretch(1)
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(self.random_check)
+        pick_row.addWidget(self.seed_spin)
+        pick_row.addStretch(1)
         run_row = QHBoxLayout()
         for widget in (self.run_button, self.stop_button, self.sweep_button):
             run_row.addWidget(widget)
         run_row.addWidget(self.progress, 1)
-        run_row.addWidget(self.export_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.confusion)
@@ -121,6 +127,7 @@ class BatchPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(data_row)
         layout.addLayout(shots_row)
+        layout.addLayout(pick_row)
         layout.addLayout(run_row)
         layout.addWidget(self.accuracy_label)
         layout.addWidget(splitter, 1)

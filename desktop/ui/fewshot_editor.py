@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -105,9 +106,10 @@ class TemplateEditor(QWidget):
         self.sample_combo = QComboBox()
         self.sample_combo.setObjectName("sampleTemplateCombo")
         self.sample_combo.setToolTip("Start from one of the sample templates that come with Parley")
-        file_row = QHBoxLayout()
-        for widget in (self.name_edit, self.new_button, self.open_button, self.save_button, self.save_as_button):
+        file_row = QHBoxLayout()  # under the name, so the buttons keep their labels in a narrow window
+        for widget in (self.new_button, self.open_button, self.save_button, self.save_as_button):
             file_row.addWidget(widget)
+        file_row.addStretch(1)
         self.new_button.clicked.connect(self.new_template)
 
         self.instruction_edit = tab_moves_focus(QPlainTextEdit())
@@ -131,12 +133,10 @@ class TemplateEditor(QWidget):
         self.import_button = named_button("importExamplesButton", "Import…",
                                           "Add examples from a CSV, TSV or JSONL file")
         self.export_button = named_button("exportExamplesButton", "Export…", "Write the examples to a file")
-        example_buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            example_buttons.addWidget(button)
-        example_buttons.addStretch(1)
-        example_buttons.addWidget(self.import_button)
-        example_buttons.addWidget(self.export_button)
+        example_buttons = QGridLayout()  # two rows of three: every label whole in a narrow window
+        for n, button in enumerate((self.add_button, self.remove_button, self.import_button, self.up_button,
+                                    self.down_button, self.export_button)):
+            example_buttons.addWidget(button, n // 3, n % 3)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(lambda: self.examples.remove_example(self.selected_row()))
         self.up_button.clicked.connect(lambda: self._move(-1))
@@ -190,6 +190,7 @@ class TemplateEditor(QWidget):
         QVBoxLayout(self.variables_box).addWidget(self.variables_form)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.name_edit)
         layout.addLayout(file_row)
         layout.addWidget(self.description_edit)
         layout.addWidget(self.sample_combo)
