@@ -295,7 +295,7 @@ def test_load_failure_shows_in_its_column_and_the_run_goes_on(qtbot: QtBot, pane
     choose_model(panel, 2, models["other.gguf"])
     run_to_end(qtbot, panel)
     stats0 = child(panel, QLabel, "compareStats0")
-    assert stats0.text().startswith("Could not load bad.gguf") and "color: #b00020" in stats0.styleSheet()
+    assert stats0.text().startswith("Could not load bad.gguf") and "color: #e0444f" in stats0.styleSheet()
     assert child(panel, QPlainTextEdit, "compareOutput1").toPlainText() == REPLY
     assert child(panel, QPlainTextEdit, "compareOutput2").toPlainText() == REPLY
     assert backend.loads[0] == "bad.gguf" and backend.loads[-1] == "chat.gguf"

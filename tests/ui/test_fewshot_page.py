@@ -291,7 +291,7 @@ def test_prompt_longer_than_the_context_is_flagged(qtbot: QtBot, page: FewShotPa
     preview(page)
     label = child(page, QLabel, "previewTokensLabel")
     qtbot.waitUntil(lambda: "longer than the context" in label.text())
-    assert "of 20" in label.text() and "c0392b" in label.styleSheet()
+    assert "of 20" in label.text() and "e0444f" in label.styleSheet()
 
 
 def test_save_and_open_round_trip_bumps_the_version(page: FewShotPage, tmp_path: Path) -> None:
