@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from desktop.ui.fewshot_mapping import read_mapped
 from desktop.ui.fewshot_preview import MessageBar, OneShot, PreviewPanel, TryPanel
 from desktop.ui.fewshot_runner import EvalRunner, check_calibration, fixed_seed, plan_runs, recorded_environment
 from desktop.ui.fewshot_settings import BaseModelSuggestion, RunSettings
+from desktop.ui.widgets import scrolls_down
 
 PREVIEW_DELAY_MS = 250
 DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
@@ -77,15 +77,10 @@ class FewShotPage(QWidget):
         self.tabs.setObjectName("fewShotTabs")
         self.tabs.addTab(self.preview, "Preview")
         self.tabs.addTab(self.trial, "Try")
-        self.tabs.addTab(self.batch, "Results")
+        self.results_tab = scrolls_down(self.batch)  # with the sweep chart shown it is taller than a 640-pixel window
+        self.tabs.addTab(self.results_tab, "Results")
         self.tabs.addTab(self.history, "History")
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
-        # Scrolls down, never sideways: the splitter keeps the editor wide enough for every button's label.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.editor.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-                               + 2 * scroll.frameWidth())
+        scroll = scrolls_down(self.editor)
         splitter = QSplitter()
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
@@ -323,7 +318,7 @@ class FewShotPage(QWidget):
         self.show_message("")
         if orders > 1 and shots == [0]:
             self.show_message("Zero examples have no order to vary, so the test set runs once.", error=False)
-        self.tabs.setCurrentWidget(self.batch)
+        self.tabs.setCurrentWidget(self.results_tab)
         self.runner.run(plans)
 
     def stop(self) -> None:
@@ -370,7 +365,7 @@ class FewShotPage(QWidget):
             self.show_message("A run is in progress; open saved runs when it has finished.")
             return
         self.batch.show_run(run, note)
-        self.tabs.setCurrentWidget(self.batch)
+        self.tabs.setCurrentWidget(self.results_tab)
 
     # --- buttons and busy state -------------------------------------------------------------------------
 
@@ -396,3 +391,4 @@ class FewShotPage(QWidget):
         ready = idle and self._test_set is not None and not self._labels_problem()
         self.batch.set_running(self.runner.busy, ready)
         self.batch.stop_button.setEnabled(self.runner.busy or self.one_shot.running)
+

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.core.runs import order_spread
 from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult
 from desktop.core.statistics import spread
-from desktop.ui.theme import tint
+from desktop.ui.theme import is_dark, tint
 from desktop.ui.widgets import plain_tip
 
 COLUMNS = ("Line", "Input", "Expected", "Output", "Result", "Prompt tokens", "Generated", "Time")
@@ -159,6 +159,8 @@ class SweepChart(QChartView):
         self.series.setPointLabelsFormat("@yPoint")
         self.series.setPointLabelsClipping(False)
         chart = QChart()
+        if is_dark(self):  # before the series are added: a theme recolours what is already there
+            chart.setTheme(QChart.ChartTheme.ChartThemeDark)
         for series in (self.ci_band, self.range_band, self.series):
             chart.addSeries(series)
         chart.setTitle("Accuracy by number of examples")
@@ -183,7 +185,7 @@ class SweepChart(QChartView):
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
         self.setChart(chart)
-        self.setMinimumHeight(240)
+        self.setMinimumHeight(240)  # room for the axis labels; in a low window the Results tab scrolls instead
         self.clear()
 
     def clear(self) -> None:

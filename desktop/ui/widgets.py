@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtGui import Qt as QtGui
-from PySide6.QtWidgets import QLabel, QMessageBox, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QWidget
 
 
 def named_button(name: str, text: str, tip: str) -> QPushButton:
@@ -60,3 +60,33 @@ def tab_moves_focus(edit: QPlainTextEdit) -> QPlainTextEdit:
     edit.setTabChangesFocus(True)
     edit.installEventFilter(_CtrlTabInserts(edit))
     return edit
+
+
+def scrolls_down(content: QWidget) -> QScrollArea:
+    """`content` in a scroll area that scrolls down, never sideways, and is at least as wide as the content needs
+    (so a splitter keeps every button's label whole)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    content.installEventFilter(_FollowsMinimumWidth(scroll))
+    _FollowsMinimumWidth.fit(scroll, content)
+    return scroll
+
+
+class _FollowsMinimumWidth(QObject):
+    """Keeps a scroll area as wide as its content's minimum, as that changes (a table filled, a row shown)."""
+
+    def __init__(self, scroll: QScrollArea) -> None:
+        super().__init__(scroll)
+        self.scroll = scroll
+
+    @staticmethod
+    def fit(scroll: QScrollArea, content: QWidget) -> None:
+        scroll.setMinimumWidth(content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() == QEvent.Type.LayoutRequest and isinstance(watched, QWidget):
+            self.fit(self.scroll, watched)
+        return False

@@ -309,7 +309,7 @@ def test_open_and_delete_a_saved_run(qtbot: QtBot, page: FewShotPage, backend: F
     older = next(i for i, s in enumerate(page.history.summaries()) if s.shots == 0)
     page.history.select_rows([older])
     qtbot.mouseClick(child(page, QPushButton, "openRunButton"), Qt.MouseButton.LeftButton)
-    assert page.tabs.currentWidget() is page.batch
+    assert page.tabs.currentWidget() is page.results_tab
     accuracy = child(page, QLabel, "accuracyLabel").text()
     assert accuracy.startswith("Accuracy 1.000 (20/20), 95% CI 0.839–1.000") and "saved run of" in accuracy
     assert page.shown_run() is not None and page.shown_run().shots == 0
