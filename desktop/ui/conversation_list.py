@@ -36,7 +36,7 @@ from desktop.ui.conversation_rows import (
     plain_snippet,
     relative_time,
 )
-from desktop.ui.widgets import named_button, plain_label, plain_tip
+from desktop.ui.widgets import fit_label, named_button, plain_label, plain_tip
 
 __all__ = ["HIT_ROLE", "ID_ROLE", "SNIPPET_ROLE", "ConversationList", "html_snippet", "relative_time"]
 
@@ -84,6 +84,7 @@ class ConversationList(QWidget):
         self.pin_button = named_button("pinConversationButton", "Pin", "Keep the selected chat at the top")
         self.rename_button = named_button("renameConversationButton", "Rename", "Rename the selected chat (F2)")
         self.delete_button = named_button("deleteConversationButton", "Delete", "Delete the selected chat")
+        fit_label(self.pin_button, self.rename_button, self.delete_button)
         self.new_button.clicked.connect(self.newRequested)
         self.pin_button.clicked.connect(lambda: self._on_selected(self.toggle_pin))
         self.rename_button.clicked.connect(self._edit_selected)

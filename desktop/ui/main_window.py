@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -28,7 +27,7 @@ from desktop.ui.prompt_panels import RawPromptView, SystemPromptEditor
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sampling_view import SamplingView
 from desktop.ui.theme import bar_style
-from desktop.ui.widgets import named_button
+from desktop.ui.widgets import fit_label, named_button, scrolls_down
 
 
 class NoticeBanner(QWidget):
@@ -98,6 +97,8 @@ class MainWindow(QMainWindow):
             "likely). Hover a token for its alternatives; click it to continue from another one.")
         self.token_view_button.setCheckable(True)
 
+        fit_label(self.new_chat_button, self.regenerate_button, self.token_view_button, self.stop_button,
+                  self.send_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_chat_button)
         buttons.addWidget(self.regenerate_button)
@@ -136,9 +137,7 @@ class MainWindow(QMainWindow):
         for group in (system_group, template_group, sampling_group):
             settings_layout.addWidget(group)
         settings_layout.addStretch(1)
-        settings_scroll = QScrollArea()
-        settings_scroll.setWidgetResizable(True)
-        settings_scroll.setWidget(settings_page)
+        settings_scroll = scrolls_down(settings_page)  # never sideways: every control whole in a narrow window
 
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sidePanel")

@@ -20,6 +20,13 @@ def named_button(name: str, text: str, tip: str) -> QPushButton:
     return button
 
 
+def fit_label(*buttons: QPushButton) -> None:
+    """As narrow as each label needs, not the style's 80-pixel floor: rows of short buttons fit small windows."""
+    for button in buttons:
+        text = button.text().replace("&", "")
+        button.setMinimumWidth(button.fontMetrics().horizontalAdvance(text) + button.fontMetrics().height() + 8)
+
+
 def plain_label(text: str = "", name: str = "") -> QLabel:
     """A label that shows its text as it is, whatever it contains."""
     label = QLabel(text)
