@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(PY) tests/bench/bench_store.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_history.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_chat.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_long_chat.py
 	$(PY) tests/bench/bench_probabilities.py
 	$(PY) tests/bench/bench_experiments.py
 

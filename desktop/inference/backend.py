@@ -67,8 +67,9 @@ class GenerationRequest:
     prompt: str
     params: SamplingParams
     stop: tuple[str, ...] = field(default_factory=tuple)
-    # For chats: renders the prompt with the oldest k turns (after the system prompt) left out, so a
-    # conversation longer than the context still gets a reply instead of an error.
+    # For chats: renders the prompt with the oldest k exchanges (after the system prompt) left out, so a
+    # conversation longer than the context still gets a reply instead of an error. A ChatShortener (whose
+    # shorten(0) is the whole chat; `prompt` may then be a shorter render) is fitted turn by turn.
     shorten: Callable[[int], str | None] | None = None
     # Token probabilities: record this many likeliest alternatives per generated token (0: off).
     alternatives: int = 0
@@ -78,6 +79,18 @@ class GenerationRequest:
     # Evaluate the whole prompt from an empty cache (the worker calls reset_cache first). The output is the same
     # either way; Compare uses it so every column's time to first token measures the whole prompt.
     fresh: bool = False
+
+
+@dataclass(frozen=True)
+class FittedPrompt:
+    """What a request's prompt becomes once fitted to the context: the text sent (the chat without its oldest
+    `dropped` exchanges) and, from the worker, its tokens."""
+
+    text: str
+    dropped: int = 0  # exchanges left out
+    at_least: int = 0  # > 0: too long for the context even so, with at least this many tokens (not all counted)
+    pieces: tuple[TokenPiece, ...] = ()
+    count: int = -1  # tokens, when known
 
 
 class InferenceBackend(ABC):
@@ -109,6 +122,11 @@ class InferenceBackend(ABC):
     ) -> GenerationStats:
         """Stream the reply through on_text; check should_stop after every token. With
         request.alternatives > 0, report each generated token's probabilities through on_step."""
+
+    def fitted_prompt(self, request: GenerationRequest, should_stop: Callable[[], bool]) -> FittedPrompt:
+        """The prompt generate() would evaluate for this request, as text; should_stop ends the fit early
+        (InferenceError)."""
+        return FittedPrompt(request.prompt)
 
     def token_pieces(self, text: str) -> list[TokenPiece]:
         """The prompt's tokens, with their text, exactly as generate() would evaluate them."""

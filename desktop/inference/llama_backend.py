@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import ctypes
 import logging
-import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -18,9 +17,8 @@ from llama_cpp import Llama
 from desktop.core.gguf_file import read_model_info
 from desktop.core.likelihood import ContinuationScores
 from desktop.core.messages import GenerationStats
-from desktop.core.perplexity import ScoredToken, TextScore, plan_windows
+from desktop.core.perplexity import TextScore
 from desktop.core.probabilities import (
-    LN2,
     MAX_ALTERNATIVES,
     Alternative,
     AlternativesScanner,
@@ -32,21 +30,24 @@ from desktop.core.probabilities import (
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.stop_text import StopTextFilter
 from desktop.inference.backend import (
+    FittedPrompt,
     GenerationRequest,
     InferenceBackend,
     InferenceError,
     LoadedModel,
     LoadOptions,
 )
-from desktop.inference.context_fit import fit_prompt
+from desktop.inference.context_fit import PromptTooLongError, StoppedError, fit_request
 from desktop.inference.hardware import physical_cores
 from desktop.inference.llama_likelihood import score_continuations
+from desktop.inference.llama_perplexity import score_text
+from desktop.inference.model_file import FileStamp, check_unchanged, stamp_files
 from desktop.inference.offload import build_backend, load_with_fallback, possibly_out_of_memory
 from desktop.inference.prompt_chunks import chunk_ends, chunks, reuse_point
+from desktop.inference.token_counts import TokenCounts
 
 BATCH = 512
 MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for tiny contexts (seen with 8 tokens)
-SCORE_BATCH = 64  # perplexity: positions per decode, each with a full row of logits (64 x vocabulary floats)
 DISTRIBUTION_TEXTS = 256  # the likeliest tokens whose text a next-token distribution carries
 GGML_LOG_LEVEL_ERROR = 4  # ggml's enum: none, debug, info, warn, error, cont
 
@@ -82,9 +83,12 @@ class LlamaBackend(InferenceBackend):
         self._scanner = AlternativesScanner()
         self._canonical = 0  # cached positions written by whole prompt chunks (prompt_chunks): reusable bit for bit
         self._boundaries: dict[int, bool] = {}  # token id -> whether a prompt chunk may end after it
+        self._counts = TokenCounts(self.tokenize)  # chat turns' token counts, for fitting long chats
+        self._files: tuple[FileStamp, ...] = ()  # the model files as loaded (llama.cpp maps them into memory)
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
         info = read_model_info(path)  # llama.cpp may abort the process on a malformed file
+        files = stamp_files(path)
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = max(MIN_CONTEXT, min(options.n_ctx or DEFAULT_CONTEXT, trained))
         backend = build_backend()
@@ -127,6 +131,8 @@ class LlamaBackend(InferenceBackend):
         self._llm, n_gpu_layers = loaded.value, loaded.layers
         self._canonical = 0
         self._boundaries = {}
+        self._counts.clear()
+        self._files = files
         self._name = info.display_name
         self._texts = {}
         bos = self._llm.token_bos()
@@ -151,6 +157,12 @@ class LlamaBackend(InferenceBackend):
         if self._llm is None:
             raise InferenceError("No model is loaded yet. Wait for the model to finish loading, or choose one.")
         return self._llm
+
+    def _checked_model(self) -> _CountingLlama:
+        """The model, once its files are known to be as they were at load (reading a truncated one kills us)."""
+        llm = self._model()
+        check_unchanged(self._files)
+        return llm
 
     def tokenize(self, text: str) -> list[int]:
         """Special tokens in the rendered prompt count as tokens; BOS is added only if the template did not."""
@@ -195,7 +207,8 @@ class LlamaBackend(InferenceBackend):
         """Where evaluation splits these tokens into batches (see desktop.inference.prompt_chunks)."""
         return chunk_ends(tokens, self._is_boundary)
 
-    def _evaluate_prompt(self, llm: _CountingLlama, tokens: Sequence[int]) -> None:
+    def _evaluate_prompt(self, llm: _CountingLlama, tokens: Sequence[int],
+                         should_stop: Callable[[], bool] = lambda: False) -> None:
         """Evaluate `tokens` so that the last position's logits are in the context, as a function of the tokens
         alone: whatever ran before, the same chunks at the same positions are decoded.
 
@@ -215,7 +228,10 @@ class LlamaBackend(InferenceBackend):
         llm.n_tokens = start
         self._canonical = start
         for begin, end in chunks(ends, start, count):
+            if should_stop():  # Stop, or quitting: what is evaluated so far stays reusable
+                raise StoppedError
             llm.eval(tokens[begin:end])
+            self._canonical = end if end in ends else self._canonical
         self._canonical = ends[-1] if ends else 0
 
     def generate(
@@ -225,10 +241,10 @@ class LlamaBackend(InferenceBackend):
         should_stop: Callable[[], bool],
         on_step: Callable[[TokenStep], None] | None = None,
     ) -> GenerationStats:
-        llm = self._model()
+        llm = self._checked_model()
         params = request.params
         started = time.perf_counter()
-        tokens, dropped = self._fit(request, llm.n_ctx())
+        tokens, dropped = self._fit(request, llm.n_ctx(), should_stop)
         tokens += request.forced
         room = llm.n_ctx() - len(tokens)
         if room <= 0:
@@ -247,7 +263,7 @@ class LlamaBackend(InferenceBackend):
         generated = 0
         first_token_at = 0.0
         stopped = False
-        self._evaluate_prompt(llm, tokens)
+        self._evaluate_prompt(llm, tokens, should_stop)
         cached = len(tokens) - llm.evaluated
         # llama.cpp's own sampler chain, as llama-cpp-python builds it for Llama.generate (penalties over the
         # reply, top-k, typical, top-p, min-p, temperature, then a seeded draw; greedy at temperature 0).
@@ -330,7 +346,7 @@ class LlamaBackend(InferenceBackend):
     def next_token_distribution(
         self, prompt: str, token_ids: Sequence[int] = (), context: str = "", chosen: int = -1
     ) -> NextTokenDistribution:
-        llm = self._model()
+        llm = self._checked_model()
         tokens = self.tokenize(prompt) + list(token_ids)
         if not tokens:
             raise InferenceError("There is no text to predict from: type a message or a prompt first.")
@@ -343,55 +359,26 @@ class LlamaBackend(InferenceBackend):
         return NextTokenDistribution(logits, texts, context, chosen)
 
     def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
-        return score_continuations(self, self._model(), prompt, continuations)
+        return score_continuations(self, self._checked_model(), prompt, continuations)
 
     def score_text(
         self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
     ) -> TextScore:
-        llm = self._model()
-        if not text.strip():
-            raise InferenceError("There is no text to score: paste or open some text first.")
-        tokens = llm.tokenize(text.encode("utf-8"), add_bos=True, special=False)
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        texts = [decoder.decode(llm.detokenize([t])) for t in tokens]
-        surprisal = [math.nan] * len(tokens)
-        n_ctx = llm.n_ctx()
-        windows = plan_windows(len(tokens), n_ctx)
-        n_vocab = llm.n_vocab()
-        total = max(0, len(tokens) - 1)
-        done = 0
-        stopped = False
-        try:
-            for window in windows:
-                self.reset_cache()
-                for begin in range(window.start, window.end, SCORE_BATCH):
-                    if should_stop():
-                        stopped = True
-                        break
-                    batch = tokens[begin:min(window.end, begin + SCORE_BATCH)]
-                    llm._batch.set_batch(batch=batch, n_past=begin - window.start, logits_all=True)
-                    llm._ctx.decode(llm._batch)
-                    rows = np.ctypeslib.as_array(llm._ctx.get_logits(),  # type: ignore[no-untyped-call]
-                                                 shape=(len(batch), n_vocab))
-                    for offset in range(len(batch)):
-                        target = begin + offset + 1  # the token this row predicts
-                        if window.score_from <= target < window.end:
-                            row = rows[offset]
-                            best = float(row.max())
-                            log_total = best + math.log(float(np.exp(row - best).sum(dtype=np.float64)))
-                            surprisal[target] = (log_total - float(row[tokens[target]])) / LN2
-                            done += 1
-                    on_progress(done, total)
-                if stopped:
-                    break
-        finally:
-            self.reset_cache()  # the KV cache now holds the scored text, not the chat: start afresh
-        scored = tuple(ScoredToken(t, s, v) for t, s, v in zip(tokens, texts, surprisal, strict=True))
-        if stopped:
-            last = max((i for i, v in enumerate(surprisal) if not math.isnan(v)), default=0)
-            scored = scored[:last + 1]
-        return TextScore(scored, len(windows), n_ctx, self._name, stopped)
+        return score_text(self, self._checked_model(), self._name, text, on_progress, should_stop)
 
-    def _fit(self, request: GenerationRequest, n_ctx: int) -> tuple[list[int], int]:
-        """The prompt's tokens, leaving out the fewest oldest turns that let a reply of reasonable length fit."""
-        return fit_prompt(self.tokenize, request, n_ctx)
+    def _fit(self, request: GenerationRequest, n_ctx: int,
+             should_stop: Callable[[], bool] = lambda: False) -> tuple[list[int], int]:
+        """The prompt's tokens, leaving out the oldest turns that keep room for a reply (see context_fit)."""
+        return fit_request(self.tokenize, self._counts, request, n_ctx, should_stop)
+
+    def fitted_prompt(self, request: GenerationRequest, should_stop: Callable[[], bool]) -> FittedPrompt:
+        try:
+            _tokens, dropped = self._fit(request, self._model().n_ctx(), should_stop)
+        except PromptTooLongError as exc:
+            return FittedPrompt(_fitted_text(request, exc.dropped), exc.dropped, exc.at_least)
+        return FittedPrompt(_fitted_text(request, dropped), dropped)
+
+
+def _fitted_text(request: GenerationRequest, dropped: int) -> str:
+    text = request.shorten(dropped) if request.shorten is not None else None
+    return request.prompt if text is None else text

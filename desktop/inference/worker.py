@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import traceback
@@ -12,10 +13,11 @@ from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 from desktop.core.chat_template import TemplateError
 from desktop.core.gguf_file import GGUFError
 from desktop.core.probabilities import TokenStep
-from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError, LoadOptions
+from desktop.inference.backend import FittedPrompt, GenerationRequest, InferenceBackend, InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 
 FLUSH_INTERVAL = 0.008  # seconds: batches a few tokens at high speed, passes each one through at low speed
+PIECES_CHARS = 1_000_000  # a longer fitted prompt is only counted (the Raw prompt tab shows 20,000 tokens at most)
 
 
 class _Coalescer:
@@ -58,11 +60,15 @@ class InferenceWorker(QObject):
     scoreFinished = Signal(object)  # TextScore
     scoreFailed = Signal(str)
     tokenized = Signal(int, object)  # request id, list[TokenPiece] (empty when it failed)
+    promptFitted = Signal(int, object)  # request id, FittedPrompt with its pieces (or only a count)
 
-    def __init__(self, backend: InferenceBackend, stop_flag: threading.Event) -> None:
+    def __init__(self, backend: InferenceBackend, stop_flag: threading.Event,
+                 closing: threading.Event | None = None) -> None:
         super().__init__()
         self._backend = backend
         self._stop_flag = stop_flag
+        self._closing = closing or threading.Event()  # quitting: queued work is skipped, long work interrupted
+        self.latest_fit = 0  # the newest fit request's id (set by the client): older ones are skipped
         self._loaded: Path | None = None
         self._loaded_options = LoadOptions()
 
@@ -103,7 +109,7 @@ class InferenceWorker(QObject):
         try:
             if request.fresh:
                 self._backend.reset_cache()
-            stats = self._backend.generate(request, coalescer.add, self._stop_flag.is_set, on_step)
+            stats = self._backend.generate(request, coalescer.add, self._stopping, on_step)
         except InferenceError as exc:
             coalescer.flush()
             self.generationFailed.emit(str(exc))
@@ -135,7 +141,7 @@ class InferenceWorker(QObject):
     @Slot(str)
     def score(self, text: str) -> None:
         try:
-            result = self._backend.score_text(text, self.scoreProgress.emit, self._stop_flag.is_set)
+            result = self._backend.score_text(text, self.scoreProgress.emit, self._stopping)
         except InferenceError as exc:
             self.scoreFailed.emit(str(exc))
             return
@@ -148,7 +154,7 @@ class InferenceWorker(QObject):
     @Slot(object)
     def evaluate(self, request: EvalRequest) -> None:
         try:
-            results = run_evaluation(self._backend, request, self.evalResult.emit, self._stop_flag.is_set,
+            results = run_evaluation(self._backend, request, self.evalResult.emit, self._stopping,
                                      self.evalCalibrated.emit)
         except (InferenceError, TemplateError, ValueError) as exc:  # ValueError: FewShotError, bad regex
             self.evalFailed.emit(str(exc))
@@ -159,8 +165,37 @@ class InferenceWorker(QObject):
             return
         self.evalFinished.emit(results)
 
+    def _stopping(self) -> bool:
+        return self._stop_flag.is_set() or self._closing.is_set()
+
+    @Slot(int, object)
+    def fit(self, request_id: int, request: GenerationRequest) -> None:
+        """The prompt a request would send, fitted to the context, with its tokens: for the Raw prompt tab."""
+        if self._closing.is_set() or request_id < self.latest_fit:
+            return
+        try:
+            fitted = self._backend.fitted_prompt(request, self._closing.is_set)
+        except InferenceError:
+            return  # quitting
+        except Exception:
+            traceback.print_exc()
+            fitted = FittedPrompt(request.prompt)
+        if not fitted.at_least:
+            try:
+                pieces = tuple(self._backend.token_pieces(fitted.text)) if len(fitted.text) <= PIECES_CHARS else ()
+            except Exception:
+                pieces = ()
+            try:
+                count = len(pieces) if pieces else self._backend.count_tokens(fitted.text)
+            except Exception:
+                count = -1
+            fitted = dataclasses.replace(fitted, pieces=pieces, count=count)
+        self.promptFitted.emit(request_id, fitted)
+
     @Slot(int, str)
     def count_tokens(self, request_id: int, text: str) -> None:
+        if self._closing.is_set():
+            return
         try:
             count = self._backend.count_tokens(text)
         except Exception:
@@ -169,6 +204,8 @@ class InferenceWorker(QObject):
 
     @Slot(int, str)
     def tokenize(self, request_id: int, text: str) -> None:
+        if self._closing.is_set():
+            return
         try:
             pieces = self._backend.token_pieces(text)
         except Exception:
@@ -192,6 +229,7 @@ class InferenceClient(QObject):
     _distributionRequested = Signal(int, str, object, str, int)
     _scoreRequested = Signal(str)
     _tokenizeRequested = Signal(int, str)
+    _fitRequested = Signal(int, object)
 
     modelLoading = Signal(str)
     modelLoaded = Signal(object)
@@ -211,13 +249,15 @@ class InferenceClient(QObject):
     scoreFinished = Signal(object)
     scoreFailed = Signal(str)
     tokenized = Signal(int, object)
+    promptFitted = Signal(int, object)
 
     def __init__(self, backend: InferenceBackend, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._stop_flag = threading.Event()
+        self._closing = threading.Event()
         self._thread = QThread()
         self._thread.setObjectName("inferenceThread")
-        self._worker = InferenceWorker(backend, self._stop_flag)
+        self._worker = InferenceWorker(backend, self._stop_flag, self._closing)
         self._worker.moveToThread(self._thread)
         self._loadRequested.connect(self._worker.load)
         self._generateRequested.connect(self._worker.generate)
@@ -227,11 +267,13 @@ class InferenceClient(QObject):
         self._distributionRequested.connect(self._worker.distribution)
         self._scoreRequested.connect(self._worker.score)
         self._tokenizeRequested.connect(self._worker.tokenize)
+        self._fitRequested.connect(self._worker.fit)
         # Signal-to-signal into this GUI-thread object: delivery is queued onto the GUI thread.
         for name in ("modelLoading", "modelLoaded", "modelLoadFailed", "textReady",
                      "generationFinished", "generationFailed", "tokensCounted",
                      "evalResult", "evalFinished", "evalFailed", "evalCalibrated", "stepsReady", "distributionReady",
-                     "distributionFailed", "scoreProgress", "scoreFinished", "scoreFailed", "tokenized"):
+                     "distributionFailed", "scoreProgress", "scoreFinished", "scoreFailed", "tokenized",
+                     "promptFitted"):
             getattr(self._worker, name).connect(getattr(self, name))
         self._thread.start()
         self._next_count_id = 0
@@ -274,6 +316,15 @@ class InferenceClient(QObject):
         self._tokenizeRequested.emit(self._next_count_id, text)
         return self._next_count_id
 
+    def fit_prompt(self, request: GenerationRequest) -> int:
+        """Asks for the prompt the request would send, fitted to the context, with its tokens; the answer arrives
+        as promptFitted with the returned id (shares the id counter with count_tokens). A newer request makes
+        the worker skip older ones it has not started."""
+        self._next_count_id += 1
+        self._worker.latest_fit = self._next_count_id
+        self._fitRequested.emit(self._next_count_id, request)
+        return self._next_count_id
+
     def score_text(self, text: str) -> None:
         """Perplexity of text: scoreProgress while it runs, then scoreFinished (or scoreFailed); stop() ends it
         early with the tokens scored so far."""
@@ -281,9 +332,11 @@ class InferenceClient(QObject):
         self._scoreRequested.emit(text)
 
     def shutdown(self) -> None:
-        """Stop any generation, free the model on its own thread, and end the thread."""
+        """Stop any generation (or fitting of a long chat), skip queued requests, free the model on its own
+        thread, and end the thread."""
         if not self._thread.isRunning():
             return
+        self._closing.set()
         self._stop_flag.set()
         self._unloadRequested.emit()
         self._thread.quit()

@@ -7,15 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.builtin_model import BUILTIN_NOTE, is_builtin
+from desktop.core.builtin_model import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
 from desktop.core.chat_template import ChatTemplate, TemplateError
+from desktop.core.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
 from desktop.core.messages import Conversation, GenerationStats, Role
 from desktop.core.model_template import template_choices, template_for
-from desktop.core.probabilities import TokenPiece, TokenStep
+from desktop.core.probabilities import TokenStep
 from desktop.core.prompt_sections import SectionedPrompt
 from desktop.core.sampling import PRESETS
 from desktop.core.settings import Settings
-from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
+from desktop.inference.backend import FittedPrompt, GenerationRequest, LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
 from desktop.ui.chat_history import ConversationNavigation
 from desktop.ui.chat_persistence import ChatPersistence
@@ -51,6 +52,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         self._count_id = 0
         self._raw_text = ""
         self._raw_sections: SectionedPrompt | None = None  # of _raw_text, to count its tokens per section
+        self._raw_chat: ChatShortener | None = None  # what _raw_text was rendered from
         self._fallback: Callable[[], Path | None] | None = None
         self._clear_when_done = False
         self.worker_busy = False  # the Few-shot page is using the shared inference worker
@@ -83,8 +85,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         client.textReady.connect(self._on_text)
         client.generationFinished.connect(self._on_finished)
         client.generationFailed.connect(self._on_failed)
-        client.tokensCounted.connect(self._on_counted)
-        client.tokenized.connect(self._on_tokenized)
+        client.promptFitted.connect(self._on_fitted)
         self._connect_probabilities()
         self._update_buttons()
 
@@ -153,7 +154,10 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
 
     def _show_model_hint(self, model: LoadedModel) -> None:
         hint = self.window.model_hint
-        if is_builtin(model.info.path):
+        if is_chat_builtin(model.info.path):
+            hint.setText(f"Built-in model · instruction-tuned. {CHAT_NOTE}")
+            hint.show()
+        elif is_builtin(model.info.path):
             hint.setText(f"Built-in model · base model. {BUILTIN_NOTE}")
             hint.show()
         elif not model.info.chat_template:
@@ -231,15 +235,14 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         self.conversation.system_prompt = self.window.system_prompt.text()
         self.settings.system_prompt = self.conversation.system_prompt
         try:
-            rendered = self.template.render(self.conversation.turns())
+            chat, skipped, text = self._chat_prompt(self.conversation.turns())
         except TemplateError as exc:
             if new_user_message is not None:  # keep what the person typed on screen
                 self.window.chat_view.add_message(Role.USER, new_user_message)
             self.window.notice.show_message(str(exc))
             self._update_buttons()
             return
-        request = GenerationRequest(rendered.text, self.window.sampling.params(), self.template.stop,
-                                    shorten=self._shortener(),
+        request = GenerationRequest(text, self.window.sampling.params(), self.template.stop, shorten=chat,
                                     alternatives=self.window.sampling.alternatives_count(),
                                     forced=tuple(step.token_id for step in prefix))
         self.client.generate(request)
@@ -256,23 +259,15 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
             self.window.chat_view.add_message(Role.USER, new_user_message)
         self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT, reply.content)
         self._update_buttons()
-        self._show_raw(rendered.text)
+        self._show_raw(chat, skipped, text)
 
-    def _shortener(self) -> Callable[[int], str | None]:
-        """Renders the chat without its oldest k exchanges (the system prompt and the new message always stay)."""
-        template, turns = self.template, self.conversation.turns()
-        system = turns[:1] if turns and turns[0]["role"] == Role.SYSTEM.value else []
-        rest = turns[len(system):]
-
-        def shorten(k: int) -> str | None:
-            if template is None or 2 * k >= len(rest):
-                return None
-            try:
-                return template.render(system + rest[2 * k:]).text
-            except TemplateError:
-                return None
-
-        return shorten
+    def _chat_prompt(self, turns: list[dict[str, str]]) -> tuple[ChatShortener, int, str]:
+        """The chat to fit (the worker leaves out what does not fit the context), the oldest exchanges too long to
+        fit by their characters alone, and the render of the rest (raises TemplateError)."""
+        assert self.template is not None
+        chat = ChatShortener(self.template, turns)
+        skipped = chat.char_cap_drop(MAX_CHARS_PER_TOKEN * (self.model.n_ctx if self.model else 0))
+        return chat, skipped, self.template.render(chat.turns(skipped)).text
 
     def _on_text(self, text: str) -> None:
         if not self.generating:  # text from the Few-shot page's run on the shared worker
@@ -351,31 +346,33 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         """Render what the next request would send: the conversation plus the message being typed."""
         if self.template is None:
             return
-        turns = self.next_turns()
         try:
-            rendered = self.template.render(turns)
+            chat, skipped, text = self._chat_prompt(self.next_turns())
         except TemplateError as exc:
             self.window.raw_prompt.show_error(str(exc))
             return
-        self._show_raw(rendered.text, turns)
+        self._show_raw(chat, skipped, text)
 
-    def _show_raw(self, text: str, turns: list[dict[str, str]] | None = None) -> None:
-        """Show text and ask for its tokens; turns are what it was rendered from (default: the request sent)."""
+    def _show_raw(self, chat: ChatShortener, skipped: int, text: str) -> None:
+        """Show text (chat without its `skipped` oldest exchanges) and ask the worker to fit it to the context."""
         assert self.template is not None
         self.window.raw_prompt.show_prompt(text, self.template.label)
-        if turns is None:
-            turns = self.conversation.turns()[:-1] if self.generating else self.conversation.turns()
-        self._raw_text, self._raw_sections = text, sections_for(turns, self.template)
-        self._count_id = self.client.tokenize(text)
+        self.window.raw_prompt.show_left_out(2 * skipped)
+        self._raw_text, self._raw_chat = text, chat
+        self._raw_sections = sections_for(chat.turns(skipped), self.template)
+        self._count_id = self.client.fit_prompt(GenerationRequest(text, self.window.sampling.params(), shorten=chat))
 
-    def _on_tokenized(self, request_id: int, pieces: list[TokenPiece]) -> None:
-        if request_id != self._count_id or self.model is None:
+    def _on_fitted(self, request_id: int, fitted: FittedPrompt) -> None:
+        """The prompt as the model will read it: the chat without what does not fit, and its tokens."""
+        if request_id != self._count_id or self.model is None or self.template is None or self._raw_chat is None:
             return
-        if not pieces:  # this runtime cannot show tokens: just count them
-            self._count_id = self.client.count_tokens(self._raw_text)
-        counts, sections = section_counts(self._raw_sections, pieces)
-        self.window.raw_prompt.show_pieces(pieces, counts, self.model.n_ctx, sections)
-
-    def _on_counted(self, request_id: int, count: int) -> None:
-        if request_id == self._count_id and self.model is not None:
-            self.window.raw_prompt.show_token_count(count, self.model.n_ctx)
+        raw = self.window.raw_prompt
+        if fitted.text != self._raw_text:
+            raw.show_prompt(fitted.text, self.template.label)
+            self._raw_text = fitted.text
+            self._raw_sections = sections_for(self._raw_chat.turns(fitted.dropped), self.template)
+        raw.show_left_out(2 * fitted.dropped)
+        counts, sections = section_counts(self._raw_sections, fitted.pieces)
+        raw.show_pieces(fitted.pieces, counts, self.model.n_ctx, sections)
+        if not fitted.pieces:
+            raw.show_token_count(fitted.at_least or fitted.count, self.model.n_ctx, exact=not fitted.at_least)

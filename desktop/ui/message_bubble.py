@@ -8,6 +8,7 @@ import time
 from PySide6.QtCore import QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,12 @@ MIN_MARKDOWN_INTERVAL = 0.5
 MARKDOWN_DUTY = 0.02
 # GitHub-flavoured Markdown; HTML in a reply is shown as text, never interpreted.
 MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
+# A very long message (a 50 MB paste took 21 s and 2 GB to lay out) shows its first COLLAPSED_CHARS characters and
+# a "Show all" button; expanded it shows at most EXPANDED_CHARS, as plain text past MARKDOWN_CHARS. The whole text
+# is always copied, sent and saved ("Save as file…").
+COLLAPSED_CHARS = 20_000
+EXPANDED_CHARS = 1_000_000
+MARKDOWN_CHARS = 200_000
 
 
 class _MessageBody(SafeTextBrowser):
@@ -101,6 +108,15 @@ class MessageBubble(QFrame):
         self._steps: tuple[TokenStep, ...] = ()
         self._token_view = False
         self._next_markdown = 0.0
+        self._expanded = False
+        self._show_all = self._small_button("showAllButton", "", "Show the whole message (it may take a moment)")
+        self._show_all.clicked.connect(self.expand)
+        self._save = self._small_button("saveMessageButton", "Save as file…", "Save the whole message to a file")
+        self._save.clicked.connect(self.save_as_file)
+        more = QHBoxLayout()
+        more.addWidget(self._show_all)
+        more.addWidget(self._save)
+        more.addStretch(1)
         self._stats = QLabel()
         self._stats.setObjectName("messageStats")
         self._stats.hide()
@@ -109,6 +125,7 @@ class MessageBubble(QFrame):
         layout.setContentsMargins(10, 6, 10, 8)
         layout.addLayout(top)
         layout.addWidget(self._body)
+        layout.addLayout(more)
         layout.addWidget(self._stats)
         # Only once parented (by the layout above): showing a parentless widget would open a window.
         self._edit.setVisible(role is Role.USER)
@@ -128,10 +145,39 @@ class MessageBubble(QFrame):
         """The plain text on screen now."""
         return self._body.toPlainText()
 
+    def document_length(self) -> int:
+        """Characters in the shown document (for tests: a long message is never laid out whole)."""
+        return int(self._body.document().characterCount())
+
+    def _limit(self) -> int:
+        return EXPANDED_CHARS if self._expanded else COLLAPSED_CHARS
+
+    def expand(self) -> None:
+        """Show the message whole (up to EXPANDED_CHARS; the rest only in a saved file)."""
+        if not self._expanded:
+            self._expanded = True
+            self._render()
+
+    def save_as_file(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, "Save message as", "message.md",
+                                                    "Markdown (*.md);;Text (*.txt);;All files (*)")
+        if path:
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(self._text)
+
+    def _update_more(self) -> None:
+        longer = len(self._text) > self._limit()
+        self._show_all.setText(f"Show all ({len(self._text):,} characters)")
+        self._show_all.setVisible(longer and not self._expanded)
+        self._save.setVisible(longer)
+
     def append(self, piece: str) -> None:
         """Streaming: append to this bubble only; format as Markdown at a bounded rate."""
+        shown = len(self._text)
         self._text += piece
-        if time.perf_counter() >= self._next_markdown:
+        if shown >= self._limit():  # collapsed: the document already holds all it shows
+            self._update_more()
+        elif time.perf_counter() >= self._next_markdown:
             self._render()
         else:
             self._body.append_plain(piece)
@@ -167,7 +213,7 @@ class MessageBubble(QFrame):
             self._render()
 
     def showing_tokens(self) -> bool:
-        return self._token_view and steps_match(self._text, self._steps)
+        return self._token_view and len(self._text) <= self._limit() and steps_match(self._text, self._steps)
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == TOKEN_SCHEME:
@@ -211,10 +257,14 @@ class MessageBubble(QFrame):
 
     def _render(self) -> None:
         started = time.perf_counter()
+        source = self._text[:self._limit()]
         if self.showing_tokens():
             self._body.document().setHtml(token_html(self._text, self._steps))
+        elif len(source) > MARKDOWN_CHARS:
+            self._body.document().setPlainText(source)
         else:
-            self._body.document().setMarkdown(self._text if self._text else "…", MARKDOWN)
-        self._rendered = self._text
+            self._body.document().setMarkdown(source if source else "…", MARKDOWN)
+        self._update_more()
+        self._rendered = source
         cost = time.perf_counter() - started
         self._next_markdown = started + max(MIN_MARKDOWN_INTERVAL, cost / MARKDOWN_DUTY)

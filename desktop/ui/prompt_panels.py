@@ -12,6 +12,7 @@ from desktop.core.probabilities import TokenPiece
 from desktop.ui.raw_prompt_tokens import MAX_TOKEN_VIEW, TokenTextView
 
 STALE_TOKENS_MS = 400  # how long the old tokens stay on screen while a changed prompt is tokenised
+SHOWN_CHARS = 400_000  # a prompt too long for the context anyway is shown as its beginning and its end
 
 TOKENS_TIP = ("Show the prompt as the model reads it: each token on its own shade, special tokens in purple. "
               "Hover a token for its id and section.")
@@ -85,14 +86,20 @@ class RawPromptView(QWidget):
         self.template = QLabel("")
         self.template.setObjectName("rawPromptTemplateLabel")
         self.template.setWordWrap(True)
+        self.left_out = QLabel("")
+        self.left_out.setObjectName("rawPromptLeftOutLabel")
+        self.left_out.setWordWrap(True)
+        self.left_out.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.template)
+        layout.addWidget(self.left_out)
         layout.addWidget(self.tokens_toggle)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.token_view, 1)
         layout.addWidget(self.sections)
         layout.addWidget(self.tokens)
         self._has_tokens = False  # the token view shows the current text
+        self._text = ""  # the prompt shown (in part, when longer than SHOWN_CHARS)
         self._stale = QTimer(self)  # a new text waits this long for its tokens before the plain text shows
         self._stale.setSingleShot(True)
         self._stale.setInterval(STALE_TOKENS_MS)
@@ -102,7 +109,11 @@ class RawPromptView(QWidget):
         self._update_views()
 
     def show_prompt(self, text: str, template_label: str) -> None:
-        if text != self.view.toPlainText():
+        if text != self._text:
+            self._text = text
+            if len(text) > SHOWN_CHARS:
+                half = SHOWN_CHARS // 2
+                text = f"{text[:half]}\n\n[… {len(text) - 2 * half:,} characters not shown …]\n\n{text[-half:]}"
             self.view.setPlainText(text)
             if self._has_tokens:
                 self._has_tokens = False
@@ -110,7 +121,15 @@ class RawPromptView(QWidget):
         self.template.setText(f"Rendered with: {template_label}. The next reply is generated after this text.")
         self.tokens.setText("Counting tokens…")
 
+    def show_left_out(self, messages: int) -> None:
+        """How many of the oldest messages the prompt leaves out because they no longer fit the context."""
+        self.left_out.setText(f"{messages:,} earlier messages are left out: they no longer fit the context."
+                              if messages else "")
+        self.left_out.setVisible(messages > 0)
+
     def show_error(self, message: str) -> None:
+        self._text = ""
+        self.show_left_out(0)
         self.view.setPlainText("")
         self.token_view.show_tokens([])
         self._has_tokens = False
@@ -120,8 +139,13 @@ class RawPromptView(QWidget):
         self.tokens_toggle.setVisible(False)
         self._update_views()
 
-    def show_token_count(self, count: int, n_ctx: int) -> None:
-        self.tokens.setText(f"{count} tokens of {n_ctx} in the context" if count >= 0 else "")
+    def show_token_count(self, count: int, n_ctx: int, exact: bool = True) -> None:
+        """`exact` False: the prompt has more than `count` tokens (too many to count them all)."""
+        if count < 0:
+            self.tokens.setText("")
+        else:
+            self.tokens.setText(f"{count} tokens of {n_ctx} in the context" if exact
+                                else f"more than {count:,} tokens: too long for the context of {n_ctx}")
 
     def show_pieces(self, pieces: Sequence[TokenPiece], sections_counts: Mapping[str, int], n_ctx: int,
                     token_sections: Sequence[str] = ()) -> None:
