@@ -125,7 +125,6 @@ def create_window(
     # A new chat starts from the person's own system prompt and sampling, never from the last chat opened.
     defaults = ChatDefaults(settings, window.system_prompt, window.sampling,
                             lambda: controller.model.info.path if controller.model is not None else None, window)
-    controller.generationStarted.connect(defaults.keep)  # sending in an opened chat leaves the defaults alone
 
     def follow_conversation(*_args: object) -> None:
         conversations.refresh(select=persistence.conversation_id)

@@ -27,6 +27,7 @@ class GenerationStats:
     tokens_per_second: float
     stopped: bool = False
     dropped_turns: int = 0  # oldest turns left out of the prompt so it fits the context
+    context_full: bool = False  # the reply ended because the context had no room for more tokens
 
     @property
     def evaluated_prompt_tokens(self) -> int:
@@ -64,16 +65,18 @@ class GenerationStats:
     def summary(self) -> str:
         cached = f" ({self.cached_tokens} cached)" if self.cached_tokens else ""
         stopped = " · stopped" if self.stopped else ""
+        full = (" · cut short: the context is full (start a new chat, or load the model with a longer context)"
+                if self.context_full else "")
         return (
             f"{self.prompt_tokens} prompt tokens{cached} · {self.generated_tokens} generated · "
             f"first token {self.time_to_first_token * 1000:.0f} ms · "
-            f"{self.tokens_per_second:.1f} tokens/s{stopped}"
+            f"{self.tokens_per_second:.1f} tokens/s{stopped}{full}"
         )
 
 
 _STATS_FIELDS: dict[str, type] = {
     "prompt_tokens": int, "cached_tokens": int, "generated_tokens": int, "time_to_first_token": float,
-    "tokens_per_second": float, "stopped": bool, "dropped_turns": int,
+    "tokens_per_second": float, "stopped": bool, "dropped_turns": int, "context_full": bool,
 }
 _REQUIRED_STATS = ("prompt_tokens", "cached_tokens", "generated_tokens", "time_to_first_token", "tokens_per_second")
 

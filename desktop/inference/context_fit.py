@@ -27,9 +27,15 @@ class StoppedError(InferenceError):
 class PromptTooLongError(InferenceError):
     """Even the shortest prompt (system prompt and newest message) has more tokens than the context."""
 
-    def __init__(self, at_least: int, n_ctx: int, dropped: int) -> None:
-        super().__init__(f"The prompt is more than {at_least:,} tokens but the context holds {n_ctx:,}. "
-                         "Shorten the message or the system prompt, or start a new chat.")
+    def __init__(self, at_least: int, n_ctx: int, dropped: int, message_alone: bool = False) -> None:
+        if message_alone:  # no leaving out of older turns can help: say that the message is the problem
+            text = (f"Your message alone is more than {at_least:,} tokens, longer than the model's whole context "
+                    f"({n_ctx:,} tokens), so the model cannot read it. Shorten it or split it over several "
+                    "messages, or load the model with a longer context (Models page).")
+        else:
+            text = (f"The prompt is more than {at_least:,} tokens but the context holds {n_ctx:,}. "
+                    "Shorten the message or the system prompt, or start a new chat.")
+        super().__init__(text)
         self.at_least = at_least
         self.dropped = dropped
 
@@ -64,7 +70,9 @@ def fit_chat(tokenize: Callable[[str], list[int]], counts: TokenCounts, chat: Ch
         return None
     found = counts.count(shortest, n_ctx)
     if not found.exact:
-        raise PromptTooLongError(found.tokens, n_ctx, last)
+        newest = counts.count(chat.turn_text(len(chat.rest) - 1), n_ctx) if chat.rest else found
+        raise PromptTooLongError(newest.tokens if not newest.exact else found.tokens, n_ctx, last,
+                                 message_alone=not newest.exact)
     if found.tokens > budget:  # nothing more can be left out: generate() says it is too long
         return _tokens(tokenize, chat, last), last
     base = counts.count(chat.base_text(), n_ctx).tokens

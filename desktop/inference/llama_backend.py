@@ -292,13 +292,15 @@ class LlamaBackend(InferenceBackend):
                 stopped = True
                 break
             llm.eval([token])
-        tail = stops.feed(decoder.decode(b"", final=True)) + stops.flush()
+        # Bytes of a character the reply stopped inside are dropped, not shown as '\ufffd'.
+        tail = stops.flush()
         if tail:
             on_text(tail)
         finished = time.perf_counter()
         if not first_token_at:
             first_token_at = finished
         decode_time = finished - first_token_at
+        cut_short = not stopped and not stops.stopped and generated >= max_tokens and max_tokens < params.max_tokens
         rate = (generated - 1) / decode_time if generated > 1 and decode_time > 0 else 0.0
         return GenerationStats(
             prompt_tokens=len(tokens),
@@ -308,6 +310,7 @@ class LlamaBackend(InferenceBackend):
             tokens_per_second=rate,
             stopped=stopped,
             dropped_turns=dropped,
+            context_full=cut_short,
         )
 
     def _last_logits(self, llm: Llama) -> Logits:

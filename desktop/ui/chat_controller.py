@@ -224,6 +224,8 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         self._path_ids = []
         if self.persistence is not None:
             self.persistence.start_new()
+        self._context_used = 0
+        self._update_status()
         self._update_buttons()
         self.refresh_raw_prompt()
 
@@ -232,8 +234,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
 
         `prefix`: the reply starts with these tokens (continuing from a chosen alternative)."""
         assert self.template is not None
-        self.conversation.system_prompt = self.window.system_prompt.text()
-        self.settings.system_prompt = self.conversation.system_prompt
+        self.conversation.system_prompt = self.window.system_prompt.text()  # the person's default: ChatDefaults
         try:
             chat, skipped, text = self._chat_prompt(self.conversation.turns())
         except TemplateError as exc:
@@ -372,6 +373,9 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
             self._raw_text = fitted.text
             self._raw_sections = sections_for(self._raw_chat.turns(fitted.dropped), self.template)
         raw.show_left_out(2 * fitted.dropped)
+        if not self.generating:  # the status bar's counter follows the conversation on screen (0 for a new one)
+            self._context_used = (fitted.at_least or max(fitted.count, 0)) if self.conversation.messages else 0
+            self._update_status()
         counts, sections = section_counts(self._raw_sections, fitted.pieces)
         raw.show_pieces(fitted.pieces, counts, self.model.n_ctx, sections)
         if not fitted.pieces:

@@ -32,11 +32,6 @@ class ChatDefaults(QObject):
         system_prompt.edit.textChanged.connect(self._prompt_changed)
         system_prompt.presets.activated.connect(lambda _index: self._remember_prompt())
 
-    def keep(self) -> None:
-        """Put the person's system prompt back into settings after something wrote the shown chat's there (the chat
-        controller does on every send)."""
-        self._settings.system_prompt = self._system_prompt
-
     def apply(self) -> None:
         """A new chat: the person's system prompt and sampling; the model's own defaults first, where they set
         them in the model's settings (as loading a model does)."""

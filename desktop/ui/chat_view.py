@@ -13,13 +13,14 @@ __all__ = ["ChatView", "MessageBubble"]
 
 CHAT_STYLE = """
 #chatColumn { background: palette(base); }
-#userMessage { background: #eef3fb; border: 1px solid #d3dcea; border-radius: 8px; }
-#assistantMessage { background: palette(base); border: 1px solid #e0e0e0; border-radius: 8px; }
-#messageRole { font-weight: 600; color: #445; }
-#messageStats { color: #667; font-size: 11px; }
-#messageBody { background: transparent; }
-#chatPlaceholder { color: #778; }
-#contextMarker { color: #8a6d00; border-top: 1px dashed #c9a227; padding: 4px; font-size: 11px; }
+#userMessage { background: rgba(37, 99, 235, 0.10); border: 1px solid rgba(37, 99, 235, 0.30); border-radius: 8px; }
+#assistantMessage { background: palette(base); border: 1px solid palette(mid); border-radius: 8px; }
+#messageRole { font-weight: 600; color: palette(window-text); }
+#messageStats { color: palette(placeholder-text); font-size: 11px; }
+#messageBody { background: transparent; color: palette(text); }
+#chatPlaceholder { color: palette(placeholder-text); }
+#contextMarker { color: palette(window-text); border-top: 1px dashed rgba(201, 162, 39, 0.8); padding: 4px;
+                 font-size: 11px; }
 """
 
 

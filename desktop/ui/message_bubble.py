@@ -6,7 +6,7 @@ import math
 import time
 
 from PySide6.QtCore import QSizeF, Qt, QUrl, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QTextCursor, QTextDocument
+from PySide6.QtGui import QCursor, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from desktop.core.messages import GenerationStats, Role
 from desktop.core.probabilities import TokenStep
+from desktop.ui.markdown_view import COPY_SCHEME
+from desktop.ui.markdown_view import render as render_markdown
 from desktop.ui.safe_text import SafeTextBrowser, open_outside
 from desktop.ui.token_view import TOKEN_SCHEME, alternatives_tooltip, steps_match, token_html
 
@@ -29,8 +31,6 @@ from desktop.ui.token_view import TOKEN_SCHEME, alternatives_tooltip, steps_matc
 # Python's GIL while Qt lays out text and would slow the inference thread down.
 MIN_MARKDOWN_INTERVAL = 0.5
 MARKDOWN_DUTY = 0.02
-# GitHub-flavoured Markdown; HTML in a reply is shown as text, never interpreted.
-MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
 # A very long message (a 50 MB paste took 21 s and 2 GB to lay out) shows its first COLLAPSED_CHARS characters and
 # a "Show all" button; expanded it shows at most EXPANDED_CHARS, as plain text past MARKDOWN_CHARS. The whole text
 # is always copied, sent and saved ("Save as file…").
@@ -105,6 +105,7 @@ class MessageBubble(QFrame):
         self._body.anchorClicked.connect(self._link_clicked)
         self._body.highlighted.connect(self._link_hovered)
         self._rendered = ""
+        self._code: list[str] = []  # the shown code blocks' text, for their Copy links
         self._steps: tuple[TokenStep, ...] = ()
         self._token_view = False
         self._next_markdown = 0.0
@@ -218,6 +219,10 @@ class MessageBubble(QFrame):
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == TOKEN_SCHEME:
             self.tokenClicked.emit(int(url.path()))
+        elif url.scheme() == COPY_SCHEME:
+            index = int(url.path())
+            if 0 <= index < len(self._code):
+                QGuiApplication.clipboard().setText(self._code[index])
         else:
             open_outside(url)
 
@@ -263,7 +268,7 @@ class MessageBubble(QFrame):
         elif len(source) > MARKDOWN_CHARS:
             self._body.document().setPlainText(source)
         else:
-            self._body.document().setMarkdown(source if source else "…", MARKDOWN)
+            self._code = render_markdown(self._body.document(), source)
         self._update_more()
         self._rendered = source
         cost = time.perf_counter() - started

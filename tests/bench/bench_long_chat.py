@@ -114,11 +114,13 @@ def main() -> int:
               f"{build.llama_cpp_version}; greedy, {PARAMS.max_tokens} new tokens")
         window.sampling.set_params(PARAMS)
 
-        new_chat = []
+        new_chat, short_next = [], []
         for round_ in range(ROUNDS):
             controller.new_chat()
             backend.reset_cache()
             new_chat.append(send(window, f"Round {round_}: what is the capital of France?"))
+            settle(app)
+            short_next.append(send(window, "And of Spain?"))  # a short chat's next turn, for comparison
             settle(app, 0.3)
 
         persistence = controller.persistence
@@ -169,6 +171,8 @@ def main() -> int:
     new = statistics.median(new_chat)
     next_turn = statistics.median(warm)
     print(f"new chat, first token:                         {new * 1000:8.1f} ms (median of {ROUNDS})")
+    print(f"short chat, second turn:                       {statistics.median(short_next) * 1000:8.1f} ms "
+          f"(median of {ROUNDS}: the previous reply is evaluated again, in the same chunks as any prompt)")
     print(f"long chat, first reply after opening (cold):   {cold * 1000:8.1f} ms "
           f"(was 40.8 s before turns were fitted one by one)")
     print(f"long chat, next turns (cache reused {statistics.median(cached):.0%}):    {next_turn * 1000:8.1f} ms "
@@ -176,6 +180,8 @@ def main() -> int:
     print(f"raw llama-cpp-python, same fitted prompt, cold: {raw_cold * 1000:8.1f} ms")
     print(f"raw llama-cpp-python, next turn's prompt, warm: {raw_warm * 1000:8.1f} ms")
     print(f"ratio long chat next turn / new chat: {next_turn / new:.2f} (target <= 2)")
+    print(f"ratio long chat next turn / short chat next turn: {next_turn / statistics.median(short_next):.2f} "
+          "(what the 3,000 messages themselves cost)")
     print(f"ratio Parley / raw llama-cpp-python, same prompts: cold {cold / raw_cold:.2f}, "
           f"next turn {next_turn / raw_warm:.2f}")
     return 0

@@ -103,13 +103,13 @@ def test_the_page_suggests_the_base_model_while_another_is_loaded(qtbot: QtBot, 
     from desktop.app import create_window
     from desktop.core.builtin_model import BUILTIN_FILENAME
 
-    backend = FakeBackend()
-    window = create_window(tmp_path / "fresh", backend=backend)  # starts on the instruction-tuned built-in
+    recording = FakeBackend()
+    window = create_window(tmp_path / "fresh", backend=recording)  # starts on the instruction-tuned built-in
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.controller.model is not None)
-    page = window.fewshot  # type: ignore[attr-defined]
-    assert page.suggestion.isVisibleTo(page)
-    child(page, QPushButton, "fewShotUseBaseButton").click()
-    qtbot.waitUntil(lambda: backend.loaded is not None and backend.loaded.name == BUILTIN_FILENAME)
-    qtbot.waitUntil(lambda: not page.suggestion.isVisibleTo(page))
+    workbench = window.fewshot  # type: ignore[attr-defined]
+    assert workbench.suggestion.isVisibleTo(workbench)
+    child(workbench, QPushButton, "fewShotUseBaseButton").click()
+    qtbot.waitUntil(lambda: recording.loaded is not None and recording.loaded.name == BUILTIN_FILENAME)
+    qtbot.waitUntil(lambda: not workbench.suggestion.isVisibleTo(workbench))
     window.close()
