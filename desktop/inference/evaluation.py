@@ -17,6 +17,7 @@ from desktop.core.likelihood import CONTENT_FREE_INPUTS, decide, mean_bias, norm
 from desktop.core.sampling import SamplingParams
 from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult, score
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError
+from desktop.inference.context_fit import StoppedError
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def run_evaluation(
                 found: ItemResult | None = _most_likely(backend, request, item, prompt, bias)
             else:
                 found = _generated(backend, request, item, prompt, stop, should_stop)
+        except StoppedError:  # Stop while the item's prompt was read: the run ends with the items done so far
+            break
         except (InferenceError, FewShotError) as exc:
             raise type(exc)(f"Line {item.line}: {exc}") from exc
         if found is None:

@@ -113,6 +113,23 @@ def test_stop_between_items_and_mid_item() -> None:
     assert len(fake.requests) == 1
 
 
+def test_a_stop_while_the_prompt_is_read_ends_the_run_quietly() -> None:
+    """The real backend raises StoppedError when Stop comes before the reply's first token; it used to be
+    re-raised as "Line N: …" through a constructor that takes no message (a TypeError on the worker)."""
+    from desktop.inference.context_fit import StoppedError
+
+    class StoppedWhileReading(FakeBackend):
+        def generate(self, request, on_text, should_stop, on_step=None):  # type: ignore[no-untyped-def]
+            if len(self.requests) >= 2:
+                raise StoppedError
+            return super().generate(request, on_text, should_stop, on_step)
+
+    results: list[ItemResult] = []
+    assert len(run_evaluation(StoppedWhileReading(reply="positive"), eval_request(), results.append,
+                              lambda: False)) == 2
+    assert len(results) == 2
+
+
 def test_backend_errors_name_the_line() -> None:
     with pytest.raises(InferenceError, match=r"^Line 2: No model is loaded"):
         run_evaluation(LlamaBackend(), eval_request(1), lambda _r: None, lambda: False)
