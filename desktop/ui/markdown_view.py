@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QGuiApplication,
     QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
@@ -82,6 +83,7 @@ def _insert_copy_link(first: QTextBlock, index: int) -> None:
     link.setAnchor(True)
     link.setAnchorHref(f"{COPY_SCHEME}:{index}")
     link.setFontUnderline(False)
+    link.setForeground(QGuiApplication.palette().link())
     link.setFontPointSize(max(7.0, QFont().pointSizeF() - 1))
     link.setToolTip("Copy this code")
     cursor.insertText(COPY_LABEL, link)
