@@ -394,7 +394,7 @@ def run_self_test(app: QApplication, args: argparse.Namespace, started: float) -
             dirs.create()
             model = args.model or args.file
             if not model and not library_models(dirs.models):
-                model = ensure_builtin(dirs.models)  # BuiltinMissingError in a bundle built without it
+                model = startup_model(dirs, Settings(), None)  # the chat built-in; BuiltinMissingError without both
             window = create_window(data_dir, model)
         except Exception as exc:  # a missing model package or an unwritable folder: report it, do not crash
             print(f"self-test: FAILED: {type(exc).__name__}: {exc}", flush=True)
