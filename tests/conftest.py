@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -56,3 +57,60 @@ def _no_leaked_qthreads() -> Iterator[None]:
         thread.wait(5000)
     if leaked:
         pytest.fail(f"test left {len(leaked)} QThread(s) running: {[t.objectName() for t in leaked]}")
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_pool_work_or_timers() -> Iterator[None]:
+    """Fail any test that leaves QThreadPool work running or a QTimer it started still ticking once its widgets
+    are gone (as napari's conftest does): background work must end with the test, or it runs into the next one."""
+    try:
+        from PySide6.QtCore import QCoreApplication, QTimer
+    except ImportError:
+        yield
+        return
+    started: list[QTimer] = []
+    original_start = QTimer.start
+
+    def tracked_start(timer: QTimer, *args: object) -> None:
+        started.append(timer)
+        original_start(timer, *args)  # type: ignore[arg-type]
+
+    QTimer.start = tracked_start  # type: ignore[method-assign]  # not the test's monkeypatch: it has its own order
+    try:
+        yield
+    finally:
+        QTimer.start = original_start  # type: ignore[method-assign]
+    if QCoreApplication.instance() is None:
+        return
+    ticking, busy = dangling(started)
+    if busy:
+        pytest.fail(f"test left work running in {busy} QThreadPool(s)")
+    if ticking:
+        pytest.fail(f"test left {len(ticking)} QTimer(s) running: {ticking}")
+
+
+def dangling(started: list[Any]) -> tuple[list[str], int]:
+    """After a test: the timers among `started` still ticking (stopped, and named by their parents), and how many
+    thread pools still have work after two seconds. Widgets closed with deleteLater() are deleted first."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    ticking = []
+    for timer in started:
+        try:
+            if shiboken6.isValid(timer) and timer.isActive():
+                parent = timer.parent()
+                ticking.append(f"{type(parent).__name__}.{timer.objectName() or 'timer'}" if parent else
+                               "parentless timer")
+                timer.stop()
+        except RuntimeError:
+            continue
+    busy = 0
+    for obj in gc.get_objects():
+        try:
+            if isinstance(obj, QThreadPool) and shiboken6.isValid(obj) and obj.activeThreadCount():
+                busy += 0 if obj.waitForDone(2000) else 1
+        except RuntimeError:
+            continue
+    return ticking, busy
