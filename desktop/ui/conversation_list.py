@@ -280,9 +280,11 @@ class ConversationList(QWidget):
         try:
             rows = [self.items.item(r) for r in range(self.items.count())]
             match = next((i for i in rows if i.data(ID_ROLE) == self._current), None)
-            self.items.setCurrentItem(match)
             if match is None:
+                self.items.setCurrentRow(-1)
                 self.items.clearSelection()
+            else:
+                self.items.setCurrentItem(match)
         finally:
             self._quiet = False
 

@@ -222,7 +222,7 @@ class ExamplesModel(QAbstractTableModel):
         example = self._examples[index.row()]
         column = index.column()
         if column == ON and role == Qt.ItemDataRole.CheckStateRole:
-            example.enabled = Qt.CheckState(value) == Qt.CheckState.Checked  # type: ignore[call-overload]
+            example.enabled = Qt.CheckState(value) == Qt.CheckState.Checked
         elif column in (INPUT, OUTPUT) and role == Qt.ItemDataRole.EditRole:
             if column == INPUT:
                 example.input = str(value)

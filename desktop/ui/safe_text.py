@@ -49,11 +49,12 @@ class SafeTextBrowser(QTextBrowser):
         if handle_links:
             self.anchorClicked.connect(lambda url: open_outside(url, self._opener))
 
-    def loadResource(self, type_: int, url: QUrl) -> object:
+    def loadResource(self, type_: int, url: QUrl | str) -> object:
         """Embedded data only. A null answer would let QTextDocument read file: and relative URLs itself, so
         anything else gets a harmless stand-in: a blank pixel for an image, a space for text. Both are bytes:
         PySide hands other Python objects to Qt in a form its image handler cannot use, which then reads the
         file itself."""
+        url = QUrl(url)
         data = embedded_data(url)
         if data is not None and not data.isEmpty():
             return data

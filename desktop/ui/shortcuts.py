@@ -64,9 +64,10 @@ def install_shortcuts(window: QMainWindow, pages: QTabWidget, regenerate: Callab
                       help_menu_action: QAction) -> None:
     """Ctrl+1…9 for the pages there are, and the chat's own; Help → Keyboard shortcuts lists them all."""
     for n in range(min(pages.count(), 9)):
-        QShortcut(QKeySequence(f"Ctrl+{n + 1}"), window, activated=lambda n=n: pages.setCurrentIndex(n))
+        page = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), window)
+        page.activated.connect(lambda n=n: pages.setCurrentIndex(n))
     for keys, action in (("Ctrl+R", regenerate), ("Ctrl+F", search_chats), ("Ctrl+Shift+C", copy_last_reply)):
-        QShortcut(QKeySequence(keys), window, activated=action)
+        QShortcut(QKeySequence(keys), window).activated.connect(action)
 
     def show_list() -> None:
         dialog = ShortcutsDialog(FIXED[:4] + page_shortcuts(pages) + FIXED[4:], window)
