@@ -404,27 +404,8 @@ def run_self_test(app: QApplication, args: argparse.Namespace, started: float) -
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The window (`parley-gui`); `parley` runs the terminal commands first, without Qt (desktop/__main__.py)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["models"]:  # `parley models …`: the library from a terminal, no window
-        from desktop.cli import main as models_main
-
-        return models_main(argv[1:])
-    if argv[:1] == ["chats"]:  # `parley chats …`: list, export and import saved conversations
-        from desktop.chats_cli import main as chats_main
-
-        return chats_main(argv[1:])
-    if argv[:1] == ["eval"]:  # `parley eval …`: score a few-shot template over a data file
-        from desktop.eval_cli import main as eval_main
-
-        return eval_main(argv[1:])
-    if argv[:1] == ["runs"]:  # `parley runs list|compare|replay`: saved few-shot runs
-        from desktop.runs_cli import main as runs_main
-
-        return runs_main(argv[1:])
-    if argv[:1] == ["score"]:  # `parley score FILE`: perplexity of a text file
-        from desktop.score_cli import main as score_main
-
-        return score_main(argv[1:])
     started = time.perf_counter()
     args = parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])

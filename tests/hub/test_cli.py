@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import main
+from desktop.cli.models import main
 from tests.hub.fake_hub import FakeHub
 from tests.tiny_gguf import write_tiny_gguf
 

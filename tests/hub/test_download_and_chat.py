@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import main as models_main
+from desktop.cli.models import main as models_main
 from desktop.core.chat_template import BUILTIN_TEMPLATES
 from desktop.core.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions

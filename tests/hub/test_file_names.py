@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import main
+from desktop.cli.models import main
 from desktop.hub.client import HubClient, HubError, make_repo_file
 from desktop.hub.download import PARTIAL_DIR, Download
 from desktop.hub.names import unsafe_name_reason

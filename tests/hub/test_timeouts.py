@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.cli import main
+from desktop.cli.models import main
 from desktop.core.memory import GIB
 from desktop.hub import client as hub_client
 from desktop.hub import download

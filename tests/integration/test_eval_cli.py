@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop.cli.eval import main
 from desktop.core.fewshot import Example, FewShotTemplate, RenderMode, save_template
 from desktop.core.files import file_sha256
-from desktop.eval_cli import main
 
 SHOTS = [
     ("An absolute delight from start to finish.", "positive"),

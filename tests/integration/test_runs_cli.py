@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop.cli.eval import main as eval_main
+from desktop.cli.runs import main as runs_main
 from desktop.core.fewshot import sample_templates_dir
 from desktop.core.scoring import read_run
-from desktop.eval_cli import main as eval_main
-from desktop.runs_cli import main as runs_main
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.chats_cli import main as chats_main
+from desktop.cli.chats import main as chats_main
 from desktop.core.dataset import DataError, read_table
 from desktop.core.experiment import Experiment, ExperimentError
 from desktop.core.fewshot import FewShotError, load_template

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop.chats_cli import main
+from desktop.cli.chats import main
 from desktop.core.paths import DataDirs
 from desktop.core.store import SCHEMA_VERSION, ChatStore, StoreError
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.chats_cli import main as chats
+from desktop.cli.chats import main as chats
+from desktop.cli.common import resolve_model
 from desktop.core.paths import DataDirs, DataFolderError
 from desktop.core.store import SCHEMA_VERSION, ChatStore
-from desktop.score_cli import resolve_model
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_score_names_a_damaged_settings_file_it_set_aside(data: Path, capsys: py
     model.parent.mkdir(parents=True)
     model.write_bytes(b"GGUF")
     (data / "settings.json").write_text("{cut sho", encoding="utf-8")
-    assert resolve_model(None, str(data)) == model
+    assert resolve_model(None, DataDirs.under(data)).path == model
     err = capsys.readouterr().err
     assert err.startswith("note: ") and "settings.json.damaged-" in err
 
@@ -100,7 +100,7 @@ def test_score_names_a_damaged_settings_file_it_set_aside(data: Path, capsys: py
 @pytest.mark.parametrize("command", [["list"], ["files", "someone/repo"]])
 def test_models_cli_on_a_data_folder_that_is_a_file(data: Path, command: list[str],
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    from desktop.cli import main as models
+    from desktop.cli.models import main as models
 
     data.write_text("not a folder")
     assert models(["--data-dir", str(data), *command]) == 1

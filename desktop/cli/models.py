@@ -10,10 +10,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.common import add_data_dir, load_settings
 from desktop.core.library import MetadataCache, ModelEntry, scan_library
 from desktop.core.memory import Fit, classify_fit, estimate_memory, human_bytes, system_ram
-from desktop.core.paths import DATA_DIR_ENV, DataDirs
-from desktop.core.settings import DEFAULT_CONTEXT, Settings
+from desktop.core.paths import DataDirs
+from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.terminal import terminal_safe
 from desktop.hub.client import HubClient, HubError, RepoFile
 from desktop.hub.download import Download, DownloadProgress
@@ -22,7 +23,6 @@ from desktop.hub.names import refusal, shown_name, unsafe_name_reason
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley models", description="Parley's model library and downloads.")
-    parser.add_argument("--data-dir", metavar="DIR", help=f"keep all user data under DIR (also ${DATA_DIR_ENV})")
     sub = parser.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="models in the library")
     listing.add_argument("--json", action="store_true")
@@ -40,8 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="delete a model from the library")
     remove.add_argument("name")
     remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    for command in (listing, search, files, download, remove):
-        command.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS)
+    add_data_dir(parser, (listing, search, files, download, remove))
     return parser
 
 
@@ -175,9 +174,7 @@ def main(argv: Sequence[str]) -> int:
             return list_models(dirs, args.json)
         if args.command == "remove":
             return remove_model(dirs, args.name, args.yes)
-        settings = Settings.load(dirs.settings_file)
-        if settings.notice:  # a damaged file was set aside: say so here, as the window would
-            print(f"note: {terminal_safe(settings.notice)}", file=sys.stderr)
+        settings = load_settings(dirs)  # a damaged file was set aside: said here, as the window would
         client = HubClient(offline=settings.offline)
         if args.command == "search":
             return search_models(client, args.query, args.sort, args.limit, args.json)

@@ -14,30 +14,25 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop.core.builtin_model import ensure_builtin
+from desktop.cli.common import BUILTIN, UsageError, add_data_dir, check_context, existing_file, resolve_model
 from desktop.core.chat_template import TemplateError
 from desktop.core.dataset import DataError, guess_mapping, read_table, to_test_items
 from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
 from desktop.core.files import file_sha256
 from desktop.core.gguf_file import GGUFError
 from desktop.core.model_template import template_for
-from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.paths import DataDirs
 from desktop.core.runs import RunStore, new_run, order_spread
 from desktop.core.sampling import EVAL_MAX_TOKENS, EVAL_TEMPERATURE, eval_params
 from desktop.core.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.statistics import OTHER_LABEL, confusion_matrix
 from desktop.core.terminal import terminal_safe
-from desktop.inference.backend import InferenceError, LoadOptions
+from desktop.inference.backend import InferenceError
 from desktop.inference.evaluation import EvalRequest, record_run
 
 MAX_ORDERS = 50
 MAX_CLASSES = 10  # a run whose expected answers take at most this many values gets a confusion matrix
-MIN_CONTEXT = 256  # llama.cpp pads smaller contexts up to this, which llama-cpp-python's buffers do not expect
-
-
-class UsageError(Exception):
-    """Input the person gave that cannot work; str() says what to change."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("template", help="few-shot template (.json, as saved by the workbench)")
     parser.add_argument("data", help="test items: .csv, .tsv or .jsonl with an input and an expected column, "
                                      "an OpenAI Evals .jsonl, or a promptfoo .csv with __expected")
-    parser.add_argument("--model", metavar="PATH", help="GGUF model file (default: the built-in Gemma 3 270M)")
+    parser.add_argument("--model", metavar="PATH",
+                        help=f"GGUF model file, or '{BUILTIN}' for the built-in Gemma 3 270M (default: the last "
+                             "model the app used, else the first in the library, else a built-in model)")
     parser.add_argument("--shots", type=int, metavar="K", help="examples to keep (default: all enabled ones)")
     parser.add_argument("--seed", type=int, metavar="N",
                         help="picks which K shots and seeds sampling (default: random, recorded)")
@@ -68,17 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"longest answer in tokens (default: {EVAL_MAX_TOKENS})")
     parser.add_argument("--temperature", type=float, default=EVAL_TEMPERATURE, metavar="T",
                         help="0 is greedy (default); above 0 samples with --seed")
-    parser.add_argument("--context", type=int, metavar="TOKENS", help=f"context length (default: {DEFAULT_CONTEXT})")
-    parser.add_argument("--data-dir", metavar="DIR",
-                        help=f"Parley's data folder, where the built-in model lives (also ${DATA_DIR_ENV})")
+    parser.add_argument("--context", type=int, metavar="TOKENS",
+                        help=f"context length (default: the model's remembered one, else {DEFAULT_CONTEXT})")
+    add_data_dir(parser)
     return parser
-
-
-def existing_file(path_text: str, what: str) -> Path:
-    path = Path(path_text).expanduser()
-    if not path.is_file():
-        raise UsageError(f"{what} {path} does not exist" if not path.exists() else f"{what} {path} is not a file")
-    return path
 
 
 def shots_of(template: FewShotTemplate, requested: int | None) -> int:
@@ -120,8 +110,7 @@ def prepare(args: argparse.Namespace, seed: int) -> tuple[FewShotTemplate, EvalR
     if not 1 <= args.orders <= MAX_ORDERS:
         raise UsageError(f"--orders must be between 1 and {MAX_ORDERS}; got {args.orders}")
     params = eval_params(args.temperature, args.max_tokens, seed)
-    if args.context is not None and args.context < MIN_CONTEXT:
-        raise UsageError(f"--context must be at least {MIN_CONTEXT} tokens; got {args.context}")
+    check_context(args.context)
     if args.out and not Path(args.out).expanduser().parent.is_dir():
         raise UsageError(f"the folder for --out, {Path(args.out).expanduser().parent}, does not exist")
     request = EvalRequest(template.with_shots(shots, seed), tuple(items), params, None, rule, template.pattern,
@@ -165,17 +154,14 @@ def evaluate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     template, request, data_path, shots = prepare(args, seed)
     dirs = DataDirs.resolve(args.data_dir)
-    if args.model:
-        model = existing_file(args.model, "model file")
-    else:
-        dirs.create()
-        model = ensure_builtin(dirs.models)
+    choice = resolve_model(args.model, dirs, args.context)  # remembered model, context and GPU layers, as the app
+    model = choice.path
 
     from desktop.inference.environment import engine_environment  # loads llama.cpp: only once the input is good
     from desktop.inference.llama_backend import LlamaBackend
 
     backend = LlamaBackend()
-    loaded = backend.load(model, LoadOptions(n_ctx=args.context))
+    loaded = backend.load(model, choice.options)
     try:
         chat_template = template_for(loaded.info) if template.mode is RenderMode.CHAT else None
         model_sha = file_sha256(model)

@@ -11,15 +11,15 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+from desktop.cli.common import add_data_dir
 from desktop.core.files import write_text_atomic
-from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.paths import DataDirs
 from desktop.core.store import ChatStore, StoreError
 from desktop.core.terminal import terminal_safe
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley chats", description="Parley's saved conversations.")
-    parser.add_argument("--data-dir", metavar="DIR", help=f"keep all user data under DIR (also ${DATA_DIR_ENV})")
     sub = parser.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="conversations, pinned first, then most recently active")
     listing.add_argument("--json", action="store_true")
@@ -29,8 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     importing = sub.add_parser("import", help="add a conversation from a JSON file (Parley's or OpenAI-style)")
     importing.add_argument("file")
-    for command in (listing, export, importing):
-        command.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS)
+    add_data_dir(parser, (listing, export, importing))
     return parser
 
 

@@ -16,23 +16,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.core.builtin_model import ensure_builtin, library_models
+from desktop.cli.common import BUILTIN, UsageError, add_data_dir, check_context, resolve_model
 from desktop.core.gguf_file import GGUFError
-from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.paths import DataDirs
 from desktop.core.perplexity import ScoredToken, TextScore
-from desktop.core.settings import DEFAULT_CONTEXT, Settings
+from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.terminal import terminal_safe
-from desktop.inference.backend import InferenceError, LoadOptions
+from desktop.inference.backend import InferenceError
 
 MAX_BYTES = 5 * 1024 * 1024  # as on the Perplexity page: longer texts take very long to score
-MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for smaller contexts
-BUILTIN = "builtin"  # --model builtin: the shipped Gemma 3 270M, whatever the settings say
 TOP_SURPRISES = 10
 USAGE_ERROR = 2
-
-
-class UsageError(Exception):
-    """Input the person gave that cannot work; str() says what to change."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,12 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", help="the text to score (UTF-8, up to 5 MB)")
     parser.add_argument("--model", metavar="PATH",
                         help=f"GGUF model file, or '{BUILTIN}' (default: the last model the app used, "
-                             "else the first in the library, else the built-in Gemma 3 270M)")
+                             "else the first in the library, else a built-in model)")
     parser.add_argument("--json", action="store_true", help="print the full result, every token, as JSON")
     parser.add_argument("--context", type=int, metavar="N",
-                        help=f"context in tokens; a longer text is scored in windows (default: {DEFAULT_CONTEXT})")
-    parser.add_argument("--data-dir", metavar="DIR",
-                        help=f"Parley's data folder, for the settings and models (also ${DATA_DIR_ENV})")
+                        help="context in tokens; a longer text is scored in windows (default: the model's "
+                             f"remembered one, else {DEFAULT_CONTEXT})")
+    add_data_dir(parser)
     return parser
 
 
@@ -70,28 +64,6 @@ def read_text(path_text: str) -> str:
     if not text.strip():
         raise UsageError(f"{path.name} is empty: there is nothing to score")
     return text
-
-
-def resolve_model(requested: str | None, data_dir: str | None) -> Path:
-    """--model first ('builtin' for the shipped model), then the app's last model, the library, the built-in."""
-    if requested and requested != BUILTIN:
-        path = Path(requested).expanduser()
-        if not path.is_file():
-            raise UsageError(f"model file {path} does not exist" if not path.exists()
-                             else f"model file {path} is not a file")
-        return path
-    dirs = DataDirs.resolve(data_dir)
-    dirs.create()
-    if requested is None:
-        settings = Settings.load(dirs.settings_file)
-        if settings.notice:  # a damaged file was set aside: say so here, the window will not
-            print(f"note: {terminal_safe(settings.notice)}", file=sys.stderr)
-        if settings.last_model and Path(settings.last_model).is_file():
-            return Path(settings.last_model)
-        found = library_models(dirs.models)
-        if found:
-            return found[0]
-    return ensure_builtin(dirs.models)
 
 
 def _shown(token: ScoredToken) -> str:
@@ -120,14 +92,14 @@ def human_summary(score: TextScore, top: int = TOP_SURPRISES) -> str:
 
 def score(args: argparse.Namespace) -> int:
     text = read_text(args.file)
-    if args.context is not None and args.context < MIN_CONTEXT:
-        raise UsageError(f"--context must be at least {MIN_CONTEXT} tokens; got {args.context}")
-    model = resolve_model(args.model, args.data_dir)
+    check_context(args.context)
+    choice = resolve_model(args.model, DataDirs.resolve(args.data_dir), args.context)
+    model = choice.path
 
     from desktop.inference.llama_backend import LlamaBackend  # loads llama.cpp: only once the input is known good
 
     backend = LlamaBackend()
-    loaded = backend.load(model, LoadOptions(n_ctx=args.context))
+    loaded = backend.load(model, choice.options)
     try:
         print(f"scoring {Path(args.file).name} with {model.name} ({loaded.offload_summary}, "
               f"context {loaded.n_ctx})", file=sys.stderr)

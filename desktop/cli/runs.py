@@ -10,12 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.common import UsageError, add_data_dir, existing_file, resolve_model
 from desktop.core.chat_template import TemplateError
 from desktop.core.fewshot import FewShotError, RenderMode
 from desktop.core.files import file_sha256
 from desktop.core.gguf_file import GGUFError
 from desktop.core.model_template import template_for
-from desktop.core.paths import DATA_DIR_ENV, DataDirs
+from desktop.core.paths import DataDirs
 from desktop.core.runs import (
     RunStore,
     compare_replay,
@@ -29,17 +30,12 @@ from desktop.core.runs import (
 from desktop.core.scoring import EvalRun, RunRecordError, item_key, read_run
 from desktop.core.statistics import format_p_value
 from desktop.core.terminal import terminal_safe
-from desktop.inference.backend import InferenceError, LoadOptions
+from desktop.inference.backend import InferenceError
 from desktop.inference.evaluation import EvalRequest, record_run
-
-
-class UsageError(Exception):
-    """Input the person gave that cannot work; str() says what to change."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley runs", description="Saved few-shot runs (records under runs/).")
-    parser.add_argument("--data-dir", metavar="DIR", help=f"Parley's data folder (also ${DATA_DIR_ENV})")
     sub = parser.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="saved runs, newest first")
     listing.add_argument("--json", action="store_true")
@@ -50,8 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="run a record again and check that every item comes out identical")
     replay.add_argument("record", help="run record (.json)")
     replay.add_argument("--model", metavar="PATH", help="the model file, when it has moved since the run")
-    for command in (listing, compare, replay):
-        command.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS)
+    add_data_dir(parser, (listing, compare, replay))
     return parser
 
 
@@ -108,12 +103,10 @@ def _run_json(path: str, run: EvalRun) -> dict[str, Any]:
 
 
 def find_model(run: EvalRun, dirs: DataDirs, requested: str | None) -> Path:
-    """--model, else the recorded path, else a file of the recorded name in the library."""
+    """--model, else the recorded path, else a file of the recorded name in the library: never another model (the
+    last one used or the library's first), which would not replay the run."""
     if requested:
-        path = Path(requested).expanduser()
-        if not path.is_file():
-            raise UsageError(f"model file {path} does not exist")
-        return path
+        return existing_file(requested, "model file")
     recorded = Path(run.model_path)
     if recorded.is_file():
         return recorded
@@ -138,8 +131,10 @@ def replay(record_path: str, dirs: DataDirs, model_arg: str | None) -> int:
     from desktop.inference.llama_backend import LlamaBackend
 
     environment = record.environment
-    options = LoadOptions(n_ctx=_int(environment.get("n_ctx")), n_threads=_int(environment.get("threads")),
-                          n_gpu_layers=_int(environment.get("gpu_layers")))
+    remembered = resolve_model(model, dirs).options  # the record's engine settings win; the remembered ones fill in
+    options = replace(remembered, n_ctx=_or(_int(environment.get("n_ctx")), remembered.n_ctx),
+                      n_threads=_or(_int(environment.get("threads")), remembered.n_threads),
+                      n_gpu_layers=_or(_int(environment.get("gpu_layers")), remembered.n_gpu_layers))
     backend = LlamaBackend()
     loaded = backend.load(model, options)
     try:
@@ -196,6 +191,10 @@ def engine_notes(recorded: dict[str, object], now: dict[str, object]) -> list[st
 
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _or(value: int | None, default: int | None) -> int | None:
+    return default if value is None else value  # 0 GPU layers is a setting, not an absence
 
 
 def main(argv: Sequence[str]) -> int:
