@@ -43,6 +43,7 @@ from desktop.ui.chat_persistence import ChatPersistence
 from desktop.ui.compare_panel import ComparePanel
 from desktop.ui.conversation_list import ConversationList
 from desktop.ui.download_manager import DownloadManager
+from desktop.ui.error_dialog import open_log_folder, start_error_reporting
 from desktop.ui.fewshot_page import FewShotPage
 from desktop.ui.first_run import install_first_run
 from desktop.ui.hub_browser import HubBrowser
@@ -219,6 +220,7 @@ def create_window(
         dialog.open()
 
     window.about_action.triggered.connect(show_about)
+    window.open_log_folder_action.triggered.connect(lambda: open_log_folder(dirs.logs))
 
     fewshot = FewShotPage(client, sample_templates_dir(), dirs.templates, dirs.runs)
     window.add_page(fewshot, "Few-shot")
@@ -415,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     follow_color_scheme(app)  # the system's light or dark scheme, now and when it changes
     if args.self_test:
         return run_self_test(app, args, started)
+    start_error_reporting(DataDirs.resolve(args.data_dir).logs, app)  # parley.log, crash.log, the error dialog
     shown: list[MainWindow] = []
 
     def close_like_the_window() -> None:  # Ctrl+C or SIGTERM: the reply so far and the settings are saved

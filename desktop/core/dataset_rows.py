@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.errors import ParleyError
+
 # Dataset.format -> the name shown to the person.
 FORMAT_NAMES: dict[str, str] = {
     "csv": "CSV",
@@ -15,7 +17,7 @@ FORMAT_NAMES: dict[str, str] = {
 }
 
 
-class DataError(ValueError):
+class DataError(ParleyError, ValueError):
     """str() names the file, the line (1-based, as in a text editor) and the column when known."""
 
 

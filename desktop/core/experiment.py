@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.chat_template import ChatTemplate, RenderedPrompt
+from desktop.core.errors import ParleyError
 from desktop.core.files import file_sha256, write_text_atomic
 from desktop.core.messages import Conversation, GenerationStats
 from desktop.core.sampling import SamplingError, SamplingParams
@@ -27,7 +28,7 @@ MAX_COLUMNS = 4
 HASH_CACHE_VERSION = 1
 
 
-class ExperimentError(ValueError):
+class ExperimentError(ParleyError, ValueError):
     """An experiment file that cannot be read or written; str() is the message to show."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.chat_template import ChatTemplate, TemplateError
+from desktop.core.errors import ParleyError
 from desktop.core.files import write_text_atomic
 from desktop.core.paths import resource_dir
 from desktop.core.scoring import LIKELIHOOD, RULES
@@ -23,7 +24,7 @@ from desktop.core.scoring import LIKELIHOOD, RULES
 TEMPLATE_SCHEMA_VERSION = 1
 
 
-class FewShotError(ValueError):
+class FewShotError(ParleyError, ValueError):
     """str() names the file / field / variable and what to do."""
 
 

@@ -18,6 +18,8 @@ from typing import Any, BinaryIO, NoReturn
 
 from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
 
+from desktop.core.errors import ParleyError
+
 __all__ = ["KNOWN_ARCHITECTURES", "GGUFError", "ModelInfo", "read_model_info"]
 
 # Architecture names from llama.cpp's src/llama-arch.cpp (LLM_ARCH_NAMES), minus the
@@ -63,7 +65,7 @@ _QUANT_NAMES = {
 }
 
 
-class GGUFError(Exception):
+class GGUFError(ParleyError):
     """A file Parley will not hand to llama.cpp.
 
     str() is a complete user-facing message naming the file, the problem and what to do.

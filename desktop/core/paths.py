@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from desktop.core.errors import ParleyError
+
 APP_NAME = "Parley"
 DATA_DIR_ENV = "PARLEY_DATA_DIR"
 
@@ -35,6 +37,7 @@ class DataDirs:
     templates: Path  # the person's few-shot templates
     experiments: Path  # saved Compare experiments
     runs: Path  # few-shot batch runs, each saved as a replayable record
+    logs: Path  # parley.log (rotated) and crash.log (native crashes, from faulthandler)
 
     @classmethod
     def under(cls, root: str | Path) -> DataDirs:
@@ -47,6 +50,7 @@ class DataDirs:
             templates=base / "templates",
             experiments=base / "experiments",
             runs=base / "runs",
+            logs=base / "logs",
         )
 
     @classmethod
@@ -62,6 +66,7 @@ class DataDirs:
             templates=data / "templates",
             experiments=data / "experiments",
             runs=data / "runs",
+            logs=data / "logs",
         )
 
     @classmethod
@@ -79,7 +84,7 @@ class DataDirs:
                 raise DataFolderError(_cannot_create(folder, exc)) from exc
 
 
-class DataFolderError(OSError):
+class DataFolderError(ParleyError, OSError):
     """A data folder cannot be made (a file in the way, a read-only or full disk); str() is fit to show."""
 
 

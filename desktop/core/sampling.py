@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from desktop.core.errors import ParleyError
+
 RANDOM_SEED = -1
 
 
-class SamplingError(ValueError):
+class SamplingError(ParleyError, ValueError):
     """A sampling value out of range; str() names the setting and its allowed range."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.errors import ParleyError
 from desktop.core.files import spreadsheet_safe, write_text_atomic
 from desktop.core.statistics import accuracy_text, wilson_interval
 
@@ -315,7 +316,7 @@ def variable_names(results: Sequence[ItemResult]) -> list[str]:
     return list(dict.fromkeys(name for r in results for name in r.variables))
 
 
-class RunRecordError(ValueError):
+class RunRecordError(ParleyError, ValueError):
     """A run record that cannot be read; str() names the file and what is wrong."""
 
 

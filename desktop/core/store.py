@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core import store_export
+from desktop.core.errors import ParleyError
 from desktop.core.messages import Role
 from desktop.core.store_export import ConversationInfo, SearchHit, StoredMessage
 from desktop.core.store_open import open_database
@@ -23,7 +24,7 @@ HIGHLIGHT = ("**", "**")  # around search matches in snippets; the chat view ren
 ROLES = frozenset(r.value for r in Role)
 
 
-class StoreError(Exception):
+class StoreError(ParleyError):
     """The store cannot do what was asked; str() is fit to show the person."""
 
 

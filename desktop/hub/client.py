@@ -10,6 +10,7 @@ name lookup, which no socket timeout covers.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
@@ -35,7 +36,10 @@ from huggingface_hub.utils._auth import _save_token
 from huggingface_hub.utils._headers import build_hf_headers
 from huggingface_hub.utils._validators import validate_repo_id
 
+from desktop.core.errors import ParleyError
 from desktop.hub.names import refusal, unsafe_name_reason
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "HUB_CONNECT_TIMEOUT",
@@ -78,7 +82,7 @@ RECOMMENDED: tuple[tuple[str, str], ...] = (
 )
 
 
-class HubError(Exception):
+class HubError(ParleyError):
     """str() is a complete user-facing message: what went wrong and what to do."""
 
 
@@ -266,7 +270,7 @@ class HubClient:
             yield
         except HubError:
             raise
-        except Exception as e:
+        except Exception as e:  # boundary: huggingface_hub and httpx raise many types; each becomes a message
             raise translate_error(e, action, self.endpoint, repo_id) from e
 
 
@@ -292,7 +296,7 @@ def _look_up(endpoint: str, action: str) -> None:
     def resolve() -> None:
         try:
             socket.getaddrinfo(host, None)
-        except Exception as e:  # OSError (gaierror), UnicodeError for a bad name
+        except (OSError, UnicodeError) as e:  # gaierror, or a name IDNA cannot encode
             failure.append(e)
         finally:
             done.set()
@@ -331,6 +335,7 @@ def translate_error(e: Exception, action: str, endpoint: str, repo_id: str | Non
     if isinstance(e, (ValueError, KeyError, TypeError)):  # undecodable JSON or an unexpected answer
         return HubError(f"Could not {action}: Hugging Face sent an answer Parley does not understand. "
                         "Try again later; if it keeps happening, update Parley.")
+    log.warning("Unexpected error while trying to %s", action, exc_info=e)
     return HubError(f"Could not {action}: {_short(e)}. Try again later.")
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx2
 from huggingface_hub import get_session, hf_raise_for_status
+from huggingface_hub.errors import HfHubHTTPError
 
 from desktop.core.gguf_file import GGUFError, read_model_info
 from desktop.hub.client import HubClient, HubError, OfflineError, RepoFile, auth_required, translate_error
@@ -299,7 +300,7 @@ class Download:
             return auth_required(action, f"{self.client.endpoint}/{self.repo_id}", self.repo_id)
         try:
             hf_raise_for_status(response)
-        except Exception as e:
+        except HfHubHTTPError as e:
             return translate_error(e, action, self.client.endpoint, self.repo_id)
         return HubError(f"Could not {action}: Hugging Face answered HTTP {response.status_code}. Try again later.")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.core.errors import ParleyError
 from desktop.core.gguf_file import ModelInfo
 from desktop.core.likelihood import ContinuationScores
 from desktop.core.messages import GenerationStats
@@ -19,7 +20,7 @@ from desktop.core.probabilities import NextTokenDistribution, TokenPiece, TokenS
 from desktop.core.sampling import SamplingParams
 
 
-class InferenceError(Exception):
+class InferenceError(ParleyError):
     """A failure the person can act on; str() is the message to show."""
 
 

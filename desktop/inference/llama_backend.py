@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import ctypes
-import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +38,7 @@ from desktop.inference.backend import (
 from desktop.inference.context_fit import PromptTooLongError, StoppedError, fit_request
 from desktop.inference.hardware import physical_cores
 from desktop.inference.llama_likelihood import score_continuations
+from desktop.inference.llama_log import route_llama_log
 from desktop.inference.llama_perplexity import score_text
 from desktop.inference.model_file import FileStamp, check_unchanged, stamp_files
 from desktop.inference.offload import build_backend, load_with_fallback, possibly_out_of_memory
@@ -49,19 +48,8 @@ from desktop.inference.token_counts import TokenCounts
 BATCH = 512
 MIN_CONTEXT = 256  # llama-cpp-python mis-sizes its buffers for tiny contexts (seen with 8 tokens)
 DISTRIBUTION_TEXTS = 256  # the likeliest tokens whose text a next-token distribution carries
-GGML_LOG_LEVEL_ERROR = 4  # ggml's enum: none, debug, info, warn, error, cont
 
-_llama_log = logging.getLogger("parley.llama_cpp")
-
-
-def _route_llama_log(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
-    """llama.cpp's own log (about 1,400 lines per load) goes to Python logging; only errors surface."""
-    _llama_log.log(logging.ERROR if level == GGML_LOG_LEVEL_ERROR else logging.DEBUG,
-                   text.decode("utf-8", "replace").rstrip())
-
-
-_LOG_CALLBACK = llama_cpp.llama_log_callback(_route_llama_log)  # kept referenced: llama.cpp holds a pointer
-llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
+route_llama_log()  # llama.cpp's own log goes to Python logging, as `llama.cpp`
 
 
 class _CountingLlama(Llama):

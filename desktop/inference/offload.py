@@ -129,7 +129,7 @@ def load_with_fallback(
     """
     try:
         return FallbackResult(load(requested), requested, (requested,), "")
-    except Exception as exc:
+    except Exception as exc:  # llama.cpp's failures have no common type: classified here, the rest re-raised
         if requested == 0 or not is_memory_error(exc):
             raise
         first_error = str(exc) or type(exc).__name__
@@ -139,7 +139,7 @@ def load_with_fallback(
         attempts.append(layers)
         try:
             value = load(layers)
-        except Exception as exc:
+        except Exception as exc:  # as above: classified, the rest re-raised
             if layers == 0 or not is_memory_error(exc):
                 raise
             continue

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
-import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
@@ -18,6 +18,8 @@ from desktop.inference.evaluation import EvalRequest, run_evaluation
 
 FLUSH_INTERVAL = 0.008  # seconds: batches a few tokens at high speed, passes each one through at low speed
 PIECES_CHARS = 1_000_000  # a longer fitted prompt is only counted (the Raw prompt tab shows 20,000 tokens at most)
+
+log = logging.getLogger(__name__)
 
 
 class _Coalescer:
@@ -82,8 +84,8 @@ class InferenceWorker(QObject):
             self.modelLoadFailed.emit(path, str(exc))
             self._restore(previous, previous_options)
             return
-        except Exception as exc:  # a bug, but the app must keep running
-            traceback.print_exc()
+        except Exception as exc:  # boundary: a bug, logged; the app must keep running
+            log.exception("Unexpected error while loading %s", path)
             self.modelLoadFailed.emit(path, f"Unexpected error while loading {Path(path).name}: {exc}")
             self._restore(previous, previous_options)
             return
@@ -96,7 +98,8 @@ class InferenceWorker(QObject):
             return
         try:
             loaded = self._backend.load(previous, options)
-        except Exception:
+        except Exception:  # boundary: whatever broke the new load may break this one; logged, not raised
+            log.exception("Could not load %s again after a failed load", previous)
             self._loaded = None
             return
         self.modelLoaded.emit(loaded)
@@ -114,8 +117,8 @@ class InferenceWorker(QObject):
             coalescer.flush()
             self.generationFailed.emit(str(exc))
             return
-        except Exception as exc:
-            traceback.print_exc()
+        except Exception as exc:  # boundary: a bug, logged; the chat says the reply failed
+            log.exception("Unexpected error while generating")
             coalescer.flush()
             self.generationFailed.emit(f"Generation failed: {exc}")
             return
@@ -132,8 +135,8 @@ class InferenceWorker(QObject):
         except InferenceError as exc:
             self.distributionFailed.emit(request_id, str(exc))
             return
-        except Exception as exc:
-            traceback.print_exc()
+        except Exception as exc:  # boundary: a bug, logged
+            log.exception("Unexpected error while computing a next-token distribution")
             self.distributionFailed.emit(request_id, f"Could not compute the distribution: {exc}")
             return
         self.distributionReady.emit(request_id, result)
@@ -145,8 +148,8 @@ class InferenceWorker(QObject):
         except InferenceError as exc:
             self.scoreFailed.emit(str(exc))
             return
-        except Exception as exc:
-            traceback.print_exc()
+        except Exception as exc:  # boundary: a bug, logged
+            log.exception("Unexpected error while scoring a text")
             self.scoreFailed.emit(f"Scoring failed: {exc}")
             return
         self.scoreFinished.emit(result)
@@ -159,8 +162,8 @@ class InferenceWorker(QObject):
         except (InferenceError, TemplateError, ValueError) as exc:  # ValueError: FewShotError, bad regex
             self.evalFailed.emit(str(exc))
             return
-        except Exception as exc:
-            traceback.print_exc()
+        except Exception as exc:  # boundary: a bug, logged
+            log.exception("Unexpected error while evaluating")
             self.evalFailed.emit(f"Evaluation failed: {exc}")
             return
         self.evalFinished.emit(results)
@@ -177,17 +180,23 @@ class InferenceWorker(QObject):
             fitted = self._backend.fitted_prompt(request, self._closing.is_set)
         except InferenceError:
             return  # quitting
-        except Exception:
-            traceback.print_exc()
+        except Exception:  # boundary: a bug, logged; the Raw prompt tab shows the unfitted prompt
+            log.exception("Unexpected error while fitting the prompt")
             fitted = FittedPrompt(request.prompt)
         if not fitted.at_least:
             try:
                 pieces = tuple(self._backend.token_pieces(fitted.text)) if len(fitted.text) <= PIECES_CHARS else ()
-            except Exception:
+            except InferenceError:  # no model, or quitting
+                pieces = ()
+            except Exception:  # boundary: a bug, logged
+                log.exception("Unexpected error while tokenizing the prompt")
                 pieces = ()
             try:
                 count = len(pieces) if pieces else self._backend.count_tokens(fitted.text)
-            except Exception:
+            except InferenceError:
+                count = -1
+            except Exception:  # boundary: a bug, logged
+                log.exception("Unexpected error while counting the prompt's tokens")
                 count = -1
             fitted = dataclasses.replace(fitted, pieces=pieces, count=count)
         self.promptFitted.emit(request_id, fitted)
@@ -198,7 +207,10 @@ class InferenceWorker(QObject):
             return
         try:
             count = self._backend.count_tokens(text)
-        except Exception:
+        except InferenceError:  # no model yet
+            count = -1
+        except Exception:  # boundary: a bug, logged
+            log.exception("Unexpected error while counting tokens")
             count = -1
         self.tokensCounted.emit(request_id, count)
 
@@ -208,7 +220,10 @@ class InferenceWorker(QObject):
             return
         try:
             pieces = self._backend.token_pieces(text)
-        except Exception:
+        except InferenceError:  # no model yet
+            pieces = []
+        except Exception:  # boundary: a bug, logged
+            log.exception("Unexpected error while tokenizing")
             pieces = []
         self.tokenized.emit(request_id, pieces)
 

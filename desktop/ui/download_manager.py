@@ -6,6 +6,7 @@ and turns the worker's callbacks into signals on the GUI thread, so widgets neve
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ from desktop.hub.background import BackgroundThreads
 from desktop.hub.client import HubClient, HubError, RepoFile, make_repo_file
 from desktop.hub.download import Download, DownloadProgress, DownloadState, pending_downloads
 from desktop.ui.widgets import plain_tip
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SHUTDOWN_WAIT", "DownloadItem", "DownloadManager", "DownloadQueueView", "progress_text"]
 
@@ -213,7 +216,8 @@ class DownloadManager(QObject):
                 error = None
             except HubError as e:
                 path, error = None, str(e)
-            except Exception as e:  # a bug must not kill the worker silently or leave the item RUNNING
+            except Exception as e:  # boundary: a bug must not kill the worker silently or leave the item RUNNING
+                log.exception("Unexpected error downloading %s", item.name)
                 path, error = None, f"The download of {item.name} stopped unexpectedly ({e}). Try again."
             signals.result.emit(item, download, path, error)
 

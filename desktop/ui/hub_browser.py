@@ -7,6 +7,7 @@ counts at once. Text from the server shows as plain text (labels) or escaped (to
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,8 @@ from desktop.hub.names import shown_name
 from desktop.ui.download_manager import DownloadItem, DownloadManager, DownloadQueueView
 from desktop.ui.safe_text import SafeTextBrowser
 from desktop.ui.widgets import named_button, plain_label, plain_tip
+
+log = logging.getLogger(__name__)
 
 SORTS = (("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated"))
 OFFLINE_TEXT = ("Offline: Parley makes no network requests while offline mode is on, so it cannot search or download "
@@ -291,7 +294,8 @@ class HubBrowser(QWidget):
                 work(client)
             except HubError as e:
                 results.error.emit(e, retry, ident)
-            except Exception as e:  # never let a bug kill the worker silently
+            except Exception as e:  # boundary: never let a bug kill the worker silently
+                log.exception("Unexpected error talking to Hugging Face")
                 results.error.emit(HubError(f"Something went wrong talking to Hugging Face ({e})."), retry, ident)
 
         return self._threads.start(task)

@@ -201,7 +201,11 @@ class MainWindow(QMainWindow):
         self.about_action.setObjectName("aboutAction")
         self.shortcuts_action = QAction("&Keyboard shortcuts", self)
         self.shortcuts_action.setObjectName("shortcutsAction")
+        self.open_log_folder_action = QAction("Open &log folder", self)
+        self.open_log_folder_action.setObjectName("openLogFolderAction")
+        self.open_log_folder_action.setToolTip("Parley's log and crash files, to look at or attach to a report.")
         help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.open_log_folder_action)
         help_menu.addAction(self.about_action)
         self.stop_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.new_chat_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
@@ -231,7 +235,8 @@ class MainWindow(QMainWindow):
 
     def set_welcome(self, panel: QWidget) -> None:
         """The first-run panel, above the model hint and the chat view: the message box below stays usable."""
-        column = self.chat_view.parentWidget().layout()
+        parent = self.chat_view.parentWidget()
+        column = parent.layout() if parent is not None else None
         assert isinstance(column, QVBoxLayout)
         column.insertWidget(column.indexOf(self.model_hint), panel)
 
