@@ -35,26 +35,26 @@ from desktop.inference.backend import InferenceBackend, LoadOptions
 from desktop.inference.hardware import free_vram
 from desktop.inference.offload import build_info
 from desktop.inference.worker import InferenceClient
-from desktop.ui.about_dialog import AboutDialog
-from desktop.ui.chat_controller import ChatController
-from desktop.ui.chat_defaults import ChatDefaults
-from desktop.ui.chat_files import ChatFiles
-from desktop.ui.chat_persistence import ChatPersistence
-from desktop.ui.compare_panel import ComparePanel
-from desktop.ui.conversation_list import ConversationList
-from desktop.ui.download_manager import DownloadManager
-from desktop.ui.error_dialog import open_log_folder, start_error_reporting
-from desktop.ui.fewshot_page import FewShotPage
-from desktop.ui.first_run import install_first_run
-from desktop.ui.hub_browser import HubBrowser
-from desktop.ui.library_controller import LibraryController
-from desktop.ui.library_page import LibraryPage
-from desktop.ui.main_window import MainWindow
-from desktop.ui.perplexity_page import PerplexityPage
-from desktop.ui.quit_signals import quit_on_signals
-from desktop.ui.settings_saver import SettingsSaver
-from desktop.ui.shortcuts import install_shortcuts
-from desktop.ui.theme import follow_color_scheme
+from desktop.ui.chat.controller import ChatController
+from desktop.ui.chat.conversation_list import ConversationList
+from desktop.ui.chat.defaults import ChatDefaults
+from desktop.ui.chat.files import ChatFiles
+from desktop.ui.chat.persistence import ChatPersistence
+from desktop.ui.compare.panel import ComparePanel
+from desktop.ui.fewshot.page import FewShotPage
+from desktop.ui.models.download_manager import DownloadManager
+from desktop.ui.models.hub_browser import HubBrowser
+from desktop.ui.models.library_controller import LibraryController
+from desktop.ui.models.library_page import LibraryPage
+from desktop.ui.perplexity.page import PerplexityPage
+from desktop.ui.shell.about_dialog import AboutDialog
+from desktop.ui.shell.error_dialog import open_log_folder, start_error_reporting
+from desktop.ui.shell.first_run import install_first_run
+from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.shell.quit_signals import quit_on_signals
+from desktop.ui.shell.settings_saver import SettingsSaver
+from desktop.ui.shell.shortcuts import install_shortcuts
+from desktop.ui.shell.theme import follow_color_scheme
 
 ICON = resource_dir() / "icons" / "parley.svg"
 
@@ -387,7 +387,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def run_self_test(app: QApplication, args: argparse.Namespace, started: float) -> int:
     """--self-test: the full window on a throwaway data folder, so a bundle can be checked without touching data."""
-    from desktop.ui import self_test
+    from desktop.ui.shell import self_test
 
     with tempfile.TemporaryDirectory(prefix="parley-self-test-", ignore_cleanup_errors=True) as scratch:
         data_dir = args.data_dir or os.environ.get(DATA_DIR_ENV) or scratch
@@ -410,7 +410,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     started = time.perf_counter()
     args = parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Parley")
     app.setOrganizationName("Parley")
     app.setDesktopFileName("io.github.parley.Parley")  # Wayland matches the window to the launcher and its icon

@@ -31,7 +31,7 @@ from desktop.core.sampling import SamplingParams
 from desktop.core.settings import GPU_LAYERS_ALL, Settings
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.offload import build_info
-from desktop.ui.main_window import MainWindow
+from desktop.ui.shell.main_window import MainWindow
 
 MESSAGES = 3_000
 ROUNDS = int(os.environ.get("PARLEY_BENCH_ROUNDS", "3"))

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
 from desktop.core.settings import Settings
-from desktop.ui.hub_browser import HubBrowser
+from desktop.ui.models.hub_browser import HubBrowser
 from tests.fakes import FakeBackend
 from tests.hub.fake_hub import FakeHub
 

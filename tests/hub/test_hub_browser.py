@@ -25,8 +25,8 @@ from pytestqt.qtbot import QtBot
 from desktop.core.memory import GIB, human_bytes
 from desktop.hub.client import RECOMMENDED, HubClient, stored_token
 from desktop.hub.download import PARTIAL_DIR, Download, DownloadState
-from desktop.ui.download_manager import DownloadItem, DownloadManager
-from desktop.ui.hub_browser import OFFLINE_TEXT, HubBrowser
+from desktop.ui.models.download_manager import DownloadItem, DownloadManager
+from desktop.ui.models.hub_browser import OFFLINE_TEXT, HubBrowser
 from tests.hub.fake_hub import TOKEN, FakeHub
 
 pytestmark = pytest.mark.usefixtures("small_chunks")

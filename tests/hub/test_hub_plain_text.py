@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 from desktop.core.memory import GIB
 from desktop.hub.client import HubClient, make_repo_file
 from desktop.hub.download import DownloadState
-from desktop.ui.download_manager import DownloadManager
-from desktop.ui.hub_browser import HubBrowser
+from desktop.ui.models.download_manager import DownloadManager
+from desktop.ui.models.hub_browser import HubBrowser
 from tests.hub.fake_hub import FakeHub
 
 HTML_REPO = '<img src="file:///dev/zero">/<b>x</b>-GGUF'

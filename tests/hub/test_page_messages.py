@@ -1,5 +1,5 @@
 """In the wired window, what goes wrong on the Hugging Face and Few-shot pages is said on that page, not in the
-Chat tab's banner (the Models page has its own: tests/ui/test_library_page.py)."""
+Chat tab's banner (the Models page has its own: tests/ui/models/test_library_page.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.ui.hub_browser import HubBrowser
-from desktop.ui.main_window import MainWindow
+from desktop.ui.models.hub_browser import HubBrowser
+from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.hub.fake_hub import FakeHub
 

@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 from desktop.core.memory import GIB
 from desktop.hub import client as hub_client
 from desktop.hub.client import RECOMMENDED, HubClient, HubError, OfflineError
-from desktop.ui.download_manager import DownloadManager
-from desktop.ui.hub_browser import HubBrowser
+from desktop.ui.models.download_manager import DownloadManager
+from desktop.ui.models.hub_browser import HubBrowser
 from tests.hub.fake_hub import FakeHub
 from tests.hub.test_hub_browser import child, result_ids
 

@@ -16,8 +16,8 @@ from desktop.hub import client as hub_client
 from desktop.hub import download
 from desktop.hub.client import HubClient, HubError
 from desktop.hub.download import DownloadState
-from desktop.ui.download_manager import DownloadManager
-from desktop.ui.hub_browser import HubBrowser
+from desktop.ui.models.download_manager import DownloadManager
+from desktop.ui.models.hub_browser import HubBrowser
 from tests.hub.fake_hub import FakeHub
 
 REPO = "tiny/Tiny-GGUF"

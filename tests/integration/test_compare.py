@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from desktop.app import create_window
 from desktop.core.builtin_model import BUILTIN_FILENAME
 from desktop.core.experiment import load_experiment
-from desktop.ui.compare_panel import ComparePanel
-from desktop.ui.main_window import MainWindow
+from desktop.ui.compare.panel import ComparePanel
+from desktop.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop.app import create_window
 from desktop.core.builtin_model import BUILTIN_FILENAME
 from desktop.core.settings import Settings
-from desktop.ui.chat_view import ChatView
+from desktop.ui.chat.view import ChatView
 
 pytestmark = pytest.mark.integration
 

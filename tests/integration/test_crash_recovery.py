@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
 from desktop.core.store import ChatStore
-from desktop.ui.chat_view import ChatView
+from desktop.ui.chat.view import ChatView
 from tests.fakes import FakeBackend
 
 pytestmark = [pytest.mark.integration, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")]

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
 from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.ui.chat_view import ChatView
-from desktop.ui.main_window import MainWindow
+from desktop.ui.chat.view import ChatView
+from desktop.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.integration
 

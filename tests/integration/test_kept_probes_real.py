@@ -19,7 +19,7 @@ from desktop.app import create_window
 from desktop.core.builtin_model import BUILTIN_FILENAME
 from desktop.core.paths import DataDirs
 from desktop.core.store import ChatStore
-from desktop.ui.main_window import MainWindow
+from desktop.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ llama_backend.LlamaBackend = lambda: FakeBackend(reply=REPLY, delay=0.002)
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from desktop.app import main
-from desktop.ui.main_window import MainWindow
+from desktop.ui.shell.main_window import MainWindow
 
 data_dir, screen_file, model = sys.argv[1:4]
 app = QApplication(sys.argv[:1])

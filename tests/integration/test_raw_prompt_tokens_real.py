@@ -10,8 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.ui.main_window import MainWindow
-from desktop.ui.raw_prompt_tokens import _formats
+from desktop.ui.chat.raw_prompt_tokens import _formats
+from desktop.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,382 @@
+"""Chat behaviour: sending, streaming, stopping, regenerating, the raw prompt, the model status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.builtin_model import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
+from desktop.core.chat_template import ChatTemplate, TemplateError
+from desktop.core.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
+from desktop.core.messages import Conversation, GenerationStats, Role
+from desktop.core.model_template import template_choices, template_for
+from desktop.core.probabilities import TokenStep
+from desktop.core.prompt_sections import SectionedPrompt
+from desktop.core.sampling import PRESETS
+from desktop.core.settings import Settings
+from desktop.inference.backend import FittedPrompt, GenerationRequest, LoadedModel, LoadOptions
+from desktop.inference.worker import InferenceClient
+from desktop.ui.chat.history import ConversationNavigation
+from desktop.ui.chat.persistence import ChatPersistence
+from desktop.ui.chat.probabilities import TokenProbabilities
+from desktop.ui.chat.raw_prompt_tokens import section_counts, sections_for
+from desktop.ui.chat.view import MessageBubble
+from desktop.ui.shell.main_window import MainWindow
+
+RAW_PROMPT_DELAY_MS = 250
+
+
+class ChatController(QObject, ConversationNavigation, TokenProbabilities):
+    """Owns the conversation; the window only shows it and the client only runs it."""
+
+    generationStarted = Signal()
+    generationEnded = Signal()
+
+    def __init__(self, window: MainWindow, client: InferenceClient, settings: Settings,
+                 persistence: ChatPersistence | None = None) -> None:
+        super().__init__(window)
+        self.persistence = persistence
+        self.window = window
+        self.client = client
+        self.settings = settings
+        self.conversation = Conversation(system_prompt=settings.system_prompt)
+        self.model: LoadedModel | None = None
+        self.template: ChatTemplate | None = None
+        self.generating = False
+        self.loading = False
+        self.last_request: GenerationRequest | None = None
+        self._reply_bubble: MessageBubble | None = None
+        self._context_used = 0
+        self._count_id = 0
+        self._raw_text = ""
+        self._raw_sections: SectionedPrompt | None = None  # of _raw_text, to count its tokens per section
+        self._raw_chat: ChatShortener | None = None  # what _raw_text was rendered from
+        self._fallback: Callable[[], Path | None] | None = None
+        self._clear_when_done = False
+        self.worker_busy = False  # the Few-shot page is using the shared inference worker
+        self._editing: int | None = None  # index of the user message being edited
+        self._path_ids: list[int] = []  # stored ids of the messages on screen
+
+        w = window
+        w.system_prompt.set_text(settings.system_prompt)
+        w.message_input.submitted.connect(self.send)
+        w.send_button.clicked.connect(w.message_input.submit)
+        w.stop_button.clicked.connect(self.stop)
+        w.stop_shortcut.activated.connect(self.stop)
+        w.regenerate_button.clicked.connect(self.regenerate)
+        w.new_chat_button.clicked.connect(self.new_chat)
+        w.template_combo.activated.connect(self._template_chosen)
+        w.chat_view.branchRequested.connect(self.switch_branch)
+        w.chat_view.editRequested.connect(self.edit_message)
+        w.chat_view.earlierShown.connect(self._refresh_branches)
+
+        self._raw_timer = QTimer(self)
+        self._raw_timer.setSingleShot(True)
+        self._raw_timer.setInterval(RAW_PROMPT_DELAY_MS)
+        self._raw_timer.timeout.connect(self.refresh_raw_prompt)
+        w.system_prompt.edit.textChanged.connect(self._raw_timer.start)
+        w.message_input.textChanged.connect(self._raw_timer.start)
+
+        client.modelLoading.connect(self._on_loading)
+        client.modelLoaded.connect(self._on_loaded)
+        client.modelLoadFailed.connect(self._on_load_failed)
+        client.textReady.connect(self._on_text)
+        client.generationFinished.connect(self._on_finished)
+        client.generationFailed.connect(self._on_failed)
+        client.promptFitted.connect(self._on_fitted)
+        self._connect_probabilities()
+        self._update_buttons()
+
+    # --- models -------------------------------------------------------------------
+
+    def load_model(self, path: Path, fallback: Callable[[], Path | None] | None = None) -> None:
+        """Load path with its remembered settings; if that fails before any model is loaded, load fallback."""
+        self._fallback = fallback
+        remembered = self.settings.for_model(path)
+        self.client.load(path, LoadOptions(n_ctx=remembered.context_length, n_gpu_layers=remembered.gpu_layers))
+
+    def _on_loading(self, path: str) -> None:
+        self.loading = True
+        self.window.set_busy(True)
+        self.window.model_status.setText(f"Loading {Path(path).name}…")
+        self._update_buttons()
+
+    def _on_loaded(self, model: LoadedModel) -> None:
+        self.loading = False
+        self.model = model
+        self.settings.last_model = str(model.info.path)
+        self.window.set_busy(False)
+        combo = self.window.template_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for key, label in template_choices(model.info):
+            combo.addItem(label, key)
+        choice = self.settings.for_model(model.info.path).template
+        combo.setCurrentIndex(max(0, combo.findData(choice)))
+        combo.blockSignals(False)
+        self.template = template_for(model.info, choice)
+        remembered = self.settings.for_model(model.info.path)
+        if remembered.system_prompt is not None and not self.conversation.messages:
+            self.window.system_prompt.set_text(remembered.system_prompt)
+        if remembered.sampling_preset in PRESETS:
+            self.window.sampling.preset.setCurrentText(remembered.sampling_preset)
+        self._show_model_hint(model)
+        if model.notice:  # e.g. fewer layers on the GPU than asked for: it works, but the person should know
+            self.window.notice.show_message(model.notice, error=False)
+        self._context_used = 0
+        self._update_status()
+        self._update_buttons()
+        self.refresh_raw_prompt()
+
+    def _on_load_failed(self, path: str, message: str) -> None:
+        self.loading = False
+        self.window.set_busy(False)
+        self.window.notice.show_message(message)
+        fallback, self._fallback = self._fallback, None
+        if self.model is None and fallback is not None:
+            builtin = fallback()
+            if builtin is not None and Path(path) != builtin:
+                self.window.notice.show_message(f"{message}\n\nParley opened the built-in model instead.")
+                self.client.load(builtin)
+                return
+        self._update_status()
+        self._update_buttons()
+
+    def _template_chosen(self, index: int) -> None:
+        if self.model is None:
+            return
+        key = self.window.template_combo.itemData(index)
+        self.settings.for_model(self.model.info.path).template = key
+        self.template = template_for(self.model.info, key)
+        self.refresh_raw_prompt()
+
+    def _show_model_hint(self, model: LoadedModel) -> None:
+        hint = self.window.model_hint
+        if is_chat_builtin(model.info.path):
+            hint.setText(f"Built-in model · instruction-tuned. {CHAT_NOTE}")
+            hint.show()
+        elif is_builtin(model.info.path):
+            hint.setText(f"Built-in model · base model. {BUILTIN_NOTE}")
+            hint.show()
+        elif not model.info.chat_template:
+            hint.setText("This model has no chat template of its own, so it may be a base model: "
+                         "few-shot prompts suit it best.")
+            hint.show()
+        else:
+            hint.hide()
+
+    def _update_status(self) -> None:
+        model = self.model
+        if model is None:
+            self.window.model_status.setText("No model loaded")
+            return
+        info = model.info
+        parts = [info.name, info.quantization or "unknown quantisation",
+                 f"context {self._context_used}/{model.n_ctx}", model.offload_summary]
+        self.window.model_status.setText(" · ".join(parts))
+
+    # --- chat ---------------------------------------------------------------------
+
+    def set_worker_busy(self, busy: bool) -> None:
+        """The Few-shot page runs on the same worker; nothing is sent until it is done."""
+        self.worker_busy = busy
+        self._update_buttons()
+
+    def send(self, text: str) -> None:
+        if self.worker_busy or self.generating or self.loading or self.model is None or not text.strip():
+            return
+        self.window.message_input.clear()
+        if self._editing is not None:
+            self._truncate_for_edit(self._editing)
+        self.conversation.add_user(text)
+        if self.persistence is not None and self.model is not None:
+            self.persistence.user_message(
+                text, system_prompt=self.window.system_prompt.text(), model=str(self.model.info.path),
+                template=self.settings.for_model(self.model.info.path).template,
+                sampling=self.window.sampling.params().as_dict())
+        self._start_reply(new_user_message=text)
+
+    def regenerate(self) -> None:
+        """Replace the last reply, or answer a last message that has none (e.g. after a template error)."""
+        if self.worker_busy or self.generating or self.loading or self.model is None or not self.conversation.messages:
+            return
+        if self.conversation.drop_last_reply() is not None:
+            self.window.chat_view.remove_last()
+            if self.persistence is not None:
+                self.persistence.reply_dropped()
+        self._start_reply()
+
+    def stop(self) -> None:
+        if self.generating:
+            self.client.stop()
+
+    def new_chat(self) -> None:
+        if self.generating:
+            # The worker finishes within a token; start afresh once it has.
+            self._clear_when_done = True
+            self.stop()
+            return
+        self.conversation.clear()
+        self.window.chat_view.clear()
+        self._editing = None
+        self._path_ids = []
+        if self.persistence is not None:
+            self.persistence.start_new()
+        self._context_used = 0
+        self._update_status()
+        self._update_buttons()
+        self.refresh_raw_prompt()
+
+    def _start_reply(self, new_user_message: str | None = None, prefix: tuple[TokenStep, ...] = ()) -> None:
+        """Send the request first, then build the bubbles while llama.cpp reads the prompt.
+
+        `prefix`: the reply starts with these tokens (continuing from a chosen alternative)."""
+        assert self.template is not None
+        self.conversation.system_prompt = self.window.system_prompt.text()  # the person's default: ChatDefaults
+        try:
+            chat, skipped, text = self._chat_prompt(self.conversation.turns())
+        except TemplateError as exc:
+            if new_user_message is not None:  # keep what the person typed on screen
+                self.window.chat_view.add_message(Role.USER, new_user_message)
+            self.window.notice.show_message(str(exc))
+            self._update_buttons()
+            return
+        request = GenerationRequest(text, self.window.sampling.params(), self.template.stop, shorten=chat,
+                                    alternatives=self.window.sampling.alternatives_count(),
+                                    forced=tuple(step.token_id for step in prefix))
+        self.client.generate(request)
+        self._prefix_steps = prefix
+        if self.persistence is not None:
+            self.persistence.reply_started()
+        self.generationStarted.emit()
+        self.generating = True
+        self.last_request = request
+        reply = self.conversation.start_reply()
+        reply.content = "".join(step.text for step in prefix)
+        reply.steps = prefix
+        if new_user_message is not None:
+            self.window.chat_view.add_message(Role.USER, new_user_message)
+        self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT, reply.content)
+        self._update_buttons()
+        self._show_raw(chat, skipped, text)
+
+    def _chat_prompt(self, turns: list[dict[str, str]]) -> tuple[ChatShortener, int, str]:
+        """The chat to fit (the worker leaves out what does not fit the context), the oldest exchanges too long to
+        fit by their characters alone, and the render of the rest (raises TemplateError)."""
+        assert self.template is not None
+        chat = ChatShortener(self.template, turns)
+        skipped = chat.char_cap_drop(MAX_CHARS_PER_TOKEN * (self.model.n_ctx if self.model else 0))
+        return chat, skipped, self.template.render(chat.turns(skipped)).text
+
+    def _on_text(self, text: str) -> None:
+        if not self.generating:  # text from the Few-shot page's run on the shared worker
+            return
+        reply = self.conversation.last_reply
+        if reply is not None and self._reply_bubble is not None:
+            reply.content += text
+            self._reply_bubble.append(text)
+            if self.persistence is not None:
+                self.persistence.reply_text(reply.content)
+
+    def _on_finished(self, stats: GenerationStats) -> None:
+        if not self.generating:
+            return
+        reply = self.conversation.last_reply
+        if reply is not None:
+            reply.stats = stats
+            if self.persistence is not None:
+                self.persistence.reply_finished(reply.content, stats, reply.steps)
+        if self._reply_bubble is not None:
+            self._reply_bubble.finish(stats)
+        # Mark where the model's view now starts: after the dropped exchanges.
+        self.window.chat_view.set_context_marker(2 * stats.dropped_turns if stats.dropped_turns else None)
+        self._context_used = stats.prompt_tokens + stats.generated_tokens
+        self._end_generation()
+
+    def _on_failed(self, message: str) -> None:
+        if not self.generating:
+            return
+        if self._reply_bubble is not None:
+            self._reply_bubble.finish(None)
+        reply = self.conversation.last_reply
+        if self.persistence is not None and reply is not None:
+            self.persistence.reply_finished(reply.content, None)  # a partial reply is kept, marked incomplete
+        if reply is not None and not reply.content:
+            self.conversation.drop_last_reply()
+            self.window.chat_view.remove_last()
+        self.window.notice.show_message(message)
+        self._end_generation()
+
+    def _end_generation(self) -> None:
+        self.generating = False
+        self._reply_bubble = None
+        self._refresh_branches()
+        self._update_status()
+        self._update_buttons()
+        self.generationEnded.emit()
+        if self._clear_when_done:
+            self._clear_when_done = False
+            self.new_chat()
+            return
+        self.refresh_raw_prompt()
+
+    def _update_buttons(self) -> None:
+        w = self.window
+        ready = self.model is not None and not self.loading and not self.worker_busy
+        w.send_button.setEnabled(ready and not self.generating)
+        w.stop_button.setEnabled(self.generating)
+        w.regenerate_button.setEnabled(ready and not self.generating and bool(self.conversation.messages))
+
+    # --- raw prompt -----------------------------------------------------------------
+
+    def next_turns(self) -> list[dict[str, str]]:
+        """What the next request would send: the conversation plus the message being typed (while a reply
+        streams: the request it came from)."""
+        self.conversation.system_prompt = self.window.system_prompt.text()
+        turns = self.conversation.turns()
+        draft = self.window.message_input.toPlainText()
+        if self.generating:
+            turns = turns[:-1]
+        elif draft.strip():
+            turns.append({"role": Role.USER.value, "content": draft})
+        return turns
+
+    def refresh_raw_prompt(self) -> None:
+        """Render what the next request would send: the conversation plus the message being typed."""
+        if self.template is None:
+            return
+        try:
+            chat, skipped, text = self._chat_prompt(self.next_turns())
+        except TemplateError as exc:
+            self.window.raw_prompt.show_error(str(exc))
+            return
+        self._show_raw(chat, skipped, text)
+
+    def _show_raw(self, chat: ChatShortener, skipped: int, text: str) -> None:
+        """Show text (chat without its `skipped` oldest exchanges) and ask the worker to fit it to the context."""
+        assert self.template is not None
+        self.window.raw_prompt.show_prompt(text, self.template.label)
+        self.window.raw_prompt.show_left_out(2 * skipped)
+        self._raw_text, self._raw_chat = text, chat
+        self._raw_sections = sections_for(chat.turns(skipped), self.template)
+        self._count_id = self.client.fit_prompt(GenerationRequest(text, self.window.sampling.params(), shorten=chat))
+
+    def _on_fitted(self, request_id: int, fitted: FittedPrompt) -> None:
+        """The prompt as the model will read it: the chat without what does not fit, and its tokens."""
+        if request_id != self._count_id or self.model is None or self.template is None or self._raw_chat is None:
+            return
+        raw = self.window.raw_prompt
+        if fitted.text != self._raw_text:
+            raw.show_prompt(fitted.text, self.template.label)
+            self._raw_text = fitted.text
+            self._raw_sections = sections_for(self._raw_chat.turns(fitted.dropped), self.template)
+        raw.show_left_out(2 * fitted.dropped)
+        if not self.generating:  # the status bar's counter follows the conversation on screen (0 for a new one)
+            self._context_used = (fitted.at_least or max(fitted.count, 0)) if self.conversation.messages else 0
+            self._update_status()
+        counts, sections = section_counts(self._raw_sections, fitted.pieces)
+        raw.show_pieces(fitted.pieces, counts, self.model.n_ctx, sections)
+        if not fitted.pieces:
+            raw.show_token_count(fitted.at_least or fitted.count, self.model.n_ctx, exact=not fitted.at_least)

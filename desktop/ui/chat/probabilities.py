@@ -1,0 +1,155 @@
+"""Token probabilities in the chat: recording them, the alternatives menu, branching from an alternative,
+and feeding the sampling view.
+
+A mixin of ChatController, like ConversationNavigation: it works on the controller's conversation and window.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QCursor
+
+from desktop.core.chat_template import TemplateError
+from desktop.core.messages import Role
+from desktop.core.probabilities import Alternative, NextTokenDistribution, TokenStep
+from desktop.ui.chat.token_view import AlternativesMenu, shown
+
+if TYPE_CHECKING:
+    from desktop.ui.chat.controller import ChatController
+
+
+class TokenProbabilities:
+    """Mixed into ChatController."""
+
+    def _connect_probabilities(self: ChatController) -> None:
+        w, client = self.window, self.client
+        self._prefix_steps: tuple[TokenStep, ...] = ()
+        self._distribution_id = 0
+        client.stepsReady.connect(self._on_steps)
+        client.distributionReady.connect(self._on_distribution)
+        client.distributionFailed.connect(self._on_distribution_failed)
+        w.chat_view.tokenClicked.connect(self.token_clicked)
+        w.token_view_button.toggled.connect(self.set_token_view)
+        w.sampling_view.follow(w.sampling)
+        w.sampling_view.promptDistributionRequested.connect(self.show_prompt_distribution)
+
+    def set_token_view(self: ChatController, on: bool) -> None:
+        """Show replies token by token; turning it on also records probabilities for the replies to come, and
+        turning it off stops recording them (chat at full speed again)."""
+        w = self.window
+        w.chat_view.set_token_view(on)
+        if not on:
+            w.sampling.record_probabilities.setChecked(False)
+        if on and not w.sampling.record_probabilities.isChecked():
+            w.sampling.record_probabilities.setChecked(True)
+            reply = self.conversation.last_reply
+            if reply is not None and not reply.steps:
+                w.notice.show_message(
+                    "Token probabilities are recorded from now on (Settings → Probabilities). Replies written "
+                    "before have none: Regenerate one to see why the model chose each token.", error=False)
+
+    def _on_steps(self: ChatController, steps: tuple[TokenStep, ...]) -> None:
+        """Arrives just before generationFinished, for the reply being generated."""
+        reply = self.conversation.last_reply
+        if not self.generating or reply is None:
+            return
+        reply.steps = self._prefix_steps + steps
+        self.window.chat_view.set_steps(len(self.conversation.messages) - 1, reply.steps)
+
+    # --- alternatives -------------------------------------------------------------------
+
+    def token_clicked(self: ChatController, message_index: int, step_index: int) -> None:
+        steps = self.window.chat_view.steps(message_index)
+        if not 0 <= step_index < len(steps):
+            return
+        menu = AlternativesMenu(
+            steps[step_index],
+            on_continue=lambda alternative: self.continue_with(message_index, step_index, alternative),
+            on_inspect=lambda: self.show_step_distribution(message_index, step_index),
+            enabled=self._can_generate(),
+            parent=self.window,
+        )
+        self.last_menu = menu  # for tests and scripts
+        menu.popup(QCursor.pos())
+
+    def _can_generate(self: ChatController) -> bool:
+        return not (self.worker_busy or self.generating or self.loading or self.model is None)
+
+    def continue_with(self: ChatController, message_index: int, step_index: int, alternative: Alternative) -> None:
+        """Keep the reply up to this token, take `alternative` instead, and let the model go on from there.
+
+        The result is a new version of the reply (a branch): the original stays, reachable with ‹ ›.
+        """
+        messages = self.conversation.messages
+        if not self._can_generate() or not 0 <= message_index < len(messages):
+            return
+        if messages[message_index].role is not Role.ASSISTANT:
+            return
+        steps = self.window.chat_view.steps(message_index)
+        if not 0 <= step_index < len(steps):
+            return
+        step = steps[step_index]
+        chosen = TokenStep(alternative.token_id, alternative.text, alternative.probability, step.entropy,
+                           step.alternatives)
+        prefix = (*steps[:step_index], chosen)
+        while len(messages) > message_index:  # the reply and whatever followed it leave the screen, not the store
+            messages.pop()
+            self.window.chat_view.remove_last()
+        self.window.chat_view.set_context_marker(None)
+        if self.persistence is not None and message_index < len(self._path_ids):
+            self.persistence.branch_from(self._path_ids[message_index])
+        self._start_reply(prefix=prefix)
+
+    # --- sampling view ------------------------------------------------------------------
+
+    def _prompt_before(self: ChatController, message_index: int) -> str | None:
+        """The prompt the reply at message_index was generated from (all turns before it)."""
+        if self.template is None:
+            return None
+        self.conversation.system_prompt = self.window.system_prompt.text()
+        turns = self.conversation.turns()
+        offset = len(turns) - len(self.conversation.messages)  # 1 with a system prompt
+        try:
+            return self.template.render(turns[:offset + message_index]).text
+        except TemplateError as exc:
+            self.window.sampling_view.set_message(str(exc))
+            return None
+
+    def show_step_distribution(self: ChatController, message_index: int, step_index: int) -> None:
+        steps = self.window.chat_view.steps(message_index)
+        prompt = self._prompt_before(message_index)
+        if prompt is None or not 0 <= step_index < len(steps):
+            return
+        step = steps[step_index]
+        context = f"Token {step_index + 1} of this reply: the model picked “{shown(step.text)}”"
+        self._request_distribution(prompt, tuple(s.token_id for s in steps[:step_index]), context, step.token_id)
+
+    def show_prompt_distribution(self: ChatController) -> None:
+        """The next token after the current prompt (the conversation plus the message being typed)."""
+        if self.template is None or self.model is None:
+            self.window.sampling_view.set_message("Load a model first.")
+            return
+        try:
+            prompt = self.template.render(self.next_turns()).text
+        except TemplateError as exc:
+            self.window.sampling_view.set_message(str(exc))
+            return
+        self._request_distribution(prompt, (), "The first token of the next reply, after the prompt", -1)
+
+    def _request_distribution(self: ChatController, prompt: str, token_ids: tuple[int, ...], context: str,
+                              chosen: int) -> None:
+        view = self.window.sampling_view
+        self.window.side_tabs.setCurrentWidget(view)
+        view.set_busy(True)
+        self._distribution_id = self.client.next_token_distribution(prompt, token_ids, context, chosen)
+
+    def _on_distribution(self: ChatController, request_id: int, distribution: NextTokenDistribution) -> None:
+        if request_id == self._distribution_id:
+            self.window.sampling_view.set_busy(False)
+            self.window.sampling_view.set_distribution(distribution)
+
+    def _on_distribution_failed(self: ChatController, request_id: int, message: str) -> None:
+        if request_id == self._distribution_id:
+            self.window.sampling_view.set_busy(False)
+            self.window.sampling_view.set_message(message)

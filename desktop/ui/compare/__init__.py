@@ -1,0 +1,1 @@
+"""The Compare page: one prompt under several configurations, side by side."""

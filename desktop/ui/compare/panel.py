@@ -1,0 +1,401 @@
+"""The Compare page: one prompt, two to four configurations side by side, saved as experiments.
+
+Every column starts from the chat's sampling settings with one shared seed, so a difference between two
+outputs comes from the setting that was changed, not from chance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.chat_template import ChatTemplate
+from desktop.core.experiment import (
+    MAX_COLUMNS,
+    MIN_COLUMNS,
+    ColumnResult,
+    Experiment,
+    ExperimentError,
+    list_experiments,
+    load_experiment,
+)
+from desktop.core.model_template import AUTOMATIC, template_for
+from desktop.core.sampling import RANGES, SamplingParams
+from desktop.inference.backend import LoadedModel, LoadOptions
+from desktop.inference.worker import InferenceClient
+from desktop.ui.compare.column import CompareColumn
+from desktop.ui.compare.presets import base_vs_instruct
+from desktop.ui.compare.runner import ChatModel, ColumnJob, CompareRunner
+from desktop.ui.compare.saving import ExperimentSaver, short_time
+from desktop.ui.fewshot.runner import fixed_seed
+from desktop.ui.shell.theme import ERROR_TEXT
+from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
+
+DEFAULT_SEED = 42
+HINT = ("Every column starts from the chat's sampling settings and the same seed, so any difference between "
+        "outputs comes from what you change. Columns run one after another; another model is loaded only for "
+        "its column.")
+
+
+class ComparePanel(QWidget):
+    busyChanged = Signal(bool)
+    experimentSaved = Signal(object)  # Path of the written file
+    chatModelRestored = Signal()  # a run loaded other models and has loaded the chat's model again
+
+    def __init__(self, client: InferenceClient, chat_params: Callable[[], SamplingParams],
+                 library_paths: Callable[[], list[Path]], experiments_dir: Path, hash_cache: Path,
+                 options_for: Callable[[Path], LoadOptions] | None = None,
+                 template_choice: Callable[[Path], str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("comparePanel")
+        self.client = client
+        self.chat_params = chat_params
+        self.library_paths = library_paths
+        self.experiments_dir = Path(experiments_dir)
+        self.options_for = options_for or (lambda _path: LoadOptions())
+        self.template_choice = template_choice or (lambda _path: AUTOMATIC)
+        self.model: LoadedModel | None = None
+        self.chat_template: ChatTemplate | None = None
+        self.columns: list[CompareColumn] = []
+        self._chat_busy = False
+        self._pristine = True  # nothing edited or run yet: columns follow the chat's settings when shown
+        self._run: Experiment | None = None  # the run in progress
+        self._last: Experiment | None = None  # what Save writes: the last run, or the experiment opened
+
+        self.runner = CompareRunner(client, self._template_for, self.options_for, self)
+        self.saver = ExperimentSaver(self.experiments_dir, hash_cache, self)
+        self.prompt_edit = tab_moves_focus(QPlainTextEdit())
+        self.prompt_edit.setObjectName("comparePrompt")
+        self.prompt_edit.setPlaceholderText("The prompt every configuration answers")
+        self.prompt_edit.setMaximumHeight(80)
+        self.shared_seed = QSpinBox()
+        self.shared_seed.setObjectName("compareSharedSeed")
+        self.shared_seed.setRange(0, int(RANGES["seed"].high))
+        self.shared_seed.setValue(DEFAULT_SEED)
+        self.shared_seed.setToolTip("The seed every column uses unless you give it its own.")
+        self._seed = DEFAULT_SEED
+        self.hint = QLabel(HINT)
+        self.hint.setObjectName("compareHint")
+        self.hint.setWordWrap(True)
+        self.add_button = named_button("compareAddButton", "Add configuration", f"Up to {MAX_COLUMNS} columns")
+        self.run_button = named_button("compareRunButton", "Run all", "Run every column, one after another")
+        self.stop_button = named_button("compareStopButton", "Stop", "Stop the column that is running")
+        self.preset_button = named_button("compareBaseVsInstructButton", "Base vs instruction-tuned",
+                                          "A ready experiment: one prompt to both built-in models, same settings")
+        self.save_button = named_button("compareSaveButton", "Save experiment…",
+                                        "Keep the prompt, the settings and the outputs")
+        self.open_combo = QComboBox()
+        self.open_combo.setObjectName("compareOpenCombo")
+        self.open_combo.setToolTip("Show a saved experiment again, without running it")
+        self.open_combo.setMinimumContentsLength(18)
+        self.message = plain_label(name="compareMessage")  # messages quote file and model names
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Seed for all"))
+        top.addWidget(self.shared_seed)
+        top.addWidget(self.add_button)
+        top.addStretch(1)
+        for widget in (self.run_button, self.stop_button, self.save_button, self.open_combo):
+            top.addWidget(widget)
+        self.columns_layout = QHBoxLayout()
+        self.columns_layout.setSpacing(8)
+        layout = QVBoxLayout(self)
+        prompt_row = QHBoxLayout()  # the ready experiment beside the prompt it fills, so the page fits 1024 pixels
+        prompt_row.addWidget(QLabel("Prompt"), 1)
+        prompt_row.addWidget(self.preset_button)
+        layout.addLayout(prompt_row)
+        layout.addWidget(self.prompt_edit)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.message)
+        layout.addLayout(self.columns_layout, 1)
+
+        self.shared_seed.valueChanged.connect(self._shared_seed_changed)
+        self.add_button.clicked.connect(self.add_configuration)
+        self.preset_button.clicked.connect(self.base_vs_instruct)
+        self.run_button.clicked.connect(self.run_all)
+        self.stop_button.clicked.connect(self.stop)
+        self.save_button.clicked.connect(self._ask_save)
+        self.open_combo.activated.connect(self._open_chosen)
+        r = self.runner
+        r.columnLoading.connect(lambda i, name: self.columns[i].show_status(f"Loading {name}…"))
+        r.columnStarted.connect(lambda i: self.columns[i].show_status("Generating…"))
+        r.columnText.connect(lambda i, text: self.columns[i].append(text))
+        r.columnFinished.connect(self._column_finished)
+        r.reloading.connect(lambda name: self.show_message(f"Loading the chat's model {name} again…", error=False))
+        r.failed.connect(self.show_message)
+        r.finished.connect(self._run_finished)
+        self.saver.saved.connect(self._saved)
+        self.saver.failed.connect(self.show_message)
+        self.saver.waiting.connect(
+            lambda: self.show_message("Computing the model files' checksums before saving…", error=False))
+        for _ in range(MIN_COLUMNS):
+            self._add_column()
+        self.refresh_experiments()
+        self._update_buttons()
+
+    # --- state from outside ----------------------------------------------------------------------------------
+
+    def set_model(self, model: LoadedModel | None, chat_template: ChatTemplate | None) -> None:
+        """The chat's model and template: what "Current model" means and how its prompts are built."""
+        self.model, self.chat_template = model, chat_template
+        if not self.runner.running:
+            self.refresh_models()
+        self._update_buttons()
+
+    def set_chat_busy(self, busy: bool) -> None:
+        """The chat (or another page) is using the worker: runs wait until it is done."""
+        self._chat_busy = busy
+        self._update_buttons()
+
+    def is_busy(self) -> bool:
+        return self.runner.running
+
+    def shutdown(self) -> None:
+        """Stops background hashing; the app calls it on quitting."""
+        self.saver.shutdown()
+
+    def last_experiment(self) -> Experiment | None:
+        return self._last
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.message.setStyleSheet(f"color: {ERROR_TEXT};" if error else "")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.runner.running:
+            self.refresh_models()
+            self.refresh_experiments()
+            if self._pristine:
+                for column in self.columns:
+                    column.set_params(self._defaults())
+
+    def refresh_models(self) -> None:
+        try:
+            paths = [Path(p) for p in self.library_paths()]
+        except OSError:
+            paths = []
+        name = self.model.info.path.name if self.model is not None else ""
+        for column in self.columns:
+            column.set_models(name, paths)
+
+    # --- columns ----------------------------------------------------------------------------------------------
+
+    def _defaults(self) -> SamplingParams:
+        return self.chat_params().with_changes(seed=self.shared_seed.value())
+
+    def _add_column(self) -> CompareColumn:
+        column = CompareColumn(len(self.columns), self._defaults(), self)
+        column.removeRequested.connect(self.remove_configuration)
+        column.edited.connect(self._edited)
+        self.columns.append(column)
+        self.columns_layout.addWidget(column, 1)
+        return column
+
+    def add_configuration(self) -> bool:
+        if len(self.columns) >= MAX_COLUMNS or self.runner.running:
+            return False
+        self._add_column()
+        self.refresh_models()
+        self._update_buttons()
+        return True
+
+    def base_vs_instruct(self) -> bool:
+        """Two columns, one per built-in model, same prompt and settings: what instruction tuning changes."""
+        if self.runner.running:
+            return False
+        try:
+            paths = [Path(p) for p in self.library_paths()]
+        except OSError:
+            paths = []
+        preset = base_vs_instruct(paths, self._defaults())
+        if isinstance(preset, str):
+            self.show_message(preset)
+            return False
+        self._set_column_count(len(preset.configs))
+        for column, config in zip(self.columns, preset.configs, strict=False):
+            column.set_config(config)
+        self.prompt_edit.setPlainText(preset.prompt)
+        self._pristine = False
+        self._last = None
+        self.show_message(preset.explanation, error=False)
+        self._update_buttons()
+        return True
+
+    def remove_configuration(self, column: CompareColumn) -> bool:
+        if len(self.columns) <= MIN_COLUMNS or self.runner.running or column not in self.columns:
+            return False
+        self.columns.remove(column)
+        self.columns_layout.removeWidget(column)
+        column.deleteLater()
+        for i, remaining in enumerate(self.columns):
+            remaining.set_index(i)
+        self._last = None  # the outputs no longer match the columns
+        self._update_buttons()
+        return True
+
+    def _set_column_count(self, count: int) -> None:
+        while len(self.columns) < count:
+            self._add_column()
+        while len(self.columns) > max(count, MIN_COLUMNS):
+            column = self.columns.pop()
+            self.columns_layout.removeWidget(column)
+            column.deleteLater()
+        self.refresh_models()
+
+    def _edited(self) -> None:
+        self._pristine = False
+
+    def _shared_seed_changed(self, value: int) -> None:
+        """Columns still on the old shared seed follow it; a column given its own seed keeps it."""
+        for column in self.columns:
+            if column.seed.value() == self._seed:
+                column.seed.setValue(value)
+        self._seed = value
+
+    # --- running -----------------------------------------------------------------------------------------------
+
+    def _template_for(self, model: LoadedModel) -> ChatTemplate:
+        return template_for(model.info, self.template_choice(model.info.path))
+
+    def run_all(self) -> bool:
+        if self.model is None or self.chat_template is None:
+            self.show_message("Load a model first.")
+            return False
+        if self.runner.running or self._chat_busy:
+            self.show_message("The model is busy; wait for it or press Stop.")
+            return False
+        prompt = self.prompt_edit.toPlainText()
+        if not prompt.strip():
+            self.show_message("Type a prompt first: every column answers the same one.")
+            return False
+        configs = [replace(c, params=fixed_seed(c.params)) for c in (col.config() for col in self.columns)]
+        chat_path = Path(self.model.info.path)
+        jobs = [ColumnJob(i, c, Path(c.model) if c.model else chat_path) for i, c in enumerate(configs)]
+        for column in self.columns:
+            column.clear_output()
+            column.show_status("Waiting…")
+        self._pristine = False
+        self._run = Experiment(name="", prompt=prompt, configs=configs)
+        self.show_message("")
+        chat = ChatModel(chat_path, self.chat_template, self.options_for(chat_path))
+        self.runner.run(prompt, jobs, chat)
+        self._update_buttons()
+        self.busyChanged.emit(True)
+        return True
+
+    def stop(self) -> None:
+        self.runner.stop()
+
+    def _column_finished(self, index: int, result: ColumnResult) -> None:
+        self.columns[index].show_result(result)
+        if self._run is not None:
+            self._run.results[index] = result
+
+    def _run_finished(self) -> None:
+        self._last, self._run = self._run, None
+        if self._last is not None:
+            self.saver.prepare(self._last)  # after the run, so hashing never slows a column's tokens/s
+        if self.message.text().startswith("Loading the chat's model"):
+            self.show_message("")
+        self.refresh_models()
+        self._update_buttons()
+        if self.runner.swapped:
+            self.chatModelRestored.emit()
+        self.busyChanged.emit(False)
+
+    # --- saving and opening ---------------------------------------------------------------------------------------
+
+    def _ask_save(self) -> None:
+        if self._last is None:
+            return
+        name, ok = QInputDialog.getText(self, "Save experiment", "Name:", text=self._last.name or "Experiment")
+        if ok:
+            self.save_experiment(name)
+
+    def save_experiment(self, name: str) -> None:
+        """Saves once the model files' SHA-256 are known (hashed in the background); experimentSaved says where."""
+        if self._last is None:
+            self.show_message("Run the columns first: there is nothing to save yet.")
+            return
+        self._last.name = name.strip() or "Experiment"
+        self.saver.save(self._last)
+
+    def _saved(self, path: Path, name: str) -> None:
+        self.show_message(f"Saved “{name}” as {path.name}", error=False)
+        self.refresh_experiments()
+        self.experimentSaved.emit(path)
+
+    def refresh_experiments(self) -> None:
+        combo = self.open_combo
+        combo.clear()
+        combo.addItem("Open a saved experiment…", "")
+        for saved in list_experiments(self.experiments_dir):
+            when = short_time(saved.created)
+            text = f"{saved.name} · {when}" if when else saved.name
+            combo.addItem(f"{text} (damaged)" if saved.error else text, str(saved.path))
+
+    def _open_chosen(self, index: int) -> None:
+        path = self.open_combo.itemData(index)
+        self.open_combo.setCurrentIndex(0)
+        if path:
+            self.open_experiment(Path(path))
+
+    def open_experiment(self, path: Path) -> bool:
+        """Shows a saved experiment's prompt, settings and outputs again, without running anything."""
+        if self.runner.running:
+            return False
+        try:
+            experiment = load_experiment(path)
+        except ExperimentError as exc:
+            self.show_message(str(exc))
+            return False
+        self._set_column_count(len(experiment.configs))
+        self.prompt_edit.setPlainText(experiment.prompt)
+        for column, config, result in zip(self.columns, experiment.configs, experiment.results, strict=False):
+            column.set_config(config)
+            column.clear_output()
+            column.show_result(result)
+        for column in self.columns[len(experiment.configs):]:
+            column.clear_output()
+        self._pristine = False
+        self._last = experiment
+        when = short_time(experiment.created)
+        self.show_message(f"Showing “{experiment.name}”{f' from {when}' if when else ''}. These outputs were "
+                          "saved then; Run all to run the prompt again.", error=False)
+        self._update_buttons()
+        return True
+
+    # --- buttons ------------------------------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        running = self.runner.running
+        idle = self.model is not None and not running and not self._chat_busy
+        self.run_button.setEnabled(idle)
+        self.stop_button.setEnabled(running)
+        self.add_button.setEnabled(not running and len(self.columns) < MAX_COLUMNS)
+        self.save_button.setEnabled(not running and self._last is not None)
+        self.open_combo.setEnabled(not running)
+        self.shared_seed.setEnabled(not running)
+        for column in self.columns:
+            column.set_editable(not running)
+            column.remove_button.setEnabled(not running and len(self.columns) > MIN_COLUMNS)
+

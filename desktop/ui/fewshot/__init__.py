@@ -1,0 +1,1 @@
+"""The few-shot workbench: the template editor, preview, test-set runs, results and history."""

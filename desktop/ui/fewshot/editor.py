@@ -1,0 +1,349 @@
+"""The left half of the Few-shot page: every field of a FewShotTemplate, editable, plus the query's variables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
+from desktop.core.scoring import LIKELIHOOD, RULES
+from desktop.ui.fewshot.examples import ExamplesModel, example_text
+from desktop.ui.widgets import named_button, tab_moves_focus
+
+MODES = ((RenderMode.COMPLETION, "Completion document (base models)"), (RenderMode.CHAT, "Chat turns (chat template)"))
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+
+
+def escape_line(text: str) -> str:
+    """Separators and queries often hold line breaks, which a one-line box cannot show; write them as \\n."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def unescape_line(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
+
+
+def labels_text(labels: list[str]) -> str:
+    """Labels as one editable line, "positive, negative"; a comma inside a label is written \\,."""
+    return ", ".join(label.replace("\\", "\\\\").replace(",", "\\,") for label in labels)
+
+
+def parse_labels(text: str) -> list[str]:
+    """The inverse of labels_text; an empty line is no labels. Empty labels are kept so check_labels names them."""
+    if not text.strip():
+        return []
+    labels: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in text:
+        if escaped:
+            current.append(char if char in "\\," else "\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            labels.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    labels.append("".join(current).strip())
+    return labels
+
+
+def labels_problem(template: FewShotTemplate) -> str:
+    """What is wrong with the labels, or "": they must be a usable answer set whenever there are any, and
+    "Most likely answer" needs them."""
+    if template.scoring != LIKELIHOOD and not template.labels:
+        return ""
+    try:
+        check_labels(template.labels, "Labels")
+    except FewShotError as exc:
+        return str(exc)
+    return ""
+
+
+class TemplateEditor(QWidget):
+    """Shows a FewShotTemplate as fields and gives back the edited one; `changed` fires on every edit."""
+
+    changed = Signal()
+
+    def __init__(self, examples: ExamplesModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.examples = examples
+        self._loaded = FewShotTemplate()  # keeps what the form does not show: the version
+        self._values: dict[str, str] = {}
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("templateNameEdit")
+        self.name_edit.setPlaceholderText("Template name")
+        self.description_edit = QLineEdit()
+        self.description_edit.setObjectName("templateDescriptionEdit")
+        self.description_edit.setPlaceholderText("Description: what the template is for (optional)")
+        self.new_button = named_button("newTemplateButton", "New", "Start an empty template")
+        self.open_button = named_button("openTemplateButton", "Open…", "Open a few-shot template (.json)")
+        self.save_button = named_button("saveTemplateButton", "Save", "Save the template (the version goes up)")
+        self.save_as_button = named_button("saveTemplateAsButton", "Save as…", "Save the template to a new file")
+        self.sample_combo = QComboBox()
+        self.sample_combo.setObjectName("sampleTemplateCombo")
+        self.sample_combo.setToolTip("Start from one of the sample templates that come with Parley")
+        file_row = QHBoxLayout()  # under the name, so the buttons keep their labels in a narrow window
+        for widget in (self.new_button, self.open_button, self.save_button, self.save_as_button):
+            file_row.addWidget(widget)
+        file_row.addStretch(1)
+        self.new_button.clicked.connect(self.new_template)
+
+        self.instruction_edit = tab_moves_focus(QPlainTextEdit())
+        self.instruction_edit.setObjectName("instructionEdit")
+        self.instruction_edit.setPlaceholderText("Instruction: what the task is (the system prompt in chat mode)")
+        self.instruction_edit.setMaximumHeight(90)
+
+        self.table = QTableView()
+        self.table.setObjectName("examplesTable")
+        self.table.setModel(examples)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # texts share the width
+        for narrow in (0, 3):  # On, Tokens
+            header.setSectionResizeMode(narrow, QHeaderView.ResizeMode.ResizeToContents)
+        self.add_button = named_button("addExampleButton", "Add", "Add an empty example")
+        self.remove_button = named_button("removeExampleButton", "Remove", "Remove the selected example")
+        self.up_button = named_button("moveExampleUpButton", "Up", "Move the selected example earlier")
+        self.down_button = named_button("moveExampleDownButton", "Down", "Move the selected example later")
+        self.import_button = named_button("importExamplesButton", "Import…",
+                                          "Add examples from a CSV, TSV or JSONL file")
+        self.export_button = named_button("exportExamplesButton", "Export…", "Write the examples to a file")
+        example_buttons = QGridLayout()  # two rows of three: every label whole in a narrow window
+        for n, button in enumerate((self.add_button, self.remove_button, self.import_button, self.up_button,
+                                    self.down_button, self.export_button)):
+            example_buttons.addWidget(button, n // 3, n % 3)
+        self.add_button.clicked.connect(self._add)
+        self.remove_button.clicked.connect(lambda: self.examples.remove_example(self.selected_row()))
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+
+        self.query_edit = self._line("queryTemplateEdit",
+                                     r"How each query reads: {input} and any other {name}; \n is a line break")
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("renderModeCombo")
+        for mode, label in MODES:
+            self.mode_combo.addItem(label, mode)
+        self.mode_combo.setToolTip("Base models continue a document; chat models answer turns in their template")
+        self.input_label_edit = self._line("inputLabelEdit", "Label before each input, e.g. Review:")
+        self.output_label_edit = self._line("outputLabelEdit", "Label before each answer, e.g. Sentiment:")
+        self.separator_edit = self._line("separatorEdit", r"Text between examples; \n is a line break")
+        self.scoring_combo = QComboBox()
+        self.scoring_combo.setObjectName("scoringRuleCombo")
+        for key, label in RULES.items():
+            self.scoring_combo.addItem(label, key)
+        self.pattern_edit = self._line("regexPatternEdit", "Pattern for the regular-expression rule")
+        self.labels_edit = self._line(
+            "labelsEdit",
+            "The answers to choose between, separated by commas, e.g. positive, negative. The model scores each\n"
+            "label after the prompt and the most probable one is its answer; nothing is generated.\n"
+            "A label may use {column} fields filled from each test item, e.g. {option_a}, {option_b}.\n"
+            "Write \\, for a comma inside a label.")
+        self.labels_edit.setPlaceholderText("positive, negative")
+        self.calibrate_check = QCheckBox("Calibrate (content-free inputs)")
+        self.calibrate_check.setObjectName("calibrateCheck")
+        self.calibrate_check.setToolTip(
+            "Divide out the preference the prompt itself gives each label, measured by running it with\n"
+            "content-free inputs (\u201cN/A\u201d, empty, \u201c[MASK]\u201d) in place of the test input.\n"
+            "Zhao et al. 2021, \u201cCalibrate Before Use: Improving Few-Shot Performance of Language Models\u201d.\n"
+            "Labels must not use {column} fields.")
+        format_form = QFormLayout()
+        format_form.addRow("Query", self.query_edit)
+        format_form.addRow("Mode", self.mode_combo)
+        format_form.addRow("Input label", self.input_label_edit)
+        format_form.addRow("Output label", self.output_label_edit)
+        format_form.addRow("Separator", self.separator_edit)
+        format_form.addRow("Scoring", self.scoring_combo)
+        format_form.addRow("Pattern", self.pattern_edit)
+        format_form.addRow("Labels", self.labels_edit)
+        format_form.addRow("", self.calibrate_check)
+        self._format_form = format_form
+
+        self.variables_box = QGroupBox("Query values for the preview and Run once")
+        self.variables_form = QWidget()
+        self.variables_form.setObjectName("variablesForm")
+        self._variables_layout = QFormLayout(self.variables_form)
+        QVBoxLayout(self.variables_box).addWidget(self.variables_form)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.name_edit)
+        layout.addLayout(file_row)
+        layout.addWidget(self.description_edit)
+        layout.addWidget(self.sample_combo)
+        layout.addWidget(self.instruction_edit)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(example_buttons)
+        layout.addLayout(format_form)
+        layout.addWidget(self.variables_box)
+
+        for signal in (self.name_edit.textChanged, self.description_edit.textChanged, self.instruction_edit.textChanged,
+                       self.input_label_edit.textChanged, self.output_label_edit.textChanged,
+                       self.separator_edit.textChanged, self.pattern_edit.textChanged, self.labels_edit.textChanged,
+                       self.mode_combo.currentIndexChanged, self.scoring_combo.currentIndexChanged,
+                       self.examples.edited):
+            signal.connect(self._edited)
+        self.query_edit.textChanged.connect(self._query_changed)
+        self.scoring_combo.currentIndexChanged.connect(self._update_pattern_enabled)
+        self.set_template(FewShotTemplate())
+        self._update_pattern_enabled()
+
+    def _line(self, name: str, tip: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setToolTip(tip)
+        return edit
+
+    # --- template in and out -----------------------------------------------------------
+
+    def set_template(self, template: FewShotTemplate) -> None:
+        self._loaded = template
+        self.name_edit.setText(template.name)
+        self.description_edit.setText(template.description)
+        self.instruction_edit.setPlainText(template.instruction)
+        self.query_edit.setText(escape_line(template.query_template))
+        self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(template.mode)))
+        self.input_label_edit.setText(template.input_label)
+        self.output_label_edit.setText(template.output_label)
+        self.separator_edit.setText(escape_line(template.example_separator))
+        self.scoring_combo.setCurrentIndex(max(0, self.scoring_combo.findData(template.scoring)))
+        self.pattern_edit.setText(template.pattern or "")
+        self.labels_edit.setText(labels_text(template.labels))
+        self.examples.set_examples(template.examples)
+        self._query_changed()
+        self.refresh_token_costs()
+
+    def new_template(self) -> None:
+        """Everything empty: fields, description, examples and the query values typed for the preview."""
+        for edit in self._variable_edits().values():
+            edit.clear()
+        self._values = {}
+        self.set_template(FewShotTemplate())
+
+    def template(self) -> FewShotTemplate:
+        """The template exactly as the form shows it, whatever state the fields are in."""
+        return replace(
+            self._loaded,
+            name=self.name_edit.text().strip() or "Untitled",
+            description=self.description_edit.text().strip(),
+            instruction=self.instruction_edit.toPlainText(),
+            examples=self.examples.examples(),
+            query_template=unescape_line(self.query_edit.text()),
+            mode=RenderMode(self.mode_combo.currentData()),
+            input_label=self.input_label_edit.text(),
+            output_label=self.output_label_edit.text(),
+            example_separator=unescape_line(self.separator_edit.text()),
+            scoring=self.scoring_combo.currentData(),
+            pattern=self.pattern_edit.text() or None,
+            labels=parse_labels(self.labels_edit.text()),
+        )
+
+    def calibrate(self) -> bool:
+        """A run option rather than part of the template: only "Most likely answer" runs can be calibrated."""
+        return self.is_likelihood() and self.calibrate_check.isChecked()
+
+    def is_likelihood(self) -> bool:
+        return bool(self.scoring_combo.currentData() == LIKELIHOOD)
+
+    def fill_samples(self, folder: Path) -> None:
+        """The sample templates shipped in resources/templates, by name; a broken one still shows by file name."""
+        self.sample_combo.addItem("Sample templates…", None)
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                label = load_template(path).name
+            except FewShotError:
+                label = path.stem
+            self.sample_combo.addItem(label, str(path))
+
+    def set_version(self, version: int) -> None:
+        self._loaded = replace(self._loaded, version=version)
+
+    def variable_values(self) -> dict[str, str]:
+        return {name: edit.text() for name, edit in self._variable_edits().items()}
+
+    def set_variable(self, name: str, value: str) -> None:
+        edit = self._variable_edits().get(name)
+        if edit is not None:
+            edit.setText(value)
+
+    # --- examples ---------------------------------------------------------------------------
+
+    def selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.examples.rowCount():
+            self.table.selectRow(row)
+
+    def _add(self) -> None:
+        row = self.examples.add_example()
+        self.select_row(row)
+        self.table.edit(self.examples.index(row, 1))
+
+    def _move(self, delta: int) -> None:
+        row = self.selected_row()
+        if row >= 0:
+            self.select_row(self.examples.move_example(row, delta))
+
+    # --- reactions ---------------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        self.changed.emit()
+
+    def refresh_token_costs(self) -> None:
+        """Called after typing pauses: a label edit changes every example's text, so every count is asked again."""
+        current = self.template()
+        self.examples.set_renderer(lambda example: example_text(current, example))
+
+    def _update_pattern_enabled(self) -> None:
+        self.pattern_edit.setEnabled(self.scoring_combo.currentData() == "regex")
+        likelihood = self.is_likelihood()
+        self._format_form.setRowVisible(self.labels_edit, likelihood)
+        self._format_form.setRowVisible(self.calibrate_check, likelihood)
+
+    def _variable_edits(self) -> dict[str, QLineEdit]:
+        return {edit.objectName().removeprefix("variable_"): edit
+                for edit in self.variables_form.findChildren(QLineEdit)}
+
+    def _query_changed(self) -> None:
+        """Rebuild the variables form for the new query template, keeping values typed so far."""
+        try:
+            names = self.template().variables()
+        except FewShotError:
+            names = None  # half-typed braces: keep the form as it is until the template parses
+        if names is not None and names != list(self._variable_edits()):
+            self._values.update(self.variable_values())
+            while self._variables_layout.rowCount():
+                self._variables_layout.removeRow(0)
+            for name in names:
+                edit = QLineEdit(self._values.get(name, ""))
+                edit.setObjectName(f"variable_{name}")
+                edit.setPlaceholderText(f"value for {{{name}}}")
+                edit.textChanged.connect(self._edited)
+                self._variables_layout.addRow(name, edit)
+            self.examples.set_variables(names)
+        self._edited()

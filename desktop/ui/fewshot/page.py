@@ -1,0 +1,394 @@
+"""The Few-shot page: edit a template on the left; preview, try and score it on the right, and look back at
+every saved run on the History tab.
+
+The page shares the one inference worker with the chat, so it says when it is busy (busyChanged)
+and takes only its own answers from the client's signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.builtin_model import is_base_builtin
+from desktop.core.chat_template import ChatTemplate
+from desktop.core.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
+from desktop.core.fewshot import FewShotError, FewShotTemplate, final_prompt
+from desktop.core.runs import RunStore
+from desktop.core.scoring import LIKELIHOOD, EvalRun, sweep_shots
+from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.evaluation import stop_strings
+from desktop.inference.worker import InferenceClient
+from desktop.ui.fewshot.batch import BatchPanel
+from desktop.ui.fewshot.editor import TemplateEditor, labels_problem
+from desktop.ui.fewshot.examples import ExamplesModel
+from desktop.ui.fewshot.files import TemplateFiles
+from desktop.ui.fewshot.history import HistoryPanel
+from desktop.ui.fewshot.mapping import read_mapped
+from desktop.ui.fewshot.preview import MessageBar, OneShot, PreviewPanel, TryPanel
+from desktop.ui.fewshot.runner import EvalRunner, check_calibration, fixed_seed, plan_runs, recorded_environment
+from desktop.ui.fewshot.settings import BaseModelSuggestion, RunSettings
+from desktop.ui.widgets import scrolls_down
+
+PREVIEW_DELAY_MS = 250
+DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
+
+
+class FewShotPage(QWidget):
+    busyChanged = Signal(bool)
+    baseModelRequested = Signal()  # the person accepted the suggestion to load the built-in base model
+
+    def __init__(self, client: InferenceClient, templates_dir: Path,
+                 user_templates_dir: Path | None = None, runs_dir: Path | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fewShotWorkbench")
+        self.client = client
+        self.settings = RunSettings()  # the page's own: temperature 0, short answers, a shown seed
+        self.store = RunStore(runs_dir) if runs_dir is not None else None  # every finished run is saved here
+        self.model: LoadedModel | None = None
+        self.chat_template: ChatTemplate | None = None
+        self._test_set: tuple[Dataset, ColumnMapping] | None = None
+        self._chat_busy = False
+        self._busy = False
+        self._count_id = -1
+        self._preview_error = ""
+
+        self.examples = ExamplesModel(client.count_tokens, self)
+        self.editor = TemplateEditor(self.examples)
+        self.runner = EvalRunner(client, self.store, self)
+        self.batch = BatchPanel(self.runner)
+        self.history = HistoryPanel(self.store)
+        self.message = MessageBar()
+        self.one_shot = OneShot(client, self)
+
+        self.preview = PreviewPanel()
+        self.trial = TryPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("fewShotTabs")
+        self.tabs.addTab(self.preview, "Preview")
+        self.tabs.addTab(self.trial, "Try")
+        self.results_tab = scrolls_down(self.batch)  # with the sweep chart shown it is taller than a 640-pixel window
+        self.tabs.addTab(self.results_tab, "Results")
+        self.tabs.addTab(self.history, "History")
+        scroll = scrolls_down(self.editor)
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([560, 620])
+        self.suggestion = BaseModelSuggestion()
+        self.suggestion.use_button.clicked.connect(self.baseModelRequested)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.suggestion)
+        layout.addWidget(self.message)
+        layout.addWidget(self.settings)
+        layout.addWidget(splitter, 1)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        self.editor.changed.connect(self._preview_timer.start)
+
+        e, b = self.editor, self.batch
+        e.import_button.clicked.connect(lambda: self._ask_data("Import examples", self.import_examples))
+        e.export_button.clicked.connect(self._export_examples)
+        self.trial.run_button.clicked.connect(self.run_once)
+        b.import_button.clicked.connect(lambda: self._ask_data("Import a test set", self.import_test_set))
+        b.run_button.clicked.connect(self.run_batch)
+        b.stop_button.clicked.connect(self.stop)
+        b.sweep_button.clicked.connect(lambda: self.run_sweep(self.examples.enabled_count(), b.shots_seed()))
+        b.export_button.clicked.connect(self._export_results)
+
+        client.tokensCounted.connect(self.examples.on_tokens_counted)
+        client.tokensCounted.connect(self._on_counted)
+        self.one_shot.text.connect(self.trial.append)
+        self.one_shot.finished.connect(self.trial.finish)
+        self.one_shot.finished.connect(lambda _stats: self._update_busy())
+        self.one_shot.failed.connect(self.show_message)
+        self.runner.busyChanged.connect(lambda _busy: self._update_busy())
+        self.runner.failed.connect(self.show_message)
+        self.runner.runSaved.connect(self._run_saved)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.history.runOpened.connect(self._open_saved_run)
+        self.history.failed.connect(self.show_message)
+        self.files = TemplateFiles(self.editor, templates_dir, user_templates_dir, self)
+        self.files.message.connect(self.show_message)
+        self.files.loaded.connect(self.refresh_preview)
+        self.refresh_preview()
+
+    # --- state from outside -----------------------------------------------------------------
+
+    def set_model(self, model: LoadedModel | None, chat_template: ChatTemplate | None) -> None:
+        """Called when a model loads or the chat template changes: the preview and token costs depend on both."""
+        if model is None or self.model is None or model.info.path != self.model.info.path:
+            self.examples.clear_token_cache()
+        self.model, self.chat_template = model, chat_template
+        self.suggestion.setVisible(model is not None and not is_base_builtin(model.info.path))
+        self.refresh_preview()
+
+    def set_chat_busy(self, busy: bool) -> None:
+        """The chat is using the worker: runs wait until it is done."""
+        self._chat_busy = busy
+        self._update_buttons()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def template(self) -> FewShotTemplate:
+        return self.editor.template()
+
+    def last_run(self) -> EvalRun | None:
+        return self.runner.last_run()
+
+    def shown_run(self) -> EvalRun | None:
+        """The run on the Results tab: the last one made, or one reopened from History."""
+        return self.batch.shown
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.message.show_message(text, error)
+
+    # --- templates ------------------------------------------------------------------------------
+
+    def load_template_file(self, path: Path) -> bool:
+        return self.files.load(path)
+
+    def save_template_file(self, path: Path) -> bool:
+        return self.files.save(path)
+
+    # --- data files -------------------------------------------------------------------------------
+
+    def _ask_data(self, title: str, then: Callable[[Path], object]) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, title, "", DATA_FILTER)
+        if path:
+            then(Path(path))
+
+    def _read(self, path: Path, mapping: ColumnMapping | None) -> tuple[Dataset, ColumnMapping] | None:
+        try:
+            return read_mapped(path, mapping, self.template().variables(), self)
+        except DataError as exc:
+            self.show_message(str(exc))
+            return None
+
+    def import_examples(self, path: Path, mapping: ColumnMapping | None = None) -> bool:
+        read = self._read(path, mapping)
+        if read is None:
+            return False
+        try:
+            examples = to_examples(*read)
+        except DataError as exc:
+            self.show_message(str(exc))
+            return False
+        self.examples.append_examples(examples)
+        self.show_message(f"Added {len(examples)} examples from {Path(path).name}", error=False)
+        return True
+
+    def _export_examples(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export examples", "examples.csv", DATA_FILTER)
+        if not path:
+            return
+        try:
+            write_table(Path(path), *self.examples.table())
+        except (DataError, OSError) as exc:
+            self.show_message(str(exc))
+
+    def import_test_set(self, path: Path, mapping: ColumnMapping | None = None) -> bool:
+        read = self._read(path, mapping)
+        if read is None:
+            return False
+        try:
+            items = to_test_items(*read, self.template())
+        except DataError as exc:
+            self.show_message(str(exc))
+            return False
+        self._test_set = read
+        skipped = f" ({read[0].skipped_empty} empty rows skipped)" if read[0].skipped_empty else ""
+        self.batch.test_set_label.setText(f"{len(items)} items from {Path(path).name}{skipped}")
+        self.show_message("")
+        self._show_problem(self._labels_problem())  # still blocks the run: say so again
+        self._update_buttons()
+        return True
+
+    # --- preview ------------------------------------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        self._preview_timer.stop()
+        self.editor.refresh_token_costs()
+        self.batch.set_available_shots(self.examples.enabled_count())
+        self._update_buttons()
+        try:
+            text = final_prompt(self.template(), self.editor.variable_values(), self.chat_template)
+        except FewShotError as exc:
+            self.preview.show_error(str(exc))
+            self._show_problem(str(exc))
+            return
+        self.preview.show_prompt(text)
+        self._count_id = self.client.count_tokens(text)
+        self._show_problem(self._labels_problem())
+
+    def _labels_problem(self) -> str:
+        """What blocks a "Most likely answer" run in the labels, or ""."""
+        return labels_problem(self.template()) if self.editor.is_likelihood() else ""
+
+    def _show_problem(self, problem: str) -> None:
+        """A problem with the template as typed; cleared once the person fixes it."""
+        if problem:
+            self.show_message(problem)
+        elif self._preview_error and self.message.text() == self._preview_error:
+            self.show_message("")
+        self._preview_error = problem
+
+    def _on_counted(self, request_id: int, count: int) -> None:
+        if request_id == self._count_id:
+            self.preview.show_token_count(count, self.model.n_ctx if self.model else None)
+
+    # --- running ----------------------------------------------------------------------------------------
+
+    def run_once(self) -> None:
+        if not self._can_run():
+            return
+        template = self.template()
+        try:
+            prompt = final_prompt(template, self.editor.variable_values(), self.chat_template)
+        except FewShotError as exc:
+            self.show_message(str(exc))
+            return
+        self.trial.start()
+        self.tabs.setCurrentWidget(self.trial)
+        stop = stop_strings(template, self.chat_template)
+        self.one_shot.start(GenerationRequest(prompt, self.settings.params(), stop))
+        self._update_busy()
+
+    def run_batch(self) -> None:
+        seed = self.batch.shots_seed()
+        self._start_runs([self.batch.shots_spin.value()], seed, sweep=False)
+
+    def run_sweep(self, max_shots: int, seed: int | None = None) -> None:
+        self.batch.clear_chart()
+        self._start_runs(sweep_shots(max_shots), seed, sweep=True)
+
+    def _start_runs(self, shots: list[int], seed: int | None, sweep: bool) -> None:
+        """One plan per shot count (and example order), all with the same drawn sampling seed so only the
+        examples differ."""
+        if not self._can_run():
+            return
+        if self._test_set is None:
+            self.show_message("Import a test set first: a file with inputs and expected answers.")
+            return
+        template = self.template()
+        problem = self._labels_problem()
+        if problem:
+            self.show_message(problem)
+            return
+        dataset, mapping = self._test_set
+        if mapping.expected is None:
+            name = Path(dataset.path).name if dataset.path else "The test set"
+            self.show_message(f"{name} has no expected answers, so there is nothing to score the outputs against. "
+                              "Import it again and choose the column that holds the answers (Try works without).")
+            return
+        orders = self.batch.orders()
+        if orders > 1 and seed is None:
+            seed = self.batch.seed_spin.value()
+        calibrate = self.editor.calibrate()
+        assert self.model is not None
+        try:
+            items = tuple(to_test_items(dataset, mapping, template))
+            plans = plan_runs(template, items, fixed_seed(self.settings.params()), self.chat_template,
+                              str(self.model.info.path), str(dataset.path or ""), shots=shots, seed=seed,
+                              orders=orders, sweep=sweep, calibrate=calibrate,
+                              environment=recorded_environment(self.model))
+            if items:
+                final_prompt(template, items[0].values, self.chat_template)  # fail here, not on the worker
+                if template.scoring == LIKELIHOOD:
+                    template.item_labels(items[0].values)
+            if calibrate:
+                check_calibration(template)
+        except (DataError, FewShotError) as exc:
+            self.show_message(str(exc))
+            return
+        self.show_message("")
+        if orders > 1 and shots == [0]:
+            self.show_message("Zero examples have no order to vary, so the test set runs once.", error=False)
+        self.tabs.setCurrentWidget(self.results_tab)
+        self.runner.run(plans)
+
+    def stop(self) -> None:
+        if self.runner.busy:
+            self.runner.stop()
+        elif self.one_shot.running:
+            self.client.stop()
+
+    def export_results(self, path: Path) -> bool:
+        run = self.shown_run()
+        if run is None:
+            self.show_message("Nothing to export yet: run the test set first.")
+            return False
+        self.runner.settle()
+        try:
+            if Path(path).suffix.lower() == ".json":
+                run.write_json(Path(path))
+            else:
+                run.write_csv(Path(path))
+        except OSError as exc:
+            self.show_message(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.show_message(f"Exported {len(run.results)} results to {Path(path).name}", error=False)
+        return True
+
+    def _export_results(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export results", "results.csv", "CSV (*.csv);;JSON (*.json)")
+        if path:
+            self.export_results(Path(path))
+
+    # --- saved runs ------------------------------------------------------------------------------------
+
+    def _run_saved(self, _path: Path) -> None:
+        self.history.mark_stale()
+        if self.tabs.currentWidget() is self.history:
+            self.history.refresh()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.history:
+            self.history.refresh_if_stale()
+
+    def _open_saved_run(self, run: EvalRun, note: str) -> None:
+        if self.runner.busy:
+            self.show_message("A run is in progress; open saved runs when it has finished.")
+            return
+        self.batch.show_run(run, note)
+        self.tabs.setCurrentWidget(self.results_tab)
+
+    # --- buttons and busy state -------------------------------------------------------------------------
+
+    def _can_run(self) -> bool:
+        if self.model is None:
+            self.show_message("Load a model first.")
+            return False
+        if self._busy or self._chat_busy:
+            self.show_message("The model is busy; wait for it or press Stop.")
+            return False
+        return True
+
+    def _update_busy(self) -> None:
+        busy = self.one_shot.running or self.runner.busy
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit(busy)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        idle = self.model is not None and not self._busy and not self._chat_busy
+        self.trial.run_button.setEnabled(idle)
+        ready = idle and self._test_set is not None and not self._labels_problem()
+        self.batch.set_running(self.runner.busy, ready)
+        self.batch.stop_button.setEnabled(self.runner.busy or self.one_shot.running)
+

@@ -1,0 +1,138 @@
+"""The Preview and Try tabs (the exact prompt with its token count, one streamed answer) and the message bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from desktop.core.messages import GenerationStats
+from desktop.inference.backend import GenerationRequest
+from desktop.inference.worker import InferenceClient
+from desktop.ui.shell.theme import ERROR_TEXT, bar_style
+from desktop.ui.widgets import named_button
+
+
+def _mono_view(name: str) -> QPlainTextEdit:
+    view = QPlainTextEdit()
+    view.setObjectName(name)
+    view.setReadOnly(True)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    return view
+
+
+class PreviewPanel(QWidget):
+    """Shows the prompt byte for byte, so what the model reads is never a guess."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = _mono_view("fewShotPreview")
+        self.tokens = QLabel("")
+        self.tokens.setObjectName("previewTokensLabel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Exactly what the model reads for the query values on the left:"))
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.tokens)
+
+    def show_prompt(self, text: str) -> None:
+        if text != self.view.toPlainText():  # keeps the scroll position while typing
+            self.view.setPlainText(text)
+        self.tokens.setText("Counting tokens…")
+        self.tokens.setStyleSheet("")
+
+    def show_error(self, message: str) -> None:
+        self.view.setPlainText(f"⚠ {message}")
+        self.tokens.setText("")
+
+    def show_token_count(self, count: int, n_ctx: int | None) -> None:
+        """Red when the prompt would not fit: llama.cpp would refuse it or the answer would have no room."""
+        if count < 0:
+            self.tokens.setText("Token count unavailable")
+            return
+        over = bool(n_ctx) and count > (n_ctx or 0)
+        text = f"{count:,} tokens of {n_ctx:,}" if n_ctx else f"{count:,} tokens"
+        if over:
+            text = f"⚠ {text}: longer than the context. Turn off examples or load the model with more context."
+        self.tokens.setText(text)
+        self.tokens.setProperty("over", over)
+        self.tokens.setStyleSheet(f"color: {ERROR_TEXT}; font-weight: bold;" if over else "")
+
+
+class TryPanel(QWidget):
+    """One answer with the page's run settings: a quick check before scoring a whole test set."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run_button = named_button("runOnceButton", "Run once",
+                                       "Generate an answer for the query values, with the run settings above")
+        self.output = _mono_view("tryOutput")
+        self.stats = QLabel("")
+        self.stats.setObjectName("tryStatsLabel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.output, 1)
+        layout.addWidget(self.stats)
+
+    def start(self) -> None:
+        self.output.clear()
+        self.stats.setText("Generating…")
+
+    def append(self, text: str) -> None:
+        self.output.moveCursor(self.output.textCursor().MoveOperation.End)
+        self.output.insertPlainText(text)
+
+    def finish(self, stats: GenerationStats | None) -> None:
+        self.stats.setText(stats.summary() if stats is not None else "")
+
+
+class MessageBar(QLabel):
+    """Problems with files, variables or runs, in words; the editor keeps everything typed meanwhile."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fewShotMessage")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and template text
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.setStyleSheet(bar_style("#fewShotMessage", "error" if error else "info"))
+        self.setProperty("error", error)
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class OneShot(QObject):
+    """Run once shares the client's generation signals with the chat; this passes on only the answer it asked for."""
+
+    text = Signal(str)
+    finished = Signal(object)  # GenerationStats, or None when it failed
+    failed = Signal(str)
+
+    def __init__(self, client: InferenceClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.running = False
+        client.textReady.connect(self._on_text)
+        client.generationFinished.connect(self._on_finished)
+        client.generationFailed.connect(self._on_failed)
+
+    def start(self, request: GenerationRequest) -> None:
+        self.running = True
+        self.client.generate(request)
+
+    def _on_text(self, text: str) -> None:
+        if self.running:
+            self.text.emit(text)
+
+    def _on_finished(self, stats: GenerationStats) -> None:
+        if self.running:
+            self.running = False
+            self.finished.emit(stats)
+
+    def _on_failed(self, message: str) -> None:
+        if self.running:
+            self.running = False
+            self.failed.emit(message)
+            self.finished.emit(None)

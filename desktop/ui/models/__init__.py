@@ -1,0 +1,1 @@
+"""The model library, the Hugging Face page and downloads."""

@@ -1,0 +1,120 @@
+"""Help → About Parley: versions, the llama.cpp backend of this build, the model's offload, where the data lives.
+
+Everything about llama.cpp arrives as plain data (BuildInfo from desktop.inference through app.py): the UI never
+asks llama_cpp itself. "Copy details" puts the same lines on the clipboard for a bug report.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+from typing import TYPE_CHECKING
+
+import PySide6
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.core.experiment import parley_version
+from desktop.core.paths import DataDirs, resource_dir
+from desktop.inference.backend import LoadedModel
+from desktop.ui.shell.theme import bar_style
+from desktop.ui.widgets import named_button, plain_label
+
+if TYPE_CHECKING:
+    from desktop.inference.offload import BuildInfo
+
+OFFLINE_PROMISE = ("No telemetry. Nothing leaves this computer: Parley only goes online when you search or "
+                   "download models.")
+TAGLINE = "Private, offline chat with language models that run on this computer."
+
+
+def gpu_layers_text(model: LoadedModel) -> str:
+    if model.backend == "CPU":
+        return f"none: the CPU runs all {model.total_layers} layers (CPU build)"
+    if model.gpu_layers == 0:
+        return f"none: the CPU runs all {model.total_layers} layers"
+    return f"{model.gpu_layers} of {model.total_layers} on the GPU ({model.backend})"
+
+
+def about_details(build: BuildInfo, model: LoadedModel | None, dirs: DataDirs) -> list[tuple[str, str]]:
+    """The dialog's rows, label and value, in order: what a bug report needs."""
+    rows = [
+        ("Parley", parley_version()),
+        ("llama-cpp-python", build.llama_cpp_version),
+        ("llama.cpp backend", build.description),
+    ]
+    if model is None:
+        rows.append(("Model", "none loaded"))
+    else:
+        rows += [("Model", f"{model.info.name} ({model.info.path.name})"),
+                 ("Layers on the GPU", gpu_layers_text(model))]
+    rows += [
+        ("Qt", f"PySide6 {PySide6.__version__}, Qt {qVersion()}"),
+        ("Python", f"{platform.python_version()} on {platform.system()} {platform.machine()}"),
+        ("Data folder", str(dirs.database.parent)),
+        ("Settings file", str(dirs.settings_file)),
+    ]
+    return rows
+
+
+def details_text(rows: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{label}: {value}" for label, value in rows) + f"\n\n{OFFLINE_PROMISE}\n"
+
+
+class AboutDialog(QDialog):
+    def __init__(self, build: BuildInfo, model: LoadedModel | None, dirs: DataDirs,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("aboutDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a fresh one, with the current model, each time
+        self.setWindowTitle("About Parley")
+        self.rows = about_details(build, model, dirs)
+
+        icon = QLabel()
+        icon_file = resource_dir() / "icons" / "parley.svg"
+        if icon_file.is_file():
+            icon.setPixmap(QIcon(str(icon_file)).pixmap(64, 64))
+        title = QLabel(f"<h2 style='margin:0'>Parley {parley_version()}</h2><p style='margin:2px 0'>{TAGLINE}</p>")
+        title.setObjectName("aboutTitle")
+        header = QHBoxLayout()
+        header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(title, 1)
+
+        form = QFormLayout()
+        for label, value in self.rows:
+            field = plain_label(value)  # model names and paths come from files
+            field.setObjectName("about" + re.sub(r"\W", "", label.title()))
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f"{label}:", field)
+        promise = QLabel(OFFLINE_PROMISE)
+        promise.setObjectName("aboutOfflinePromise")
+        promise.setWordWrap(True)
+        promise.setStyleSheet(bar_style("#aboutOfflinePromise", "success", "8px"))
+
+        self.copy_button = named_button("aboutCopyButton", "Copy details",
+                                        "Copy these details to the clipboard, e.g. for a bug report")
+        self.copy_button.clicked.connect(self.copy_details)
+        close = QPushButton("Close")
+        close.setObjectName("aboutCloseButton")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(form)
+        layout.addWidget(promise)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(560)
+
+    def text(self) -> str:
+        return details_text(self.rows)
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+        self.copy_button.setText("Copied")
