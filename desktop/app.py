@@ -131,7 +131,7 @@ def create_window(
         conversations.refresh(select=persistence.conversation_id)
 
     def open_chat(conversation_id: int) -> None:  # an imported chat, or the open chat back from Undo
-        controller.open_conversation(conversation_id)
+        controller.navigation.open_conversation(conversation_id)
         follow_conversation()
 
     def chat_started_afresh() -> None:  # New chat (button, Ctrl+N, sidebar) or the open chat deleted
@@ -156,7 +156,7 @@ def create_window(
             open_chat(conversation_id)
         reopen[0] = None
 
-    conversations.conversationActivated.connect(controller.open_conversation)
+    conversations.conversationActivated.connect(controller.navigation.open_conversation)
     conversations.conversationActivated.connect(follow_conversation)
     conversations.newRequested.connect(controller.new_chat)
     conversations.newRequested.connect(chat_started_afresh)
@@ -167,7 +167,7 @@ def create_window(
     controller.generationEnded.connect(follow_conversation)
     saved = persistence.latest()
     if saved is not None:
-        controller.show_conversation(saved[0].system_prompt, saved[1])
+        controller.navigation.show_conversation(saved[0].system_prompt, saved[1])
     follow_conversation()
     window.restore_layout(settings.window_layout)
     window.controller = controller  # type: ignore[attr-defined]  # handle for tests and scripts

@@ -65,7 +65,7 @@ def main() -> int:
         for _ in range(ROUNDS):
             window.controller.new_chat()
             started = time.perf_counter()
-            window.controller.open_conversation(long_id)
+            window.controller.navigation.open_conversation(long_id)
             app.processEvents()
             opens.append(time.perf_counter() - started)
         print(f"open a {MESSAGES}-message conversation: median {statistics.median(opens) * 1000:.0f} ms "
@@ -75,7 +75,7 @@ def main() -> int:
         for _ in range(ROUNDS):
             window.controller.new_chat()
             empty.append(stream(window, "Write a long story about a lighthouse."))
-            window.controller.open_conversation(long_id)
+            window.controller.navigation.open_conversation(long_id)
             long.append(stream(window, "Write a long story about a lighthouse."))
         for label, runs in (("empty conversation", empty), (f"{MESSAGES}-message conversation", long)):
             gui, worker = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)

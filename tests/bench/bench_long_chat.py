@@ -133,7 +133,7 @@ def main() -> int:
             parent = store.add_message(conversation, parent, "assistant",
                                        f"It is {i + 1}, since counting on from {i} gives the next whole number.")
         started = time.perf_counter()
-        controller.open_conversation(conversation)
+        controller.navigation.open_conversation(conversation)
         opened = time.perf_counter() - started
         window.sampling.set_params(PARAMS)  # the stored chat brought its own (default) settings
         settle(app)

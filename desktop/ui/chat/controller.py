@@ -28,7 +28,7 @@ from desktop.ui.shell.main_window import MainWindow
 RAW_PROMPT_DELAY_MS = 250
 
 
-class ChatController(QObject, ConversationNavigation, TokenProbabilities):
+class ChatController(QObject):
     """Owns the conversation; the window only shows it and the client only runs it."""
 
     generationStarted = Signal()
@@ -58,6 +58,9 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         self.worker_busy = False  # the Few-shot page is using the shared inference worker
         self._editing: int | None = None  # index of the user message being edited
         self._path_ids: list[int] = []  # stored ids of the messages on screen
+        self._prefix_steps: tuple[TokenStep, ...] = ()  # a reply continued from a chosen alternative starts so
+        self.navigation = ConversationNavigation(self)  # saved conversations, branches, edits
+        self.probabilities = TokenProbabilities(self)  # token probabilities, alternatives, the sampling view
 
         w = window
         w.system_prompt.set_text(settings.system_prompt)
@@ -68,9 +71,9 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         w.regenerate_button.clicked.connect(self.regenerate)
         w.new_chat_button.clicked.connect(self.new_chat)
         w.template_combo.activated.connect(self._template_chosen)
-        w.chat_view.branchRequested.connect(self.switch_branch)
-        w.chat_view.editRequested.connect(self.edit_message)
-        w.chat_view.earlierShown.connect(self._refresh_branches)
+        w.chat_view.branchRequested.connect(self.navigation.switch_branch)
+        w.chat_view.editRequested.connect(self.navigation.edit_message)
+        w.chat_view.earlierShown.connect(self.navigation.refresh_branches)
 
         self._raw_timer = QTimer(self)
         self._raw_timer.setSingleShot(True)
@@ -86,7 +89,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
         client.generationFinished.connect(self._on_finished)
         client.generationFailed.connect(self._on_failed)
         client.promptFitted.connect(self._on_fitted)
-        self._connect_probabilities()
+        self.probabilities.connect()
         self._update_buttons()
 
     # --- models -------------------------------------------------------------------
@@ -189,7 +192,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
             return
         self.window.message_input.clear()
         if self._editing is not None:
-            self._truncate_for_edit(self._editing)
+            self.navigation.truncate_for_edit(self._editing)
         self.conversation.add_user(text)
         if self.persistence is not None and self.model is not None:
             self.persistence.user_message(
@@ -312,7 +315,7 @@ class ChatController(QObject, ConversationNavigation, TokenProbabilities):
     def _end_generation(self) -> None:
         self.generating = False
         self._reply_bubble = None
-        self._refresh_branches()
+        self.navigation.refresh_branches()
         self._update_status()
         self._update_buttons()
         self.generationEnded.emit()

@@ -1,7 +1,8 @@
 """Token probabilities in the chat: recording them, the alternatives menu, branching from an alternative,
 and feeding the sampling view.
 
-A mixin of ChatController, like ConversationNavigation: it works on the controller's conversation and window.
+A collaborator of ChatController (`controller.probabilities`), like ConversationNavigation: it works on the
+controller's conversation and window.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ if TYPE_CHECKING:
 
 
 class TokenProbabilities:
-    """Mixed into ChatController."""
+    """Token probabilities for one ChatController."""
 
-    def _connect_probabilities(self: ChatController) -> None:
-        w, client = self.window, self.client
-        self._prefix_steps: tuple[TokenStep, ...] = ()
+    def __init__(self, chat: ChatController) -> None:
+        self.chat = chat
         self._distribution_id = 0
+        self.last_menu: AlternativesMenu | None = None  # for tests and scripts
+
+    def connect(self) -> None:
+        w, client = self.chat.window, self.chat.client
         client.stepsReady.connect(self._on_steps)
         client.distributionReady.connect(self._on_distribution)
         client.distributionFailed.connect(self._on_distribution_failed)
@@ -34,33 +38,33 @@ class TokenProbabilities:
         w.sampling_view.follow(w.sampling)
         w.sampling_view.promptDistributionRequested.connect(self.show_prompt_distribution)
 
-    def set_token_view(self: ChatController, on: bool) -> None:
+    def set_token_view(self, on: bool) -> None:
         """Show replies token by token; turning it on also records probabilities for the replies to come, and
         turning it off stops recording them (chat at full speed again)."""
-        w = self.window
+        w = self.chat.window
         w.chat_view.set_token_view(on)
         if not on:
             w.sampling.record_probabilities.setChecked(False)
         if on and not w.sampling.record_probabilities.isChecked():
             w.sampling.record_probabilities.setChecked(True)
-            reply = self.conversation.last_reply
+            reply = self.chat.conversation.last_reply
             if reply is not None and not reply.steps:
                 w.notice.show_message(
                     "Token probabilities are recorded from now on (Settings → Probabilities). Replies written "
                     "before have none: Regenerate one to see why the model chose each token.", error=False)
 
-    def _on_steps(self: ChatController, steps: tuple[TokenStep, ...]) -> None:
+    def _on_steps(self, steps: tuple[TokenStep, ...]) -> None:
         """Arrives just before generationFinished, for the reply being generated."""
-        reply = self.conversation.last_reply
-        if not self.generating or reply is None:
+        reply = self.chat.conversation.last_reply
+        if not self.chat.generating or reply is None:
             return
-        reply.steps = self._prefix_steps + steps
-        self.window.chat_view.set_steps(len(self.conversation.messages) - 1, reply.steps)
+        reply.steps = self.chat._prefix_steps + steps
+        self.chat.window.chat_view.set_steps(len(self.chat.conversation.messages) - 1, reply.steps)
 
     # --- alternatives -------------------------------------------------------------------
 
-    def token_clicked(self: ChatController, message_index: int, step_index: int) -> None:
-        steps = self.window.chat_view.steps(message_index)
+    def token_clicked(self, message_index: int, step_index: int) -> None:
+        steps = self.chat.window.chat_view.steps(message_index)
         if not 0 <= step_index < len(steps):
             return
         menu = AlternativesMenu(
@@ -68,25 +72,25 @@ class TokenProbabilities:
             on_continue=lambda alternative: self.continue_with(message_index, step_index, alternative),
             on_inspect=lambda: self.show_step_distribution(message_index, step_index),
             enabled=self._can_generate(),
-            parent=self.window,
+            parent=self.chat.window,
         )
-        self.last_menu = menu  # for tests and scripts
+        self.last_menu = menu
         menu.popup(QCursor.pos())
 
-    def _can_generate(self: ChatController) -> bool:
-        return not (self.worker_busy or self.generating or self.loading or self.model is None)
+    def _can_generate(self) -> bool:
+        return not (self.chat.worker_busy or self.chat.generating or self.chat.loading or self.chat.model is None)
 
-    def continue_with(self: ChatController, message_index: int, step_index: int, alternative: Alternative) -> None:
+    def continue_with(self, message_index: int, step_index: int, alternative: Alternative) -> None:
         """Keep the reply up to this token, take `alternative` instead, and let the model go on from there.
 
         The result is a new version of the reply (a branch): the original stays, reachable with ‹ ›.
         """
-        messages = self.conversation.messages
+        messages = self.chat.conversation.messages
         if not self._can_generate() or not 0 <= message_index < len(messages):
             return
         if messages[message_index].role is not Role.ASSISTANT:
             return
-        steps = self.window.chat_view.steps(message_index)
+        steps = self.chat.window.chat_view.steps(message_index)
         if not 0 <= step_index < len(steps):
             return
         step = steps[step_index]
@@ -95,29 +99,29 @@ class TokenProbabilities:
         prefix = (*steps[:step_index], chosen)
         while len(messages) > message_index:  # the reply and whatever followed it leave the screen, not the store
             messages.pop()
-            self.window.chat_view.remove_last()
-        self.window.chat_view.set_context_marker(None)
-        if self.persistence is not None and message_index < len(self._path_ids):
-            self.persistence.branch_from(self._path_ids[message_index])
-        self._start_reply(prefix=prefix)
+            self.chat.window.chat_view.remove_last()
+        self.chat.window.chat_view.set_context_marker(None)
+        if self.chat.persistence is not None and message_index < len(self.chat._path_ids):
+            self.chat.persistence.branch_from(self.chat._path_ids[message_index])
+        self.chat._start_reply(prefix=prefix)
 
     # --- sampling view ------------------------------------------------------------------
 
-    def _prompt_before(self: ChatController, message_index: int) -> str | None:
+    def _prompt_before(self, message_index: int) -> str | None:
         """The prompt the reply at message_index was generated from (all turns before it)."""
-        if self.template is None:
+        if self.chat.template is None:
             return None
-        self.conversation.system_prompt = self.window.system_prompt.text()
-        turns = self.conversation.turns()
-        offset = len(turns) - len(self.conversation.messages)  # 1 with a system prompt
+        self.chat.conversation.system_prompt = self.chat.window.system_prompt.text()
+        turns = self.chat.conversation.turns()
+        offset = len(turns) - len(self.chat.conversation.messages)  # 1 with a system prompt
         try:
-            return self.template.render(turns[:offset + message_index]).text
+            return self.chat.template.render(turns[:offset + message_index]).text
         except TemplateError as exc:
-            self.window.sampling_view.set_message(str(exc))
+            self.chat.window.sampling_view.set_message(str(exc))
             return None
 
-    def show_step_distribution(self: ChatController, message_index: int, step_index: int) -> None:
-        steps = self.window.chat_view.steps(message_index)
+    def show_step_distribution(self, message_index: int, step_index: int) -> None:
+        steps = self.chat.window.chat_view.steps(message_index)
         prompt = self._prompt_before(message_index)
         if prompt is None or not 0 <= step_index < len(steps):
             return
@@ -125,31 +129,31 @@ class TokenProbabilities:
         context = f"Token {step_index + 1} of this reply: the model picked “{shown(step.text)}”"
         self._request_distribution(prompt, tuple(s.token_id for s in steps[:step_index]), context, step.token_id)
 
-    def show_prompt_distribution(self: ChatController) -> None:
+    def show_prompt_distribution(self) -> None:
         """The next token after the current prompt (the conversation plus the message being typed)."""
-        if self.template is None or self.model is None:
-            self.window.sampling_view.set_message("Load a model first.")
+        if self.chat.template is None or self.chat.model is None:
+            self.chat.window.sampling_view.set_message("Load a model first.")
             return
         try:
-            prompt = self.template.render(self.next_turns()).text
+            prompt = self.chat.template.render(self.chat.next_turns()).text
         except TemplateError as exc:
-            self.window.sampling_view.set_message(str(exc))
+            self.chat.window.sampling_view.set_message(str(exc))
             return
         self._request_distribution(prompt, (), "The first token of the next reply, after the prompt", -1)
 
-    def _request_distribution(self: ChatController, prompt: str, token_ids: tuple[int, ...], context: str,
+    def _request_distribution(self, prompt: str, token_ids: tuple[int, ...], context: str,
                               chosen: int) -> None:
-        view = self.window.sampling_view
-        self.window.side_tabs.setCurrentWidget(view)
+        view = self.chat.window.sampling_view
+        self.chat.window.side_tabs.setCurrentWidget(view)
         view.set_busy(True)
-        self._distribution_id = self.client.next_token_distribution(prompt, token_ids, context, chosen)
+        self._distribution_id = self.chat.client.next_token_distribution(prompt, token_ids, context, chosen)
 
-    def _on_distribution(self: ChatController, request_id: int, distribution: NextTokenDistribution) -> None:
+    def _on_distribution(self, request_id: int, distribution: NextTokenDistribution) -> None:
         if request_id == self._distribution_id:
-            self.window.sampling_view.set_busy(False)
-            self.window.sampling_view.set_distribution(distribution)
+            self.chat.window.sampling_view.set_busy(False)
+            self.chat.window.sampling_view.set_distribution(distribution)
 
-    def _on_distribution_failed(self: ChatController, request_id: int, message: str) -> None:
+    def _on_distribution_failed(self, request_id: int, message: str) -> None:
         if request_id == self._distribution_id:
-            self.window.sampling_view.set_busy(False)
-            self.window.sampling_view.set_message(message)
+            self.chat.window.sampling_view.set_busy(False)
+            self.chat.window.sampling_view.set_message(message)

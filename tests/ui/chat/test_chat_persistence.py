@@ -167,7 +167,7 @@ def test_open_conversation_restores_its_settings(qtbot: QtBot, data_dir: Path) -
     win.sampling.temperature.setValue(0.2)
     win.system_prompt.set_text("")
     send(qtbot, win, "Hello")
-    win.controller.open_conversation(first)
+    win.controller.navigation.open_conversation(first)
     assert win.findChild(ChatView, "chatView").message_texts()[0] == "Ahoy"
     assert win.sampling.params().temperature == 1.3 and win.system_prompt.text() == "Pirate voice."
     win.close()

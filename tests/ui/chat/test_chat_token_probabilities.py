@@ -105,13 +105,13 @@ def test_continue_with_an_alternative_makes_a_new_branch(qtbot: QtBot, window: M
                                                          backend: FakeBackend) -> None:
     window.token_view_button.setChecked(True)
     chat(qtbot, window, "Tell me about cats")
-    window.controller.token_clicked(1, 1)  # " cat"
-    menu = window.controller.last_menu
+    window.controller.probabilities.token_clicked(1, 1)  # " cat"
+    menu = window.controller.probabilities.last_menu
     actions = [a for a in menu.actions() if a.objectName().startswith("alternative")]
     assert len(actions) == 5 and not actions[0].isEnabled()  # the chosen token itself
     alternative = window.chat_view.steps(1)[1].alternatives[1]  # " the" (id 0)
     menu.close()
-    window.controller.continue_with(1, 1, alternative)
+    window.controller.probabilities.continue_with(1, 1, alternative)
     qtbot.waitUntil(lambda: not window.controller.generating)
     request = backend.requests[-1]
     assert request.forced == (100, alternative.token_id)
@@ -120,7 +120,7 @@ def test_continue_with_an_alternative_makes_a_new_branch(qtbot: QtBot, window: M
     assert [s.token_id for s in reply.steps[:2]] == [100, alternative.token_id]
     bubble = window.chat_view.last_bubble()
     assert bubble is not None and bubble.branch_text() == "2/2"
-    window.controller.switch_branch(1, -1)
+    window.controller.navigation.switch_branch(1, -1)
     assert window.controller.conversation.messages[1].content == REPLY
     assert window.controller.conversation.messages[1].role is Role.ASSISTANT
 
@@ -128,7 +128,7 @@ def test_continue_with_an_alternative_makes_a_new_branch(qtbot: QtBot, window: M
 def test_sampling_view_shows_a_clicked_step(qtbot: QtBot, window: MainWindow, backend: FakeBackend) -> None:
     window.sampling.record_probabilities.setChecked(True)
     chat(qtbot, window, "Tell me about cats")
-    window.controller.show_step_distribution(1, 2)
+    window.controller.probabilities.show_step_distribution(1, 2)
     view = window.sampling_view
     qtbot.waitUntil(lambda: view.distribution() is not None)
     prompt, ids = backend.distribution_requests[-1]

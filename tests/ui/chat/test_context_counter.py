@@ -31,6 +31,6 @@ def test_the_counter_follows_the_visible_conversation(qtbot: QtBot, data_dir: Pa
     qtbot.waitUntil(lambda: used(window) == 0)
     qtbot.wait(200)  # the fitted prompt of the empty chat arrives: still 0
     assert used(window) == 0
-    window.controller.open_conversation(first)
+    window.controller.navigation.open_conversation(first)
     qtbot.waitUntil(lambda: used(window) > 0)
     window.close()

@@ -47,7 +47,7 @@ def test_a_conversation_with_a_50_mb_message_opens_collapsed(qtbot: QtBot, windo
     conversation = store.create_conversation("Huge")
     question = store.add_message(conversation, None, "user", "Paste it back, please.")
     store.add_message(conversation, question, "assistant", huge_text())
-    window.controller.open_conversation(conversation)
+    window.controller.navigation.open_conversation(conversation)
     bubble = window.chat_view.bubble_at(1)
     assert bubble is not None and bubble.role is Role.ASSISTANT and len(bubble.text) == BIG
     assert bubble.document_length() <= COLLAPSED_CHARS + 1
