@@ -18,8 +18,8 @@ from desktop.core.builtin_model import (
     BUILTIN_SEARCH,
     BuiltinMissingError,
     builtin_available,
+    default_model,
     ensure_builtin,
-    ensure_chat_builtin,
     library_models,
 )
 from desktop.core.fewshot import sample_templates_dir
@@ -67,17 +67,7 @@ def startup_model(dirs: DataDirs, settings: Settings, requested: str | Path | No
         return Path(requested).expanduser()
     if settings.last_model and Path(settings.last_model).is_file():
         return Path(settings.last_model)
-    found = library_models(dirs.models)
-    if found:
-        return found[0]
-    chat = ensure_chat_builtin(dirs.models)  # instruction-tuned: answers in the chat
-    try:
-        base = ensure_builtin(dirs.models)  # the base model, for few-shot work
-    except BuiltinMissingError:
-        if chat is None:
-            raise
-        return chat
-    return chat or base
+    return default_model(dirs.models)
 
 
 def create_window(

