@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.core.builtin_model import (
@@ -25,7 +25,6 @@ from desktop.core.builtin_model import (
 from desktop.core.fewshot import sample_templates_dir
 from desktop.core.library import MetadataCache, scan_library
 from desktop.core.memory import system_ram
-from desktop.core.messages import Role
 from desktop.core.paths import DATA_DIR_ENV, DataDirs, resource_dir
 from desktop.core.sampling import SamplingParams
 from desktop.core.settings import Settings
@@ -53,7 +52,7 @@ from desktop.ui.shell.first_run import install_first_run
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.shell.quit_signals import quit_on_signals
 from desktop.ui.shell.settings_saver import SettingsSaver
-from desktop.ui.shell.shortcuts import install_shortcuts
+from desktop.ui.shell.shortcuts import install_chat_shortcuts
 from desktop.ui.shell.theme import follow_color_scheme
 
 ICON = resource_dir() / "icons" / "parley.svg"
@@ -319,23 +318,7 @@ def create_window(
 
     window.closing.connect(close_down)
 
-    def regenerate() -> None:
-        window.show_chat()
-        if window.regenerate_button.isEnabled():
-            window.regenerate_button.click()
-
-    def search_chats() -> None:
-        window.show_chat()
-        conversations.search_box.setFocus()
-        conversations.search_box.selectAll()
-
-    def copy_last_reply() -> None:
-        replies = [m.content for m in controller.conversation.messages if m.role == Role.ASSISTANT]
-        if replies:
-            QGuiApplication.clipboard().setText(replies[-1])
-            window.statusBar().showMessage("Copied the last reply", 3000)
-
-    install_shortcuts(window, window.pages, regenerate, search_chats, copy_last_reply, window.shortcuts_action)
+    install_chat_shortcuts(window, controller, conversations)
     window.openModelRequested.connect(open_model)
     def builtin_fallback() -> Path | None:
         try:

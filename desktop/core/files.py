@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +53,19 @@ def spreadsheet_safe(cell: str) -> str:
 def from_spreadsheet_safe(cell: str) -> str:
     """The cell spreadsheet_safe was given: Parley reads its own guard back off."""
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS) else cell
+
+
+def set_aside(path: Path, companions: tuple[str, ...] = ()) -> Path:
+    """Move a damaged file (and `path + suffix` for each companion that exists, e.g. SQLite's -wal and -shm) to
+    <name>.damaged-<time> beside it, so nothing the person had is deleted; returns the new name."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    copy = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while copy.exists():
+        n += 1
+        copy = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("", *companions):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            os.replace(part, f"{copy}{suffix}")
+    return copy

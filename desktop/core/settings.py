@@ -8,14 +8,12 @@ one data folder do not undo each other's settings.
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from desktop.core.files import write_text_atomic
+from desktop.core.files import set_aside, write_text_atomic
 
 SCHEMA_VERSION = 3
 GPU_LAYERS_ALL = -1
@@ -159,17 +157,6 @@ class Settings:
         write_text_atomic(path, json.dumps({"schema_version": SCHEMA_VERSION, **merged}, indent=2))
         self._snapshot = current
 
-
-def set_aside(path: Path) -> Path:
-    """Move a damaged file to <name>.damaged-<time> beside it, so nothing the person had is deleted."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    copy = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while copy.exists():
-        n += 1
-        copy = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    os.replace(path, copy)
-    return copy
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -6,13 +6,13 @@ store_recovery's."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from desktop.core.files import set_aside as _set_aside_file
 from desktop.core.messages import GenerationStats
 from desktop.core.store_export import StoredMessage
 
@@ -117,15 +117,5 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
 
 
 def set_aside(path: Path) -> Path:
-    """Move the damaged file and its -wal/-shm to parley.sqlite3.damaged-<time> so support can still look at it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    copy = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while copy.exists():
-        n += 1
-        copy = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(f"{path}{suffix}")
-        if part.exists():
-            os.replace(part, f"{copy}{suffix}")
-    return copy
+    """Move the damaged database and its -wal/-shm to parley.sqlite3.damaged-<time> so support can still look at it."""
+    return _set_aside_file(path, ("-wal", "-shm"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +14,11 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QVBoxLayout,
 )
+
+from desktop.core.messages import Role
+from desktop.ui.chat.controller import ChatController
+from desktop.ui.chat.conversation_list import ConversationList
+from desktop.ui.shell.main_window import MainWindow
 
 # (keys, what they do) in the order Help lists them; the page list is filled in from the window's tabs.
 FIXED = [
@@ -75,3 +80,26 @@ def install_shortcuts(window: QMainWindow, pages: QTabWidget, regenerate: Callab
         dialog.open()
 
     help_menu_action.triggered.connect(show_list)
+
+
+def install_chat_shortcuts(window: MainWindow, controller: ChatController, conversations: ConversationList) -> None:
+    """The window's shortcuts, wired to the chat: Ctrl+R regenerates, Ctrl+F searches the saved chats,
+    Ctrl+Shift+C copies the last reply."""
+
+    def regenerate() -> None:
+        window.show_chat()
+        if window.regenerate_button.isEnabled():
+            window.regenerate_button.click()
+
+    def search_chats() -> None:
+        window.show_chat()
+        conversations.search_box.setFocus()
+        conversations.search_box.selectAll()
+
+    def copy_last_reply() -> None:
+        replies = [m.content for m in controller.conversation.messages if m.role == Role.ASSISTANT]
+        if replies:
+            QGuiApplication.clipboard().setText(replies[-1])
+            window.statusBar().showMessage("Copied the last reply", 3000)
+
+    install_shortcuts(window, window.pages, regenerate, search_chats, copy_last_reply, window.shortcuts_action)
