@@ -14,7 +14,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from desktop.core.builtin_model import (
+from desktop.core.conversations.store import ChatStore
+from desktop.core.fewshot.template import sample_templates_dir
+from desktop.core.models.builtin import (
     BUILTIN_SEARCH,
     BuiltinMissingError,
     builtin_available,
@@ -22,13 +24,11 @@ from desktop.core.builtin_model import (
     ensure_builtin,
     library_models,
 )
-from desktop.core.fewshot import sample_templates_dir
-from desktop.core.library import MetadataCache, scan_library
-from desktop.core.memory import system_ram
+from desktop.core.models.library import MetadataCache, scan_library
+from desktop.core.models.memory import system_ram
 from desktop.core.paths import DATA_DIR_ENV, DataDirs, resource_dir
-from desktop.core.sampling import SamplingParams
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.core.settings import Settings
-from desktop.core.store import ChatStore
 from desktop.hub.client import HubClient
 from desktop.inference.backend import InferenceBackend, LoadOptions
 from desktop.inference.hardware import free_vram

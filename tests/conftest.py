@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.core.models.builtin import BUILTIN_FILENAME
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.core.gguf_file import GGUFError, ModelInfo
-from desktop.core.likelihood import ContinuationScore, ContinuationScores
-from desktop.core.messages import GenerationStats
-from desktop.core.perplexity import ScoredToken, TextScore
-from desktop.core.probabilities import Alternative, NextTokenDistribution, TokenPiece, TokenStep
+from desktop.core.conversations.messages import GenerationStats
+from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
+from desktop.core.instruments.perplexity import ScoredToken, TextScore
+from desktop.core.instruments.probabilities import Alternative, NextTokenDistribution, TokenPiece, TokenStep
+from desktop.core.models.gguf_file import GGUFError, ModelInfo
 from desktop.inference.backend import GenerationRequest, InferenceBackend, LoadedModel, LoadOptions
 
 FAKE_VOCAB = ("the", "a", "cat", "dog", "sat", "ran", "on", "mat", ".", "!")

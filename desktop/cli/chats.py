@@ -12,9 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop.cli.common import add_data_dir
+from desktop.core.conversations.store import ChatStore, StoreError
 from desktop.core.files import write_text_atomic
 from desktop.core.paths import DataDirs
-from desktop.core.store import ChatStore, StoreError
 from desktop.core.terminal import terminal_safe
 
 

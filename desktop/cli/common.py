@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.core.builtin_model import default_model, ensure_builtin
+from desktop.core.models.builtin import default_model, ensure_builtin
 from desktop.core.paths import DATA_DIR_ENV, DataDirs
 from desktop.core.settings import ModelSettings, Settings
 from desktop.core.terminal import terminal_safe

@@ -15,18 +15,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from desktop.cli.common import BUILTIN, UsageError, add_data_dir, check_context, existing_file, resolve_model
-from desktop.core.chat_template import TemplateError
-from desktop.core.dataset import DataError, guess_mapping, read_table, to_test_items
-from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
+from desktop.core.fewshot.dataset import DataError, guess_mapping, read_table, to_test_items
+from desktop.core.fewshot.runs import RunStore, new_run, order_spread
+from desktop.core.fewshot.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
+from desktop.core.fewshot.template import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
 from desktop.core.files import file_sha256
-from desktop.core.gguf_file import GGUFError
-from desktop.core.model_template import template_for
+from desktop.core.instruments.statistics import OTHER_LABEL, confusion_matrix
+from desktop.core.models.gguf_file import GGUFError
+from desktop.core.models.template_choice import template_for
 from desktop.core.paths import DataDirs
-from desktop.core.runs import RunStore, new_run, order_spread
-from desktop.core.sampling import EVAL_MAX_TOKENS, EVAL_TEMPERATURE, eval_params
-from desktop.core.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
+from desktop.core.prompting.chat_template import TemplateError
+from desktop.core.prompting.sampling import EVAL_MAX_TOKENS, EVAL_TEMPERATURE, eval_params
 from desktop.core.settings import DEFAULT_CONTEXT
-from desktop.core.statistics import OTHER_LABEL, confusion_matrix
 from desktop.core.terminal import terminal_safe
 from desktop.inference.backend import InferenceError
 from desktop.inference.evaluation import EvalRequest, record_run

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import add_data_dir, load_settings
-from desktop.core.library import MetadataCache, ModelEntry, scan_library
-from desktop.core.memory import Fit, classify_fit, estimate_memory, human_bytes, system_ram
+from desktop.core.models.library import MetadataCache, ModelEntry, scan_library
+from desktop.core.models.memory import Fit, classify_fit, estimate_memory, human_bytes, system_ram
 from desktop.core.paths import DataDirs
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.terminal import terminal_safe

@@ -11,13 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import UsageError, add_data_dir, existing_file, resolve_model
-from desktop.core.chat_template import TemplateError
-from desktop.core.fewshot import FewShotError, RenderMode
-from desktop.core.files import file_sha256
-from desktop.core.gguf_file import GGUFError
-from desktop.core.model_template import template_for
-from desktop.core.paths import DataDirs
-from desktop.core.runs import (
+from desktop.core.fewshot.runs import (
     RunStore,
     compare_replay,
     compare_runs,
@@ -27,8 +21,14 @@ from desktop.core.runs import (
     template_of,
     text_sha256,
 )
-from desktop.core.scoring import EvalRun, RunRecordError, item_key, read_run
-from desktop.core.statistics import format_p_value
+from desktop.core.fewshot.scoring import EvalRun, RunRecordError, item_key, read_run
+from desktop.core.fewshot.template import FewShotError, RenderMode
+from desktop.core.files import file_sha256
+from desktop.core.instruments.statistics import format_p_value
+from desktop.core.models.gguf_file import GGUFError
+from desktop.core.models.template_choice import template_for
+from desktop.core.paths import DataDirs
+from desktop.core.prompting.chat_template import TemplateError
 from desktop.core.terminal import terminal_safe
 from desktop.inference.backend import InferenceError
 from desktop.inference.evaluation import EvalRequest, record_run

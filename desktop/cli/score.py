@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import BUILTIN, UsageError, add_data_dir, check_context, resolve_model
-from desktop.core.gguf_file import GGUFError
+from desktop.core.instruments.perplexity import ScoredToken, TextScore
+from desktop.core.models.gguf_file import GGUFError
 from desktop.core.paths import DataDirs
-from desktop.core.perplexity import ScoredToken, TextScore
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.terminal import terminal_safe
 from desktop.inference.backend import InferenceError

@@ -23,7 +23,7 @@ import httpx2
 from huggingface_hub import get_session, hf_raise_for_status
 from huggingface_hub.errors import HfHubHTTPError
 
-from desktop.core.gguf_file import GGUFError, read_model_info
+from desktop.core.models.gguf_file import GGUFError, read_model_info
 from desktop.hub.client import HubClient, HubError, OfflineError, RepoFile, auth_required, translate_error
 from desktop.hub.download_files import (
     PARTIAL_DIR,

@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.core.conversations.messages import GenerationStats
 from desktop.core.errors import ParleyError
-from desktop.core.gguf_file import ModelInfo
-from desktop.core.likelihood import ContinuationScores
-from desktop.core.messages import GenerationStats
-from desktop.core.perplexity import TextScore
-from desktop.core.probabilities import NextTokenDistribution, TokenPiece, TokenStep
-from desktop.core.sampling import SamplingParams
+from desktop.core.fewshot.likelihood import ContinuationScores
+from desktop.core.instruments.perplexity import TextScore
+from desktop.core.instruments.probabilities import NextTokenDistribution, TokenPiece, TokenStep
+from desktop.core.models.gguf_file import ModelInfo
+from desktop.core.prompting.sampling import SamplingParams
 
 
 class InferenceError(ParleyError):

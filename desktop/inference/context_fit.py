@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.core.context_window import ANCHOR_CHARS_PER_TOKEN, ChatShortener
+from desktop.core.prompting.context_window import ANCHOR_CHARS_PER_TOKEN, ChatShortener
 from desktop.inference.backend import GenerationRequest, InferenceError
 from desktop.inference.token_counts import TokenCounts
 

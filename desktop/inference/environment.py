@@ -9,7 +9,7 @@ from typing import Any
 
 import llama_cpp
 
-from desktop.core.experiment import parley_version
+from desktop.core.instruments.experiment import parley_version
 from desktop.inference.backend import LoadedModel
 from desktop.inference.llama_backend import BATCH
 from desktop.inference.offload import build_info

@@ -10,12 +10,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from desktop.core.chat_template import ChatTemplate
-from desktop.core.dataset import TestItem
-from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, final_prompt
-from desktop.core.likelihood import CONTENT_FREE_INPUTS, decide, mean_bias, normalise
-from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult, score
+from desktop.core.fewshot.dataset import TestItem
+from desktop.core.fewshot.likelihood import CONTENT_FREE_INPUTS, decide, mean_bias, normalise
+from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult, score
+from desktop.core.fewshot.template import FewShotError, FewShotTemplate, RenderMode, final_prompt
+from desktop.core.prompting.chat_template import ChatTemplate
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError
 from desktop.inference.context_fit import StoppedError
 

@@ -12,11 +12,10 @@ import llama_cpp
 import numpy as np
 from llama_cpp import Llama
 
-from desktop.core.gguf_file import read_model_info
-from desktop.core.likelihood import ContinuationScores
-from desktop.core.messages import GenerationStats
-from desktop.core.perplexity import TextScore
-from desktop.core.probabilities import (
+from desktop.core.conversations.messages import GenerationStats
+from desktop.core.fewshot.likelihood import ContinuationScores
+from desktop.core.instruments.perplexity import TextScore
+from desktop.core.instruments.probabilities import (
     MAX_ALTERNATIVES,
     Alternative,
     AlternativesScanner,
@@ -25,8 +24,9 @@ from desktop.core.probabilities import (
     TokenPiece,
     TokenStep,
 )
+from desktop.core.models.gguf_file import read_model_info
+from desktop.core.prompting.stop_text import StopTextFilter
 from desktop.core.settings import DEFAULT_CONTEXT
-from desktop.core.stop_text import StopTextFilter
 from desktop.inference.backend import (
     FittedPrompt,
     GenerationRequest,

@@ -10,8 +10,8 @@ import numpy as np
 import numpy.typing as npt
 from llama_cpp import Llama
 
-from desktop.core.likelihood import ContinuationScore, ContinuationScores
-from desktop.core.probabilities import Logits
+from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
+from desktop.core.instruments.probabilities import Logits
 from desktop.inference.backend import InferenceError
 
 if TYPE_CHECKING:

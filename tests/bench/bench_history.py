@@ -18,8 +18,8 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.store import ChatStore
+from desktop.core.conversations.store import ChatStore
+from desktop.core.models.builtin import BUILTIN_FILENAME
 
 MESSAGES = 2000
 ROUNDS = int(os.environ.get("PARLEY_BENCH_ROUNDS", "3"))

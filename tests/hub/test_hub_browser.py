@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from desktop.core.memory import GIB, human_bytes
+from desktop.core.models.memory import GIB, human_bytes
 from desktop.hub.client import RECOMMENDED, HubClient, stored_token
 from desktop.hub.download import PARTIAL_DIR, Download, DownloadState
 from desktop.ui.models.download_manager import DownloadItem, DownloadManager

@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton, QTableWidget, QTreeWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.memory import GIB
+from desktop.core.models.memory import GIB
 from desktop.hub.client import HubClient, make_repo_file
 from desktop.hub.download import DownloadState
 from desktop.ui.models.download_manager import DownloadManager

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.memory import GIB
+from desktop.core.models.memory import GIB
 from desktop.hub import client as hub_client
 from desktop.hub.client import RECOMMENDED, HubClient, HubError, OfflineError
 from desktop.ui.models.download_manager import DownloadManager

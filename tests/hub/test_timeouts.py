@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.cli.models import main
-from desktop.core.memory import GIB
+from desktop.core.models.memory import GIB
 from desktop.hub import client as hub_client
 from desktop.hub import download
 from desktop.hub.client import HubClient, HubError

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.builtin_model import CHAT_FILENAME
+from desktop.core.models.builtin import CHAT_FILENAME
 
 
 def test_the_first_chat_gets_a_numbered_list_of_fruits(qtbot: QtBot, tmp_path: Path) -> None:

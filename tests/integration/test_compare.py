@@ -10,8 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.experiment import load_experiment
+from desktop.core.instruments.experiment import load_experiment
+from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.ui.compare.panel import ComparePanel
 from desktop.ui.shell.main_window import MainWindow
 

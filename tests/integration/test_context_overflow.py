@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.settings import Settings
 from desktop.ui.chat.view import ChatView
 

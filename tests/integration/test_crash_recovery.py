@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.store import ChatStore
+from desktop.core.conversations.store import ChatStore
 from desktop.ui.chat.view import ChatView
 from tests.fakes import FakeBackend
 

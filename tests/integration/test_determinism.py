@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.dataset import TestItem
-from desktop.core.fewshot import Example, FewShotTemplate
-from desktop.core.messages import Conversation
-from desktop.core.sampling import SamplingParams
+from desktop.core.conversations.messages import Conversation
+from desktop.core.fewshot.dataset import TestItem
+from desktop.core.fewshot.template import Example, FewShotTemplate
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 from desktop.inference.llama_backend import LlamaBackend

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QSlider
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.ui.chat.view import ChatView
 from desktop.ui.shell.main_window import MainWindow
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.eval import main
-from desktop.core.fewshot import Example, FewShotTemplate, RenderMode, save_template
+from desktop.core.fewshot.template import Example, FewShotTemplate, RenderMode, save_template
 from desktop.core.files import file_sha256
 
 SHOTS = [

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core import dataset
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.fewshot import Example, FewShotTemplate, RenderMode
-from desktop.core.sampling import SamplingParams
-from desktop.core.scoring import ItemResult
+from desktop.core.fewshot import dataset
+from desktop.core.fewshot.scoring import ItemResult
+from desktop.core.fewshot.template import Example, FewShotTemplate, RenderMode
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 from desktop.inference.llama_backend import LlamaBackend

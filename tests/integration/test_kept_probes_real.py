@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.core.conversations.store import ChatStore
+from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.paths import DataDirs
-from desktop.core.store import ChatStore
 from desktop.ui.shell.main_window import MainWindow
 
 

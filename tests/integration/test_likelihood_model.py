@@ -8,11 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.dataset import guess_mapping, read_table, to_test_items
-from desktop.core.fewshot import FewShotError, RenderMode, load_template, sample_templates_dir
-from desktop.core.likelihood import normalise
-from desktop.core.sampling import SamplingParams
+from desktop.core.fewshot.dataset import guess_mapping, read_table, to_test_items
+from desktop.core.fewshot.likelihood import normalise
+from desktop.core.fewshot.template import FewShotError, RenderMode, load_template, sample_templates_dir
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import InferenceBackend, InferenceError
 from desktop.inference.evaluation import EvalRequest, calibration_bias, run_evaluation
 from desktop.inference.llama_backend import LlamaBackend

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.gguf_file import GGUFError
-from desktop.core.messages import Conversation
-from desktop.core.sampling import SamplingParams
+from desktop.core.conversations.messages import Conversation
+from desktop.core.models.gguf_file import GGUFError
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.prompt_chunks import MAX_CHUNK

@@ -14,10 +14,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.context_window import ChatShortener
-from desktop.core.messages import ChatMessage, Conversation, Role
-from desktop.core.sampling import SamplingParams
+from desktop.core.conversations.messages import ChatMessage, Conversation, Role
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.context_window import ChatShortener
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, InferenceError, LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient

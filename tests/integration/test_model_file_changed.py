@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 SCRIPT = textwrap.dedent("""
     import os, sys
     from pathlib import Path
-    from desktop.core.sampling import SamplingParams
+    from desktop.core.prompting.sampling import SamplingParams
     from desktop.inference.backend import GenerationRequest, InferenceError, LoadOptions
     from desktop.inference.llama_backend import LlamaBackend
 

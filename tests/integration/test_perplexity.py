@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.perplexity import TextScore
+from desktop.core.instruments.perplexity import TextScore
 from desktop.inference.backend import LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.context_window import ChatShortener
-from desktop.core.sampling import SamplingParams
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.context_window import ChatShortener
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, InferenceError
 from desktop.inference.llama_backend import LlamaBackend
 

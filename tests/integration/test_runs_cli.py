@@ -14,8 +14,8 @@ import pytest
 
 from desktop.cli.eval import main as eval_main
 from desktop.cli.runs import main as runs_main
-from desktop.core.fewshot import sample_templates_dir
-from desktop.core.scoring import read_run
+from desktop.core.fewshot.scoring import read_run
+from desktop.core.fewshot.template import sample_templates_dir
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import main
-from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.settings import Settings
 
 TEXT = ("The library opens at nine in the morning and closes at six in the evening. Visitors may borrow up to "

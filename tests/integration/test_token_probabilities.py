@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.probabilities import TokenStep, softmax
-from desktop.core.sampling import SamplingParams
+from desktop.core.instruments.probabilities import TokenStep, softmax
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient

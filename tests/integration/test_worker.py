@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.sampling import SamplingParams
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient

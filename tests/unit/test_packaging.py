@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.fewshot import sample_templates_dir
+from desktop.core.fewshot.template import sample_templates_dir
 from desktop.core.paths import resource_dir
 
 ROOT = Path(__file__).resolve().parents[2]

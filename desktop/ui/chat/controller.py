@@ -7,14 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.builtin_model import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
-from desktop.core.chat_template import ChatTemplate, TemplateError
-from desktop.core.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
-from desktop.core.messages import Conversation, GenerationStats, Role
-from desktop.core.model_template import template_choices, template_for
-from desktop.core.probabilities import TokenStep
-from desktop.core.prompt_sections import SectionedPrompt
-from desktop.core.sampling import PRESETS
+from desktop.core.conversations.messages import Conversation, GenerationStats, Role
+from desktop.core.instruments.probabilities import TokenStep
+from desktop.core.models.builtin import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
+from desktop.core.models.template_choice import template_choices, template_for
+from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
+from desktop.core.prompting.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
+from desktop.core.prompting.sampling import PRESETS
+from desktop.core.prompting.sections import SectionedPrompt
 from desktop.core.settings import Settings
 from desktop.inference.backend import FittedPrompt, GenerationRequest, LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.store import ChatStore, ConversationInfo, SearchHit, StoreError
+from desktop.core.conversations.store import ChatStore, ConversationInfo, SearchHit, StoreError
 from desktop.ui.chat.conversation_rows import (
     HIT_ROLE,
     ID_ROLE,

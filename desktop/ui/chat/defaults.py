@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from desktop.core.sampling import PRESETS
+from desktop.core.prompting.sampling import PRESETS
 from desktop.core.settings import Settings
 from desktop.ui.chat.prompt_panels import SystemPromptEditor
 from desktop.ui.sampling.panel import SamplingPanel

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from desktop.core.conversations.store import StoreError
 from desktop.core.files import write_text_atomic
-from desktop.core.store import StoreError
 from desktop.ui.chat.persistence import ChatPersistence
 
 

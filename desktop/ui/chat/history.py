@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.core.messages import ChatMessage, GenerationStats, Role
-from desktop.core.sampling import SamplingParams
-from desktop.core.store import StoredMessage
+from desktop.core.conversations.messages import ChatMessage, GenerationStats, Role
+from desktop.core.conversations.store import StoredMessage
+from desktop.core.prompting.sampling import SamplingParams
 
 if TYPE_CHECKING:
     from desktop.ui.chat.controller import ChatController

@@ -16,7 +16,7 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
-from desktop.core.markdown_text import with_line_breaks
+from desktop.core.conversations.markdown_text import with_line_breaks
 
 # GitHub-flavoured Markdown; HTML in a message is shown as text, never interpreted.
 MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML

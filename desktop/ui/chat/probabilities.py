@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QCursor
 
-from desktop.core.chat_template import TemplateError
-from desktop.core.messages import Role
-from desktop.core.probabilities import Alternative, NextTokenDistribution, TokenStep
+from desktop.core.conversations.messages import Role
+from desktop.core.instruments.probabilities import Alternative, NextTokenDistribution, TokenStep
+from desktop.core.prompting.chat_template import TemplateError
 from desktop.ui.chat.token_view import AlternativesMenu, shown
 
 if TYPE_CHECKING:

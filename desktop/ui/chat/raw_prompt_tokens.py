@@ -10,9 +10,9 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QHelpEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
-from desktop.core.chat_template import ChatTemplate, TemplateError
-from desktop.core.probabilities import TokenPiece
-from desktop.core.prompt_sections import SectionedPrompt, count_per_section, prompt_sections, token_sections
+from desktop.core.instruments.probabilities import TokenPiece
+from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
+from desktop.core.prompting.sections import SectionedPrompt, count_per_section, prompt_sections, token_sections
 
 MAX_TOKEN_VIEW = 20_000  # longer prompts are shown as plain text: a format per token gets slow
 NEWLINE_MARK = "\u21b5"  # ↵ before each newline, so a token that is only a newline can be seen and hovered

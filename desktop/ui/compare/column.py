@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.experiment import ColumnResult, CompareConfig
-from desktop.core.sampling import RANGES, SamplingParams
+from desktop.core.instruments.experiment import ColumnResult, CompareConfig
+from desktop.core.prompting.sampling import RANGES, SamplingParams
 from desktop.ui.sampling.panel import TIPS
 from desktop.ui.shell.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label, plain_tip

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.chat_template import ChatTemplate
-from desktop.core.experiment import (
+from desktop.core.instruments.experiment import (
     MAX_COLUMNS,
     MIN_COLUMNS,
     ColumnResult,
@@ -33,8 +32,9 @@ from desktop.core.experiment import (
     list_experiments,
     load_experiment,
 )
-from desktop.core.model_template import AUTOMATIC, template_for
-from desktop.core.sampling import RANGES, SamplingParams
+from desktop.core.models.template_choice import AUTOMATIC, template_for
+from desktop.core.prompting.chat_template import ChatTemplate
+from desktop.core.prompting.sampling import RANGES, SamplingParams
 from desktop.inference.backend import LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
 from desktop.ui.compare.column import CompareColumn

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.builtin_model import BASE_NAME, CHAT_NAME, is_base_builtin, is_chat_builtin
-from desktop.core.experiment import CompareConfig
-from desktop.core.sampling import SamplingParams
+from desktop.core.instruments.experiment import CompareConfig
+from desktop.core.models.builtin import BASE_NAME, CHAT_NAME, is_base_builtin, is_chat_builtin
+from desktop.core.prompting.sampling import SamplingParams
 
 PROMPT = "List three fruits."
 MAX_TOKENS = 96

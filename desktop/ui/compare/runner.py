@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.chat_template import ChatTemplate, TemplateError
-from desktop.core.experiment import ColumnResult, CompareConfig, build_prompt
-from desktop.core.messages import GenerationStats
+from desktop.core.conversations.messages import GenerationStats
+from desktop.core.instruments.experiment import ColumnResult, CompareConfig, build_prompt
+from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.experiment import Experiment, ExperimentError, save_experiment
+from desktop.core.instruments.experiment import Experiment, ExperimentError, save_experiment
 from desktop.ui.models.model_hashes import ModelHashes
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.scoring import EvalRun, ItemResult, variable_names
+from desktop.core.fewshot.scoring import EvalRun, ItemResult, variable_names
 from desktop.ui.fewshot.confusion import ConfusionPanel
 from desktop.ui.fewshot.results import ResultsModel, SweepChart, accuracy_text, orders_text
 from desktop.ui.fewshot.runner import EvalRunner

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.runs import run_label
-from desktop.core.scoring import EvalRun, ItemResult, item_key
-from desktop.core.statistics import PairedComparison
+from desktop.core.fewshot.runs import run_label
+from desktop.core.fewshot.scoring import EvalRun, ItemResult, item_key
+from desktop.core.instruments.statistics import PairedComparison
 from desktop.ui.fewshot.results import FAIL_COLOUR, PASS_COLOUR, local_time
 from desktop.ui.widgets import plain_label, plain_tip
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult, normalize, score
-from desktop.core.statistics import OTHER_LABEL, Confusion, LabelStats, confusion_matrix
+from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult, normalize, score
+from desktop.core.instruments.statistics import OTHER_LABEL, Confusion, LabelStats, confusion_matrix
 from desktop.ui.widgets import plain_tip
 
 MAX_CLASSES = 10  # more distinct expected answers than this is free text, not a label set

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.fewshot import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
-from desktop.core.scoring import LIKELIHOOD, RULES
+from desktop.core.fewshot.scoring import LIKELIHOOD, RULES
+from desktop.core.fewshot.template import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
 from desktop.ui.fewshot.examples import ExamplesModel, example_text
 from desktop.ui.widgets import named_button, tab_moves_focus
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from desktop.core.fewshot import Example, FewShotError, FewShotTemplate, RenderMode, example_values
+from desktop.core.fewshot.template import Example, FewShotError, FewShotTemplate, RenderMode, example_values
 
 ON, INPUT, OUTPUT, TOKENS = range(4)
 BASE_COLUMNS = ("On", "Input", "Output", "Tokens")

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop.core.fewshot import FewShotError, load_template, save_template
-from desktop.core.scoring import LIKELIHOOD
+from desktop.core.fewshot.scoring import LIKELIHOOD
+from desktop.core.fewshot.template import FewShotError, load_template, save_template
 from desktop.ui.fewshot.editor import TemplateEditor, labels_problem
 
 TEMPLATE_FILTER = "Few-shot templates (*.json)"

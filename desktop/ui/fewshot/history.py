@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.runs import RunStore, RunSummary, compare_runs
-from desktop.core.scoring import RULES, EvalRun, RunRecordError
+from desktop.core.fewshot.runs import RunStore, RunSummary, compare_runs
+from desktop.core.fewshot.scoring import RULES, EvalRun, RunRecordError
 from desktop.ui.fewshot.compare import RunComparisonDialog
 from desktop.ui.fewshot.results import local_time
 from desktop.ui.widgets import named_button, plain_label, plain_tip

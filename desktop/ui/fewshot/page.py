@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.builtin_model import is_base_builtin
-from desktop.core.chat_template import ChatTemplate
-from desktop.core.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
-from desktop.core.fewshot import FewShotError, FewShotTemplate, final_prompt
-from desktop.core.runs import RunStore
-from desktop.core.scoring import LIKELIHOOD, EvalRun, sweep_shots
+from desktop.core.fewshot.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
+from desktop.core.fewshot.runs import RunStore
+from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, sweep_shots
+from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
+from desktop.core.models.builtin import is_base_builtin
+from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.evaluation import stop_strings
 from desktop.inference.worker import InferenceClient

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from desktop.core.messages import GenerationStats
+from desktop.core.conversations.messages import GenerationStats
 from desktop.inference.backend import GenerationRequest
 from desktop.inference.worker import InferenceClient
 from desktop.ui.shell.theme import ERROR_TEXT, bar_style

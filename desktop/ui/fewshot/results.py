@@ -10,9 +10,9 @@ from PySide6.QtCore import QAbstractTableModel, QMargins, QModelIndex, QObject, 
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from desktop.core.runs import order_spread
-from desktop.core.scoring import LIKELIHOOD, EvalRun, ItemResult
-from desktop.core.statistics import spread
+from desktop.core.fewshot.runs import order_spread
+from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult
+from desktop.core.instruments.statistics import spread
 from desktop.ui.shell.theme import is_dark, tint
 from desktop.ui.widgets import plain_tip
 

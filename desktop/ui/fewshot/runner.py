@@ -16,12 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.chat_template import ChatTemplate
-from desktop.core.dataset import TestItem
-from desktop.core.fewshot import FewShotError, FewShotTemplate
-from desktop.core.runs import RunStore, new_run
-from desktop.core.sampling import RANDOM_SEED, RANGES, SamplingParams
-from desktop.core.scoring import EvalRun, ItemResult
+from desktop.core.fewshot.dataset import TestItem
+from desktop.core.fewshot.runs import RunStore, new_run
+from desktop.core.fewshot.scoring import EvalRun, ItemResult
+from desktop.core.fewshot.template import FewShotError, FewShotTemplate
+from desktop.core.prompting.chat_template import ChatTemplate
+from desktop.core.prompting.sampling import RANDOM_SEED, RANGES, SamplingParams
 from desktop.inference.backend import LoadedModel
 from desktop.inference.environment import engine_environment
 from desktop.inference.evaluation import EvalRequest

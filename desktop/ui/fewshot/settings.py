@@ -9,8 +9,15 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QSpinBox, QWidget
 
-from desktop.core.builtin_model import BASE_NAME
-from desktop.core.sampling import EVAL_MAX_TOKENS, EVAL_SEED, EVAL_TEMPERATURE, RANGES, SamplingParams, eval_params
+from desktop.core.models.builtin import BASE_NAME
+from desktop.core.prompting.sampling import (
+    EVAL_MAX_TOKENS,
+    EVAL_SEED,
+    EVAL_TEMPERATURE,
+    RANGES,
+    SamplingParams,
+    eval_params,
+)
 from desktop.ui.widgets import named_button
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.memory import human_bytes
+from desktop.core.models.memory import human_bytes
 from desktop.hub.background import BackgroundThreads
 from desktop.hub.client import HubClient, HubError, RepoFile, make_repo_file
 from desktop.hub.download import Download, DownloadProgress, DownloadState, pending_downloads

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.memory import MIB, MemoryEstimate, classify_fit, human_bytes
+from desktop.core.models.memory import MIB, MemoryEstimate, classify_fit, human_bytes
 from desktop.hub.background import BackgroundThreads, Ticket
 from desktop.hub.client import (
     RECOMMENDED,

@@ -12,9 +12,9 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop.core.gguf_file import GGUFError, read_model_info
-from desktop.core.library import ModelEntry
-from desktop.core.memory import human_bytes
+from desktop.core.models.gguf_file import GGUFError, read_model_info
+from desktop.core.models.library import ModelEntry
+from desktop.core.models.memory import human_bytes
 from desktop.core.settings import Settings
 from desktop.ui.models.library_page import LibraryPage
 from desktop.ui.widgets import confirm as ask_yes

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.library import ModelEntry
-from desktop.core.memory import classify_fit, estimate_memory, human_bytes
+from desktop.core.models.library import ModelEntry
+from desktop.core.models.memory import classify_fit, estimate_memory, human_bytes
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.ui.models.model_settings_panel import ModelSettingsPanel
 from desktop.ui.shell.theme import bar_style

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from desktop.core.experiment import model_sha256
 from desktop.core.files import file_sha256
+from desktop.core.instruments.experiment import model_sha256
 
 
 class _HashSignals(QObject):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from desktop.core.library import ModelEntry
-from desktop.core.memory import estimate_memory, human_bytes, offload_split
-from desktop.core.sampling import PRESETS
+from desktop.core.models.library import ModelEntry
+from desktop.core.models.memory import estimate_memory, human_bytes, offload_split
+from desktop.core.prompting.sampling import PRESETS
 from desktop.core.settings import DEFAULT_CONTEXT, GPU_LAYERS_ALL, ModelSettings
 
 NO_PRESET = "Keep current settings"

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QLabel, QTextBrowser, QToolTip, QWidget
 
-from desktop.core.perplexity import ScoredToken
+from desktop.core.instruments.perplexity import ScoredToken
 
 MAX_BITS = 15.0  # surprisal at which the colour is strongest; rarer tokens look the same
 MAX_SHOWN = 20_000  # tokens drawn; beyond this the document gets slow, and the summary covers the rest

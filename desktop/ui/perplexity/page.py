@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.perplexity import TextScore
+from desktop.core.instruments.perplexity import TextScore
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.perplexity.heatmap import HeatMap, TokenDetail, legend_html

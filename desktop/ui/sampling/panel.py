@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
-from desktop.core.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
+from desktop.core.instruments.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
+from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
 
 CUSTOM = "Custom"
 

@@ -16,8 +16,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.core.probabilities import NextTokenDistribution, SamplingStages, entropy_bits, sampling_stages, softmax
-from desktop.core.sampling import SamplingParams
+from desktop.core.instruments.probabilities import (
+    NextTokenDistribution,
+    SamplingStages,
+    entropy_bits,
+    sampling_stages,
+    softmax,
+)
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.ui.sampling.chart import (
     FINAL_COLOUR,
     RAW_COLOUR,

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.core.builtin_model import BASE_NAME, CHAT_NAME, is_base_builtin, is_chat_builtin
+from desktop.core.models.builtin import BASE_NAME, CHAT_NAME, is_base_builtin, is_chat_builtin
 from desktop.core.settings import Settings
 from desktop.inference.backend import LoadedModel
 from desktop.ui.chat.controller import ChatController

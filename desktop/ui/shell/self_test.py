@@ -15,8 +15,8 @@ from typing import TextIO
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.fewshot import sample_templates_dir
-from desktop.core.messages import GenerationStats
+from desktop.core.conversations.messages import GenerationStats
+from desktop.core.fewshot.template import sample_templates_dir
 from desktop.core.paths import resource_dir
 from desktop.inference.backend import LoadedModel
 from desktop.ui.chat.controller import ChatController

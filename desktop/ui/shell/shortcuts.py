@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.core.messages import Role
+from desktop.core.conversations.messages import Role
 from desktop.ui.chat.controller import ChatController
 from desktop.ui.chat.conversation_list import ConversationList
 from desktop.ui.shell.main_window import MainWindow

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 import desktop.ui.chat.persistence as chat_persistence
 from desktop.app import create_window
-from desktop.core.store import ChatStore
+from desktop.core.conversations.store import ChatStore
 from desktop.ui.chat.view import ChatView
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend

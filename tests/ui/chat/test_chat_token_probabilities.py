@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.messages import Role
+from desktop.core.conversations.messages import Role
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 

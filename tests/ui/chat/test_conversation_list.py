@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.store import ChatStore
+from desktop.core.conversations.store import ChatStore
 from desktop.ui.chat.conversation_list import (
     HIT_ROLE,
     ID_ROLE,

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.messages import Role
+from desktop.core.conversations.messages import Role
 from desktop.ui.chat import message_bubble
 from desktop.ui.chat.message_bubble import COLLAPSED_CHARS, EXPANDED_CHARS, MessageBubble
 from desktop.ui.shell.main_window import MainWindow

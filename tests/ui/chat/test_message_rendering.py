@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextFormat
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.core.messages import Role
+from desktop.core.conversations.messages import Role
 from desktop.ui.chat.markdown_view import COPY_LABEL, COPY_SCHEME
 from desktop.ui.chat.message_bubble import MessageBubble
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 import desktop.ui.chat.persistence as chat_persistence
-from desktop.core.store import ChatStore
+from desktop.core.conversations.store import ChatStore
 from desktop.ui.chat.view import ChatView
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend

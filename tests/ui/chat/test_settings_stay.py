@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
 from desktop.core.paths import DataDirs
-from desktop.core.sampling import PRESETS, RANDOM_SEED
+from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED
 from desktop.core.settings import Settings
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.sampling import PRESETS
+from desktop.core.prompting.sampling import PRESETS
 from desktop.ui.chat.conversation_list import ID_ROLE, ConversationList
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend

@@ -8,7 +8,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from desktop.core.messages import Role
+from desktop.core.conversations.messages import Role
 from desktop.ui.chat.message_bubble import MessageBubble
 from desktop.ui.safe_text import SafeTextBrowser
 

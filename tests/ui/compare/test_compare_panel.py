@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QToolButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.experiment import build_prompt, load_experiment
-from desktop.core.sampling import SamplingParams
+from desktop.core.instruments.experiment import build_prompt, load_experiment
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import LoadedModel, LoadOptions
 from desktop.inference.worker import InferenceClient
 from desktop.ui.compare.panel import ComparePanel
@@ -321,7 +321,7 @@ def test_wired_into_the_window_and_the_chat_is_left_as_it_was(qtbot: QtBot, data
     import os
 
     from desktop.app import create_window
-    from desktop.core.builtin_model import BUILTIN_FILENAME
+    from desktop.core.models.builtin import BUILTIN_FILENAME
 
     builtin = data_dir / "models" / BUILTIN_FILENAME
     second = data_dir / "models" / "second.gguf"
@@ -359,7 +359,7 @@ def test_wired_into_the_window_and_the_chat_is_left_as_it_was(qtbot: QtBot, data
 
 def test_base_vs_instruction_tuned_is_one_click(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel],
                                                 backend: RecordingBackend, tmp_path: Path) -> None:
-    from desktop.core.builtin_model import BUILTIN_FILENAME, CHAT_FILENAME
+    from desktop.core.models.builtin import BUILTIN_FILENAME, CHAT_FILENAME
 
     client, model = loaded
     library = [tmp_path / "models" / BUILTIN_FILENAME, tmp_path / "models" / CHAT_FILENAME]

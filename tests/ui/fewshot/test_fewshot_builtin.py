@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QTableView
 from pytestqt.qtbot import QtBot
 
-from desktop.core.dataset import ColumnMapping
-from desktop.core.fewshot import sample_templates_dir
+from desktop.core.fewshot.dataset import ColumnMapping
+from desktop.core.fewshot.scoring import LIKELIHOOD, read_run
+from desktop.core.fewshot.template import sample_templates_dir
 from desktop.core.files import file_sha256
-from desktop.core.scoring import LIKELIHOOD, read_run
 from desktop.inference.backend import LoadedModel, LoadOptions
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.dataset import ColumnMapping, guess_mapping
+from desktop.core.fewshot.dataset import ColumnMapping, guess_mapping
 from desktop.ui.fewshot.mapping import ColumnMappingDialog
 from desktop.ui.fewshot.page import FewShotPage
 from tests.fakes import FakeBackend
@@ -101,7 +101,7 @@ def test_results_show_every_template_value(qtbot: QtBot, page: FewShotPage) -> N
 
 def test_the_page_suggests_the_base_model_while_another_is_loaded(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop.app import create_window
-    from desktop.core.builtin_model import BUILTIN_FILENAME
+    from desktop.core.models.builtin import BUILTIN_FILENAME
 
     recording = FakeBackend()
     window = create_window(tmp_path / "fresh", backend=recording)  # starts on the instruction-tuned built-in

@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.dataset import ColumnMapping
-from desktop.core.fewshot import RenderMode, load_template, sample_templates_dir
-from desktop.core.scoring import sweep_shots
+from desktop.core.fewshot.dataset import ColumnMapping
+from desktop.core.fewshot.scoring import sweep_shots
+from desktop.core.fewshot.template import RenderMode, load_template, sample_templates_dir
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot.page import FewShotPage

@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableView
 from pytestqt.qtbot import QtBot
 
-from desktop.core.chat_template import BUILTIN_TEMPLATES
-from desktop.core.dataset import ColumnMapping
-from desktop.core.fewshot import load_template, sample_templates_dir
-from desktop.core.likelihood import normalise
-from desktop.core.runs import compare_runs, order_spread
-from desktop.core.scoring import LIKELIHOOD, read_run
+from desktop.core.fewshot.dataset import ColumnMapping
+from desktop.core.fewshot.likelihood import normalise
+from desktop.core.fewshot.runs import compare_runs, order_spread
+from desktop.core.fewshot.scoring import LIKELIHOOD, read_run
+from desktop.core.fewshot.template import load_template, sample_templates_dir
+from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot.page import FewShotPage

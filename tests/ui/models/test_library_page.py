@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
-from desktop.core.library import ModelEntry
+from desktop.core.models.builtin import BUILTIN_FILENAME
+from desktop.core.models.library import ModelEntry
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.tiny_gguf import write_tiny_gguf

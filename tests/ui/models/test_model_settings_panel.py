@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.gguf_file import read_model_info
-from desktop.core.library import ModelEntry
-from desktop.core.memory import GIB, MIB
+from desktop.core.models.gguf_file import read_model_info
+from desktop.core.models.library import ModelEntry
+from desktop.core.models.memory import GIB, MIB
 from desktop.core.settings import GPU_LAYERS_ALL, ModelSettings
 from desktop.ui.models.model_settings_panel import CPU_BUILD_TIP, ModelSettingsPanel
 from tests.fakes import FakeBackend

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QPushButton,
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.perplexity import ScoredToken, TextScore
+from desktop.core.instruments.perplexity import ScoredToken, TextScore
 from desktop.inference.backend import LoadedModel
 from desktop.inference.worker import InferenceClient
 from desktop.ui.perplexity.heatmap import MAX_SHOWN, UNSCORED, HeatMap, surprisal_colour

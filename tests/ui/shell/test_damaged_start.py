@@ -10,9 +10,9 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
+from desktop.core.conversations.store import ChatStore
 from desktop.core.paths import DataDirs
 from desktop.core.settings import SCHEMA_VERSION, Settings
-from desktop.core.store import ChatStore
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 

@@ -155,7 +155,7 @@ def test_about_dialog_shows_versions_backend_model_and_copies(window: MainWindow
 
 
 def test_a_fresh_data_folder_chats_with_the_instruction_tuned_model(qtbot: QtBot, tmp_path: Path) -> None:
-    from desktop.core.builtin_model import BUILTIN_FILENAME, CHAT_FILENAME
+    from desktop.core.models.builtin import BUILTIN_FILENAME, CHAT_FILENAME
 
     backend = FakeBackend()
     win = create_window(tmp_path / "fresh", backend=backend)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QHeade
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
+from desktop.core.conversations.store import ChatStore
 from desktop.core.paths import DataDirs
-from desktop.core.store import ChatStore
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.tiny_gguf import write_tiny_gguf

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
+from desktop.core.conversations.store import ChatStore
 from desktop.core.paths import DataDirs
-from desktop.core.store import ChatStore
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 

@@ -31,7 +31,7 @@ def test_tab_moves_on_and_ctrl_tab_types_a_tab(qtbot: QtBot) -> None:
 def test_the_big_text_boxes_pass_tab_on(qtbot: QtBot) -> None:
     from pathlib import Path
 
-    from desktop.core.sampling import SamplingParams
+    from desktop.core.prompting.sampling import SamplingParams
     from desktop.inference.backend import LoadOptions
     from desktop.inference.worker import InferenceClient
     from desktop.ui.compare.panel import ComparePanel

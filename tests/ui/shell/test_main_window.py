@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QPushButton,
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core.builtin_model import BUILTIN_FILENAME
+from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.ui.chat.view import ChatView
 from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
@@ -206,7 +206,7 @@ def test_markdown_code_blocks_render_and_html_stays_text(qtbot: QtBot, window: M
 
 def test_template_error_keeps_the_message_and_regenerate_answers_it(qtbot: QtBot, window: MainWindow,
                                                                     backend: FakeBackend) -> None:
-    from desktop.core.chat_template import ChatTemplate
+    from desktop.core.prompting.chat_template import ChatTemplate
 
     good = window.controller.template
     window.controller.template = ChatTemplate("{{ ''.__class__.__mro__ }}", "Hostile")

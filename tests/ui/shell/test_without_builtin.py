@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
-from desktop.core import builtin_model
-from desktop.core.builtin_model import BUILTIN_SEARCH, BuiltinMissingError, ensure_builtin
+from desktop.core.models import builtin as builtin_model
+from desktop.core.models.builtin import BUILTIN_SEARCH, BuiltinMissingError, ensure_builtin
 from tests.fakes import FakeBackend
 
 

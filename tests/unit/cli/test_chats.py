@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.chats import main
+from desktop.core.conversations.store import SCHEMA_VERSION, ChatStore, StoreError
 from desktop.core.paths import DataDirs
-from desktop.core.store import SCHEMA_VERSION, ChatStore, StoreError
 
 REPO = Path(__file__).resolve().parents[3]
 

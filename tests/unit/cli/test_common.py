@@ -9,8 +9,8 @@ import pytest
 
 from desktop.cli.common import UsageError, resolve_model
 from desktop.cli.eval import main as eval_main
-from desktop.core.builtin_model import BUILTIN_FILENAME, CHAT_FILENAME
-from desktop.core.fewshot import sample_templates_dir
+from desktop.core.fewshot.template import sample_templates_dir
+from desktop.core.models.builtin import BUILTIN_FILENAME, CHAT_FILENAME
 from desktop.core.paths import DataDirs
 from desktop.core.settings import ModelSettings, Settings
 from desktop.inference.backend import InferenceError, LoadOptions

@@ -11,8 +11,8 @@ import pytest
 
 from desktop.cli.chats import main as chats
 from desktop.cli.common import resolve_model
+from desktop.core.conversations.store import SCHEMA_VERSION, ChatStore
 from desktop.core.paths import DataDirs, DataFolderError
-from desktop.core.store import SCHEMA_VERSION, ChatStore
 
 
 @pytest.fixture

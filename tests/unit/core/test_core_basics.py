@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.messages import Conversation, GenerationStats, Role
-from desktop.core.model_template import AUTOMATIC, template_choices, template_for
+from desktop.core.conversations.messages import Conversation, GenerationStats, Role
+from desktop.core.models.template_choice import AUTOMATIC, template_choices, template_for
 from desktop.core.paths import DataDirs
-from desktop.core.sampling import PRESETS, SamplingError, SamplingParams
+from desktop.core.prompting.sampling import PRESETS, SamplingError, SamplingParams
+from desktop.core.prompting.stop_text import StopTextFilter
 from desktop.core.settings import ModelSettings, Settings
-from desktop.core.stop_text import StopTextFilter
 from tests.fakes import fake_info
 
 

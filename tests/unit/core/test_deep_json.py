@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.chats import main as chats_main
-from desktop.core.dataset import DataError, read_table
-from desktop.core.experiment import Experiment, ExperimentError
-from desktop.core.fewshot import FewShotError, load_template
-from desktop.core.library import MetadataCache
+from desktop.core.fewshot.dataset import DataError, read_table
+from desktop.core.fewshot.template import FewShotError, load_template
+from desktop.core.instruments.experiment import Experiment, ExperimentError
+from desktop.core.models.library import MetadataCache
 from desktop.core.settings import Settings
 
 DEEP = "[" * 10_000 + "]" * 10_000

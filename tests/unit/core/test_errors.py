@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.builtin_model import BuiltinMissingError
-from desktop.core.chat_template import TemplateError
-from desktop.core.dataset_rows import DataError
+from desktop.core.conversations.store import ReadOnlyError, StoreError
 from desktop.core.errors import ParleyError
-from desktop.core.experiment import ExperimentError
-from desktop.core.fewshot import FewShotError
-from desktop.core.gguf_file import GGUFError
+from desktop.core.fewshot.rows import DataError
+from desktop.core.fewshot.scoring import RunRecordError
+from desktop.core.fewshot.template import FewShotError
+from desktop.core.instruments.experiment import ExperimentError
+from desktop.core.models.builtin import BuiltinMissingError
+from desktop.core.models.gguf_file import GGUFError
 from desktop.core.paths import DataFolderError
-from desktop.core.sampling import SamplingError
-from desktop.core.scoring import RunRecordError
-from desktop.core.store import ReadOnlyError, StoreError
+from desktop.core.prompting.chat_template import TemplateError
+from desktop.core.prompting.sampling import SamplingError
 from desktop.hub.client import AuthRequired, HubError, OfflineError
 from desktop.inference.backend import InferenceError
 from desktop.inference.context_fit import PromptTooLongError, StoppedError

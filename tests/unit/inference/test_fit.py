@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.sampling import SamplingParams
+from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest
 from desktop.inference.llama_backend import LlamaBackend
 
