@@ -15,7 +15,7 @@ from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScore
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
 from desktop.core.instruments.probabilities import Alternative, NextTokenDistribution, TokenPiece, TokenStep
 from desktop.core.models.gguf_file import GGUFError, ModelInfo
-from desktop.inference.backend import GenerationRequest, InferenceBackend, LoadedModel, LoadOptions
+from desktop.inference.backend import EngineCapabilities, GenerationRequest, InferenceBackend, LoadedModel, LoadOptions
 
 FAKE_VOCAB = ("the", "a", "cat", "dog", "sat", "ran", "on", "mat", ".", "!")
 
@@ -42,6 +42,9 @@ def fake_info(path: Path, chat_template: str | None = None) -> ModelInfo:
 
 class FakeBackend(InferenceBackend):
     """Replies with `reply` word by word, `delay` seconds per word; paths containing "bad" fail to load."""
+
+    capabilities = EngineCapabilities(name="fake", loads_gguf_files=True, tokenizes=True, token_probabilities=True,
+                                      scores_text=True, scores_continuations=True, fits_context=True)
 
     def __init__(self, reply: str = "Hello there, this is a **fake** reply.", delay: float = 0.0) -> None:
         self.reply = reply

@@ -94,8 +94,25 @@ class FittedPrompt:
     count: int = -1  # tokens, when known
 
 
+@dataclass(frozen=True)
+class EngineCapabilities:
+    """What an engine can do beyond streaming a reply, so pages offer only what works (a remote server may give
+    text but no token probabilities)."""
+
+    name: str = "engine"
+    loads_gguf_files: bool = False  # load() takes a local GGUF file (else the engine serves its own models)
+    tokenizes: bool = False  # count_tokens and token_pieces are exact, so the Raw prompt tab shows tokens
+    token_probabilities: bool = False  # alternatives per generated token, next-token distributions
+    scores_text: bool = False  # perplexity (score_text)
+    scores_continuations: bool = False  # "Most likely answer" (continuation_logprobs)
+    fits_context: bool = False  # fitted_prompt leaves out the oldest exchanges to fit the context
+
+
 class InferenceBackend(ABC):
-    """One loaded model at a time. All methods run on the inference thread."""
+    """An engine: one loaded model at a time. All methods run on the inference thread. `capabilities` says which
+    of the optional methods below work; the others raise InferenceError with a sentence for the person."""
+
+    capabilities = EngineCapabilities()
 
     @abstractmethod
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:

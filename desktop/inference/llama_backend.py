@@ -28,6 +28,7 @@ from desktop.core.models.gguf_file import read_model_info
 from desktop.core.prompting.stop_text import StopTextFilter
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.inference.backend import (
+    EngineCapabilities,
     FittedPrompt,
     GenerationRequest,
     InferenceBackend,
@@ -63,6 +64,12 @@ class _CountingLlama(Llama):
 
 
 class LlamaBackend(InferenceBackend):
+    """llama.cpp in this process, on GGUF files: every capability."""
+
+    capabilities = EngineCapabilities(name="llama.cpp", loads_gguf_files=True, tokenizes=True,
+                                      token_probabilities=True, scores_text=True, scores_continuations=True,
+                                      fits_context=True)
+
     def __init__(self) -> None:
         self._llm: _CountingLlama | None = None
         self._bos_text = ""

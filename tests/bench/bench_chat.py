@@ -99,7 +99,16 @@ def parley_run(app: QApplication, window, backend: LlamaBackend) -> tuple[float,
     controller.new_chat()
     backend._llm.reset()  # a cold prompt each round, as on the raw side
     arrivals: list[float] = []
-    controller.client.textReady.connect(lambda _t: arrivals.append(time.perf_counter()))
+
+    def arrived(_text: str) -> None:
+        arrivals.append(time.perf_counter())
+
+    def follow_reply() -> None:  # the reply's job: its text, as the GUI thread receives it
+        job = controller.reply_job
+        assert job is not None
+        job.text.connect(arrived)
+
+    controller.generationStarted.connect(follow_reply)
     beat = QElapsedTimer()
     longest = [0.0]
 
@@ -111,17 +120,16 @@ def parley_run(app: QApplication, window, backend: LlamaBackend) -> tuple[float,
     timer.timeout.connect(heartbeat)
     loop = QEventLoop()
     controller.generationEnded.connect(loop.quit)
-    window.message_input.setPlainText(MESSAGE)
+    window.window.message_input.setPlainText(MESSAGE)
     beat.start()
     timer.start()
     started = time.perf_counter()
-    window.send_button.click()
+    window.window.send_button.click()
     loop.exec()
     end = arrivals[-1]
     timer.stop()
     controller.generationEnded.disconnect(loop.quit)
-    controller.client.textReady.disconnect()
-    controller.client.textReady.connect(controller._on_text)
+    controller.generationStarted.disconnect(follow_reply)
     stats = controller.conversation.messages[-1].stats
     tokens = stats.generated_tokens
     return arrivals[0] - started, (tokens - 1) / (end - arrivals[0]), tokens, longest[0] - 0.010
@@ -144,7 +152,7 @@ def main() -> int:
         backend = LlamaBackend()
         window = create_window(data, model, backend=backend)
         loop = QEventLoop()
-        window.controller.client.modelLoaded.connect(loop.quit)
+        window.session.modelChanged.connect(loop.quit)
         loop.exec()
         loaded = window.controller.model
         gpu_layers = requested_layers(loaded)
@@ -152,7 +160,7 @@ def main() -> int:
               f"{loaded.offload_summary}; both sides use n_gpu_layers={gpu_layers}")
         if loaded.notice:
             print(f"note: {loaded.notice}")
-        window.sampling.set_params(PARAMS)
+        window.window.sampling.set_params(PARAMS)
         prompt = BUILTIN_TEMPLATES["gemma"].to_chat_template("<bos>", "<eos>").render(
             [{"role": "user", "content": MESSAGE}]).text
         prompt_tokens = backend.tokenize(prompt)
@@ -172,7 +180,7 @@ def main() -> int:
         stalls = [r[3] * 1000 for r in parley_results]
         print(f"longest GUI-thread stall beyond the 10 ms heartbeat: {max(stalls):.1f} ms (target < 50 ms); "
               f"per round: {', '.join(f'{x:.0f}' for x in stalls)} ms")
-        window.close()
+        window.window.close()
 
         # Threads: physical cores (Parley's default) vs llama-cpp-python's own default (half the logical CPUs).
         for label, threads in (("physical cores", cores), ("llama-cpp-python default", None)):

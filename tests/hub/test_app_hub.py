@@ -17,9 +17,9 @@ from tests.hub.fake_hub import FakeHub
 
 def test_download_from_hub_page_appears_in_library(qtbot: QtBot, hub: FakeHub, data_dir: Path) -> None:
     win = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(win)
+    qtbot.addWidget(win.window)
     qtbot.waitUntil(lambda: win.controller.model is not None)
-    browser = win.findChild(HubBrowser, "hubBrowser")
+    browser = win.window.findChild(HubBrowser, "hubBrowser")
     assert browser is not None and hub.requests == []  # opening Parley makes no request
     browser.findChild(QLineEdit, "hubSearchEdit").setText("Tiny")
     browser.search()
@@ -31,22 +31,22 @@ def test_download_from_hub_page_appears_in_library(qtbot: QtBot, hub: FakeHub, d
     files.setCurrentItem(item)
     with qtbot.waitSignal(browser.modelDownloaded, timeout=20000):
         browser.download_selected()
-    table = win.findChild(QTableView, "libraryTable")
+    table = win.window.findChild(QTableView, "libraryTable")
     qtbot.waitUntil(lambda: any(table.model().index(r, 3).data() == "Q4_K_M" and r > 0
                                 for r in range(table.model().rowCount())), timeout=5000)
     assert (data_dir / "models" / "Tiny-Q4_K_M.gguf").is_file()
-    win.close()
+    win.window.close()
 
 
 def test_offline_mode_makes_no_requests_and_is_remembered(qtbot: QtBot, hub: FakeHub, data_dir: Path) -> None:
     win = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(win)
-    win.offline_action.setChecked(True)
-    browser = win.findChild(HubBrowser, "hubBrowser")
+    qtbot.addWidget(win.window)
+    win.window.offline_action.setChecked(True)
+    browser = win.window.findChild(HubBrowser, "hubBrowser")
     browser.findChild(QLineEdit, "hubSearchEdit").setText("Tiny")
     browser.search()
     assert browser.wait_idle(30)
     assert "Offline" in browser.findChild(QLabel, "hubMessage").text()
     assert hub.requests == []
-    win.close()
+    win.window.close()
     assert Settings.load(data_dir / "settings.json").offline

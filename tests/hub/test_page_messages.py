@@ -10,27 +10,26 @@ import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.ui.models.hub_browser import HubBrowser
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.hub.fake_hub import FakeHub
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[Parley]:
     win = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(win)
+    qtbot.addWidget(win.window)
     qtbot.waitUntil(lambda: win.controller.model is not None)
-    win.notice.hide()  # whatever the start said
+    win.window.notice.hide()  # whatever the start said
     yield win
-    win.close()
+    win.window.close()
 
 
-def test_hub_errors_show_on_the_hub_page(window: MainWindow, hub: FakeHub) -> None:
-    browser = window.findChild(HubBrowser, "hubBrowser")
+def test_hub_errors_show_on_the_hub_page(window: Parley, hub: FakeHub) -> None:
+    browser = window.window.findChild(HubBrowser, "hubBrowser")
     assert browser is not None
-    window.pages.setCurrentWidget(browser)
+    window.window.pages.setCurrentWidget(browser)
     hub.status = 500
     browser.findChild(QLineEdit, "hubSearchEdit").setText("tiny")
     browser.findChild(QPushButton, "hubSearchButton").click()
@@ -39,14 +38,14 @@ def test_hub_errors_show_on_the_hub_page(window: MainWindow, hub: FakeHub) -> No
     browser.open_repo("tiny/Tiny-GGUF")
     assert browser.wait_idle(10)
     assert "server problem" in browser.findChild(QLabel, "hubMessage").text()
-    assert window.notice.isHidden()
+    assert window.window.notice.isHidden()
 
 
-def test_fewshot_errors_show_on_the_fewshot_page(window: MainWindow, tmp_path: Path) -> None:
+def test_fewshot_errors_show_on_the_fewshot_page(window: Parley, tmp_path: Path) -> None:
     page = window.fewshot  # type: ignore[attr-defined]
-    window.pages.setCurrentWidget(page)
+    window.window.pages.setCurrentWidget(page)
     bad = tmp_path / "broken.json"
     bad.write_text('{"schema_version": 1,\n "name": }', encoding="utf-8")
     assert not page.load_template_file(bad)
     assert "broken.json" in page.findChild(QLabel, "fewShotMessage").text()
-    assert window.notice.isHidden()
+    assert window.window.notice.isHidden()

@@ -16,17 +16,18 @@ from desktop.core.models.builtin import CHAT_FILENAME
 
 def test_the_first_chat_gets_a_numbered_list_of_fruits(qtbot: QtBot, tmp_path: Path) -> None:
     window = create_window(tmp_path / "fresh")
-    qtbot.addWidget(window)
-    window.show()
+    qtbot.addWidget(window.window)
+    window.window.show()
     qtbot.waitUntil(lambda: window.controller.model is not None, timeout=60_000)
     assert window.controller.model.info.path.name == CHAT_FILENAME
-    window.sampling.set_params(window.sampling.params().with_changes(temperature=0.0, seed=1, max_tokens=120))
-    box = window.findChild(QPlainTextEdit, "messageInput")
+    sampling = window.window.sampling
+    sampling.set_params(sampling.params().with_changes(temperature=0.0, seed=1, max_tokens=120))
+    box = window.window.findChild(QPlainTextEdit, "messageInput")
     box.setPlainText("List three fruits.")
-    qtbot.mouseClick(window.findChild(QPushButton, "sendButton"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.window.findChild(QPushButton, "sendButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.controller.generating, timeout=120_000)
     reply = window.controller.conversation.messages[-1].content
-    window.close()
+    window.window.close()
     assert re.search(r"^\s*1\.", reply, re.MULTILINE) and re.search(r"^\s*2\.", reply, re.MULTILINE), reply
     assert re.search(r"apple|banana|orange|mango|grape|strawberr", reply, re.IGNORECASE), reply
     assert "List three fruits" not in reply  # an answer, not the question continued

@@ -35,11 +35,11 @@ turns = iter([("Say hi.", 8), ("Tell me a very long story about the sea and a li
 def next_turn(*_args):
     text, tokens = next(turns, (None, 0))
     if text is not None:
-        window.sampling.max_tokens.setValue(tokens)
-        window.message_input.setPlainText(text)
-        window.send_button.click()
+        window.window.sampling.max_tokens.setValue(tokens)
+        window.window.message_input.setPlainText(text)
+        window.window.send_button.click()
 
-controller.client.modelLoaded.connect(next_turn)
+window.session.modelChanged.connect(next_turn)
 controller.generationEnded.connect(next_turn)
 app.exec()
 """
@@ -79,8 +79,8 @@ def test_sigkill_mid_reply_loses_at_most_a_second(qtbot: QtBot, data_dir: Path, 
     before = saved_path(db)
 
     window = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(window)
-    texts = window.findChild(ChatView, "chatView").message_texts()
+    qtbot.addWidget(window.window)
+    texts = window.window.findChild(ChatView, "chatView").message_texts()
     assert texts[0] == "Say hi." and texts[2].startswith("Tell me a very long story")
     assert texts[3] == before[3][1] and len(texts[3]) > 20  # the partial reply, as last saved
-    window.close()
+    window.window.close()

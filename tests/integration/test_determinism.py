@@ -20,6 +20,7 @@ from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
+from desktop.inference.jobs import LoadRequest
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.prompt_chunks import MIN_CHUNK, reuse_point
 from desktop.inference.worker import InferenceClient
@@ -141,17 +142,14 @@ def test_the_worker_path_regenerate_and_other_work_in_between(qtbot: QtBot, buil
     """What the chat does: send, something else (a few-shot item, another chat), send the same prompt again."""
     client = InferenceClient(LlamaBackend())
     try:
-        with qtbot.waitSignal(client.modelLoaded, timeout=60000):
-            client.load(builtin_model, LoadOptions(n_ctx=2048))
+        load = client.submit(LoadRequest(builtin_model, LoadOptions(n_ctx=2048)))
+        qtbot.waitSignal(load.result, timeout=60000).wait()
 
         def send(prompt: str) -> str:
             pieces: list[str] = []
-            client.textReady.connect(pieces.append)
-            try:
-                with qtbot.waitSignal(client.generationFinished, timeout=60000):
-                    client.generate(GenerationRequest(prompt, GREEDY, GEMMA.stop))
-            finally:
-                client.textReady.disconnect(pieces.append)
+            reply = client.submit(GenerationRequest(prompt, GREEDY, GEMMA.stop))
+            reply.text.connect(pieces.append)
+            qtbot.waitSignal(reply.result, timeout=60000).wait()
             return "".join(pieces)
 
         a = send(chat_prompt(SUBJECTS[1]))

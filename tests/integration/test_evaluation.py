@@ -20,6 +20,7 @@ from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
+from desktop.inference.jobs import LoadRequest
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.prompt_chunks import MAX_CHUNK
 from desktop.inference.worker import InferenceClient
@@ -171,8 +172,8 @@ def test_chat_mode_with_the_real_model(backend: LlamaBackend) -> None:
 @pytest.fixture
 def client(qtbot: QtBot, builtin_model: Path) -> Iterator[InferenceClient]:
     client = InferenceClient(LlamaBackend())
-    with qtbot.waitSignal(client.modelLoaded, timeout=30000):
-        client.load(builtin_model, LoadOptions(n_ctx=2048))
+    with qtbot.waitSignal(client.submit(LoadRequest(builtin_model, LoadOptions(n_ctx=2048))).result, timeout=30000):
+        pass
     yield client
     client.shutdown()
 
@@ -180,9 +181,10 @@ def client(qtbot: QtBot, builtin_model: Path) -> Iterator[InferenceClient]:
 @pytest.mark.integration
 def test_worker_streams_one_result_per_item(qtbot: QtBot, client: InferenceClient) -> None:
     streamed: list[ItemResult] = []
-    client.evalResult.connect(streamed.append)
-    with qtbot.waitSignal(client.evalFinished, timeout=60000) as finished:
-        client.evaluate(eval_request())
+    job = client.submit(eval_request())
+    job.item.connect(streamed.append)
+    with qtbot.waitSignal(job.result, timeout=60000) as finished:
+        pass
     assert finished.args[0] == streamed and len(streamed) == len(ITEMS)
     assert [r.line for r in streamed] == list(range(2, 2 + len(ITEMS)))
 
@@ -190,32 +192,33 @@ def test_worker_streams_one_result_per_item(qtbot: QtBot, client: InferenceClien
 @pytest.mark.integration
 def test_worker_stop_ends_the_run_early(qtbot: QtBot, client: InferenceClient) -> None:
     streamed: list[ItemResult] = []
+    # Long answers so each item takes a while and the stop lands inside the run, not after it.
+    job = client.submit(eval_request(params=GREEDY.with_changes(max_tokens=64)))
 
     def on_result(result: ItemResult) -> None:
         streamed.append(result)
         if len(streamed) == 2:
-            client.stop()
+            job.cancel()
 
-    client.evalResult.connect(on_result)
-    # Long answers so each item takes a while and the stop lands inside the run, not after it.
-    with qtbot.waitSignal(client.evalFinished, timeout=60000) as finished:
-        client.evaluate(eval_request(params=GREEDY.with_changes(max_tokens=64)))
+    job.item.connect(on_result)
+    with qtbot.waitSignal(job.result, timeout=60000) as finished:
+        pass
     assert 2 <= len(finished.args[0]) < len(ITEMS)
     assert finished.args[0] == streamed
 
-    # The stop flag is cleared for the next run: it completes.
-    client.evalResult.disconnect(on_result)
-    with qtbot.waitSignal(client.evalFinished, timeout=60000) as again:
-        client.evaluate(eval_request(3))
-    assert len(again.args[0]) == 3
+    # The stop belonged to that job: the next run completes.
+    again = client.submit(eval_request(3))
+    with qtbot.waitSignal(again.result, timeout=60000) as done:
+        pass
+    assert len(done.args[0]) == 3
 
 
 @pytest.mark.integration
 def test_worker_reports_failures(qtbot: QtBot) -> None:
     client = InferenceClient(LlamaBackend())
     try:
-        with qtbot.waitSignal(client.evalFailed, timeout=5000) as failed:
-            client.evaluate(eval_request(1))
+        with qtbot.waitSignal(client.submit(eval_request(1)).failed, timeout=5000) as failed:
+            pass
         assert failed.args[0].startswith("Line 2: No model is loaded")
     finally:
         client.shutdown()

@@ -15,11 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.conversations.store import ChatStore
 from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.paths import DataDirs
-from desktop.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -41,11 +40,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield attempts
 
 
-def send(qtbot: QtBot, window: MainWindow, text: str) -> None:
-    box = window.findChild(QPlainTextEdit, "messageInput")
+def send(qtbot: QtBot, window: Parley, text: str) -> None:
+    box = window.window.findChild(QPlainTextEdit, "messageInput")
     assert box is not None
     box.setPlainText(text)
-    button = window.findChild(QPushButton, "sendButton")
+    button = window.window.findChild(QPushButton, "sendButton")
     assert button is not None
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.controller.generating, timeout=60_000)
@@ -53,20 +52,20 @@ def send(qtbot: QtBot, window: MainWindow, text: str) -> None:
 
 def test_every_page_used_without_a_network_connection(qtbot: QtBot, data_dir: Path, no_network: list[str]) -> None:
     window = create_window(data_dir)
-    qtbot.addWidget(window)
-    window.show()
+    qtbot.addWidget(window.window)
+    window.window.show()
     qtbot.waitUntil(lambda: window.controller.model is not None, timeout=60_000)
-    window.sampling.max_tokens.setValue(16)
+    window.window.sampling.max_tokens.setValue(16)
     send(qtbot, window, "Hello")
-    for index in range(window.pages.count()):
-        window.pages.setCurrentIndex(index)
+    for index in range(window.window.pages.count()):
+        window.window.pages.setCurrentIndex(index)
         qtbot.wait(200)
-    window.about_action.trigger()
+    window.window.about_action.trigger()
     qtbot.waitUntil(lambda: getattr(window, "about_dialog", None) is not None)
     window.about_dialog.close()  # type: ignore[attr-defined]
     window.library.page.refresh()  # type: ignore[attr-defined]
     qtbot.wait(500)
-    window.close()
+    window.window.close()
     assert no_network == []
     assert window.controller.conversation.messages[-1].content  # the guard did not stop the chat itself
 
@@ -76,8 +75,8 @@ def test_twenty_model_switches_leave_threads_flat(qtbot: QtBot, data_dir: Path) 
     other = models / "second copy.gguf"
     os.link(models / BUILTIN_FILENAME, other)
     window = create_window(data_dir)
-    qtbot.addWidget(window)
-    window.show()
+    qtbot.addWidget(window.window)
+    window.window.show()
     qtbot.waitUntil(lambda: window.controller.model is not None, timeout=60_000)
     counts = []
     for n in range(20):
@@ -86,7 +85,7 @@ def test_twenty_model_switches_leave_threads_flat(qtbot: QtBot, data_dir: Path) 
         qtbot.waitUntil(lambda p=path: window.controller.model is not None  # type: ignore[misc]
                         and window.controller.model.info.path == p, timeout=60_000)
         counts.append(threading.active_count())
-    window.close()
+    window.window.close()
     assert counts[-1] <= counts[2], counts
 
 
@@ -98,13 +97,13 @@ def test_a_data_folder_with_spaces_accents_and_a_symlinked_model(qtbot: QtBot, t
     model = models / "Mödel ünï (copy).gguf"
     model.symlink_to(builtin_model)
     window = create_window(data, model)
-    qtbot.addWidget(window)
-    window.show()
+    qtbot.addWidget(window.window)
+    window.window.show()
     qtbot.waitUntil(lambda: window.controller.model is not None, timeout=60_000)
-    window.sampling.max_tokens.setValue(16)
+    window.window.sampling.max_tokens.setValue(16)
     send(qtbot, window, "Grüße — what is 2 + 2?")
     reply = window.controller.conversation.messages[-1].content
-    window.close()
+    window.window.close()
     assert reply
     with ChatStore.open(DataDirs.under(data).database)[0] as store:
         saved = store.path(store.list_conversations()[0].id)

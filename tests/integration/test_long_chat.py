@@ -19,6 +19,7 @@ from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.context_window import ChatShortener
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, InferenceError, LoadOptions
+from desktop.inference.jobs import FitRequest, LoadRequest
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
 
@@ -131,14 +132,14 @@ def test_shutdown_interrupts_a_long_fit(qtbot: QtBot, builtin_model: Path) -> No
     """Quitting while a long chat is being fitted: the worker stops within a tokenisation or two."""
     backend = CountingBackend()
     client = InferenceClient(backend)
-    with qtbot.waitSignal(client.modelLoaded, timeout=30000):
-        client.load(builtin_model, LoadOptions(n_ctx=1024))
+    load = client.submit(LoadRequest(builtin_model, LoadOptions(n_ctx=1024)))
+    qtbot.waitSignal(load.result, timeout=30000).wait()
     started = threading.Event()
     backend.pause = 0.2
     backend.on_tokenize = started.set
     backend.chars.clear()
-    client.generate(request_for(long_chat(3_000)))
-    client.fit_prompt(request_for(long_chat(3_000)))
+    client.submit(request_for(long_chat(3_000)))
+    client.submit(FitRequest(request_for(long_chat(3_000))))
     assert started.wait(30)
     client.shutdown()
     assert len(backend.chars) <= 3, backend.chars
@@ -147,17 +148,17 @@ def test_shutdown_interrupts_a_long_fit(qtbot: QtBot, builtin_model: Path) -> No
 def test_raw_prompt_shows_only_the_fitted_part(qtbot: QtBot, data_dir: Path) -> None:
     backend = CountingBackend()
     win = create_window(data_dir, backend=backend)
-    qtbot.addWidget(win)
+    qtbot.addWidget(win.window)
     qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30000)
     controller = win.controller
     conversation = long_chat(3_000)
     conversation.messages.pop()  # the newest question is typed as a draft instead
     controller.conversation.messages = conversation.messages
-    win.system_prompt.set_text(conversation.system_prompt)
+    win.window.system_prompt.set_text(conversation.system_prompt)
     backend.chars.clear()
-    win.message_input.setPlainText("What comes after the last number?")
+    win.window.message_input.setPlainText("What comes after the last number?")
     controller.refresh_raw_prompt()
-    raw = win.raw_prompt
+    raw = win.window.raw_prompt
     qtbot.waitUntil(lambda: "tokens of" in raw.tokens.text(), timeout=60000)
     n_ctx = controller.model.n_ctx
     shown = raw.view.toPlainText()
@@ -170,8 +171,8 @@ def test_raw_prompt_shows_only_the_fitted_part(qtbot: QtBot, data_dir: Path) -> 
     assert sum(backend.chars) < 16 * len(shown)
     # A keystroke tokenises the fitted part again (each turn's count comes from the cache), never the history.
     backend.chars.clear()
-    win.message_input.setPlainText("What comes after the last number? And after that?")
+    win.window.message_input.setPlainText("What comes after the last number? And after that?")
     qtbot.waitUntil(lambda: "And after that?" in raw.view.toPlainText(), timeout=30000)
     qtbot.waitUntil(lambda: "tokens of" in raw.tokens.text(), timeout=30000)
     assert sum(backend.chars) < 16 * len(raw.view.toPlainText())
-    win.close()
+    win.window.close()

@@ -9,32 +9,31 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.ui.chat.raw_prompt_tokens import _formats
-from desktop.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[Parley]:
     win = create_window(data_dir)
-    qtbot.addWidget(win)
-    win.show()
+    qtbot.addWidget(win.window)
+    win.window.show()
     qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30000)
     yield win
-    win.close()
+    win.window.close()
 
 
-def test_gemma_tokens_special_markers_and_sections(qtbot: QtBot, window: MainWindow) -> None:
-    window.system_prompt.set_text("You are a friendly assistant.")
-    window.sampling.max_tokens.setValue(8)
-    window.sampling.seed.setValue(7)
-    window.message_input.setPlainText("Hi there")
-    window.send_button.click()
+def test_gemma_tokens_special_markers_and_sections(qtbot: QtBot, window: Parley) -> None:
+    window.window.system_prompt.set_text("You are a friendly assistant.")
+    window.window.sampling.max_tokens.setValue(8)
+    window.window.sampling.seed.setValue(7)
+    window.window.message_input.setPlainText("Hi there")
+    window.window.send_button.click()
     qtbot.waitUntil(lambda: not window.controller.generating, timeout=60000)
-    window.message_input.setPlainText("What is the capital of France?")
-    raw = window.raw_prompt
+    window.window.message_input.setPlainText("What is the capital of France?")
+    raw = window.window.raw_prompt
     tokens = raw.token_view
     qtbot.waitUntil(lambda: "France" in "".join(p.text for p in tokens.pieces), timeout=10000)
 

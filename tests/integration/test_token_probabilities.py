@@ -13,6 +13,7 @@ from desktop.core.instruments.probabilities import TokenStep, softmax
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
+from desktop.inference.jobs import LoadRequest
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
 
@@ -96,13 +97,13 @@ def test_worker_delivers_steps_before_the_reply_finishes(qtbot: QtBot, builtin_m
     client = InferenceClient(LlamaBackend())
     order: list[str] = []
     steps: list[tuple[TokenStep, ...]] = []
-    client.stepsReady.connect(lambda s: (order.append("steps"), steps.append(s)))
-    client.generationFinished.connect(lambda _s: order.append("finished"))
     try:
-        with qtbot.waitSignal(client.modelLoaded, timeout=60_000):
-            client.load(builtin_model, LoadOptions(n_ctx=512))
-        with qtbot.waitSignal(client.generationFinished, timeout=60_000):
-            client.generate(GenerationRequest(PROMPT, SamplingParams(seed=1, max_tokens=8), alternatives=3))
+        load = client.submit(LoadRequest(builtin_model, LoadOptions(n_ctx=512)))
+        qtbot.waitSignal(load.result, timeout=60_000).wait()
+        reply = client.submit(GenerationRequest(PROMPT, SamplingParams(seed=1, max_tokens=8), alternatives=3))
+        reply.steps.connect(lambda s: (order.append("steps"), steps.append(s)))
+        reply.result.connect(lambda _s: order.append("finished"))
+        qtbot.waitSignal(reply.finished, timeout=60_000).wait()
         assert order == ["steps", "finished"] and len(steps[0]) == 8
     finally:
         client.shutdown()

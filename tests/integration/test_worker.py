@@ -1,4 +1,4 @@
-"""The worker thread with the real llama.cpp: loading, failures that keep the old model, streaming, stop."""
+"""The job queue with the real llama.cpp: loading, failures that keep the old model, streaming, cancelling."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.jobs import LoadRequest
 from desktop.inference.llama_backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
 from tests.tiny_gguf import write_tiny_gguf
@@ -26,45 +27,46 @@ def client(qtbot: QtBot) -> Iterator[InferenceClient]:
 
 def test_failed_loads_keep_the_previous_model(qtbot: QtBot, client: InferenceClient, builtin_model: Path,
                                               tmp_path: Path) -> None:
-    with qtbot.waitSignal(client.modelLoaded, timeout=30000) as loaded:
-        client.load(builtin_model)
+    job = client.submit(LoadRequest(builtin_model))
+    with qtbot.waitSignal(job.result, timeout=30000) as loaded:
+        pass
     assert isinstance(loaded.args[0], LoadedModel)
 
     not_gguf = tmp_path / "notes.gguf"
     not_gguf.write_text("hello")
-    with qtbot.waitSignal(client.modelLoadFailed, timeout=30000) as failed:
-        client.load(not_gguf)
-    assert "notes.gguf" in failed.args[1] and "not a GGUF" in failed.args[1]
+    job = client.submit(LoadRequest(not_gguf))
+    with qtbot.waitSignal(job.failed, timeout=30000) as failed:
+        pass
+    assert "notes.gguf" in failed.args[0] and "not a GGUF" in failed.args[0]
 
-    # llama.cpp rejects this one after the old model was freed: the worker loads the old one again.
-    # Passes Parley's header checks but lacks the tensors llama.cpp needs: llama.cpp itself refuses it.
+    # Passes Parley's header checks but lacks the tensors llama.cpp needs: llama.cpp refuses it after the old
+    # model was freed, and the worker loads the old one again before the job ends.
     broken = write_tiny_gguf(tmp_path / "incomplete.gguf")
-    events: list[tuple[str, object]] = []
-    client.modelLoadFailed.connect(lambda _path, message: events.append(("failed", message)))
-    client.modelLoaded.connect(lambda model: events.append(("loaded", model.info.path)))
-    client.load(broken)
-    qtbot.waitUntil(lambda: len(events) == 2, timeout=30000)
-    assert events[0][0] == "failed" and "could not load incomplete.gguf" in str(events[0][1])
-    assert events[1] == ("loaded", builtin_model)
+    job = client.submit(LoadRequest(broken))
+    with qtbot.waitSignal(job.failed, timeout=30000) as failed:
+        pass
+    assert "could not load incomplete.gguf" in failed.args[0]
 
     pieces: list[str] = []
-    client.textReady.connect(pieces.append)
-    with qtbot.waitSignal(client.generationFinished, timeout=30000) as done:
-        client.generate(GenerationRequest("<bos>The sky is", SamplingParams(temperature=0.0, max_tokens=8)))
+    job = client.submit(GenerationRequest("<bos>The sky is", SamplingParams(temperature=0.0, max_tokens=8)))
+    job.text.connect(pieces.append)
+    with qtbot.waitSignal(job.result, timeout=30000) as done:
+        pass
     assert "".join(pieces).strip() and done.args[0].generated_tokens > 0
 
 
-def test_stop_from_gui_thread_ends_generation(qtbot: QtBot, client: InferenceClient, builtin_model: Path) -> None:
-    with qtbot.waitSignal(client.modelLoaded, timeout=30000):
-        client.load(builtin_model)
-    with qtbot.waitSignal(client.textReady, timeout=30000):
-        client.generate(GenerationRequest("<bos>Once upon a time", SamplingParams(max_tokens=2000, seed=1)))
-    with qtbot.waitSignal(client.generationFinished, timeout=5000) as done:
-        client.stop()
+def test_cancel_from_gui_thread_ends_generation(qtbot: QtBot, client: InferenceClient, builtin_model: Path) -> None:
+    client.submit(LoadRequest(builtin_model))
+    job = client.submit(GenerationRequest("<bos>Once upon a time", SamplingParams(max_tokens=2000, seed=1)))
+    with qtbot.waitSignal(job.text, timeout=30000):
+        pass
+    with qtbot.waitSignal(job.result, timeout=5000) as done:
+        job.cancel()
     assert done.args[0].stopped and done.args[0].generated_tokens < 2000
 
 
-def test_generation_errors_arrive_as_a_signal(qtbot: QtBot, client: InferenceClient) -> None:
-    with qtbot.waitSignal(client.generationFailed, timeout=5000) as failed:
-        client.generate(GenerationRequest("<bos>Hi", SamplingParams()))
+def test_generation_errors_arrive_on_the_job(qtbot: QtBot, client: InferenceClient) -> None:
+    job = client.submit(GenerationRequest("<bos>Hi", SamplingParams()))
+    with qtbot.waitSignal(job.failed, timeout=5000) as failed:
+        pass
     assert "No model is loaded" in failed.args[0]

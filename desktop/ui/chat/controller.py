@@ -10,14 +10,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core.conversations.messages import Conversation, GenerationStats, Role
 from desktop.core.instruments.probabilities import TokenStep
 from desktop.core.models.builtin import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
-from desktop.core.models.template_choice import template_choices, template_for
+from desktop.core.models.template_choice import template_choices
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 from desktop.core.prompting.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
 from desktop.core.prompting.sampling import PRESETS
 from desktop.core.prompting.sections import SectionedPrompt
 from desktop.core.settings import Settings
-from desktop.inference.backend import FittedPrompt, GenerationRequest, LoadedModel, LoadOptions
-from desktop.inference.worker import InferenceClient
+from desktop.inference.backend import FittedPrompt, GenerationRequest, LoadedModel
+from desktop.inference.jobs import FitRequest, Job
+from desktop.inference.session import ModelSession
 from desktop.ui.chat.history import ConversationNavigation
 from desktop.ui.chat.persistence import ChatPersistence
 from desktop.ui.chat.probabilities import TokenProbabilities
@@ -29,33 +30,28 @@ RAW_PROMPT_DELAY_MS = 250
 
 
 class ChatController(QObject):
-    """Owns the conversation; the window only shows it and the client only runs it."""
+    """Owns the conversation; the window only shows it, the session owns the model and its jobs run it."""
 
     generationStarted = Signal()
     generationEnded = Signal()
 
-    def __init__(self, window: MainWindow, client: InferenceClient, settings: Settings,
+    def __init__(self, window: MainWindow, session: ModelSession, settings: Settings,
                  persistence: ChatPersistence | None = None) -> None:
         super().__init__(window)
         self.persistence = persistence
         self.window = window
-        self.client = client
+        self.session = session
         self.settings = settings
         self.conversation = Conversation(system_prompt=settings.system_prompt)
-        self.model: LoadedModel | None = None
-        self.template: ChatTemplate | None = None
-        self.generating = False
-        self.loading = False
         self.last_request: GenerationRequest | None = None
+        self._reply_job: Job | None = None  # the reply streaming now
+        self._fit_job: Job | None = None  # the raw prompt's latest fitting
         self._reply_bubble: MessageBubble | None = None
         self._context_used = 0
-        self._count_id = 0
         self._raw_text = ""
         self._raw_sections: SectionedPrompt | None = None  # of _raw_text, to count its tokens per section
         self._raw_chat: ChatShortener | None = None  # what _raw_text was rendered from
-        self._fallback: Callable[[], Path | None] | None = None
         self._clear_when_done = False
-        self.worker_busy = False  # the Few-shot page is using the shared inference worker
         self._editing: int | None = None  # index of the user message being edited
         self._path_ids: list[int] = []  # stored ids of the messages on screen
         self._prefix_steps: tuple[TokenStep, ...] = ()  # a reply continued from a chosen alternative starts so
@@ -82,45 +78,59 @@ class ChatController(QObject):
         w.system_prompt.edit.textChanged.connect(self._raw_timer.start)
         w.message_input.textChanged.connect(self._raw_timer.start)
 
-        client.modelLoading.connect(self._on_loading)
-        client.modelLoaded.connect(self._on_loaded)
-        client.modelLoadFailed.connect(self._on_load_failed)
-        client.textReady.connect(self._on_text)
-        client.generationFinished.connect(self._on_finished)
-        client.generationFailed.connect(self._on_failed)
-        client.promptFitted.connect(self._on_fitted)
+        session.loading.connect(self._on_loading)
+        session.modelChanged.connect(self._on_model_changed)
+        session.loadFailed.connect(self._on_load_failed)
+        session.templateChanged.connect(lambda _template: self.refresh_raw_prompt())
+        # Another page's work (a load, a few-shot run, a scoring, a comparison) holds the model: nothing is sent.
+        session.client.busyChanged.connect(lambda _busy: self._update_buttons())
         self.probabilities.connect()
         self._update_buttons()
 
+    @property
+    def model(self) -> LoadedModel | None:
+        return self.session.model
+
+    @property
+    def template(self) -> ChatTemplate | None:
+        return self.session.template
+
+    @property
+    def generating(self) -> bool:
+        return self._reply_job is not None
+
+    @property
+    def reply_job(self) -> Job | None:
+        """The reply streaming now (None between replies), for whoever wants to follow it to its end."""
+        return self._reply_job
+
+    def can_generate(self) -> bool:
+        """A reply may start: a model is loaded, none is streaming, and no other work holds the model (a load, a
+        few-shot run, a scoring, a comparison: the queue is busy only with work that is not the chat's)."""
+        return self.model is not None and self._reply_job is None and not self.session.busy
+
     # --- models -------------------------------------------------------------------
 
-    def load_model(self, path: Path, fallback: Callable[[], Path | None] | None = None) -> None:
+    def load_model(self, path: Path, fallback: Callable[[], Path | None] | None = None) -> Job:
         """Load path with its remembered settings; if that fails before any model is loaded, load fallback."""
-        self._fallback = fallback
-        remembered = self.settings.for_model(path)
-        self.client.load(path, LoadOptions(n_ctx=remembered.context_length, n_gpu_layers=remembered.gpu_layers))
+        return self.session.load(path, fallback)
 
     def _on_loading(self, path: str) -> None:
-        self.loading = True
         self.window.set_busy(True)
         self.window.model_status.setText(f"Loading {Path(path).name}…")
         self._update_buttons()
 
-    def _on_loaded(self, model: LoadedModel) -> None:
-        self.loading = False
-        self.model = model
-        self.settings.last_model = str(model.info.path)
+    def _on_model_changed(self, model: LoadedModel) -> None:
+        """The person's model is loaded: its templates, its remembered system prompt and preset, its status."""
         self.window.set_busy(False)
+        remembered = self.settings.for_model(model.info.path)
         combo = self.window.template_combo
         combo.blockSignals(True)
         combo.clear()
         for key, label in template_choices(model.info):
             combo.addItem(label, key)
-        choice = self.settings.for_model(model.info.path).template
-        combo.setCurrentIndex(max(0, combo.findData(choice)))
+        combo.setCurrentIndex(max(0, combo.findData(remembered.template)))
         combo.blockSignals(False)
-        self.template = template_for(model.info, choice)
-        remembered = self.settings.for_model(model.info.path)
         if remembered.system_prompt is not None and not self.conversation.messages:
             self.window.system_prompt.set_text(remembered.system_prompt)
         if remembered.sampling_preset in PRESETS:
@@ -133,27 +143,15 @@ class ChatController(QObject):
         self._update_buttons()
         self.refresh_raw_prompt()
 
-    def _on_load_failed(self, path: str, message: str) -> None:
-        self.loading = False
+    def _on_load_failed(self, _path: str, message: str) -> None:
+        """The session says what failed (and whether it opened the built-in model instead)."""
         self.window.set_busy(False)
         self.window.notice.show_message(message)
-        fallback, self._fallback = self._fallback, None
-        if self.model is None and fallback is not None:
-            builtin = fallback()
-            if builtin is not None and Path(path) != builtin:
-                self.window.notice.show_message(f"{message}\n\nParley opened the built-in model instead.")
-                self.client.load(builtin)
-                return
         self._update_status()
         self._update_buttons()
 
     def _template_chosen(self, index: int) -> None:
-        if self.model is None:
-            return
-        key = self.window.template_combo.itemData(index)
-        self.settings.for_model(self.model.info.path).template = key
-        self.template = template_for(self.model.info, key)
-        self.refresh_raw_prompt()
+        self.session.choose_template(self.window.template_combo.itemData(index))
 
     def _show_model_hint(self, model: LoadedModel) -> None:
         hint = self.window.model_hint
@@ -182,13 +180,8 @@ class ChatController(QObject):
 
     # --- chat ---------------------------------------------------------------------
 
-    def set_worker_busy(self, busy: bool) -> None:
-        """The Few-shot page runs on the same worker; nothing is sent until it is done."""
-        self.worker_busy = busy
-        self._update_buttons()
-
     def send(self, text: str) -> None:
-        if self.worker_busy or self.generating or self.loading or self.model is None or not text.strip():
+        if not self.can_generate() or not text.strip():
             return
         self.window.message_input.clear()
         if self._editing is not None:
@@ -203,7 +196,7 @@ class ChatController(QObject):
 
     def regenerate(self) -> None:
         """Replace the last reply, or answer a last message that has none (e.g. after a template error)."""
-        if self.worker_busy or self.generating or self.loading or self.model is None or not self.conversation.messages:
+        if not self.can_generate() or not self.conversation.messages:
             return
         if self.conversation.drop_last_reply() is not None:
             self.window.chat_view.remove_last()
@@ -212,12 +205,19 @@ class ChatController(QObject):
         self._start_reply()
 
     def stop(self) -> None:
-        if self.generating:
-            self.client.stop()
+        """Stop the reply within a token; the text so far stays and its end arrives as usual. A reply still
+        queued (behind the raw prompt's fitting) is stopped as soon as it starts, so it ends like any other."""
+        job = self._reply_job
+        if job is None:
+            return
+        if job.running:
+            job.cancel()
+        else:
+            job.started.connect(job.cancel)
 
     def new_chat(self) -> None:
         if self.generating:
-            # The worker finishes within a token; start afresh once it has.
+            # The reply stops within a token; start afresh once it has ended.
             self._clear_when_done = True
             self.stop()
             return
@@ -249,12 +249,17 @@ class ChatController(QObject):
         request = GenerationRequest(text, self.window.sampling.params(), self.template.stop, shorten=chat,
                                     alternatives=self.window.sampling.alternatives_count(),
                                     forced=tuple(step.token_id for step in prefix))
-        self.client.generate(request)
+        job = self.session.submit(request)
+        job.text.connect(self._on_text)
+        job.steps.connect(self.probabilities.record_steps)
+        job.result.connect(self._on_finished)
+        job.failed.connect(self._on_failed)
+        job.finished.connect(lambda: self._on_skipped(job))
+        self._reply_job = job
         self._prefix_steps = prefix
         if self.persistence is not None:
             self.persistence.reply_started()
         self.generationStarted.emit()
-        self.generating = True
         self.last_request = request
         reply = self.conversation.start_reply()
         reply.content = "".join(step.text for step in prefix)
@@ -274,8 +279,6 @@ class ChatController(QObject):
         return chat, skipped, self.template.render(chat.turns(skipped)).text
 
     def _on_text(self, text: str) -> None:
-        if not self.generating:  # text from the Few-shot page's run on the shared worker
-            return
         reply = self.conversation.last_reply
         if reply is not None and self._reply_bubble is not None:
             reply.content += text
@@ -284,8 +287,7 @@ class ChatController(QObject):
                 self.persistence.reply_text(reply.content)
 
     def _on_finished(self, stats: GenerationStats) -> None:
-        if not self.generating:
-            return
+        """The reply's end (also a stopped one: its stats say so)."""
         reply = self.conversation.last_reply
         if reply is not None:
             reply.stats = stats
@@ -298,9 +300,13 @@ class ChatController(QObject):
         self._context_used = stats.prompt_tokens + stats.generated_tokens
         self._end_generation()
 
-    def _on_failed(self, message: str) -> None:
-        if not self.generating:
-            return
+    def _on_skipped(self, job: Job) -> None:
+        """A reply job that ended without a result or a failure never ran (skipped while quitting)."""
+        if job is self._reply_job:
+            self._on_failed(None)
+
+    def _on_failed(self, message: str | None) -> None:
+        """The reply failed (message, shown), or never ran (None); a partial reply stays."""
         if self._reply_bubble is not None:
             self._reply_bubble.finish(None)
         reply = self.conversation.last_reply
@@ -309,11 +315,12 @@ class ChatController(QObject):
         if reply is not None and not reply.content:
             self.conversation.drop_last_reply()
             self.window.chat_view.remove_last()
-        self.window.notice.show_message(message)
+        if message is not None:
+            self.window.notice.show_message(message)
         self._end_generation()
 
     def _end_generation(self) -> None:
-        self.generating = False
+        self._reply_job = None
         self._reply_bubble = None
         self.navigation.refresh_branches()
         self._update_status()
@@ -327,10 +334,10 @@ class ChatController(QObject):
 
     def _update_buttons(self) -> None:
         w = self.window
-        ready = self.model is not None and not self.loading and not self.worker_busy
-        w.send_button.setEnabled(ready and not self.generating)
+        ready = self.can_generate()
+        w.send_button.setEnabled(ready)
         w.stop_button.setEnabled(self.generating)
-        w.regenerate_button.setEnabled(ready and not self.generating and bool(self.conversation.messages))
+        w.regenerate_button.setEnabled(ready and bool(self.conversation.messages))
 
     # --- raw prompt -----------------------------------------------------------------
 
@@ -358,17 +365,24 @@ class ChatController(QObject):
         self._show_raw(chat, skipped, text)
 
     def _show_raw(self, chat: ChatShortener, skipped: int, text: str) -> None:
-        """Show text (chat without its `skipped` oldest exchanges) and ask the worker to fit it to the context."""
+        """Show text (chat without its `skipped` oldest exchanges) and ask the worker to fit it to the context;
+        a fitting asked for earlier is no longer wanted (skipped if it has not started, its answer ignored)."""
         assert self.template is not None
         self.window.raw_prompt.show_prompt(text, self.template.label)
         self.window.raw_prompt.show_left_out(2 * skipped)
         self._raw_text, self._raw_chat = text, chat
         self._raw_sections = sections_for(chat.turns(skipped), self.template)
-        self._count_id = self.client.fit_prompt(GenerationRequest(text, self.window.sampling.params(), shorten=chat))
+        previous = self._fit_job
+        if previous is not None and not previous.done:
+            previous.cancel()
+            previous.result.disconnect(self._on_fitted)
+        self._fit_job = self.session.submit(FitRequest(GenerationRequest(text, self.window.sampling.params(),
+                                                                         shorten=chat)))
+        self._fit_job.result.connect(self._on_fitted)
 
-    def _on_fitted(self, request_id: int, fitted: FittedPrompt) -> None:
+    def _on_fitted(self, fitted: FittedPrompt) -> None:
         """The prompt as the model will read it: the chat without what does not fit, and its tokens."""
-        if request_id != self._count_id or self.model is None or self.template is None or self._raw_chat is None:
+        if self.model is None or self.template is None or self._raw_chat is None:
             return
         raw = self.window.raw_prompt
         if fitted.text != self._raw_text:

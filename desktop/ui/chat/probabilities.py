@@ -14,6 +14,7 @@ from PySide6.QtGui import QCursor
 from desktop.core.conversations.messages import Role
 from desktop.core.instruments.probabilities import Alternative, NextTokenDistribution, TokenStep
 from desktop.core.prompting.chat_template import TemplateError
+from desktop.inference.jobs import DistributionRequest, Job
 from desktop.ui.chat.token_view import AlternativesMenu, shown
 
 if TYPE_CHECKING:
@@ -25,14 +26,11 @@ class TokenProbabilities:
 
     def __init__(self, chat: ChatController) -> None:
         self.chat = chat
-        self._distribution_id = 0
+        self._distribution_job: Job | None = None  # the sampling view's latest question
         self.last_menu: AlternativesMenu | None = None  # for tests and scripts
 
     def connect(self) -> None:
-        w, client = self.chat.window, self.chat.client
-        client.stepsReady.connect(self._on_steps)
-        client.distributionReady.connect(self._on_distribution)
-        client.distributionFailed.connect(self._on_distribution_failed)
+        w = self.chat.window
         w.chat_view.tokenClicked.connect(self.token_clicked)
         w.token_view_button.toggled.connect(self.set_token_view)
         w.sampling_view.follow(w.sampling)
@@ -53,10 +51,10 @@ class TokenProbabilities:
                     "Token probabilities are recorded from now on (Settings → Probabilities). Replies written "
                     "before have none: Regenerate one to see why the model chose each token.", error=False)
 
-    def _on_steps(self, steps: tuple[TokenStep, ...]) -> None:
-        """Arrives just before generationFinished, for the reply being generated."""
+    def record_steps(self, steps: tuple[TokenStep, ...]) -> None:
+        """The reply job's token probabilities, just before its end (the controller connects its reply job)."""
         reply = self.chat.conversation.last_reply
-        if not self.chat.generating or reply is None:
+        if reply is None:
             return
         reply.steps = self.chat._prefix_steps + steps
         self.chat.window.chat_view.set_steps(len(self.chat.conversation.messages) - 1, reply.steps)
@@ -71,14 +69,11 @@ class TokenProbabilities:
             steps[step_index],
             on_continue=lambda alternative: self.continue_with(message_index, step_index, alternative),
             on_inspect=lambda: self.show_step_distribution(message_index, step_index),
-            enabled=self._can_generate(),
+            enabled=self.chat.can_generate(),
             parent=self.chat.window,
         )
         self.last_menu = menu
         menu.popup(QCursor.pos())
-
-    def _can_generate(self) -> bool:
-        return not (self.chat.worker_busy or self.chat.generating or self.chat.loading or self.chat.model is None)
 
     def continue_with(self, message_index: int, step_index: int, alternative: Alternative) -> None:
         """Keep the reply up to this token, take `alternative` instead, and let the model go on from there.
@@ -86,7 +81,7 @@ class TokenProbabilities:
         The result is a new version of the reply (a branch): the original stays, reachable with ‹ ›.
         """
         messages = self.chat.conversation.messages
-        if not self._can_generate() or not 0 <= message_index < len(messages):
+        if not self.chat.can_generate() or not 0 <= message_index < len(messages):
             return
         if messages[message_index].role is not Role.ASSISTANT:
             return
@@ -143,17 +138,24 @@ class TokenProbabilities:
 
     def _request_distribution(self, prompt: str, token_ids: tuple[int, ...], context: str,
                               chosen: int) -> None:
+        """Ask for the distribution; one asked for before and not answered yet is no longer wanted."""
         view = self.chat.window.sampling_view
         self.chat.window.side_tabs.setCurrentWidget(view)
         view.set_busy(True)
-        self._distribution_id = self.chat.client.next_token_distribution(prompt, token_ids, context, chosen)
+        previous = self._distribution_job
+        if previous is not None and not previous.done:
+            previous.cancel()
+            previous.result.disconnect(self._on_distribution)
+            previous.failed.disconnect(self._on_distribution_failed)
+        job = self.chat.session.submit(DistributionRequest(prompt, token_ids, context, chosen))
+        job.result.connect(self._on_distribution)
+        job.failed.connect(self._on_distribution_failed)
+        self._distribution_job = job
 
-    def _on_distribution(self, request_id: int, distribution: NextTokenDistribution) -> None:
-        if request_id == self._distribution_id:
-            self.chat.window.sampling_view.set_busy(False)
-            self.chat.window.sampling_view.set_distribution(distribution)
+    def _on_distribution(self, distribution: NextTokenDistribution) -> None:
+        self.chat.window.sampling_view.set_busy(False)
+        self.chat.window.sampling_view.set_distribution(distribution)
 
-    def _on_distribution_failed(self, request_id: int, message: str) -> None:
-        if request_id == self._distribution_id:
-            self.chat.window.sampling_view.set_busy(False)
-            self.chat.window.sampling_view.set_message(message)
+    def _on_distribution_failed(self, message: str) -> None:
+        self.chat.window.sampling_view.set_busy(False)
+        self.chat.window.sampling_view.set_message(message)

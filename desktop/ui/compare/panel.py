@@ -32,14 +32,12 @@ from desktop.core.instruments.experiment import (
     list_experiments,
     load_experiment,
 )
-from desktop.core.models.template_choice import AUTOMATIC, template_for
-from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.core.prompting.sampling import RANGES, SamplingParams
-from desktop.inference.backend import LoadedModel, LoadOptions
-from desktop.inference.worker import InferenceClient
+from desktop.inference.backend import LoadedModel
+from desktop.inference.session import ModelSession
 from desktop.ui.compare.column import CompareColumn
 from desktop.ui.compare.presets import base_vs_instruct
-from desktop.ui.compare.runner import ChatModel, ColumnJob, CompareRunner
+from desktop.ui.compare.runner import ColumnJob, CompareRunner
 from desktop.ui.compare.saving import ExperimentSaver, short_time
 from desktop.ui.fewshot.runner import fixed_seed
 from desktop.ui.shell.theme import ERROR_TEXT
@@ -52,32 +50,28 @@ HINT = ("Every column starts from the chat's sampling settings and the same seed
 
 
 class ComparePanel(QWidget):
-    busyChanged = Signal(bool)
-    experimentSaved = Signal(object)  # Path of the written file
-    chatModelRestored = Signal()  # a run loaded other models and has loaded the chat's model again
+    """Follows the session's model (what "Current model" means) and the job queue (a run waits while another
+    page's work runs); its runner borrows other models through the session, so the chat never notices."""
 
-    def __init__(self, client: InferenceClient, chat_params: Callable[[], SamplingParams],
-                 library_paths: Callable[[], list[Path]], experiments_dir: Path, hash_cache: Path,
-                 options_for: Callable[[Path], LoadOptions] | None = None,
-                 template_choice: Callable[[Path], str] | None = None, parent: QWidget | None = None) -> None:
+    busyChanged = Signal(bool)  # a run started or ended
+    experimentSaved = Signal(object)  # Path of the written file
+
+    def __init__(self, session: ModelSession, params: Callable[[], SamplingParams],
+                 library_paths: Callable[[], list[Path]], experiments_dir: Path, hashes_file: Path,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("comparePanel")
-        self.client = client
-        self.chat_params = chat_params
+        self.session = session
+        self.chat_params = params  # the chat's sampling settings: where untouched columns start
         self.library_paths = library_paths
         self.experiments_dir = Path(experiments_dir)
-        self.options_for = options_for or (lambda _path: LoadOptions())
-        self.template_choice = template_choice or (lambda _path: AUTOMATIC)
-        self.model: LoadedModel | None = None
-        self.chat_template: ChatTemplate | None = None
         self.columns: list[CompareColumn] = []
-        self._chat_busy = False
         self._pristine = True  # nothing edited or run yet: columns follow the chat's settings when shown
         self._run: Experiment | None = None  # the run in progress
         self._last: Experiment | None = None  # what Save writes: the last run, or the experiment opened
 
-        self.runner = CompareRunner(client, self._template_for, self.options_for, self)
-        self.saver = ExperimentSaver(self.experiments_dir, hash_cache, self)
+        self.runner = CompareRunner(session, self)
+        self.saver = ExperimentSaver(self.experiments_dir, hashes_file, self)
         self.prompt_edit = tab_moves_focus(QPlainTextEdit())
         self.prompt_edit.setObjectName("comparePrompt")
         self.prompt_edit.setPlaceholderText("The prompt every configuration answers")
@@ -141,27 +135,28 @@ class ComparePanel(QWidget):
         r.reloading.connect(lambda name: self.show_message(f"Loading the chat's model {name} again…", error=False))
         r.failed.connect(self.show_message)
         r.finished.connect(self._run_finished)
+        session.modelChanged.connect(self._model_changed)
+        session.client.busyChanged.connect(self._update_buttons)
         self.saver.saved.connect(self._saved)
         self.saver.failed.connect(self.show_message)
         self.saver.waiting.connect(
             lambda: self.show_message("Computing the model files' checksums before saving…", error=False))
         for _ in range(MIN_COLUMNS):
             self._add_column()
+        self.refresh_models()  # the session may have its model already
         self.refresh_experiments()
         self._update_buttons()
 
     # --- state from outside ----------------------------------------------------------------------------------
 
-    def set_model(self, model: LoadedModel | None, chat_template: ChatTemplate | None) -> None:
-        """The chat's model and template: what "Current model" means and how its prompts are built."""
-        self.model, self.chat_template = model, chat_template
+    @property
+    def model(self) -> LoadedModel | None:
+        """The chat's model: what "Current model" means (its template is the session's)."""
+        return self.session.model
+
+    def _model_changed(self, _model: LoadedModel) -> None:
         if not self.runner.running:
             self.refresh_models()
-        self._update_buttons()
-
-    def set_chat_busy(self, busy: bool) -> None:
-        """The chat (or another page) is using the worker: runs wait until it is done."""
-        self._chat_busy = busy
         self._update_buttons()
 
     def is_busy(self) -> bool:
@@ -273,14 +268,11 @@ class ComparePanel(QWidget):
 
     # --- running -----------------------------------------------------------------------------------------------
 
-    def _template_for(self, model: LoadedModel) -> ChatTemplate:
-        return template_for(model.info, self.template_choice(model.info.path))
-
     def run_all(self) -> bool:
-        if self.model is None or self.chat_template is None:
+        if self.model is None or self.session.template is None:
             self.show_message("Load a model first.")
             return False
-        if self.runner.running or self._chat_busy:
+        if self.runner.running or self.session.busy:
             self.show_message("The model is busy; wait for it or press Stop.")
             return False
         prompt = self.prompt_edit.toPlainText()
@@ -296,10 +288,9 @@ class ComparePanel(QWidget):
         self._pristine = False
         self._run = Experiment(name="", prompt=prompt, configs=configs)
         self.show_message("")
-        chat = ChatModel(chat_path, self.chat_template, self.options_for(chat_path))
-        self.runner.run(prompt, jobs, chat)
+        self.busyChanged.emit(True)  # before the run, which ends at once when no column can start
+        self.runner.run(prompt, jobs)
         self._update_buttons()
-        self.busyChanged.emit(True)
         return True
 
     def stop(self) -> None:
@@ -318,8 +309,6 @@ class ComparePanel(QWidget):
             self.show_message("")
         self.refresh_models()
         self._update_buttons()
-        if self.runner.swapped:
-            self.chatModelRestored.emit()
         self.busyChanged.emit(False)
 
     # --- saving and opening ---------------------------------------------------------------------------------------
@@ -386,10 +375,10 @@ class ComparePanel(QWidget):
 
     # --- buttons ------------------------------------------------------------------------------------------------
 
-    def _update_buttons(self) -> None:
+    def _update_buttons(self, *_busy: bool) -> None:
+        """Also on the queue's busy signal: Run waits while another page's work (or a load) is under way."""
         running = self.runner.running
-        idle = self.model is not None and not running and not self._chat_busy
-        self.run_button.setEnabled(idle)
+        self.run_button.setEnabled(self.model is not None and not running and not self.session.busy)
         self.stop_button.setEnabled(running)
         self.add_button.setEnabled(not running and len(self.columns) < MAX_COLUMNS)
         self.save_button.setEnabled(not running and self._last is not None)

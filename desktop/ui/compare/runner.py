@@ -1,12 +1,13 @@
-"""Runs the Compare page's columns one after another on the shared worker, loading other models when asked.
+"""Runs the Compare page's columns one after another as jobs, borrowing other models through the session.
 
-There is one worker and one loaded model, so a column on another model loads it, and the chat's model is
-loaded again once every column is done: the chat must find things as it left them.
+There is one worker and one loaded model, so a column on another model borrows it (`session.borrow`) and the
+person's model is given back once every column is done. The session's model never changes on the way, so the chat
+does not react: it finds things as it left them. The run holds the job queue for its whole length, so no other
+page starts work between its jobs.
 """
 
 from __future__ import annotations
 
-import enum
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +18,11 @@ from PySide6.QtCore import QObject, Signal
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.instruments.experiment import ColumnResult, CompareConfig, build_prompt
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
-from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
-from desktop.inference.worker import InferenceClient
+from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.jobs import Job
+from desktop.inference.session import ModelSession
+
+STOPPED = "Not run: stopped"
 
 
 def same_file(a: Path | str | None, b: Path | str | None) -> bool:
@@ -35,23 +39,6 @@ class ColumnJob:
     model: Path  # the file to run it on
 
 
-@dataclass(frozen=True)
-class ChatModel:
-    """The chat's model when a run starts; loaded again at the end if a column swapped it out."""
-
-    path: Path
-    template: ChatTemplate
-    options: LoadOptions
-
-
-class _State(enum.Enum):
-    IDLE = "idle"
-    BETWEEN = "between"
-    LOADING = "loading"
-    GENERATING = "generating"
-    RELOADING = "reloading"
-
-
 def run_order(jobs: list[ColumnJob], chat_path: Path) -> list[ColumnJob]:
     """The chat's model first, then each other model's columns together: as few loads as possible."""
     models: list[Path] = [chat_path]
@@ -62,7 +49,7 @@ def run_order(jobs: list[ColumnJob], chat_path: Path) -> list[ColumnJob]:
 
 
 class CompareRunner(QObject):
-    """Turns the client's signals into per-column ones; ignores every signal while it is not running."""
+    """Turns a run's jobs into per-column signals: each column's reply, or why it has none."""
 
     columnLoading = Signal(int, str)  # column index, model file name
     columnStarted = Signal(int)
@@ -72,142 +59,143 @@ class CompareRunner(QObject):
     failed = Signal(str)  # not one column's problem: the chat's model could not be loaded again
     finished = Signal()
 
-    def __init__(self, client: InferenceClient, template_for: Callable[[LoadedModel], ChatTemplate],
-                 options_for: Callable[[Path], LoadOptions], parent: QObject | None = None) -> None:
+    def __init__(self, session: ModelSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.client = client
-        self._template_for = template_for
-        self._options_for = options_for
-        self._state = _State.IDLE
+        self.session = session
+        self._release: Callable[[], None] | None = None  # the hold on the queue while a run lasts
         self._queue: deque[ColumnJob] = deque()
-        self._chat: ChatModel | None = None
         self._prompt = ""
+        self._chat_path = Path()
         self._loaded: Path | None = None  # None: unknown, after a failed load
         self._template: ChatTemplate | None = None
-        self._wanted: Path | None = None
-        self._text: list[str] = []
+        self._job: Job | None = None  # the column's load or reply that Stop cancels
         self._stopping = False
-        self.swapped = False  # the last run loaded another model (and then the chat's again)
-        client.modelLoaded.connect(self._on_loaded)
-        client.modelLoadFailed.connect(self._on_load_failed)
-        client.textReady.connect(self._on_text)
-        client.generationFinished.connect(self._on_finished)
-        client.generationFailed.connect(self._on_failed)
 
     @property
     def running(self) -> bool:
-        return self._state is not _State.IDLE
+        return self._release is not None
 
-    def run(self, prompt: str, jobs: list[ColumnJob], chat: ChatModel) -> None:
-        if self.running or not jobs:
-            return
-        self._prompt, self._chat = prompt, chat
-        self._queue = deque(run_order(jobs, chat.path))
-        self._loaded, self._template = chat.path, chat.template
+    def run(self, prompt: str, jobs: list[ColumnJob]) -> bool:
+        """Run every column on the session's model and template, or on the model it names."""
+        model, template = self.session.model, self.session.template
+        if self.running or not jobs or model is None or template is None:
+            return False
+        self._release = self.session.client.hold()
+        self._prompt = prompt
+        self._chat_path = Path(model.info.path)
+        self._loaded, self._template = self._chat_path, template
+        self._queue = deque(run_order(jobs, self._chat_path))
         self._stopping = False
-        self.swapped = False
-        self._state = _State.BETWEEN
         self._next()
+        return True
 
     def stop(self) -> None:
-        """Ends the current column within a token; the others are not run. A swapped model is still swapped back."""
+        """Ends the current column within a token; the others are not run. A borrowed model is still given back."""
         if not self.running:
             return
         self._stopping = True
-        if self._state is _State.GENERATING:
-            self.client.stop()
+        if self._job is not None:
+            self._job.cancel()
 
     # --- the sequence ----------------------------------------------------------------------------------------
 
     def _next(self) -> None:
-        assert self._chat is not None
+        self._job = None
         if self._stopping:
             while self._queue:
-                job = self._queue.popleft()
-                self.columnFinished.emit(job.index, ColumnResult(model=str(job.model), error="Not run: stopped"))
+                column = self._queue.popleft()
+                self.columnFinished.emit(column.index, ColumnResult(model=str(column.model), error=STOPPED))
         if not self._queue:
-            if same_file(self._loaded, self._chat.path):
-                self._finish()
-            else:
-                self._state = _State.RELOADING
-                self.reloading.emit(self._chat.path.name)
-                self.client.load(self._chat.path, self._chat.options)
-            return
-        job = self._queue[0]
-        if same_file(job.model, self._loaded):
-            self._generate(job)
-            return
-        self._state = _State.LOADING
-        self._wanted = job.model
-        self.swapped = True
-        self.columnLoading.emit(job.index, job.model.name)
-        self.client.load(job.model, self._options_for(job.model))
+            self._give_back()
+        elif same_file(self._queue[0].model, self._loaded):
+            self._generate(self._queue[0])
+        else:
+            self._borrow(self._queue[0].model)
 
-    def _generate(self, job: ColumnJob) -> None:
+    def _borrow(self, path: Path) -> None:
+        self.columnLoading.emit(self._queue[0].index, path.name)
+        job = self._job = self.session.borrow(path)
+        ended = [False]
+
+        def loaded(model: LoadedModel) -> None:
+            ended[0] = True
+            self._loaded, self._template = path, self.session.template_of(model)
+
+        def failed(message: str) -> None:
+            ended[0] = True
+            self._loaded = None  # the failed load may have freed the model before it
+            self._drop_columns_on(path, f"Could not load {path.name}: {message}")
+
+        def finished() -> None:
+            if not ended[0]:  # skipped: stopped before it started
+                self._stopping = True
+            self._next()
+
+        job.result.connect(loaded)
+        job.failed.connect(failed)
+        job.finished.connect(finished)
+
+    def _drop_columns_on(self, path: Path, error: str) -> None:
+        for column in [c for c in self._queue if same_file(c.model, path)]:
+            self._queue.remove(column)
+            self.columnFinished.emit(column.index, ColumnResult(model=str(column.model), error=error))
+
+    def _generate(self, column: ColumnJob) -> None:
         assert self._template is not None
         try:
-            rendered = build_prompt(self._template, job.config.system_prompt, self._prompt)
+            rendered = build_prompt(self._template, column.config.system_prompt, self._prompt)
         except TemplateError as exc:
-            self._end_job(ColumnResult(model=str(job.model), error=str(exc)))
+            self._end_column(ColumnResult(model=str(column.model), error=str(exc)))
             return
-        self._text = []
-        self._state = _State.GENERATING
-        self.columnStarted.emit(job.index)
+        text: list[str] = []
+        outcome: list[ColumnResult] = []
+        self.columnStarted.emit(column.index)
         # From an empty cache: otherwise a column's output (and time to first token) would depend on the
         # column before it, and two columns with the same settings could differ.
-        self.client.generate(GenerationRequest(rendered.text, job.config.params, self._template.stop, fresh=True))
+        job = self._job = self.session.submit(
+            GenerationRequest(rendered.text, column.config.params, self._template.stop, fresh=True))
 
-    def _end_job(self, result: ColumnResult) -> None:
-        job = self._queue.popleft()
-        self._state = _State.BETWEEN
-        self.columnFinished.emit(job.index, result)
+        def arrived(piece: str) -> None:
+            text.append(piece)
+            self.columnText.emit(column.index, piece)
+
+        def replied(stats: GenerationStats) -> None:
+            outcome.append(ColumnResult.from_stats("".join(text), str(column.model), stats))
+
+        def failed(message: str) -> None:
+            outcome.append(ColumnResult("".join(text), str(column.model), error=message))
+
+        def finished() -> None:
+            if not outcome:  # skipped: stopped before it started
+                self._stopping = True
+            self._end_column(outcome[0] if outcome else ColumnResult(model=str(column.model), error=STOPPED))
+
+        job.text.connect(arrived)
+        job.result.connect(replied)
+        job.failed.connect(failed)
+        job.finished.connect(finished)
+
+    def _end_column(self, result: ColumnResult) -> None:
+        column = self._queue.popleft()
+        self.columnFinished.emit(column.index, result)
         self._next()
 
+    def _give_back(self) -> None:
+        """Load the person's model again if a column borrowed another; Stop never cancels this."""
+        job = self.session.give_back()
+        if job is None:
+            self._finish()
+            return
+        name = self._chat_path.name
+        self.reloading.emit(name)
+        job.failed.connect(lambda message: self.failed.emit(f"Could not load the chat's model {name} again: "
+                                                            f"{message}"))
+        job.finished.connect(self._finish)
+
     def _finish(self) -> None:
-        self._state = _State.IDLE
         self._queue.clear()
+        self._job = None
+        release, self._release = self._release, None
+        if release is not None:
+            release()
         self.finished.emit()
-
-    # --- client signals ---------------------------------------------------------------------------------------
-
-    def _on_loaded(self, model: LoadedModel) -> None:
-        if not self.running:
-            return
-        assert self._chat is not None
-        path = Path(model.info.path)
-        self._loaded = path  # also a model the worker brought back after a failed load
-        if self._state is _State.LOADING and same_file(path, self._wanted):
-            self._template = self._chat.template if same_file(path, self._chat.path) else self._template_for(model)
-            self._state = _State.BETWEEN
-            self._next()
-        elif self._state is _State.RELOADING and same_file(path, self._chat.path):
-            self._finish()
-
-    def _on_load_failed(self, path: str, message: str) -> None:
-        if not self.running:
-            return
-        assert self._chat is not None
-        if self._state is _State.LOADING and same_file(path, self._wanted):
-            self._loaded = None  # the failed load may have freed the previous model
-            error = f"Could not load {Path(path).name}: {message}"
-            for job in [j for j in self._queue if same_file(j.model, path)]:
-                self._queue.remove(job)
-                self.columnFinished.emit(job.index, ColumnResult(model=str(job.model), error=error))
-            self._state = _State.BETWEEN
-            self._next()
-        elif self._state is _State.RELOADING and same_file(path, self._chat.path):
-            self.failed.emit(f"Could not load the chat's model {Path(path).name} again: {message}")
-            self._finish()
-
-    def _on_text(self, text: str) -> None:
-        if self._state is _State.GENERATING:
-            self._text.append(text)
-            self.columnText.emit(self._queue[0].index, text)
-
-    def _on_finished(self, stats: GenerationStats) -> None:
-        if self._state is _State.GENERATING:
-            self._end_job(ColumnResult.from_stats("".join(self._text), str(self._queue[0].model), stats))
-
-    def _on_failed(self, message: str) -> None:
-        if self._state is _State.GENERATING:
-            self._end_job(ColumnResult("".join(self._text), str(self._queue[0].model), error=message))

@@ -35,19 +35,20 @@ class ExamplesModel(QAbstractTableModel):
     """Owns the example list while it is edited; views and buttons only call its methods.
 
     `edited` fires on changes the person makes (not on token counts arriving), so the preview
-    refreshes only when the prompt can have changed.
+    refreshes only when the prompt can have changed. Token costs are asked of `ask_count(text)`; the answer comes
+    back through `tokens_counted(text, count)`.
     """
 
     edited = Signal()
 
-    def __init__(self, count_tokens: Callable[[str], int], parent: QObject | None = None) -> None:
+    def __init__(self, ask_count: Callable[[str], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._examples: list[Example] = []
         self._variables: list[str] = []  # template variables other than "input", in order
-        self._count_tokens = count_tokens
+        self._ask_count = ask_count
         self._render: Callable[[Example], str | None] = lambda _e: None
         self._token_cache: dict[str, int] = {}
-        self._pending: dict[int, str] = {}
+        self._pending: set[str] = set()  # texts asked for and not answered yet
 
     # --- content ------------------------------------------------------------------
 
@@ -142,17 +143,18 @@ class ExamplesModel(QAbstractTableModel):
         self.refresh_tokens()
 
     def refresh_tokens(self) -> None:
-        asked = set(self._pending.values())
         for example in self._examples:
             text = self._render(example)
-            if text is not None and text not in self._token_cache and text not in asked:
-                self._pending[self._count_tokens(text)] = text
-                asked.add(text)
+            if text is not None and text not in self._token_cache and text not in self._pending:
+                self._pending.add(text)
+                self._ask_count(text)
         self._tokens_changed()
 
-    def on_tokens_counted(self, request_id: int, count: int) -> None:
-        text = self._pending.pop(request_id, None)
-        if text is not None:
+    def tokens_counted(self, text: str, count: int) -> None:
+        """An answer to ask_count. Counts run in the order asked, behind any model load queued before them, so an
+        answer that arrives after the cache was cleared already comes from the new model."""
+        if text in self._pending:
+            self._pending.discard(text)
             self._token_cache[text] = count
             self._tokens_changed()
 

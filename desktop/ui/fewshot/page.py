@@ -1,8 +1,8 @@
 """The Few-shot page: edit a template on the left; preview, try and score it on the right, and look back at
 every saved run on the History tab.
 
-The page shares the one inference worker with the chat, so it says when it is busy (busyChanged)
-and takes only its own answers from the client's signals.
+The page follows the session's model and chat template, and its own jobs (token counts, the Try answer, one
+evaluation per run). While the queue is busy with someone else's work (a reply, a scoring, a load) it waits.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QSplitter,
@@ -21,21 +21,22 @@ from PySide6.QtWidgets import (
 
 from desktop.core.fewshot.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
 from desktop.core.fewshot.runs import RunStore
-from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, sweep_shots
+from desktop.core.fewshot.scoring import EvalRun, sweep_shots
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
 from desktop.core.models.builtin import is_base_builtin
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.evaluation import stop_strings
-from desktop.inference.worker import InferenceClient
+from desktop.inference.jobs import CountRequest, Job
+from desktop.inference.session import ModelSession
 from desktop.ui.fewshot.batch import BatchPanel
 from desktop.ui.fewshot.editor import TemplateEditor, labels_problem
 from desktop.ui.fewshot.examples import ExamplesModel
 from desktop.ui.fewshot.files import TemplateFiles
 from desktop.ui.fewshot.history import HistoryPanel
 from desktop.ui.fewshot.mapping import read_mapped
-from desktop.ui.fewshot.preview import MessageBar, OneShot, PreviewPanel, TryPanel
-from desktop.ui.fewshot.runner import EvalRunner, check_calibration, fixed_seed, plan_runs, recorded_environment
+from desktop.ui.fewshot.preview import MessageBar, PreviewPanel, TryPanel
+from desktop.ui.fewshot.runner import EvalRunner, plan_batch
 from desktop.ui.fewshot.settings import BaseModelSuggestion, RunSettings
 from desktop.ui.widgets import scrolls_down
 
@@ -44,32 +45,30 @@ DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
 
 
 class FewShotPage(QWidget):
-    busyChanged = Signal(bool)
+    busyChanged = Signal(bool)  # the page's own work (a Try answer, a batch of runs) started or ended
     baseModelRequested = Signal()  # the person accepted the suggestion to load the built-in base model
 
-    def __init__(self, client: InferenceClient, templates_dir: Path,
+    def __init__(self, session: ModelSession, templates_dir: Path,
                  user_templates_dir: Path | None = None, runs_dir: Path | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fewShotWorkbench")
-        self.client = client
+        self.session = session
         self.settings = RunSettings()  # the page's own: temperature 0, short answers, a shown seed
         self.store = RunStore(runs_dir) if runs_dir is not None else None  # every finished run is saved here
         self.model: LoadedModel | None = None
         self.chat_template: ChatTemplate | None = None
         self._test_set: tuple[Dataset, ColumnMapping] | None = None
-        self._chat_busy = False
         self._busy = False
-        self._count_id = -1
+        self._count_job: Job | None = None  # the preview's token count
         self._preview_error = ""
 
-        self.examples = ExamplesModel(client.count_tokens, self)
+        self.examples = ExamplesModel(self._count_example, self)
         self.editor = TemplateEditor(self.examples)
-        self.runner = EvalRunner(client, self.store, self)
+        self.runner = EvalRunner(session, self.store, self)
         self.batch = BatchPanel(self.runner)
         self.history = HistoryPanel(self.store)
         self.message = MessageBar()
-        self.one_shot = OneShot(client, self)
 
         self.preview = PreviewPanel()
         self.trial = TryPanel()
@@ -103,18 +102,17 @@ class FewShotPage(QWidget):
         e.import_button.clicked.connect(lambda: self._ask_data("Import examples", self.import_examples))
         e.export_button.clicked.connect(self._export_examples)
         self.trial.run_button.clicked.connect(self.run_once)
+        self.trial.failed.connect(self.show_message)
+        self.trial.ended.connect(self._update_busy)
         b.import_button.clicked.connect(lambda: self._ask_data("Import a test set", self.import_test_set))
         b.run_button.clicked.connect(self.run_batch)
         b.stop_button.clicked.connect(self.stop)
         b.sweep_button.clicked.connect(lambda: self.run_sweep(self.examples.enabled_count(), b.shots_seed()))
         b.export_button.clicked.connect(self._export_results)
 
-        client.tokensCounted.connect(self.examples.on_tokens_counted)
-        client.tokensCounted.connect(self._on_counted)
-        self.one_shot.text.connect(self.trial.append)
-        self.one_shot.finished.connect(self.trial.finish)
-        self.one_shot.finished.connect(lambda _stats: self._update_busy())
-        self.one_shot.failed.connect(self.show_message)
+        session.modelChanged.connect(self._follow_session)
+        session.templateChanged.connect(self._follow_session)
+        session.client.busyChanged.connect(self._queue_busy)
         self.runner.busyChanged.connect(lambda _busy: self._update_busy())
         self.runner.failed.connect(self.show_message)
         self.runner.runSaved.connect(self._run_saved)
@@ -124,25 +122,32 @@ class FewShotPage(QWidget):
         self.files = TemplateFiles(self.editor, templates_dir, user_templates_dir, self)
         self.files.message.connect(self.show_message)
         self.files.loaded.connect(self.refresh_preview)
-        self.refresh_preview()
+        self.set_model(session.model, session.template)
 
     # --- state from outside -----------------------------------------------------------------
 
     def set_model(self, model: LoadedModel | None, chat_template: ChatTemplate | None) -> None:
-        """Called when a model loads or the chat template changes: the preview and token costs depend on both."""
+        """The model and chat template the prompts are for: the preview and token costs depend on both."""
         if model is None or self.model is None or model.info.path != self.model.info.path:
             self.examples.clear_token_cache()
         self.model, self.chat_template = model, chat_template
         self.suggestion.setVisible(model is not None and not is_base_builtin(model.info.path))
         self.refresh_preview()
 
-    def set_chat_busy(self, busy: bool) -> None:
-        """The chat is using the worker: runs wait until it is done."""
-        self._chat_busy = busy
+    def _follow_session(self, _changed: object) -> None:
+        """A model loaded, or the person chose another chat template for it."""
+        self.set_model(self.session.model, self.session.template)
+
+    def _queue_busy(self, _busy: bool) -> None:
         self._update_buttons()
 
     def is_busy(self) -> bool:
         return self._busy
+
+    @property
+    def waiting(self) -> bool:
+        """The model is busy with someone else's work (a reply, a scoring, a load): runs wait until it is done."""
+        return self.session.busy and not self._busy
 
     def template(self) -> FewShotTemplate:
         return self.editor.template()
@@ -232,8 +237,32 @@ class FewShotPage(QWidget):
             self._show_problem(str(exc))
             return
         self.preview.show_prompt(text)
-        self._count_id = self.client.count_tokens(text)
+        self._count_prompt(text)
         self._show_problem(self._labels_problem())
+
+    def _count_prompt(self, text: str) -> None:
+        """Count the prompt now shown; a count asked before is cancelled (skipped when it has not run) and no
+        longer shown, since the person typed on."""
+        if self._count_job is not None:
+            self._count_job.cancel()
+            self._count_job.result.disconnect(self._on_counted)
+        self._count_job = self.session.submit(CountRequest(text))
+        self._count_job.result.connect(self._on_counted)
+
+    def _on_counted(self, count: int) -> None:
+        self._count_job = None
+        self.preview.show_token_count(count, self.model.n_ctx if self.model else None)
+
+    def _count_example(self, text: str) -> None:
+        """An example's token cost, asked by the examples table."""
+        self.session.submit(CountRequest(text)).result.connect(self._example_counted)
+
+    @Slot(object)
+    def _example_counted(self, count: int) -> None:
+        """A bound slot, not a lambda, so Qt drops it with the page; the job that answers names the text."""
+        job = self.sender()
+        if isinstance(job, Job) and isinstance(job.request, CountRequest):
+            self.examples.tokens_counted(job.request.text, count)
 
     def _labels_problem(self) -> str:
         """What blocks a "Most likely answer" run in the labels, or ""."""
@@ -247,10 +276,6 @@ class FewShotPage(QWidget):
             self.show_message("")
         self._preview_error = problem
 
-    def _on_counted(self, request_id: int, count: int) -> None:
-        if request_id == self._count_id:
-            self.preview.show_token_count(count, self.model.n_ctx if self.model else None)
-
     # --- running ----------------------------------------------------------------------------------------
 
     def run_once(self) -> None:
@@ -262,10 +287,9 @@ class FewShotPage(QWidget):
         except FewShotError as exc:
             self.show_message(str(exc))
             return
-        self.trial.start()
         self.tabs.setCurrentWidget(self.trial)
         stop = stop_strings(template, self.chat_template)
-        self.one_shot.start(GenerationRequest(prompt, self.settings.params(), stop))
+        self.trial.show_job(self.session.submit(GenerationRequest(prompt, self.settings.params(), stop)))
         self._update_busy()
 
     def run_batch(self) -> None:
@@ -289,29 +313,13 @@ class FewShotPage(QWidget):
         if problem:
             self.show_message(problem)
             return
-        dataset, mapping = self._test_set
-        if mapping.expected is None:
-            name = Path(dataset.path).name if dataset.path else "The test set"
-            self.show_message(f"{name} has no expected answers, so there is nothing to score the outputs against. "
-                              "Import it again and choose the column that holds the answers (Try works without).")
-            return
         orders = self.batch.orders()
         if orders > 1 and seed is None:
             seed = self.batch.seed_spin.value()
-        calibrate = self.editor.calibrate()
         assert self.model is not None
         try:
-            items = tuple(to_test_items(dataset, mapping, template))
-            plans = plan_runs(template, items, fixed_seed(self.settings.params()), self.chat_template,
-                              str(self.model.info.path), str(dataset.path or ""), shots=shots, seed=seed,
-                              orders=orders, sweep=sweep, calibrate=calibrate,
-                              environment=recorded_environment(self.model))
-            if items:
-                final_prompt(template, items[0].values, self.chat_template)  # fail here, not on the worker
-                if template.scoring == LIKELIHOOD:
-                    template.item_labels(items[0].values)
-            if calibrate:
-                check_calibration(template)
+            plans = plan_batch(template, self._test_set, self.settings.params(), self.chat_template, self.model,
+                               shots=shots, seed=seed, orders=orders, sweep=sweep, calibrate=self.editor.calibrate())
         except (DataError, FewShotError) as exc:
             self.show_message(str(exc))
             return
@@ -324,8 +332,8 @@ class FewShotPage(QWidget):
     def stop(self) -> None:
         if self.runner.busy:
             self.runner.stop()
-        elif self.one_shot.running:
-            self.client.stop()
+        elif self.trial.job is not None:
+            self.trial.job.cancel()
 
     def export_results(self, path: Path) -> bool:
         run = self.shown_run()
@@ -373,22 +381,22 @@ class FewShotPage(QWidget):
         if self.model is None:
             self.show_message("Load a model first.")
             return False
-        if self._busy or self._chat_busy:
+        if self._busy or self.waiting:
             self.show_message("The model is busy; wait for it or press Stop.")
             return False
         return True
 
     def _update_busy(self) -> None:
-        busy = self.one_shot.running or self.runner.busy
+        busy = self.trial.job is not None or self.runner.busy
         if busy != self._busy:
             self._busy = busy
             self.busyChanged.emit(busy)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        idle = self.model is not None and not self._busy and not self._chat_busy
+        idle = self.model is not None and not self._busy and not self.waiting
         self.trial.run_button.setEnabled(idle)
         ready = idle and self._test_set is not None and not self._labels_problem()
         self.batch.set_running(self.runner.busy, ready)
-        self.batch.stop_button.setEnabled(self.runner.busy or self.one_shot.running)
+        self.batch.stop_button.setEnabled(self._busy)
 

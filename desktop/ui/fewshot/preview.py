@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.core.conversations.messages import GenerationStats
-from desktop.inference.backend import GenerationRequest
-from desktop.inference.worker import InferenceClient
+from desktop.inference.jobs import Job
 from desktop.ui.shell.theme import ERROR_TEXT, bar_style
 from desktop.ui.widgets import named_button
 
@@ -59,7 +58,11 @@ class PreviewPanel(QWidget):
 
 
 class TryPanel(QWidget):
-    """One answer with the page's run settings: a quick check before scoring a whole test set."""
+    """One answer with the page's run settings: a quick check before scoring a whole test set. It streams the
+    answer's job and keeps it while it runs, so Stop can end it."""
+
+    failed = Signal(str)
+    ended = Signal()  # the answer's job ended: answered, stopped or failed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,21 +71,35 @@ class TryPanel(QWidget):
         self.output = _mono_view("tryOutput")
         self.stats = QLabel("")
         self.stats.setObjectName("tryStatsLabel")
+        self.job: Job | None = None  # the answer being generated
+        self._answered = False
         layout = QVBoxLayout(self)
         layout.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.output, 1)
         layout.addWidget(self.stats)
 
-    def start(self) -> None:
+    def show_job(self, job: Job) -> None:
         self.output.clear()
         self.stats.setText("Generating…")
+        self.job, self._answered = job, False
+        job.text.connect(self._append)
+        job.result.connect(self._answer)
+        job.failed.connect(self.failed)
+        job.finished.connect(self._ended)
 
-    def append(self, text: str) -> None:
+    def _append(self, text: str) -> None:
         self.output.moveCursor(self.output.textCursor().MoveOperation.End)
         self.output.insertPlainText(text)
 
-    def finish(self, stats: GenerationStats | None) -> None:
-        self.stats.setText(stats.summary() if stats is not None else "")
+    def _answer(self, stats: GenerationStats) -> None:
+        self.stats.setText(stats.summary())
+        self._answered = True
+
+    def _ended(self) -> None:
+        if not self._answered:  # it failed, or was stopped before it began: "Generating…" goes
+            self.stats.setText("")
+        self.job = None
+        self.ended.emit()
 
 
 class MessageBar(QLabel):
@@ -101,38 +118,3 @@ class MessageBar(QLabel):
         self.setProperty("error", error)
         self.setText(text)
         self.setVisible(bool(text))
-
-
-class OneShot(QObject):
-    """Run once shares the client's generation signals with the chat; this passes on only the answer it asked for."""
-
-    text = Signal(str)
-    finished = Signal(object)  # GenerationStats, or None when it failed
-    failed = Signal(str)
-
-    def __init__(self, client: InferenceClient, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.client = client
-        self.running = False
-        client.textReady.connect(self._on_text)
-        client.generationFinished.connect(self._on_finished)
-        client.generationFailed.connect(self._on_failed)
-
-    def start(self, request: GenerationRequest) -> None:
-        self.running = True
-        self.client.generate(request)
-
-    def _on_text(self, text: str) -> None:
-        if self.running:
-            self.text.emit(text)
-
-    def _on_finished(self, stats: GenerationStats) -> None:
-        if self.running:
-            self.running = False
-            self.finished.emit(stats)
-
-    def _on_failed(self, message: str) -> None:
-        if self.running:
-            self.running = False
-            self.failed.emit(message)
-            self.finished.emit(None)

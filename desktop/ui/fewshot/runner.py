@@ -1,4 +1,5 @@
-"""Batch runs and sweeps on the shared inference worker, each recorded as an EvalRun that can be replayed.
+"""Batch runs and sweeps as evaluation jobs on the one inference queue, each recorded as an EvalRun that can be
+replayed.
 
 Every run that scored at least one item is saved to the run store as soon as it ends, so closing Parley (or a
 crash) never loses a finished evaluation; the model's SHA-256 is written into the saved record when it is known.
@@ -16,16 +17,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.fewshot.dataset import TestItem
+from desktop.core.fewshot.dataset import ColumnMapping, DataError, Dataset, TestItem, to_test_items
 from desktop.core.fewshot.runs import RunStore, new_run
-from desktop.core.fewshot.scoring import EvalRun, ItemResult
-from desktop.core.fewshot.template import FewShotError, FewShotTemplate
+from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult
+from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.core.prompting.sampling import RANDOM_SEED, RANGES, SamplingParams
 from desktop.inference.backend import LoadedModel
 from desktop.inference.environment import engine_environment
 from desktop.inference.evaluation import EvalRequest
-from desktop.inference.worker import InferenceClient
+from desktop.inference.jobs import Job
+from desktop.inference.session import ModelSession
 from desktop.ui.models.model_hashes import ModelHashes
 
 
@@ -94,8 +96,31 @@ def plan_runs(template: FewShotTemplate, items: tuple[TestItem, ...], params: Sa
     return plans
 
 
+def plan_batch(template: FewShotTemplate, test_set: tuple[Dataset, ColumnMapping], params: SamplingParams,
+               chat_template: ChatTemplate | None, model: LoadedModel, *, shots: list[int], seed: int | None,
+               orders: int, sweep: bool, calibrate: bool) -> list[BatchPlan]:
+    """The plans for running the test set, all with the same drawn sampling seed so only the examples differ.
+    Checked here rather than on the worker: DataError or FewShotError says in words what stops the run."""
+    dataset, mapping = test_set
+    if mapping.expected is None:
+        name = Path(dataset.path).name if dataset.path else "The test set"
+        raise DataError(f"{name} has no expected answers, so there is nothing to score the outputs against. "
+                        "Import it again and choose the column that holds the answers (Try works without).")
+    items = tuple(to_test_items(dataset, mapping, template))
+    plans = plan_runs(template, items, fixed_seed(params), chat_template, str(model.info.path),
+                      str(dataset.path or ""), shots=shots, seed=seed, orders=orders, sweep=sweep,
+                      calibrate=calibrate, environment=recorded_environment(model))
+    if items:
+        final_prompt(template, items[0].values, chat_template)
+        if template.scoring == LIKELIHOOD:
+            template.item_labels(items[0].values)
+    if calibrate:
+        check_calibration(template)
+    return plans
+
+
 class EvalRunner(QObject):
-    """Queues batch runs one after another on the client and turns their signals into saved EvalRuns."""
+    """Queues batch runs one after another, one evaluation job each, and turns them into saved EvalRuns."""
 
     resultAdded = Signal(object)  # ItemResult of the current run
     runStarted = Signal(object)  # EvalRun
@@ -106,22 +131,17 @@ class EvalRunner(QObject):
     failed = Signal(str)
     busyChanged = Signal(bool)
 
-    def __init__(self, client: InferenceClient, store: RunStore | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, session: ModelSession, store: RunStore | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.client = client
+        self.session = session
         self.store = store
         self.hasher = ModelHashes(parent=self)
         self.hasher.hashed.connect(self._fill_sha)
         self.runs: list[EvalRun] = []
         self.saved: list[tuple[EvalRun, Path]] = []  # records written this session, to add the model hash later
         self._queue: deque[BatchPlan] = deque()
-        self._current: tuple[BatchPlan, EvalRun] | None = None
+        self._current: tuple[BatchPlan, EvalRun, Job] | None = None
         self._batch: list[EvalRun] = []
-        self._stopping = False
-        client.evalResult.connect(self._on_result)
-        client.evalCalibrated.connect(self._on_calibrated)
-        client.evalFinished.connect(self._on_finished)
-        client.evalFailed.connect(self._on_failed)
 
     @property
     def busy(self) -> bool:
@@ -148,16 +168,14 @@ class EvalRunner(QObject):
             return
         self._queue = deque(plans)
         self._batch = []
-        self._stopping = False
         self._start_next()
         self.busyChanged.emit(True)
 
     def stop(self) -> None:
         """Drops the queued runs and ends the current one within a token; its finished items are kept."""
-        if self.busy:
-            self._stopping = True
+        if self._current is not None:
             self._queue.clear()
-            self.client.stop()
+            self._current[2].cancel()
 
     def _start_next(self) -> None:
         plan = self._queue.popleft()
@@ -167,47 +185,51 @@ class EvalRunner(QObject):
                       data_path=plan.data_path, model_path=plan.model_path,
                       model_sha256=self.hasher.get(plan.model_path) or "", chat_template=plan.chat_template,
                       environment=plan.environment, order_seed=plan.order_seed, group=plan.group)
-        self._current = (plan, run)
+        job = self.session.submit(EvalRequest(template, plan.items, plan.params, plan.chat_template,
+                                              template.scoring, template.pattern, calibrate=plan.calibrate))
+        # Bound slots, not lambdas: Qt drops them with the runner, so a job ending after the page closed is harmless.
+        job.item.connect(self._add)
+        job.calibrated.connect(self._calibrated)
+        job.result.connect(self._complete)
+        job.failed.connect(self._fail)
+        job.finished.connect(self._end_run)
+        self._current = (plan, run, job)
         self.runs.append(run)
         self._batch.append(run)
         self.runStarted.emit(run)
-        self.client.evaluate(EvalRequest(template, plan.items, plan.params, plan.chat_template,
-                                         template.scoring, template.pattern, calibrate=plan.calibrate))
 
-    def _on_result(self, result: ItemResult) -> None:
-        if self._current is not None:
-            self._current[1].results.append(result)
-            self.resultAdded.emit(result)
+    def _running(self) -> tuple[BatchPlan, EvalRun, Job]:
+        """The current run: its job is the only one connected, and tells its signals only while it is current."""
+        assert self._current is not None
+        return self._current
 
-    def _on_calibrated(self, bias: dict[str, float]) -> None:
-        if self._current is not None:
-            self._current[1].calibration = dict(bias)
+    def _add(self, result: ItemResult) -> None:
+        self._running()[1].results.append(result)
+        self.resultAdded.emit(result)
 
-    def _on_finished(self, results: list[ItemResult]) -> None:
-        if self._current is None:
-            return
-        plan, run = self._current
+    def _calibrated(self, bias: dict[str, float]) -> None:
+        self._running()[1].calibration = dict(bias)
+
+    def _complete(self, results: list[ItemResult]) -> None:
+        plan, run, job = self._running()
         run.results = list(results)
-        run.completed = not self._stopping and len(results) == len(plan.items)
-        self._end_run(plan, run)
+        run.completed = not job.cancelling and len(results) == len(plan.items)
 
-    def _on_failed(self, message: str) -> None:
-        if self._current is None:
-            return
+    def _fail(self, message: str) -> None:
         self._queue.clear()
         self.failed.emit(message)
-        self._end_run(*self._current)
 
-    def _end_run(self, plan: BatchPlan, run: EvalRun) -> None:
+    def _end_run(self) -> None:
+        """The job ended: finished, stopped, failed, or stopped before it started (then with no result at all)."""
+        plan, run, _job = self._running()
         self._current = None
         self._save(run)
         self.runFinished.emit(run)
         if plan.sweep and run.completed:
             self.sweepRun.emit(run)
-        if self._queue and not self._stopping:
+        if self._queue:
             self._start_next()
         else:
-            self._queue.clear()
             self.batchFinished.emit(list(self._batch))
             self.busyChanged.emit(False)
 

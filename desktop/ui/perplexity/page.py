@@ -1,7 +1,7 @@
 """The Perplexity page: how surprised the loaded model is by a text, in one number and token by token.
 
-It shares the one inference worker with the chat, so it says when it is busy (busyChanged), waits while
-the chat generates (set_chat_busy), and reacts to the client's score signals only for a run it started.
+It follows the session's model, scores through its own job, and waits while the queue is busy with someone
+else's work (a reply, an evaluation, a load). It says when its own scoring starts and ends (busyChanged).
 """
 
 from __future__ import annotations
@@ -23,13 +23,16 @@ from PySide6.QtWidgets import (
 
 from desktop.core.instruments.perplexity import TextScore
 from desktop.inference.backend import LoadedModel
-from desktop.inference.worker import InferenceClient
+from desktop.inference.jobs import Job, ScoreRequest
+from desktop.inference.session import ModelSession
 from desktop.ui.perplexity.heatmap import HeatMap, TokenDetail, legend_html
 from desktop.ui.shell.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 MAX_BYTES = 5 * 1024 * 1024  # a bigger text takes many minutes to score and is too long to draw
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
+SCORE_TIP = "Measure how surprised the loaded model is by each token of the text"
+WAITING_TIP = "Waiting for the chat (or another page) to finish with the model"
 
 
 def format_perplexity(value: float) -> str:
@@ -71,24 +74,28 @@ def read_text_file(path: Path) -> str:
                          "Save it as UTF-8 and open it again.") from exc
 
 
-class PerplexityPage(QWidget):
-    busyChanged = Signal(bool)
+def cannot_score(engine: str) -> str:
+    """Why Score stays off with an engine that gives no token probabilities (a remote server, say)."""
+    return (f"The {engine} engine cannot score a text: perplexity needs each token's probability, which it does "
+            "not give.")
 
-    def __init__(self, client: InferenceClient, parent: QWidget | None = None) -> None:
+
+class PerplexityPage(QWidget):
+    busyChanged = Signal(bool)  # this page's scoring started or ended
+
+    def __init__(self, session: ModelSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("perplexityPage")
-        self.client = client
+        self.session = session
         self.model: LoadedModel | None = None
         self.last_score: TextScore | None = None
-        self._running = False  # this page asked for the score now under way
-        self._stopping = False
-        self._chat_busy = False
+        self._job: Job | None = None  # the scoring under way
+        self._answered = False  # the scoring gave a result or failed (a job stopped before it began gives neither)
 
         self.model_label = QLabel()
         self.model_label.setObjectName("perplexityModel")
         self.open_button = named_button("perplexityOpenButton", "Open…", "Score a .txt or .md file (UTF-8, up to 5 MB)")
-        self.score_button = named_button("perplexityScoreButton", "Score",
-                                         "Measure how surprised the loaded model is by each token of the text")
+        self.score_button = named_button("perplexityScoreButton", "Score", SCORE_TIP)
         self.stop_button = named_button("perplexityStopButton", "Stop", "Stop; the tokens scored so far are shown")
         self.stop_button.setEnabled(False)
         self.message = plain_label(name="perplexityMessage")  # messages quote file names
@@ -145,30 +152,39 @@ class PerplexityPage(QWidget):
         self.open_button.clicked.connect(self._ask_open)
         self.score_button.clicked.connect(self.score)
         self.stop_button.clicked.connect(self.stop)
-        client.scoreProgress.connect(self._on_progress)
-        client.scoreFinished.connect(self._on_finished)
-        client.scoreFailed.connect(self._on_failed)
-        self.set_model(None)
+        session.modelChanged.connect(self._follow_session)
+        session.loadFailed.connect(self._follow_session)
+        session.client.busyChanged.connect(self._queue_busy)
+        self.set_model(session.model)
 
     # --- state from outside -----------------------------------------------------------------
 
     def set_model(self, model: LoadedModel | None) -> None:
         """The model that scores; without one, Score waits."""
         self.model = model
-        if model is None:
+        if not self.session.capabilities.scores_text:
+            self.model_label.setText(html.escape(cannot_score(self.session.capabilities.name)))
+        elif model is None:
             self.model_label.setText("No model loaded: load one to score a text.")
         else:
             name = html.escape(model.info.name)
             self.model_label.setText(f"Scores with <b>{name}</b> · context {model.n_ctx:,} tokens")
         self._update_buttons()
 
-    def set_chat_busy(self, busy: bool) -> None:
-        """The chat (or another page) is using the worker: Score waits until it is done."""
-        self._chat_busy = busy
+    def _follow_session(self, *_changed: object) -> None:
+        """A model loaded, or a load failed (the model before it may be back, or none)."""
+        self.set_model(self.session.model)
+
+    def _queue_busy(self, _busy: bool) -> None:
         self._update_buttons()
 
     def is_busy(self) -> bool:
-        return self._running
+        return self._job is not None
+
+    @property
+    def waiting(self) -> bool:
+        """The model is busy with someone else's work (a reply, an evaluation, a load): Score waits."""
+        return self.session.busy and self._job is None
 
     def show_message(self, text: str, error: bool = True) -> None:
         self.message.setStyleSheet(bar_style("#perplexityMessage", "error" if error else "info"))
@@ -197,10 +213,13 @@ class PerplexityPage(QWidget):
 
     def score(self) -> bool:
         text = self.input.toPlainText()
+        if not self.session.capabilities.scores_text:
+            self.show_message(cannot_score(self.session.capabilities.name))
+            return False
         if self.model is None:
             self.show_message("Load a model first.")
             return False
-        if self._running or self._chat_busy:
+        if self._job is not None or self.waiting:
             self.show_message("The model is busy; wait for it or press Stop.")
             return False
         if not text.strip():
@@ -210,36 +229,36 @@ class PerplexityPage(QWidget):
             self.show_message(f"The text is longer than {MAX_BYTES // 1024 // 1024} MB; score a shorter part of it.")
             return False
         self.show_message("")
-        self._running, self._stopping = True, False
         self.progress.setRange(0, 0)  # busy until the first count arrives
         self.summary.setText("Scoring…")
         self.input.setReadOnly(True)
+        self._answered = False
+        self._job = self.session.submit(ScoreRequest(text))
+        self._job.progress.connect(self._on_progress)
+        self._job.result.connect(self._on_finished)
+        self._job.failed.connect(self._on_failed)
+        self._job.finished.connect(self._end_run)
         self.busyChanged.emit(True)
         self._update_buttons()
-        self.client.score_text(text)
         return True
 
     def stop(self) -> None:
-        if self._running:
-            self._stopping = True
-            self.client.stop()
+        """Stop within a batch of tokens; the tokens scored so far still arrive as the result."""
+        if self._job is not None:
+            self._job.cancel()
             self.summary.setText("Stopping…")
             self._update_buttons()
 
     def _on_progress(self, done: int, total: int) -> None:
-        if not self._running:
-            return
         self.progress.setTextVisible(True)
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(min(done, total))
-        if not self._stopping:
+        if self._job is not None and not self._job.cancelling:
             self.summary.setText(f"Scoring… {done:,} of {total:,} tokens")
 
-    def _on_finished(self, score: object) -> None:
-        if not self._running or not isinstance(score, TextScore):
-            return
+    def _on_finished(self, score: TextScore) -> None:
+        self._answered = True
         self.last_score = score
-        self._end_run()
         self.progress.setTextVisible(True)
         self.progress.setRange(0, max(1, len(score.tokens)))
         self.progress.setValue(len(score.scored) + (1 if score.tokens else 0))
@@ -247,27 +266,32 @@ class PerplexityPage(QWidget):
         self.heatmap.show_tokens(score.tokens)
 
     def _on_failed(self, message: str) -> None:
-        if not self._running:
-            return
-        self._end_run()
+        self._answered = True
+        self._clear_progress()
+        self.show_message(message)
+
+    def _clear_progress(self) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(False)
         self.summary.setText("")
-        self.show_message(message)
 
     def _end_run(self) -> None:
-        self._running = self._stopping = False
+        if not self._answered:  # stopped before it began: nothing was scored
+            self._clear_progress()
+        self._job = None
         self.input.setReadOnly(False)
         self.busyChanged.emit(False)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        idle = not self._running and not self._chat_busy
-        self.score_button.setEnabled(idle and self.model is not None)
-        self.open_button.setEnabled(not self._running)
-        self.stop_button.setEnabled(self._running and not self._stopping)
-        if self.model is not None and self._chat_busy and not self._running:
-            self.score_button.setToolTip("Waiting for the chat (or another page) to finish with the model")
+        running, can_score = self._job is not None, self.session.capabilities.scores_text
+        self.score_button.setEnabled(can_score and not running and not self.waiting and self.model is not None)
+        self.open_button.setEnabled(not running)
+        self.stop_button.setEnabled(self._job is not None and not self._job.cancelling)
+        if not can_score:
+            self.score_button.setToolTip(cannot_score(self.session.capabilities.name))
+        elif self.model is not None and self.waiting:
+            self.score_button.setToolTip(WAITING_TIP)
         else:
-            self.score_button.setToolTip("Measure how surprised the loaded model is by each token of the text")
+            self.score_button.setToolTip(SCORE_TIP)

@@ -118,13 +118,14 @@ def _describe(path: Path, name: str) -> str:
 
 def install_first_run(window: MainWindow, controller: ChatController, settings: Settings,
                       open_hub: Callable[[], None]) -> FirstRunPanel:
-    """Show the welcome above the chat until dismissed; dismissing (or a first message) marks the first run done."""
+    """Show the welcome above the chat until dismissed; dismissing (or a first message) marks the first run done.
+    It follows the person's model through the session, as the chat does."""
     panel = FirstRunPanel()
     window.set_welcome(panel)
-    client = controller.client
-    client.modelLoading.connect(panel.set_loading)
-    client.modelLoaded.connect(panel.set_model)
-    client.modelLoadFailed.connect(lambda *_args: panel.set_model(controller.model))
+    session = controller.session
+    session.loading.connect(panel.set_loading)
+    session.modelChanged.connect(panel.set_model)
+    session.loadFailed.connect(lambda *_args: panel.set_model(session.model))
     controller.generationStarted.connect(panel.dismiss)
     panel.findModelRequested.connect(open_hub)
     panel.dismissed.connect(lambda: setattr(settings, "first_run_done", True))

@@ -31,22 +31,19 @@ TIMEOUT_S = 120.0
 class SelfTest(QObject):
     """Follows one window through load → send → reply; `result` is the exit status once it is known."""
 
-    def __init__(self, window: MainWindow, started: float, timeout_s: float = TIMEOUT_S,
+    def __init__(self, window: MainWindow, controller: ChatController, started: float, timeout_s: float = TIMEOUT_S,
                  out: TextIO | None = None) -> None:
         super().__init__(window)
         self.window = window
-        self.controller: ChatController = window.controller  # type: ignore[attr-defined]
+        self.controller = controller
         self.started = started
         self.out = out if out is not None else (sys.stdout or open(os.devnull, "w"))  # noqa: SIM115
         self.result: int | None = None
         self.stage = "loading the model"
         self._sent_at = 0.0
-        client = self.controller.client
-        # Connected after the controller's own handlers, so the controller has taken the model when these run.
-        client.modelLoaded.connect(self._loaded)
-        client.modelLoadFailed.connect(lambda path, message: self._fail(f"could not load {path}: {message}"))
-        client.generationFinished.connect(self._finished)
-        client.generationFailed.connect(lambda message: self._fail(f"generation failed: {message}"))
+        session = controller.session
+        session.modelChanged.connect(self._loaded)
+        session.loadFailed.connect(lambda path, message: self._fail(f"could not load {path}: {message}"))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._timed_out)
@@ -83,12 +80,17 @@ class SelfTest(QObject):
     def _send(self) -> None:
         self._sent_at = time.perf_counter()
         self.controller.send(PROMPT)
-        if not self.controller.generating:
+        reply = self.controller.reply_job
+        if reply is None:
             notice = self.window.notice.label.text()
             self._fail(f"the message was not sent{': ' + notice if notice else ''}")
+            return
+        # Connected after the controller's own handlers: the reply is complete in the conversation when these run.
+        reply.result.connect(self._finished)
+        reply.failed.connect(lambda message: self._fail(f"generation failed: {message}"))
 
     def _finished(self, stats: GenerationStats) -> None:
-        if self.result is not None or self.stage != "generating":
+        if self.result is not None:
             return
         reply = self.controller.conversation.last_reply
         text = reply.content if reply is not None else ""
@@ -121,8 +123,9 @@ class SelfTest(QObject):
         QTimer.singleShot(0, QApplication.quit)
 
 
-def run(app: QApplication, window: MainWindow, started: float, timeout_s: float = TIMEOUT_S) -> int:
+def run(app: QApplication, window: MainWindow, controller: ChatController, started: float,
+        timeout_s: float = TIMEOUT_S) -> int:
     """Drive the event loop until the self-test has a verdict."""
-    test = SelfTest(window, started, timeout_s)
+    test = SelfTest(window, controller, started, timeout_s)
     app.exec()
     return 1 if test.result is None else test.result

@@ -67,17 +67,16 @@ class ShortcutsDialog(QDialog):
 def install_shortcuts(window: QMainWindow, pages: QTabWidget, regenerate: Callable[[], None],
                       search_chats: Callable[[], None], copy_last_reply: Callable[[], None],
                       help_menu_action: QAction) -> None:
-    """Ctrl+1…9 for the pages there are, and the chat's own; Help → Keyboard shortcuts lists them all."""
-    for n in range(min(pages.count(), 9)):
+    """Ctrl+1…9 for the pages there are when pressed (pages may be added after this), and the chat's own;
+    Help → Keyboard shortcuts lists them all."""
+    for n in range(9):
         page = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), window)
-        page.activated.connect(lambda n=n: pages.setCurrentIndex(n))
+        page.activated.connect(lambda n=n: pages.setCurrentIndex(n) if n < pages.count() else None)
     for keys, action in (("Ctrl+R", regenerate), ("Ctrl+F", search_chats), ("Ctrl+Shift+C", copy_last_reply)):
         QShortcut(QKeySequence(keys), window).activated.connect(action)
 
     def show_list() -> None:
-        dialog = ShortcutsDialog(FIXED[:4] + page_shortcuts(pages) + FIXED[4:], window)
-        window.shortcuts_dialog = dialog  # type: ignore[attr-defined]  # handle for tests
-        dialog.open()
+        ShortcutsDialog(FIXED[:4] + page_shortcuts(pages) + FIXED[4:], window).open()
 
     help_menu_action.triggered.connect(show_list)
 

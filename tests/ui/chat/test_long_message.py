@@ -10,11 +10,10 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.conversations.messages import Role
 from desktop.ui.chat import message_bubble
 from desktop.ui.chat.message_bubble import COLLAPSED_CHARS, EXPANDED_CHARS, MessageBubble
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 
 BIG = 50_000_000
@@ -26,12 +25,12 @@ def huge_text(size: int = BIG) -> str:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[Parley]:
     win = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(win)
+    qtbot.addWidget(win.window)
     qtbot.waitUntil(lambda: win.controller.model is not None)
     yield win
-    win.close()
+    win.window.close()
 
 
 def button(bubble: MessageBubble, name: str) -> QPushButton:
@@ -40,7 +39,7 @@ def button(bubble: MessageBubble, name: str) -> QPushButton:
     return found
 
 
-def test_a_conversation_with_a_50_mb_message_opens_collapsed(qtbot: QtBot, window: MainWindow) -> None:
+def test_a_conversation_with_a_50_mb_message_opens_collapsed(qtbot: QtBot, window: Parley) -> None:
     persistence = window.controller.persistence
     assert persistence is not None
     store = persistence.store
@@ -48,7 +47,7 @@ def test_a_conversation_with_a_50_mb_message_opens_collapsed(qtbot: QtBot, windo
     question = store.add_message(conversation, None, "user", "Paste it back, please.")
     store.add_message(conversation, question, "assistant", huge_text())
     window.controller.navigation.open_conversation(conversation)
-    bubble = window.chat_view.bubble_at(1)
+    bubble = window.window.chat_view.bubble_at(1)
     assert bubble is not None and bubble.role is Role.ASSISTANT and len(bubble.text) == BIG
     assert bubble.document_length() <= COLLAPSED_CHARS + 1
     assert bubble.shown_text().startswith("A long line of a very long reply, with code and words.")
@@ -58,7 +57,7 @@ def test_a_conversation_with_a_50_mb_message_opens_collapsed(qtbot: QtBot, windo
     show_all.click()
     assert COLLAPSED_CHARS + 1 < bubble.document_length() <= EXPANDED_CHARS + 1
     assert not button(bubble, "saveMessageButton").isHidden()
-    assert window.raw_prompt.view.document().characterCount() < 1_000_000
+    assert window.window.raw_prompt.view.document().characterCount() < 1_000_000
 
 
 def test_save_as_file_writes_the_whole_message(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,12 +12,11 @@ from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPlainTextEdit, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.instruments.probabilities import TokenPiece
 from desktop.inference.backend import InferenceError
 from desktop.ui.chat.prompt_panels import RawPromptView
 from desktop.ui.chat.raw_prompt_tokens import MAX_TOKEN_VIEW, NEWLINE_MARK, TokenTextView, _formats
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 
 
@@ -34,41 +33,41 @@ class NoPiecesBackend(FakeBackend):
         raise InferenceError("This model runtime cannot show token boundaries.")
 
 
-def open_window(qtbot: QtBot, data_dir: Path, backend: FakeBackend) -> MainWindow:
+def open_window(qtbot: QtBot, data_dir: Path, backend: FakeBackend) -> Parley:
     win = create_window(data_dir, backend=backend)
-    qtbot.addWidget(win)
-    win.show()
+    qtbot.addWidget(win.window)
+    win.window.show()
     qtbot.waitUntil(lambda: win.controller.model is not None)
-    win.side_tabs.setCurrentWidget(win.raw_prompt)
+    win.window.side_tabs.setCurrentWidget(win.window.raw_prompt)
     return win
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[Parley]:
     win = open_window(qtbot, data_dir, SplittingBackend())
     yield win
-    win.close()
+    win.window.close()
 
 
-def raw(win: MainWindow) -> RawPromptView:
-    return win.raw_prompt
+def raw(win: Parley) -> RawPromptView:
+    return win.window.raw_prompt
 
 
-def two_turns_and_draft(qtbot: QtBot, win: MainWindow) -> None:
+def two_turns_and_draft(qtbot: QtBot, win: Parley) -> None:
     """System prompt, one exchange, and "Second" typed: the raw prompt of the next request."""
-    win.system_prompt.set_text("Be brief.")
-    win.message_input.setPlainText("First")
-    win.send_button.click()
+    win.window.system_prompt.set_text("Be brief.")
+    win.window.message_input.setPlainText("First")
+    win.window.send_button.click()
     qtbot.waitUntil(lambda: not win.controller.generating)
-    win.message_input.setPlainText("Second")
+    win.window.message_input.setPlainText("Second")
     view = raw(win).token_view
     qtbot.waitUntil(lambda: len(view.pieces) > 6 and view.pieces[-6].text == "Second")
 
 
-def test_counts_per_section_and_total(qtbot: QtBot, window: MainWindow) -> None:
+def test_counts_per_section_and_total(qtbot: QtBot, window: Parley) -> None:
     two_turns_and_draft(qtbot, window)
-    sections = window.findChild(QLabel, "rawPromptSectionsLabel")
-    total = window.findChild(QLabel, "rawPromptTokensLabel")
+    sections = window.window.findChild(QLabel, "rawPromptSectionsLabel")
+    total = window.window.findChild(QLabel, "rawPromptTokensLabel")
     # system: Be, " ", brief, "." — history: <start_of_turn> user \n (3), \n \n First <end_of_turn> \n <start_of_turn>
     # model \n (8), 19 tokens of the reply, <end_of_turn> \n (2) — new message: <start_of_turn> user \n Second
     # <end_of_turn> \n <start_of_turn> model \n — template: <bos>
@@ -77,16 +76,16 @@ def test_counts_per_section_and_total(qtbot: QtBot, window: MainWindow) -> None:
     assert len(raw(window).token_view.pieces) == 46
 
 
-def test_token_view_is_shown_with_boundaries_and_special_tokens(qtbot: QtBot, window: MainWindow) -> None:
+def test_token_view_is_shown_with_boundaries_and_special_tokens(qtbot: QtBot, window: Parley) -> None:
     two_turns_and_draft(qtbot, window)
     view = raw(window)
-    tokens = window.findChild(TokenTextView, "rawPromptTokenView")
-    toggle = window.findChild(QCheckBox, "rawPromptTokensToggle")
+    tokens = window.window.findChild(TokenTextView, "rawPromptTokenView")
+    toggle = window.window.findChild(QCheckBox, "rawPromptTokensToggle")
     assert toggle.isVisible() and toggle.isChecked() and toggle.text() == "Show tokens"
     assert tokens.isVisible() and not view.view.isVisible()
     # Newlines are kept (marked), the text is otherwise the prompt's.
     shown = tokens.toPlainText()
-    assert shown.replace(NEWLINE_MARK, "") == window.findChild(QPlainTextEdit, "rawPromptView").toPlainText()
+    assert shown.replace(NEWLINE_MARK, "") == window.window.findChild(QPlainTextEdit, "rawPromptView").toPlainText()
     even, odd, special = _formats(tokens.palette())
     assert tokens.pieces[0].text == "<bos>" and tokens.pieces[1].text == "<start_of_turn>"
     for i in (0, 1):
@@ -106,7 +105,7 @@ def point_of(view: TokenTextView, index: int) -> QPoint:
     return QPoint(rect.left() + 2, rect.center().y())
 
 
-def test_hover_shows_token_id_text_and_section(qtbot: QtBot, window: MainWindow) -> None:
+def test_hover_shows_token_id_text_and_section(qtbot: QtBot, window: Parley) -> None:
     two_turns_and_draft(qtbot, window)
     tokens = raw(window).token_view
     index = len(tokens.pieces) - 6  # "Second"
@@ -123,7 +122,7 @@ def test_hover_shows_token_id_text_and_section(qtbot: QtBot, window: MainWindow)
     QToolTip.hideText()
 
 
-def test_toggle_switches_to_the_plain_text(qtbot: QtBot, window: MainWindow) -> None:
+def test_toggle_switches_to_the_plain_text(qtbot: QtBot, window: Parley) -> None:
     two_turns_and_draft(qtbot, window)
     view = raw(window)
     view.tokens_toggle.setChecked(False)
@@ -167,7 +166,7 @@ def test_very_long_prompt_falls_back_to_plain_text_with_counts(qtbot: QtBot) -> 
 
 def test_plain_fake_backend_special_words_and_sum(qtbot: QtBot, data_dir: Path) -> None:
     win = open_window(qtbot, data_dir, FakeBackend())
-    win.message_input.setPlainText("say <hi> please")
+    win.window.message_input.setPlainText("say <hi> please")
     tokens = raw(win).token_view
     qtbot.waitUntil(lambda: any(p.text == " <hi>" for p in tokens.pieces))
     index = next(i for i, p in enumerate(tokens.pieces) if p.text == " <hi>")
@@ -177,14 +176,14 @@ def test_plain_fake_backend_special_words_and_sum(qtbot: QtBot, data_dir: Path) 
     counts = re.findall(r"(\d+)", raw(win).sections.text())
     assert sum(map(int, counts)) == len(tokens.pieces)
     assert tokens.hover_text(index).endswith("· section new message")
-    win.close()
+    win.window.close()
 
 
 def test_runtime_without_token_pieces_still_counts(qtbot: QtBot, data_dir: Path) -> None:
     win = open_window(qtbot, data_dir, NoPiecesBackend())
-    win.message_input.setPlainText("one two three")
-    label = win.findChild(QLabel, "rawPromptTokensLabel")
+    win.window.message_input.setPlainText("one two three")
+    label = win.window.findChild(QLabel, "rawPromptTokensLabel")
     qtbot.waitUntil(lambda: "tokens of 4096" in label.text())
     assert not raw(win).tokens_toggle.isVisible() and raw(win).view.isVisible()
     assert raw(win).sections.text() == ""
-    win.close()
+    win.window.close()

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 import desktop.ui.chat.persistence as chat_persistence
+from desktop.app import Parley
 from desktop.core.conversations.store import ChatStore
 from desktop.ui.chat.view import ChatView
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.ui.chat.test_chat_persistence import open_window, send
 
@@ -45,8 +45,8 @@ def visible(data_dir: Path) -> list[str]:
         return [m.content for m in store.path(newest.id)]
 
 
-def notice(win: MainWindow) -> str:
-    return str(win.findChild(QLabel, "noticeText").text())
+def notice(win: Parley) -> str:
+    return str(win.window.findChild(QLabel, "noticeText").text())
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_a_lock_pauses_saving_briefly_and_everything_is_saved_when_it_goes(
     send(qtbot, win, "After")
     expected = ["Before", ANSWER, "During one", ANSWER, "During two", ANSWER, "After", ANSWER]
     assert visible(data_dir) == expected  # one conversation, each message the child of the one before
-    win.close()
+    win.window.close()
 
 
 def test_closing_saves_what_waited_for_a_lock(qtbot: QtBot, data_dir: Path, lock: sqlite3.Connection,
@@ -87,7 +87,7 @@ def test_closing_saves_what_waited_for_a_lock(qtbot: QtBot, data_dir: Path, lock
     send(qtbot, win, "Written while locked")
     lock.execute("COMMIT")
     assert saved(data_dir) == []
-    win.close()
+    win.window.close()
     assert visible(data_dir) == ["Written while locked", ANSWER]
 
 
@@ -98,7 +98,7 @@ def test_closing_while_still_locked_waits_briefly_and_says_what_was_not_saved(
     lock.execute("BEGIN IMMEDIATE")
     send(qtbot, win, "Not saved")
     started = time.monotonic()
-    win.close()
+    win.window.close()
     assert time.monotonic() - started < 4.0  # quitting never waits long for another program
     assert "could not save the last 2 message(s)" in capsys.readouterr().err
     lock.execute("COMMIT")
@@ -110,13 +110,13 @@ def test_a_full_disk_mid_reply_keeps_the_longest_partial_and_the_whole_reply_onc
     monkeypatch.setattr(chat_persistence, "SAVE_INTERVAL", 0.05)
     win = open_window(qtbot, data_dir, FakeBackend(reply=LONG_REPLY, delay=0.0005))
     db = win.controller.persistence.store._db
-    win.message_input.setPlainText("Tell me everything")
-    win.send_button.click()
+    win.window.message_input.setPlainText("Tell me everything")
+    win.window.send_button.click()
     qtbot.waitUntil(lambda: len(saved(data_dir)) == 2 and len(saved(data_dir)[1][1]) > 100, timeout=5000)
     db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0] + 1}")
     at_full = len(saved(data_dir)[1][1])
     qtbot.waitUntil(lambda: not win.controller.generating, timeout=20000)
-    on_screen = win.findChild(ChatView, "chatView").message_texts()[1]
+    on_screen = win.window.findChild(ChatView, "chatView").message_texts()[1]
     assert on_screen == LONG_REPLY
     assert "paused" in notice(win) and "full" in notice(win)
     _role, partial, complete = saved(data_dir)[1]
@@ -125,15 +125,15 @@ def test_a_full_disk_mid_reply_keeps_the_longest_partial_and_the_whole_reply_onc
     db.execute("PRAGMA max_page_count = 1073741823")  # space comes back
     qtbot.waitUntil(lambda: saved(data_dir)[1] == ("assistant", LONG_REPLY, True), timeout=5000)
     assert "saving again" in notice(win).lower()
-    win.close()
+    win.window.close()
 
 
 def test_closing_mid_reply_saves_the_reply_as_far_as_it_got(qtbot: QtBot, data_dir: Path) -> None:
     win = open_window(qtbot, data_dir, FakeBackend(reply=LONG_REPLY, delay=0.002))
-    win.message_input.setPlainText("Tell me everything")
-    win.send_button.click()
-    qtbot.waitUntil(lambda: len(win.findChild(ChatView, "chatView").message_texts()[-1]) > 50, timeout=5000)
-    win.close()
+    win.window.message_input.setPlainText("Tell me everything")
+    win.window.send_button.click()
+    qtbot.waitUntil(lambda: len(win.window.findChild(ChatView, "chatView").message_texts()[-1]) > 50, timeout=5000)
+    win.window.close()
     reply = win.controller.conversation.messages[-1].content
     assert len(reply) > 50 and LONG_REPLY.startswith(reply)
     assert visible(data_dir) == ["Tell me everything", reply]

@@ -7,45 +7,44 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.paths import DataDirs
 from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED
 from desktop.core.settings import Settings
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 
 
-def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
+def open_window(qtbot: QtBot, data_dir: Path) -> Parley:
     win = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(win)
-    win.show()
+    qtbot.addWidget(win.window)
+    win.window.show()
     qtbot.waitUntil(lambda: win.controller.model is not None)
     return win
 
 
 def test_sampling_preset_values_and_seed_are_remembered_across_launches(qtbot: QtBot, data_dir: Path) -> None:
     win = open_window(qtbot, data_dir)
-    win.sampling.preset.setCurrentText("Creative")
-    win.sampling.max_tokens.setValue(300)
-    win.sampling.seed.setValue(1234)
-    chosen = win.sampling.params()
+    win.window.sampling.preset.setCurrentText("Creative")
+    win.window.sampling.max_tokens.setValue(300)
+    win.window.sampling.seed.setValue(1234)
+    chosen = win.window.sampling.params()
     assert chosen == PRESETS["Creative"].with_changes(max_tokens=300, seed=1234)
-    win.close()
+    win.window.close()
     win = open_window(qtbot, data_dir)
     try:
-        assert win.sampling.params() == chosen
-        assert win.sampling.preset.currentText() == "Creative"
-        win.sampling.temperature.setValue(0.55)  # edited by hand: Custom, and the seed back to random
-        win.sampling.seed.setValue(RANDOM_SEED)
-        custom = win.sampling.params()
+        assert win.window.sampling.params() == chosen
+        assert win.window.sampling.preset.currentText() == "Creative"
+        win.window.sampling.temperature.setValue(0.55)  # edited by hand: Custom, and the seed back to random
+        win.window.sampling.seed.setValue(RANDOM_SEED)
+        custom = win.window.sampling.params()
     finally:
-        win.close()
+        win.window.close()
     win = open_window(qtbot, data_dir)
     try:
-        assert win.sampling.params() == custom and win.sampling.preset.currentText() == "Custom"
-        assert win.sampling.seed.text() == "Random"
+        assert win.window.sampling.params() == custom and win.window.sampling.preset.currentText() == "Custom"
+        assert win.window.sampling.seed.text() == "Random"
     finally:
-        win.close()
+        win.window.close()
 
 
 def test_a_damaged_sampling_setting_falls_back_to_the_defaults(qtbot: QtBot, data_dir: Path) -> None:
@@ -60,20 +59,20 @@ def test_a_damaged_sampling_setting_falls_back_to_the_defaults(qtbot: QtBot, dat
                                 "sampling": {"temperature": 9.0, "top_k": 7}}), encoding="utf-8")
     win = open_window(qtbot, data_dir)  # well-typed but out of range: Parley's defaults, no crash
     try:
-        assert win.sampling.params() == PRESETS["Balanced"]
+        assert win.window.sampling.params() == PRESETS["Balanced"]
     finally:
-        win.close()
+        win.window.close()
 
 
 def test_token_probabilities_button_turns_recording_off_again(qtbot: QtBot, data_dir: Path) -> None:
     win = open_window(qtbot, data_dir)
     try:
-        button = win.token_view_button
+        button = win.window.token_view_button
         assert button.objectName() == "probabilityColoursButton"
         button.click()
-        assert button.isChecked() and win.sampling.record_probabilities.isChecked()
+        assert button.isChecked() and win.window.sampling.record_probabilities.isChecked()
         button.click()
-        assert not button.isChecked() and not win.sampling.record_probabilities.isChecked()
-        assert win.sampling.alternatives_count() == 0
+        assert not button.isChecked() and not win.window.sampling.record_probabilities.isChecked()
+        assert win.window.sampling.alternatives_count() == 0
     finally:
-        win.close()
+        win.window.close()

@@ -12,38 +12,37 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.prompting.sampling import PRESETS
 from desktop.ui.chat.conversation_list import ID_ROLE, ConversationList
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[Parley]:
     win = create_window(data_dir, backend=FakeBackend(reply="Sure thing."))
-    qtbot.addWidget(win)
-    win.show()
+    qtbot.addWidget(win.window)
+    win.window.show()
     qtbot.waitUntil(lambda: win.controller.model is not None)
     yield win
-    win.close()
+    win.window.close()
 
 
-def sidebar(win: MainWindow) -> ConversationList:
-    return win.findChild(ConversationList, "conversationList")
+def sidebar(win: Parley) -> ConversationList:
+    return win.window.findChild(ConversationList, "conversationList")
 
 
-def rows(win: MainWindow) -> list[int]:
+def rows(win: Parley) -> list[int]:
     items = sidebar(win).findChild(QListWidget, "conversationItems")
     return [items.item(r).data(ID_ROLE) for r in range(items.count())]
 
 
-def selected(win: MainWindow) -> int | None:
+def selected(win: Parley) -> int | None:
     item = sidebar(win).findChild(QListWidget, "conversationItems").currentItem()
     return None if item is None or not item.isSelected() else int(item.data(ID_ROLE))
 
 
-def chat(qtbot: QtBot, win: MainWindow, text: str) -> int:
+def chat(qtbot: QtBot, win: Parley, text: str) -> int:
     win.controller.send(text)
     qtbot.waitUntil(lambda: not win.controller.generating)
     cid = win.controller.persistence.conversation_id
@@ -64,21 +63,22 @@ PIRATE = {"title": "Pirate talk", "messages": [{"role": "user", "content": "Ahoy
 
 
 def test_import_shows_the_chat_in_the_sidebar_opens_it_and_clears_an_old_error(
-        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+        qtbot: QtBot, window: Parley, tmp_path: Path) -> None:
     files = window.chat_files  # type: ignore[attr-defined]
     assert files.import_file(write_chat(tmp_path, "broken.json", {"no": "messages"})) is None
-    assert window.notice.isVisible() and "pirate" not in window.notice.label.text().lower()
+    assert window.window.notice.isVisible() and "pirate" not in window.window.notice.label.text().lower()
     cid = files.import_file(write_chat(tmp_path, "pirate.json", PIRATE))
     assert cid is not None
     assert cid in rows(window) and selected(window) == cid
     assert [m.content for m in window.controller.conversation.messages] == ["Ahoy?", "Arr, matey."]
     assert window.controller.persistence.conversation_id == cid
-    assert "messages" not in window.notice.label.text() or not window.notice.isVisible()  # the old error is gone
-    assert not window.notice.isVisible() or not window.notice.property("error")
+    notice = window.window.notice
+    assert "messages" not in notice.label.text() or not notice.isVisible()  # the old error is gone
+    assert not window.window.notice.isVisible() or not window.window.notice.property("error")
 
 
 def test_undo_after_deleting_the_open_chat_reopens_it_and_export_works(
-        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+        qtbot: QtBot, window: Parley, tmp_path: Path) -> None:
     cid = chat(qtbot, window, "Remember the lighthouse")
     side = sidebar(window)
     side.delete(cid)
@@ -91,7 +91,7 @@ def test_undo_after_deleting_the_open_chat_reopens_it_and_export_works(
     assert "Remember the lighthouse" in out.read_text(encoding="utf-8")
 
 
-def test_undo_of_another_chat_keeps_the_open_one(qtbot: QtBot, window: MainWindow) -> None:
+def test_undo_of_another_chat_keeps_the_open_one(qtbot: QtBot, window: Parley) -> None:
     first = chat(qtbot, window, "First chat")
     window.controller.new_chat()
     second = chat(qtbot, window, "Second chat")
@@ -103,7 +103,7 @@ def test_undo_of_another_chat_keeps_the_open_one(qtbot: QtBot, window: MainWindo
     assert window.controller.conversation.messages[0].content == "Second chat"
 
 
-def test_new_chat_clears_the_search_and_its_highlight(qtbot: QtBot, window: MainWindow) -> None:
+def test_new_chat_clears_the_search_and_its_highlight(qtbot: QtBot, window: Parley) -> None:
     cid = chat(qtbot, window, "Tell me about the lighthouse")
     side = sidebar(window)
     search = side.findChild(QLineEdit, "conversationSearch")
@@ -112,26 +112,27 @@ def test_new_chat_clears_the_search_and_its_highlight(qtbot: QtBot, window: Main
     qtbot.waitUntil(lambda: items.count() == 1 and bool(items.item(0).data(Qt.ItemDataRole.UserRole + 1)))
     items.setCurrentRow(0)
     assert selected(window) == cid
-    qtbot.mouseClick(window.new_chat_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.window.new_chat_button, Qt.MouseButton.LeftButton)
     assert search.text() == ""
     assert selected(window) is None and side.current_id() is None
     assert rows(window) == [cid]  # the whole list again, nothing highlighted
 
 
-def test_opening_a_chat_does_not_change_the_defaults_of_new_chats(qtbot: QtBot, window: MainWindow,
+def test_opening_a_chat_does_not_change_the_defaults_of_new_chats(qtbot: QtBot, window: Parley,
                                                                   tmp_path: Path) -> None:
-    window.system_prompt.edit.clear()
-    qtbot.keyClicks(window.system_prompt.edit, "Answer in one sentence.")  # typed by the person
-    window.sampling.temperature.setValue(0.3)
-    mine = window.sampling.params()
+    window.window.system_prompt.edit.clear()
+    qtbot.keyClicks(window.window.system_prompt.edit, "Answer in one sentence.")  # typed by the person
+    window.window.sampling.temperature.setValue(0.3)
+    mine = window.window.sampling.params()
     cid = window.chat_files.import_file(write_chat(tmp_path, "pirate.json", PIRATE))  # type: ignore[attr-defined]
     assert cid is not None
-    assert window.system_prompt.text() == "Talk like a pirate." and window.sampling.params().temperature == 1.7
+    assert window.window.system_prompt.text() == "Talk like a pirate."
+    assert window.window.sampling.params().temperature == 1.7
     chat(qtbot, window, "Where is the treasure?")  # sending in the opened chat keeps its settings its own
-    qtbot.mouseClick(window.new_chat_button, Qt.MouseButton.LeftButton)
-    assert window.system_prompt.text() == "Answer in one sentence."
-    assert window.sampling.params() == mine
+    qtbot.mouseClick(window.window.new_chat_button, Qt.MouseButton.LeftButton)
+    assert window.window.system_prompt.text() == "Answer in one sentence."
+    assert window.window.sampling.params() == mine
     sidebar(window).findChild(QListWidget, "conversationItems").setCurrentRow(rows(window).index(cid))
-    assert window.system_prompt.text() == "Talk like a pirate."
+    assert window.window.system_prompt.text() == "Talk like a pirate."
     sidebar(window).findChild(QPushButton, "newConversationButton").click()
-    assert window.system_prompt.text() == "Answer in one sentence." and window.sampling.params() == mine
+    assert window.window.system_prompt.text() == "Answer in one sentence." and window.window.sampling.params() == mine

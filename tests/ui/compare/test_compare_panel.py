@@ -1,4 +1,4 @@
-"""Widget tests for the Compare page: a real InferenceClient over the scripted FakeBackend."""
+"""Widget tests for the Compare page: a real ModelSession and InferenceClient over the scripted FakeBackend."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton, QS
 from pytestqt.qtbot import QtBot
 
 from desktop.core.instruments.experiment import build_prompt, load_experiment
+from desktop.core.models.gguf_file import GGUFError
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
-from desktop.inference.backend import LoadedModel, LoadOptions
+from desktop.core.settings import Settings
+from desktop.inference.backend import GenerationRequest, LoadedModel, LoadOptions
+from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
 from desktop.ui.compare.panel import ComparePanel
 from tests.fakes import FakeBackend
@@ -24,14 +27,18 @@ REPLY = "Paris is the capital of France."
 
 
 class RecordingBackend(FakeBackend):
-    """Remembers every load, so tests can see a column's model swapped in and the chat's swapped back."""
+    """Remembers every load, so tests can see a column's model swapped in and the chat's swapped back; the file
+    names in `failing` fail to load."""
 
     def __init__(self) -> None:
         super().__init__(reply=REPLY)
         self.loads: list[str] = []
+        self.failing: set[str] = set()
 
     def load(self, path: Path, options: LoadOptions) -> LoadedModel:
         self.loads.append(path.name)
+        if path.name in self.failing:
+            raise GGUFError(path, "the disk is gone")
         return super().load(path, options)
 
 
@@ -51,28 +58,26 @@ def backend() -> RecordingBackend:
 
 
 @pytest.fixture
-def loaded(qtbot: QtBot, backend: RecordingBackend,
-           models: dict[str, Path]) -> Iterator[tuple[InferenceClient, LoadedModel]]:
+def session(qtbot: QtBot, backend: RecordingBackend, models: dict[str, Path]) -> Iterator[ModelSession]:
+    """The person's model, chat.gguf, loaded through the session with the Gemma template chosen."""
     client = InferenceClient(backend)
     try:
-        with qtbot.waitSignal(client.modelLoaded) as blocker:
-            client.load(models["chat.gguf"])
+        session = ModelSession(client, Settings())
+        with qtbot.waitSignal(session.modelChanged):
+            session.load(models["chat.gguf"])
+        session.choose_template("gemma")
+        assert session.template == GEMMA
         backend.loads.clear()
-        yield client, blocker.args[0]
+        yield session
     finally:
         client.shutdown()
 
 
 @pytest.fixture
-def panel(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], models: dict[str, Path],
-          tmp_path: Path) -> ComparePanel:
-    client, model = loaded
-    widget = ComparePanel(client, lambda: CHAT_PARAMS, lambda: [models["other.gguf"], models["bad.gguf"]],
+def panel(qtbot: QtBot, session: ModelSession, models: dict[str, Path], tmp_path: Path) -> ComparePanel:
+    widget = ComparePanel(session, lambda: CHAT_PARAMS, lambda: [models["other.gguf"], models["bad.gguf"]],
                           tmp_path / "experiments", tmp_path / "cache" / "model-hashes.json")
     qtbot.addWidget(widget)
-    widget.set_model(model, GEMMA)
-    # What app.py does: the panel follows the chat's model, which follows every load.
-    client.modelLoaded.connect(lambda m: widget.set_model(m, GEMMA))
     widget.prompt_edit.setPlainText("What is the capital of France?")
     return widget
 
@@ -229,11 +234,11 @@ def test_damaged_experiment_shows_a_message(panel: ComparePanel, tmp_path: Path)
     assert "not valid JSON" in message.text() and message.isVisibleTo(panel)
 
 
-def test_busy_coupling(qtbot: QtBot, panel: ComparePanel, backend: RecordingBackend) -> None:
+def test_busy_coupling(qtbot: QtBot, panel: ComparePanel, session: ModelSession, backend: RecordingBackend) -> None:
     run = child(panel, QPushButton, "compareRunButton")
-    panel.set_chat_busy(True)
+    release = session.client.hold()  # another page's work keeps the queue busy
     assert not run.isEnabled() and not panel.run_all()
-    panel.set_chat_busy(False)
+    release()
     assert run.isEnabled()
 
     backend.release.clear()  # hold the first column so the run is observably in progress
@@ -246,13 +251,10 @@ def test_busy_coupling(qtbot: QtBot, panel: ComparePanel, backend: RecordingBack
     assert not panel.is_busy() and run.isEnabled()
 
 
-def test_ignores_the_chats_generations(qtbot: QtBot, panel: ComparePanel,
-                                       loaded: tuple[InferenceClient, LoadedModel]) -> None:
-    from desktop.inference.backend import GenerationRequest
-
-    client, _model = loaded
-    with qtbot.waitSignal(client.generationFinished):
-        client.generate(GenerationRequest("chat prompt", SamplingParams()))
+def test_ignores_the_chats_generations(qtbot: QtBot, panel: ComparePanel, session: ModelSession) -> None:
+    job = session.submit(GenerationRequest("chat prompt", SamplingParams()))
+    with qtbot.waitSignal(job.finished):
+        pass
     assert [c.text() for c in panel.columns] == ["", ""] and not panel.is_busy()
 
 
@@ -266,19 +268,24 @@ def test_stop_ends_the_column_and_skips_the_rest(qtbot: QtBot, panel: ComparePan
     assert len(backend.requests) == 1
 
 
-def test_other_model_column_loads_it_then_the_chats_again(qtbot: QtBot, panel: ComparePanel,
+def test_other_model_column_loads_it_then_the_chats_again(qtbot: QtBot, panel: ComparePanel, session: ModelSession,
                                                           backend: RecordingBackend, models: dict[str, Path]) -> None:
+    """The other model is borrowed and the person's given back, without the session's model ever changing."""
     add = child(panel, QPushButton, "compareAddButton")
     add.click()
     choose_model(panel, 0, models["other.gguf"])  # first column, but runs after the chat-model ones
     loading: list[str] = []
     panel.runner.columnLoading.connect(lambda i, _name: loading.append(panel.columns[i].stats.text()))
-    restored: list[bool] = []
-    panel.chatModelRestored.connect(lambda: restored.append(True))
+    told: list[object] = []
+    for signal in (session.modelChanged, session.templateChanged, session.loading, session.loadFailed):
+        signal.connect(lambda *args: told.append(args))
+    chat_model = session.model
     run_to_end(qtbot, panel)
     assert loading == ["Loading other.gguf…"]
     assert backend.loads == ["other.gguf", "chat.gguf"]
-    assert backend.loaded == models["chat.gguf"] and restored == [True]
+    assert backend.loaded == models["chat.gguf"]
+    assert told == [] and session.model is chat_model and session.template == GEMMA  # nothing for the chat to do
+    assert session.settings.last_model == str(models["chat.gguf"])
     assert panel.model is not None and panel.model.info.path == models["chat.gguf"]
     experiment = panel.last_experiment()
     assert experiment is not None
@@ -300,6 +307,50 @@ def test_load_failure_shows_in_its_column_and_the_run_goes_on(qtbot: QtBot, pane
     assert child(panel, QPlainTextEdit, "compareOutput2").toPlainText() == REPLY
     assert backend.loads[0] == "bad.gguf" and backend.loads[-1] == "chat.gguf"
     assert backend.loaded == models["chat.gguf"] and not panel.is_busy()
+    assert not child(panel, QLabel, "compareMessage").isVisibleTo(panel)  # the column's error, not the page's
+
+
+def test_a_borrowed_model_uses_the_template_chosen_for_it(qtbot: QtBot, panel: ComparePanel, session: ModelSession,
+                                                          backend: RecordingBackend, models: dict[str, Path]) -> None:
+    session.settings.for_model(models["other.gguf"]).template = "chatml"
+    choose_model(panel, 1, models["other.gguf"])
+    run_to_end(qtbot, panel)
+    chatml = BUILTIN_TEMPLATES["chatml"].to_chat_template("<bos>", "<eos>")
+    prompt = "What is the capital of France?"
+    assert [r.prompt for r in backend.requests] == [build_prompt(GEMMA, "", prompt).text,
+                                                    build_prompt(chatml, "", prompt).text]
+    assert backend.requests[1].stop == chatml.stop and session.template == GEMMA
+
+
+def test_stop_on_a_borrowed_model_still_gives_the_chats_back(qtbot: QtBot, panel: ComparePanel,
+                                                              backend: RecordingBackend,
+                                                              models: dict[str, Path]) -> None:
+    panel.add_configuration()
+    choose_model(panel, 1, models["other.gguf"])
+    choose_model(panel, 2, models["other.gguf"])
+    backend.delay = 0.05
+    panel.runner.columnText.connect(lambda i, _t: panel.stop() if i == 1 else None)
+    run_to_end(qtbot, panel)
+    assert child(panel, QPlainTextEdit, "compareOutput0").toPlainText() == REPLY
+    assert child(panel, QLabel, "compareStats1").text().endswith("· stopped")
+    assert child(panel, QLabel, "compareStats2").text() == "Not run: stopped"
+    assert len(backend.requests) == 2
+    assert backend.loads == ["other.gguf", "chat.gguf"] and backend.loaded == models["chat.gguf"]
+
+
+def test_the_chats_model_failing_to_come_back_shows_on_the_page(qtbot: QtBot, panel: ComparePanel,
+                                                                 session: ModelSession, backend: RecordingBackend,
+                                                                 models: dict[str, Path]) -> None:
+    choose_model(panel, 1, models["other.gguf"])
+    backend.failing.add("chat.gguf")
+    failed: list[object] = []
+    session.loadFailed.connect(lambda *args: failed.append(args))
+    run_to_end(qtbot, panel)
+    message = child(panel, QLabel, "compareMessage")
+    assert message.text().startswith("Could not load the chat's model chat.gguf again:")
+    assert "the disk is gone" in message.text() and message.isVisibleTo(panel)
+    assert [c.text() for c in panel.columns] == [REPLY, REPLY]
+    assert failed == [] and not panel.is_busy() and not session.busy  # the chat's banner says nothing
 
 
 def test_pristine_columns_follow_the_chat_settings_when_shown(qtbot: QtBot, panel: ComparePanel) -> None:
@@ -328,48 +379,54 @@ def test_wired_into_the_window_and_the_chat_is_left_as_it_was(qtbot: QtBot, data
     os.link(builtin, second)
     backend = RecordingBackend()
     window = create_window(data_dir, backend=backend)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window.window)
     try:
         qtbot.waitUntil(lambda: window.controller.model is not None)
         compare: ComparePanel = window.compare
-        assert window.pages.tabText(window.pages.indexOf(compare)) == "Compare"
+        assert window.window.pages.tabText(window.window.pages.indexOf(compare)) == "Compare"
         window.controller.settings.for_model(second).system_prompt = "The other model's own system prompt"
-        window.system_prompt.set_text("My system prompt")
-        window.sampling.temperature.setValue(0.33)
+        window.controller.settings.for_model(second).sampling_preset = "Creative"
+        window.controller.settings.for_model(second).template = "chatml"
+        window.window.system_prompt.set_text("My system prompt")
+        window.window.sampling.temperature.setValue(0.33)
+        template_text = window.window.template_combo.currentText()
+        preset_text = window.window.sampling.preset.currentText()
+        changed: list[object] = []
+        window.session.modelChanged.connect(changed.append)
         qtbot.waitUntil(lambda: compare.library_paths() != [])
         compare.refresh_models()
         choose_model(compare, 1, second.resolve())
         compare.prompt_edit.setPlainText("Hello")
         with qtbot.waitSignal(compare.busyChanged, check_params_cb=lambda busy: busy):
             compare.run_button.click()
-        assert not window.send_button.isEnabled()  # the chat waits for the shared worker
+        assert not window.window.send_button.isEnabled()  # the chat waits for the shared worker
         with qtbot.waitSignal(compare.busyChanged, check_params_cb=lambda busy: not busy, timeout=10000):
             pass
         assert backend.loads[-2:] == ["second.gguf", BUILTIN_FILENAME]
         assert window.controller.model.info.path.name == BUILTIN_FILENAME
-        assert window.system_prompt.text() == "My system prompt"
-        assert window.sampling.params().temperature == pytest.approx(0.33)
+        assert window.window.system_prompt.text() == "My system prompt"
+        assert window.window.sampling.params().temperature == pytest.approx(0.33)
+        assert window.window.template_combo.currentText() == template_text
+        assert window.window.sampling.preset.currentText() == preset_text
+        assert changed == []
         assert window.controller.settings.last_model is not None
         assert Path(window.controller.settings.last_model).name == BUILTIN_FILENAME
-        assert window.send_button.isEnabled()
+        assert window.window.send_button.isEnabled()
         assert compare.columns[1].text() == REPLY and compare.columns[0].text() == REPLY
     finally:
-        window.close()
+        window.window.close()
 
 
-def test_base_vs_instruction_tuned_is_one_click(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel],
-                                                backend: RecordingBackend, tmp_path: Path) -> None:
+def test_base_vs_instruction_tuned_is_one_click(qtbot: QtBot, session: ModelSession, backend: RecordingBackend,
+                                                tmp_path: Path) -> None:
     from desktop.core.models.builtin import BUILTIN_FILENAME, CHAT_FILENAME
 
-    client, model = loaded
     library = [tmp_path / "models" / BUILTIN_FILENAME, tmp_path / "models" / CHAT_FILENAME]
     for path in library:
         path.write_bytes(b"GGUF")
-    widget = ComparePanel(client, lambda: CHAT_PARAMS, lambda: library, tmp_path / "experiments",
+    widget = ComparePanel(session, lambda: CHAT_PARAMS, lambda: library, tmp_path / "experiments",
                           tmp_path / "cache" / "model-hashes.json")
     qtbot.addWidget(widget)
-    widget.set_model(model, GEMMA)
-    client.modelLoaded.connect(lambda m: widget.set_model(m, GEMMA))
     child(widget, QPushButton, "compareBaseVsInstructButton").click()
     assert widget.prompt_edit.toPlainText() == "List three fruits."
     configs = [column.config() for column in widget.columns]

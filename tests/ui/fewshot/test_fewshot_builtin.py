@@ -14,8 +14,9 @@ from desktop.core.fewshot.dataset import ColumnMapping
 from desktop.core.fewshot.scoring import LIKELIHOOD, read_run
 from desktop.core.fewshot.template import sample_templates_dir
 from desktop.core.files import file_sha256
-from desktop.inference.backend import LoadedModel, LoadOptions
+from desktop.core.settings import Settings
 from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot.page import FewShotPage
 
@@ -25,22 +26,23 @@ SAMPLES = sample_templates_dir()
 
 
 @pytest.fixture
-def real(qtbot: QtBot, builtin_model: Path) -> Iterator[tuple[InferenceClient, LoadedModel]]:
-    client = InferenceClient(LlamaBackend())
+def real(qtbot: QtBot, builtin_model: Path) -> Iterator[ModelSession]:
+    settings = Settings()
+    settings.for_model(builtin_model).context_length = 2048
+    session = ModelSession(InferenceClient(LlamaBackend()), settings)
     try:
-        with qtbot.waitSignal(client.modelLoaded, timeout=60000) as blocker:
-            client.load(builtin_model, LoadOptions(n_ctx=2048))
-        yield client, blocker.args[0]
+        with qtbot.waitSignal(session.modelChanged, timeout=60000):
+            session.load(builtin_model)
+        yield session
     finally:
-        client.shutdown()
+        session.client.shutdown()
 
 
-def test_sentiment_zero_shot_most_likely_answer(qtbot: QtBot, real: tuple[InferenceClient, LoadedModel],
-                                                builtin_model: Path, tmp_path: Path) -> None:
-    client, model = real
-    page = FewShotPage(client, SAMPLES, runs_dir=tmp_path / "runs")
+def test_sentiment_zero_shot_most_likely_answer(qtbot: QtBot, real: ModelSession, builtin_model: Path,
+                                                tmp_path: Path) -> None:
+    page = FewShotPage(real, SAMPLES, runs_dir=tmp_path / "runs")
     qtbot.addWidget(page)
-    page.set_model(model, None)
+    page.set_model(real.model, None)
     assert page.load_template_file(SAMPLES / "sentiment.json")
     combo = page.findChild(QComboBox, "scoringRuleCombo")
     combo.setCurrentIndex(combo.findData(LIKELIHOOD))

@@ -105,11 +105,11 @@ def test_the_page_suggests_the_base_model_while_another_is_loaded(qtbot: QtBot, 
 
     recording = FakeBackend()
     window = create_window(tmp_path / "fresh", backend=recording)  # starts on the instruction-tuned built-in
-    qtbot.addWidget(window)
+    qtbot.addWidget(window.window)
     qtbot.waitUntil(lambda: window.controller.model is not None)
     workbench = window.fewshot  # type: ignore[attr-defined]
     assert workbench.suggestion.isVisibleTo(workbench)
     child(workbench, QPushButton, "fewShotUseBaseButton").click()
     qtbot.waitUntil(lambda: recording.loaded is not None and recording.loaded.name == BUILTIN_FILENAME)
     qtbot.waitUntil(lambda: not workbench.suggestion.isVisibleTo(workbench))
-    window.close()
+    window.window.close()

@@ -17,7 +17,9 @@ from desktop.core.fewshot.dataset import ColumnMapping
 from desktop.core.fewshot.scoring import sweep_shots
 from desktop.core.fewshot.template import RenderMode, load_template, sample_templates_dir
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.settings import Settings
 from desktop.inference.backend import LoadedModel
+from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot.page import FewShotPage
 from tests.fakes import FakeBackend
@@ -34,20 +36,20 @@ def backend() -> FakeBackend:
 
 
 @pytest.fixture
-def loaded(qtbot: QtBot, backend: FakeBackend) -> Iterator[tuple[InferenceClient, LoadedModel]]:
-    client = InferenceClient(backend)
+def loaded(qtbot: QtBot, backend: FakeBackend) -> Iterator[tuple[ModelSession, LoadedModel]]:
+    session = ModelSession(InferenceClient(backend), Settings())
     try:
-        with qtbot.waitSignal(client.modelLoaded) as blocker:
-            client.load(Path("fake.gguf"))
-        yield client, blocker.args[0]
+        with qtbot.waitSignal(session.modelChanged) as blocker:
+            session.load(Path("fake.gguf"))
+        yield session, blocker.args[0]
     finally:
-        client.shutdown()
+        session.client.shutdown()
 
 
 @pytest.fixture
-def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], tmp_path: Path) -> FewShotPage:
-    client, model = loaded
-    widget = FewShotPage(client, SAMPLES, runs_dir=tmp_path / "runs")
+def page(qtbot: QtBot, loaded: tuple[ModelSession, LoadedModel], tmp_path: Path) -> FewShotPage:
+    session, model = loaded
+    widget = FewShotPage(session, SAMPLES, runs_dir=tmp_path / "runs")
     qtbot.addWidget(widget)
     widget.set_model(model, GEMMA)
     return widget
@@ -285,7 +287,7 @@ def test_run_once_streams_into_the_try_box(qtbot: QtBot, page: FewShotPage, back
 
 
 def test_prompt_longer_than_the_context_is_flagged(qtbot: QtBot, page: FewShotPage,
-                                                   loaded: tuple[InferenceClient, LoadedModel]) -> None:
+                                                   loaded: tuple[ModelSession, LoadedModel]) -> None:
     page.set_model(replace(loaded[1], n_ctx=20), GEMMA)
     open_sample(page, SENTIMENT)
     preview(page)
@@ -319,3 +321,42 @@ def test_bad_template_file_keeps_the_editor(page: FewShotPage, tmp_path: Path) -
     assert "broken.json" in child(page, QLabel, "fewShotMessage").text()
     assert "line 2" in child(page, QLabel, "fewShotMessage").text()
     assert page.template().name == "Sentiment (reviews)"
+
+
+def test_the_page_follows_the_session_and_waits_for_other_work(qtbot: QtBot, page: FewShotPage,
+                                                              loaded: tuple[ModelSession, LoadedModel]) -> None:
+    session = loaded[0]
+    open_sample(page, SENTIMENT)
+    assert page.import_test_set(SENTIMENT_TEST, ColumnMapping("review", "sentiment"))
+    run, once = child(page, QPushButton, "runBatchButton"), child(page, QPushButton, "runOnceButton")
+    release = session.client.hold()  # the chat generating, another page scoring
+    assert page.waiting and not run.isEnabled() and not once.isEnabled()
+    page.run_batch()  # as if the button were clicked anyway
+    assert "busy" in child(page, QLabel, "fewShotMessage").text() and not page.runner.busy
+    release()
+    assert not page.waiting and run.isEnabled() and once.isEnabled()
+
+    session.choose_template("chatml")
+    assert page.chat_template is session.template and page.chat_template is not None
+    combo = child(page, QComboBox, "renderModeCombo")
+    combo.setCurrentIndex(combo.findData(RenderMode.CHAT))
+    assert "<|im_start|>" in preview(page)
+    with qtbot.waitSignal(session.modelChanged):
+        session.load(Path("other.gguf"))
+    assert page.model is session.model and page.model is not None and page.model.info.path.name == "other.gguf"
+    assert page.chat_template is session.template
+
+
+def test_stop_ends_the_try_answer(qtbot: QtBot, page: FewShotPage, backend: FakeBackend) -> None:
+    backend.reply = "positive and more words"
+    backend.release.clear()  # the answer waits at its first token until the test lets it go
+    open_sample(page, SENTIMENT)
+    click(qtbot, page, "runOnceButton")
+    qtbot.waitUntil(lambda: len(backend.requests) == 1)
+    assert child(page, QPushButton, "stopBatchButton").isEnabled() and page.is_busy()
+    with qtbot.waitSignal(page.busyChanged, check_params_cb=lambda busy: not busy, timeout=10000):
+        click(qtbot, page, "stopBatchButton")
+        backend.release.set()
+    assert child(page, QPlainTextEdit, "tryOutput").toPlainText() == "positive"
+    assert "tokens/s" in page.trial.stats.text()
+    assert not child(page, QPushButton, "stopBatchButton").isEnabled()

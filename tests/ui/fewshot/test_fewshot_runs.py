@@ -20,7 +20,9 @@ from desktop.core.fewshot.runs import compare_runs, order_spread
 from desktop.core.fewshot.scoring import LIKELIHOOD, read_run
 from desktop.core.fewshot.template import load_template, sample_templates_dir
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.settings import Settings
 from desktop.inference.backend import LoadedModel
+from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot.page import FewShotPage
 from tests.fakes import FakeBackend
@@ -40,14 +42,14 @@ def backend() -> FakeBackend:
 
 
 @pytest.fixture
-def loaded(qtbot: QtBot, backend: FakeBackend) -> Iterator[tuple[InferenceClient, LoadedModel]]:
-    client = InferenceClient(backend)
+def loaded(qtbot: QtBot, backend: FakeBackend) -> Iterator[tuple[ModelSession, LoadedModel]]:
+    session = ModelSession(InferenceClient(backend), Settings())
     try:
-        with qtbot.waitSignal(client.modelLoaded) as blocker:
-            client.load(Path("fake.gguf"))
-        yield client, blocker.args[0]
+        with qtbot.waitSignal(session.modelChanged) as blocker:
+            session.load(Path("fake.gguf"))
+        yield session, blocker.args[0]
     finally:
-        client.shutdown()
+        session.client.shutdown()
 
 
 @pytest.fixture
@@ -56,9 +58,9 @@ def runs_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def page(qtbot: QtBot, loaded: tuple[InferenceClient, LoadedModel], runs_dir: Path) -> FewShotPage:
-    client, model = loaded
-    widget = FewShotPage(client, SAMPLES, runs_dir=runs_dir)
+def page(qtbot: QtBot, loaded: tuple[ModelSession, LoadedModel], runs_dir: Path) -> FewShotPage:
+    session, model = loaded
+    widget = FewShotPage(session, SAMPLES, runs_dir=runs_dir)
     qtbot.addWidget(widget)
     widget.set_model(model, GEMMA)
     return widget

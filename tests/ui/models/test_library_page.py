@@ -11,50 +11,49 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.models.library import ModelEntry
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.tiny_gguf import write_tiny_gguf
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[Parley]:
     win = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(win)
+    qtbot.addWidget(win.window)
     qtbot.waitUntil(lambda: win.controller.model is not None)
     yield win
-    win.close()
+    win.window.close()
 
 
-def rows(win: MainWindow) -> list[str]:
-    model = win.findChild(QTableView, "libraryTable").model()
+def rows(win: Parley) -> list[str]:
+    model = win.window.findChild(QTableView, "libraryTable").model()
     return [model.index(r, 0).data() for r in range(model.rowCount())]
 
 
-def message(win: MainWindow) -> QLabel:
-    label = win.findChild(QLabel, "libraryMessage")
+def message(win: Parley) -> QLabel:
+    label = win.window.findChild(QLabel, "libraryMessage")
     assert label is not None
     return label
 
 
-def wait_rows(qtbot: QtBot, win: MainWindow, expected: int) -> None:
+def wait_rows(qtbot: QtBot, win: Parley, expected: int) -> None:
     qtbot.waitUntil(lambda: len(rows(win)) == expected, timeout=5000)
 
 
-def test_lists_builtin_with_details(qtbot: QtBot, window: MainWindow) -> None:
-    assert window.findChild(object, "modelLibrary") is not None
+def test_lists_builtin_with_details(qtbot: QtBot, window: Parley) -> None:
+    assert window.window.findChild(object, "modelLibrary") is not None
     wait_rows(qtbot, window, 1)
-    model = window.findChild(QTableView, "libraryTable").model()
+    model = window.window.findChild(QTableView, "libraryTable").model()
     row = [model.index(0, c).data() for c in range(model.columnCount())]
     assert row[0] == "Gemma 3 270m (built-in)" and row[1] == "gemma3" and row[3] == "Q4_K_M"
     assert row[5] == "32768" and row[6].startswith("no")
     assert "fits" in row[9]
-    assert "1 usable" in window.findChild(QLabel, "librarySummary").text()
+    assert "1 usable" in window.window.findChild(QLabel, "librarySummary").text()
 
 
-def test_add_copy_and_in_place_then_remove(qtbot: QtBot, window: MainWindow, tmp_path: Path, data_dir: Path) -> None:
+def test_add_copy_and_in_place_then_remove(qtbot: QtBot, window: Parley, tmp_path: Path, data_dir: Path) -> None:
     wait_rows(qtbot, window, 1)
     downloads, elsewhere = tmp_path / "downloads", tmp_path / "elsewhere"
     downloads.mkdir()
@@ -74,17 +73,17 @@ def test_add_copy_and_in_place_then_remove(qtbot: QtBot, window: MainWindow, tmp
     assert (data_dir / "models" / BUILTIN_FILENAME).exists()
 
 
-def test_broken_file_is_refused_with_a_message(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+def test_broken_file_is_refused_with_a_message(qtbot: QtBot, window: Parley, tmp_path: Path) -> None:
     wait_rows(qtbot, window, 1)
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF\x03\x00\x00\x00")
     window.library.add_files([broken], copy=True)
     assert "broken.gguf" in message(window).text() and not message(window).isHidden()
-    assert window.notice.isHidden()  # on the Models page, where it happened, not in the Chat tab's banner
+    assert window.window.notice.isHidden()  # on the Models page, where it happened, not in the Chat tab's banner
     assert len(rows(window)) == 1
 
 
-def test_drop_on_window_adds(qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_drop_on_window_adds(qtbot: QtBot, window: Parley, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wait_rows(qtbot, window, 1)
     dropped = write_tiny_gguf(tmp_path / "dropped.gguf", name="Dropped")
     monkeypatch.setattr(window.library, "_ask_copy", lambda _paths: True)
@@ -92,24 +91,24 @@ def test_drop_on_window_adds(qtbot: QtBot, window: MainWindow, tmp_path: Path, m
     mime.setUrls([QUrl.fromLocalFile(str(dropped))])
     event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(event)
+    window.window.dropEvent(event)
     qtbot.waitUntil(lambda: "Dropped" in rows(window), timeout=5000)
 
 
-def test_load_from_library_switches_to_chat(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+def test_load_from_library_switches_to_chat(qtbot: QtBot, window: Parley, tmp_path: Path) -> None:
     wait_rows(qtbot, window, 1)
     window.library.add_files([write_tiny_gguf(tmp_path / "other.gguf", name="Other")], copy=True)
     qtbot.waitUntil(lambda: "Other" in rows(window), timeout=5000)
-    window.pages.setCurrentIndex(1)
+    window.window.pages.setCurrentIndex(1)
     page = window.library.page
     row = [e.name for e in page.model.entries()].index("Other")
     page.table.selectRow(row)
     page.load_button.click()
     qtbot.waitUntil(lambda: window.controller.model.info.path.name == "other.gguf")
-    assert window.pages.currentIndex() == 0
+    assert window.window.pages.currentIndex() == 0
 
 
-def test_per_model_settings_apply_on_load_and_persist(qtbot: QtBot, window: MainWindow, data_dir: Path) -> None:
+def test_per_model_settings_apply_on_load_and_persist(qtbot: QtBot, window: Parley, data_dir: Path) -> None:
     wait_rows(qtbot, window, 1)
     page = window.library.page
     panel = page.settings_panel
@@ -124,18 +123,18 @@ def test_per_model_settings_apply_on_load_and_persist(qtbot: QtBot, window: Main
     panel.system_prompt.textEdited.emit("Talk like a pirate.")
     page.load_button.click()
     qtbot.waitUntil(lambda: window.controller.model is not None and window.controller.model.n_ctx == 2048)
-    assert window.system_prompt.text() == "Talk like a pirate."
-    assert window.sampling.preset.currentText() == "Creative"
-    assert "context 0/2048" in window.findChild(QLabel, "modelStatusLabel").text()
-    window.close()
+    assert window.window.system_prompt.text() == "Talk like a pirate."
+    assert window.window.sampling.preset.currentText() == "Creative"
+    assert "context 0/2048" in window.window.findChild(QLabel, "modelStatusLabel").text()
+    window.window.close()
     again = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(again)
+    qtbot.addWidget(again.window)
     qtbot.waitUntil(lambda: again.controller.model is not None)
     assert again.controller.model.n_ctx == 2048
-    again.close()
+    again.window.close()
 
 
-def test_library_messages_show_on_the_models_page(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+def test_library_messages_show_on_the_models_page(qtbot: QtBot, window: Parley, tmp_path: Path,
                                                   data_dir: Path) -> None:
     wait_rows(qtbot, window, 1)
     assert message(window).isHidden()
@@ -143,33 +142,33 @@ def test_library_messages_show_on_the_models_page(qtbot: QtBot, window: MainWind
     again.write_bytes((data_dir / "models" / BUILTIN_FILENAME).read_bytes())
     window.library.add_files([again], copy=True)
     assert "already in the library" in message(window).text() and message(window).property("error") is False
-    assert window.notice.isHidden()
+    assert window.window.notice.isHidden()
     # Copying fails (here a folder is in the way of the partial copy): said on the page, nothing raised.
     blocked = write_tiny_gguf(tmp_path / "blocked.gguf", name="Blocked")
     (data_dir / "models" / "blocked.gguf.partial").mkdir()
     window.library.add_files([blocked], copy=True)
     assert "blocked.gguf" in message(window).text() and message(window).property("error") is True
-    assert window.notice.isHidden()
+    assert window.window.notice.isHidden()
     # A file that cannot be deleted: said on the page.
     stuck = data_dir / "models" / "stuck.gguf"
     stuck.mkdir()
     (stuck / "inside").write_text("x")
     window.library.remove(ModelEntry(stuck, (stuck,), 0, None, "unusable", False), confirm=False)
-    assert "stuck.gguf" in message(window).text() and window.notice.isHidden()
+    assert "stuck.gguf" in message(window).text() and window.window.notice.isHidden()
     # The next add that works clears the old message.
     window.library.add_files([write_tiny_gguf(tmp_path / "fine.gguf", name="Fine")], copy=True)
     assert message(window).isHidden()
 
 
-def test_a_file_dropped_on_the_chat_page_reports_on_the_models_page(qtbot: QtBot, window: MainWindow,
+def test_a_file_dropped_on_the_chat_page_reports_on_the_models_page(qtbot: QtBot, window: Parley,
                                                                       tmp_path: Path) -> None:
     wait_rows(qtbot, window, 1)
-    window.show_chat()
+    window.window.show_chat()
     broken = tmp_path / "dropped-broken.gguf"
     broken.write_bytes(b"GGUF\x03\x00\x00\x00")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(broken))])
-    window.dropEvent(QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    window.window.dropEvent(QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                                 Qt.KeyboardModifier.NoModifier))
-    assert window.pages.currentWidget() is window.library.page
-    assert "dropped-broken.gguf" in message(window).text() and window.notice.isHidden()
+    assert window.window.pages.currentWidget() is window.library.page
+    assert "dropped-broken.gguf" in message(window).text() and window.window.notice.isHidden()

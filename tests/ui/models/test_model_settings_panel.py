@@ -71,7 +71,7 @@ def test_cpu_build_disables_the_control_and_says_why(qtbot: QtBot, builtin_model
 
 def test_library_page_on_this_cpu_build(qtbot: QtBot, data_dir: Path) -> None:
     window = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(window)
+    qtbot.addWidget(window.window)
     qtbot.waitUntil(lambda: window.controller.model is not None)
     page = window.library.page
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
@@ -81,4 +81,4 @@ def test_library_page_on_this_cpu_build(qtbot: QtBot, data_dir: Path) -> None:
     assert not page.settings_panel.gpu.isEnabled()
     page.table.clearSelection()
     assert page.findChild(QLabel, "modelGpuEstimateLabel").text() == ""
-    window.close()
+    window.window.close()

@@ -1,4 +1,4 @@
-"""Widget tests for the Perplexity page: a real InferenceClient over scripted backends."""
+"""Widget tests for the Perplexity page: a real InferenceClient and ModelSession over scripted backends."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import create_window
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
-from desktop.inference.backend import LoadedModel
+from desktop.core.settings import Settings
+from desktop.inference.backend import EngineCapabilities, LoadedModel
+from desktop.inference.jobs import CountRequest, ScoreRequest
+from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
 from desktop.ui.perplexity.heatmap import MAX_SHOWN, UNSCORED, HeatMap, surprisal_colour
 from desktop.ui.perplexity.page import MAX_BYTES, PerplexityPage
@@ -69,18 +72,17 @@ class FailingBackend(FakeBackend):
 
 @contextmanager
 def make_page(qtbot: QtBot, backend: FakeBackend) -> Iterator[PerplexityPage]:
-    client = InferenceClient(backend)
+    session = ModelSession(InferenceClient(backend), Settings())
     try:
-        with qtbot.waitSignal(client.modelLoaded) as blocker:
-            client.load(Path("fake.gguf"))
-        page = PerplexityPage(client)
+        page = PerplexityPage(session)
         qtbot.addWidget(page)
         page.resize(900, 600)
         page.show()  # hovering needs a laid-out heat map
-        page.set_model(blocker.args[0])
+        with qtbot.waitSignal(session.modelChanged):
+            session.load(Path("fake.gguf"))
         yield page
     finally:
-        client.shutdown()
+        session.client.shutdown()
 
 
 @pytest.fixture
@@ -181,12 +183,13 @@ def test_stop_keeps_the_tokens_scored_so_far(qtbot: QtBot) -> None:
 def test_waits_while_the_chat_generates_and_ignores_other_runs(qtbot: QtBot, page: PerplexityPage) -> None:
     button = child(page, QPushButton, "perplexityScoreButton")
     child(page, QPlainTextEdit, "perplexityInput").setPlainText(TEXT)
-    page.set_chat_busy(True)
+    release = page.session.client.hold()  # as the chat does while it generates
     assert not button.isEnabled() and not page.score()
     assert "busy" in child(page, QLabel, "perplexityMessage").text()
-    page.set_chat_busy(False)
+    release()
     assert button.isEnabled()
-    page.client.scoreFinished.emit(TextScore((ScoredToken(1, "x", math.nan),), 1, 4096))  # not this page's run
+    with qtbot.waitSignal(page.session.submit(ScoreRequest("not this page's run")).finished):
+        pass
     qtbot.wait(20)
     assert page.summary.text() == "" and page.last_score is None
     busy: list[bool] = []
@@ -206,6 +209,63 @@ def test_no_model_no_text_and_failures_are_messages(qtbot: QtBot, page: Perplexi
         score(qtbot, failing, "some text")
         assert "no text to score" in child(failing, QLabel, "perplexityMessage").text()
         assert failing.summary.text() == "" and not failing.is_busy()
+
+
+class NoScoringBackend(FakeBackend):
+    """An engine that streams replies but gives no token probabilities (a remote server, say)."""
+
+    capabilities = EngineCapabilities(name="remote", loads_gguf_files=True)
+
+
+def test_an_engine_that_cannot_score_says_so(qtbot: QtBot) -> None:
+    with make_page(qtbot, NoScoringBackend()) as page:
+        page.input.setPlainText(TEXT)
+        button = child(page, QPushButton, "perplexityScoreButton")
+        assert not button.isEnabled() and "remote engine cannot score a text" in button.toolTip()
+        assert "cannot score" in child(page, QLabel, "perplexityModel").text()
+        assert not page.score() and "cannot score" in child(page, QLabel, "perplexityMessage").text()
+        assert not page.is_busy()
+
+
+def test_the_page_follows_the_session(qtbot: QtBot, page: PerplexityPage) -> None:
+    session, button = page.session, child(page, QPushButton, "perplexityScoreButton")
+    page.input.setPlainText(TEXT)
+    with qtbot.waitSignal(session.loadFailed):
+        session.load(Path("bad.gguf"))
+        assert not button.isEnabled()  # the load holds the model: Score waits
+    assert page.model is session.model and "fake" in child(page, QLabel, "perplexityModel").text()
+    assert button.isEnabled()
+    with qtbot.waitSignal(session.modelChanged):
+        session.load(Path("other.gguf"))
+    assert page.model is session.model and "other" in child(page, QLabel, "perplexityModel").text()
+
+
+class SlowCountBackend(FakeBackend):
+    """Counting tokens waits for the gate: short work ahead of a scoring in the queue."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counting = threading.Event()
+        self.gate = threading.Event()
+
+    def count_tokens(self, text: str) -> int:
+        self.counting.set()
+        self.gate.wait(10)
+        return super().count_tokens(text)
+
+
+def test_stop_before_the_scoring_began_leaves_nothing_behind(qtbot: QtBot) -> None:
+    backend = SlowCountBackend()
+    with make_page(qtbot, backend) as page:
+        page.session.submit(CountRequest("ahead in the queue"))  # another page's count: not long work
+        assert backend.counting.wait(5)
+        page.input.setPlainText(TEXT)
+        assert page.score() and page.summary.text() == "Scoring…"
+        page.stop()
+        with qtbot.waitSignal(page.busyChanged, check_params_cb=lambda busy: not busy, timeout=5000):
+            backend.gate.set()
+        assert page.summary.text() == "" and page.last_score is None and not page.progress.isTextVisible()
+        assert not page.input.isReadOnly() and child(page, QPushButton, "perplexityScoreButton").isEnabled()
 
 
 def test_open_reads_utf8_and_refuses_binary_or_huge_files(page: PerplexityPage, tmp_path: Path) -> None:
@@ -239,10 +299,10 @@ def test_a_very_long_result_draws_a_prefix(qtbot: QtBot) -> None:
 def test_window_has_the_page_after_few_shot_and_shares_the_worker(qtbot: QtBot, tmp_path: Path) -> None:
     backend = GatedBackend()
     window = create_window(tmp_path / "data", tmp_path / "fake.gguf", backend)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window.window)
     try:
         qtbot.waitUntil(lambda: window.controller.model is not None)
-        tabs = window.findChild(QTabWidget, "mainTabs")
+        tabs = window.window.findChild(QTabWidget, "mainTabs")
         titles = [tabs.tabText(i) for i in range(tabs.count())]
         assert titles.index("Perplexity") == titles.index("Few-shot") + 1
         page = window.perplexity
@@ -250,13 +310,17 @@ def test_window_has_the_page_after_few_shot_and_shares_the_worker(qtbot: QtBot, 
         assert page.score_button.isEnabled()
         page.input.setPlainText("one two three")
         assert page.score()
-        assert window.controller.worker_busy and window.fewshot._chat_busy  # the chat and few-shot wait
+        assert not window.controller.can_generate() and window.fewshot.waiting  # the chat and few-shot wait
         backend.gate.set()
         qtbot.waitUntil(lambda: not page.is_busy())
-        assert not window.controller.worker_busy and not window.fewshot._chat_busy
-        window.controller.generationStarted.emit()
+        assert window.controller.can_generate() and not window.fewshot.waiting
+        backend.release.clear()  # the chat's reply waits at its first token
+        window.window.message_input.setPlainText("Hi")
+        window.window.send_button.click()
+        qtbot.waitUntil(lambda: window.controller.generating)
         assert not page.score_button.isEnabled()
-        window.controller.generationEnded.emit()
+        backend.release.set()
+        qtbot.waitUntil(lambda: not window.controller.generating)
         assert page.score_button.isEnabled()
     finally:
-        window.close()
+        window.window.close()

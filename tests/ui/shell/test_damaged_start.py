@@ -9,30 +9,29 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.conversations.store import ChatStore
 from desktop.core.paths import DataDirs
 from desktop.core.settings import SCHEMA_VERSION, Settings
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 
 
-def start(qtbot: QtBot, data: Path, model: Path | None = None) -> MainWindow:
+def start(qtbot: QtBot, data: Path, model: Path | None = None) -> Parley:
     win = create_window(data, model, backend=FakeBackend())
-    qtbot.addWidget(win)
-    win.show()
+    qtbot.addWidget(win.window)
+    win.window.show()
     return win
 
 
-def notice(win: MainWindow) -> str:
-    assert win.notice.isVisible()
-    return str(win.notice.label.text())
+def notice(win: Parley) -> str:
+    assert win.window.notice.isVisible()
+    return str(win.window.notice.label.text())
 
 
-def chat(qtbot: QtBot, win: MainWindow, text: str) -> None:
+def chat(qtbot: QtBot, win: Parley, text: str) -> None:
     qtbot.waitUntil(lambda: win.controller.model is not None)
-    win.message_input.setPlainText(text)
-    win.send_button.click()
+    win.window.message_input.setPlainText(text)
+    win.window.send_button.click()
     qtbot.waitUntil(lambda: not win.controller.generating)
 
 
@@ -42,13 +41,13 @@ def test_a_data_folder_that_is_a_file(qtbot: QtBot, tmp_path: Path, builtin_mode
     win = start(qtbot, data)  # no model: the built-in one cannot be set up there either
     shown = notice(win)
     assert f"{data} is a file" in shown and "cannot save" in shown and "built-in model" in shown
-    win.close()  # quitting saves nothing and raises nothing
+    win.window.close()  # quitting saves nothing and raises nothing
     assert data.read_text() == "not a folder"
     again = start(qtbot, data, builtin_model)  # with a model it chats, in memory
     assert f"{data} is a file" in notice(again)
     chat(qtbot, again, "hello")
     assert [c.message_count for c in again.controller.persistence.store.list_conversations()] == [2]
-    again.close()
+    again.window.close()
 
 
 def test_a_database_that_is_a_folder(qtbot: QtBot, data_dir: Path) -> None:
@@ -57,7 +56,7 @@ def test_a_database_that_is_a_folder(qtbot: QtBot, data_dir: Path) -> None:
     win = start(qtbot, data_dir)
     assert str(database) in notice(win) and "is a folder" in notice(win) and "not saved" in notice(win)
     chat(qtbot, win, "hello")
-    win.close()
+    win.window.close()
     assert database.is_dir()
 
 
@@ -78,7 +77,7 @@ def test_a_damaged_database_comes_back_with_what_could_be_read(qtbot: QtBot, dat
     win = start(qtbot, data_dir)
     assert "3 conversations" in notice(win) and "damaged" in notice(win)
     assert win.controller.persistence.store.list_conversations()[0].title == "chat 2"
-    win.close()
+    win.window.close()
 
 
 def test_damaged_settings_are_kept_aside_and_said_beside_a_database_notice(qtbot: QtBot, data_dir: Path) -> None:
@@ -88,7 +87,7 @@ def test_damaged_settings_are_kept_aside_and_said_beside_a_database_notice(qtbot
     win = start(qtbot, data_dir)
     [copy] = data_dir.glob("settings.json.damaged-*")
     assert str(copy) in notice(win) and "is a folder" in notice(win)
-    win.close()
+    win.window.close()
     assert Settings.load(settings).notice is None  # the new file was saved at quit
 
 
@@ -98,8 +97,8 @@ def test_settings_from_a_newer_parley_are_left_alone(qtbot: QtBot, data_dir: Pat
     settings.write_text(newer, encoding="utf-8")
     win = start(qtbot, data_dir)
     assert "newer version of Parley" in notice(win)
-    win.offline_action.setChecked(True)
-    win.close()
+    win.window.offline_action.setChecked(True)
+    win.window.close()
     assert settings.read_text(encoding="utf-8") == newer
 
 
@@ -107,7 +106,7 @@ def test_two_windows_on_one_data_folder_keep_each_others_settings(qtbot: QtBot, 
     a = start(qtbot, data_dir)
     b = start(qtbot, data_dir)
     qtbot.waitUntil(lambda: a.controller.model is not None and b.controller.model is not None)
-    a.offline_action.setChecked(True)  # window A turns offline mode on and quits
-    a.close()
-    b.close()  # window B never touched it
+    a.window.offline_action.setChecked(True)  # window A turns offline mode on and quits
+    a.window.close()
+    b.window.close()  # window B never touched it
     assert Settings.load(DataDirs.under(data_dir).settings_file).offline

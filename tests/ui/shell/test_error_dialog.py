@@ -98,10 +98,14 @@ def test_main_starts_the_log_file(qtbot: QtBot, tmp_path: Path, monkeypatch: pyt
 
     windows: list[MainWindow] = []
 
-    def fake_window(*_args: object, **_kwargs: object) -> MainWindow:
+    class Record:  # stands in for the Parley record: main() shows its .window
+        def __init__(self, window: MainWindow) -> None:
+            self.window = window
+
+    def fake_window(*_args: object, **_kwargs: object) -> Record:
         windows.append(MainWindow())
         qtbot.addWidget(windows[-1])
-        return windows[-1]
+        return Record(windows[-1])
 
     started: list[ErrorReporting] = []
 
@@ -131,7 +135,7 @@ def test_help_opens_the_log_folder(qtbot: QtBot, data_dir: Path, monkeypatch: py
         return True
 
     monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
-    window = create_window(data_dir, backend=FakeBackend())
+    window = create_window(data_dir, backend=FakeBackend()).window
     qtbot.addWidget(window)
     action = window.findChild(QAction, "openLogFolderAction")
     help_menu = window.menuBar().actions()[-1].menu()

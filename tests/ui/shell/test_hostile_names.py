@@ -16,10 +16,9 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, 
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QHeaderView, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.app import create_window
+from desktop.app import Parley, create_window
 from desktop.core.conversations.store import ChatStore
 from desktop.core.paths import DataDirs
-from desktop.ui.shell.main_window import MainWindow
 from tests.fakes import FakeBackend
 from tests.tiny_gguf import write_tiny_gguf
 
@@ -27,7 +26,7 @@ MARK = "<i>PWNED<i>"  # no slash: it is also a file name
 
 
 @pytest.fixture
-def hostile_window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def hostile_window(qtbot: QtBot, data_dir: Path) -> Iterator[Parley]:
     dirs = DataDirs.under(data_dir)
     model = write_tiny_gguf(dirs.models / f"{MARK} model.gguf", name=f"{MARK} model")
     with ChatStore.open(dirs.database)[0] as store:
@@ -39,11 +38,11 @@ def hostile_window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
         "examples": [{"input": MARK, "output": MARK}],
     }), encoding="utf-8")
     window = create_window(data_dir, model, backend=FakeBackend())
-    qtbot.addWidget(window)
-    window.show()
+    qtbot.addWidget(window.window)
+    window.window.show()
     qtbot.waitUntil(lambda: window.controller.model is not None)
     yield window
-    window.close()
+    window.window.close()
 
 
 def model_tooltips(model: QAbstractItemModel, parent: QModelIndex | None = None) -> Iterator[str]:
@@ -75,17 +74,17 @@ def raw_markup(widgets: list[QWidget]) -> list[str]:
     return found
 
 
-def test_no_name_from_a_file_is_shown_as_markup(qtbot: QtBot, hostile_window: MainWindow) -> None:
+def test_no_name_from_a_file_is_shown_as_markup(qtbot: QtBot, hostile_window: Parley) -> None:
     window = hostile_window
     window.library.page.refresh() if hasattr(window.library, "page") else None
-    for index in range(window.pages.count()):
-        window.pages.setCurrentIndex(index)
+    for index in range(window.window.pages.count()):
+        window.window.pages.setCurrentIndex(index)
         qtbot.wait(50)
-    qtbot.waitUntil(lambda: any(MARK in tip for view in window.findChildren(QAbstractItemView)
+    qtbot.waitUntil(lambda: any(MARK in tip for view in window.window.findChildren(QAbstractItemView)
                                 if view.model() is not None for tip in _display(view.model())), timeout=5000)
-    window.about_action.trigger()
+    window.window.about_action.trigger()
     qtbot.waitUntil(lambda: getattr(window, "about_dialog", None) is not None)
-    widgets = [w for w in QApplication.allWidgets() if w.window() in (window, window.about_dialog)]
+    widgets = [w for w in QApplication.allWidgets() if w.window() in (window.window, window.about_dialog)]
     found = raw_markup(widgets)
     assert found == [], "\n".join(sorted(set(found)))
 
@@ -97,20 +96,20 @@ def _display(model: QAbstractItemModel) -> Iterator[str]:
             yield value
 
 
-def test_messages_that_quote_names_are_plain_text(hostile_window: MainWindow) -> None:
+def test_messages_that_quote_names_are_plain_text(hostile_window: Parley) -> None:
     """Labels that quote a file's, a chat's or a run's name when something happens (import, delete, failure)."""
     for name in ("testSetLabel", "compareMessage", "conversationMessage", "perplexityMessage", "samplingMessage",
                  "fewShotMessage", "historyFolderLabel", "modelStatusLabel", "noticeText"):
-        labels = [w for w in hostile_window.findChildren(QLabel) if w.objectName() == name]
+        labels = [w for w in hostile_window.window.findChildren(QLabel) if w.objectName() == name]
         assert labels, name
         assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels), name
     from desktop.ui.chat.conversation_list import ConversationList
 
-    sidebar = hostile_window.findChild(ConversationList)
+    sidebar = hostile_window.window.findChild(ConversationList)
     assert sidebar is not None and sidebar.undo_label.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_removing_a_model_asks_in_plain_text(qtbot: QtBot, hostile_window: MainWindow,
+def test_removing_a_model_asks_in_plain_text(qtbot: QtBot, hostile_window: Parley,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
@@ -121,11 +120,11 @@ def test_removing_a_model_asks_in_plain_text(qtbot: QtBot, hostile_window: MainW
         return QMessageBox.StandardButton.Cancel.value
 
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    page = hostile_window.library.page  # type: ignore[attr-defined]
+    page = hostile_window.library.page
     page.refresh()
     qtbot.waitUntil(lambda: any(MARK in e.path.name for e in page.model.entries()))
     entry = next(e for e in page.model.entries() if MARK in e.path.name)
-    hostile_window.library.remove(entry)  # type: ignore[attr-defined]
+    hostile_window.library.remove(entry)
     assert asked and MARK in asked[0][0] and asked[0][1] == Qt.TextFormat.PlainText
     assert entry.path.exists()
 

@@ -32,7 +32,8 @@ def test_the_big_text_boxes_pass_tab_on(qtbot: QtBot) -> None:
     from pathlib import Path
 
     from desktop.core.prompting.sampling import SamplingParams
-    from desktop.inference.backend import LoadOptions
+    from desktop.core.settings import Settings
+    from desktop.inference.session import ModelSession
     from desktop.inference.worker import InferenceClient
     from desktop.ui.compare.panel import ComparePanel
     from desktop.ui.fewshot.editor import TemplateEditor
@@ -41,11 +42,11 @@ def test_the_big_text_boxes_pass_tab_on(qtbot: QtBot) -> None:
     from tests.fakes import FakeBackend
 
     client = InferenceClient(FakeBackend())
+    session = ModelSession(client, Settings())
     try:
         editor = TemplateEditor(ExamplesModel(lambda _text: 0))
-        compare = ComparePanel(client, SamplingParams, list, Path("."), Path("hashes.json"),
-                               lambda _p: LoadOptions(), lambda _p: "auto")
-        perplexity = PerplexityPage(client)
+        compare = ComparePanel(session, SamplingParams, list, Path("."), Path("hashes.json"))
+        perplexity = PerplexityPage(session)
         for widget in (editor, compare, perplexity):
             qtbot.addWidget(widget)
         for box in (editor.instruction_edit, compare.prompt_edit, perplexity.input):
@@ -59,32 +60,35 @@ def test_shortcuts_switch_pages_search_regenerate_copy_and_are_listed(qtbot: QtB
     from PySide6.QtWidgets import QTableWidget
 
     from desktop.app import create_window
+    from desktop.ui.shell.shortcuts import ShortcutsDialog
     from tests.fakes import FakeBackend
 
     backend = FakeBackend(reply="The answer.")
     window = create_window(data_dir, backend=backend)  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
+    qtbot.addWidget(window.window)
+    window.window.show()
+    window.window.activateWindow()
     qtbot.waitUntil(lambda: window.controller.model is not None)
-    qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentIndex() == 3
-    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentIndex() == 0
-    window.message_input.setPlainText("Hi")
-    window.send_button.click()
+    qtbot.waitUntil(window.window.isActiveWindow)
+    qtbot.keyClick(window.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.window.pages.currentIndex() == 3
+    qtbot.keyClick(window.window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.window.pages.currentIndex() == 0
+    window.window.message_input.setPlainText("Hi")
+    window.window.send_button.click()
     qtbot.waitUntil(lambda: not window.controller.generating and len(backend.requests) == 1)
-    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(backend.requests) == 2 and not window.controller.generating)
-    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert QGuiApplication.clipboard().text() == "The answer."
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    search = window.findChild(QLineEdit, "conversationSearch")
+    qtbot.keyClick(window.window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.window.findChild(QLineEdit, "conversationSearch")
     assert search is not None and search.hasFocus()
-    window.shortcuts_action.trigger()
-    table = window.shortcuts_dialog.findChild(QTableWidget, "shortcutsTable")  # type: ignore[attr-defined]
+    window.window.shortcuts_action.trigger()
+    dialog = window.window.findChild(ShortcutsDialog, "shortcutsDialog")
+    assert dialog is not None
+    table = dialog.findChild(QTableWidget, "shortcutsTable")
     listed = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     assert listed["Ctrl+R"] == "Regenerate the last reply" and listed["Ctrl+4"] == "Go to Few-shot"
     assert {"Ctrl+F", "Ctrl+Shift+C", "Ctrl+1", "Ctrl+6"} <= set(listed)
-    window.close()
+    window.window.close()

@@ -33,18 +33,19 @@ def test_ensure_builtin_says_what_to_do(tmp_path: Path) -> None:
 def test_window_opens_without_a_model_and_offers_a_download(qtbot: QtBot, tmp_path: Path) -> None:
     backend = FakeBackend()
     window = create_window(tmp_path / "data", backend=backend)
-    qtbot.addWidget(window)
-    window.show()
+    qtbot.addWidget(window.window)
+    window.window.show()
     try:
         qtbot.wait(50)
         assert backend.loaded is None and window.controller.model is None
-        assert "does not include the built-in model" in window.notice.label.text()
-        assert not window.send_button.isEnabled()
+        assert "does not include the built-in model" in window.window.notice.label.text()
+        assert not window.window.send_button.isEnabled()
         welcome = window.first_run
         assert welcome is not None and welcome.isVisible()
         assert "No model is loaded yet" in welcome.model_status.text()
         qtbot.mouseClick(welcome.find_button, Qt.MouseButton.LeftButton)
-        assert window.pages.currentIndex() == window.pages.indexOf(window.findChild(object, "hubBrowser"))
-        assert window.findChild(object, "hubSearchEdit").text() == BUILTIN_SEARCH
+        pages = window.window.pages
+        assert pages.currentIndex() == pages.indexOf(window.window.findChild(object, "hubBrowser"))
+        assert window.window.findChild(object, "hubSearchEdit").text() == BUILTIN_SEARCH
     finally:
-        window.close()
+        window.window.close()
