@@ -32,21 +32,24 @@ llama_backend.LlamaBackend = lambda: FakeBackend(reply=REPLY, delay=0.002)
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+import desktop.app
 from desktop.app import main
-from desktop.ui.shell.main_window import MainWindow
 
 data_dir, screen_file, model = sys.argv[1:4]
 app = QApplication(sys.argv[:1])
+built = []  # the Parley record main() builds, kept to drive it
+real_create_window = desktop.app.create_window
+desktop.app.create_window = lambda *args, **kwargs: built.append(real_create_window(*args, **kwargs)) or built[-1]
 
 def send_once_loaded():
-    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
-    if not windows or windows[0].controller.model is None:
+    if not built or built[0].controller.model is None:
         QTimer.singleShot(20, send_once_loaded)
         return
-    window = windows[0]
+    parts = built[0]
+    window = parts.window
 
     def write_screen():  # what the person saw last, to compare with what was saved
-        messages = window.controller.conversation.messages
+        messages = parts.controller.conversation.messages
         with open(screen_file, "w", encoding="utf-8") as f:
             f.write(messages[-1].content if messages else "")
 

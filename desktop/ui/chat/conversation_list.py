@@ -26,6 +26,7 @@ from desktop.core.conversations.store import ChatStore, ConversationInfo, Search
 from desktop.ui.chat.conversation_rows import (
     HIT_ROLE,
     ID_ROLE,
+    INDENT_ROLE,
     PINNED_ROLE,
     SNIPPET_ROLE,
     TITLE_ROLE,
@@ -244,15 +245,16 @@ class ConversationList(QWidget):
                 for found in hits.values():
                     self.items.addItem(self._hit_item(found[0], len(found)))
             else:
-                for row in rows:
-                    if isinstance(row, ConversationInfo):
-                        self.items.addItem(self._item(row))
+                infos = [row for row in rows if isinstance(row, ConversationInfo)]
+                indent = any(info.pinned for info in infos)  # unpinned titles line up with the pinned ones
+                for info in infos:
+                    self.items.addItem(self._item(info, indent))
         finally:
             self._quiet = False
         self._highlight()
         self._update_pin_text()
 
-    def _item(self, info: ConversationInfo) -> QListWidgetItem:
+    def _item(self, info: ConversationInfo, indent: bool) -> QListWidgetItem:
         item = QListWidgetItem(info.title)
         item.setData(ID_ROLE, info.id)
         item.setData(TITLE_ROLE, info.title)
@@ -261,6 +263,8 @@ class ConversationList(QWidget):
         item.setToolTip(plain_tip(f"{info.title}\n{info.message_count} message(s)"))
         if info.pinned:
             item.setIcon(pin_icon())
+        else:
+            item.setData(INDENT_ROLE, indent)
         if not self._store.read_only:
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         return item

@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cache
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QIcon, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QIcon, QPainter, QPalette, QPixmap, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.core.paths import resource_dir
@@ -21,6 +21,7 @@ PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
 WHEN_ROLE = Qt.ItemDataRole.UserRole + 3  # "today 14:02"
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 4  # the stored title, to put back when an edit is refused
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 5  # a hit's snippet as HTML, its matches in <b>
+INDENT_ROLE = Qt.ItemDataRole.UserRole + 6  # True for an unpinned row in a list with pinned ones: room for the pin
 PIN_ICON = resource_dir() / "icons" / "pin.svg"
 MATCH_TINT = 0.35  # how much of the palette's highlight colour is behind a matched word
 
@@ -56,6 +57,14 @@ def pin_icon() -> QIcon:
     return icon
 
 
+@cache
+def blank_icon() -> QIcon:
+    """As wide as the pin and empty: an unpinned row's title starts where a pinned row's does."""
+    blank = QPixmap(64, 64)  # larger than any icon size: scaled down like the pin, never up
+    blank.fill(Qt.GlobalColor.transparent)
+    return QIcon(blank)
+
+
 def _tint(palette: QPalette) -> QColor:
     base, mark = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight)
     return QColor.fromRgbF(*(b + (m - b) * MATCH_TINT for b, m in zip(
@@ -73,6 +82,10 @@ class RowDelegate(QStyledItemDelegate):
             return
         if index.data(WHEN_ROLE) is None:
             return
+        if index.data(INDENT_ROLE):  # an empty space as wide as the pin, so every title starts at the same place
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+            option.decorationSize = pin_icon().actualSize(option.decorationSize)
+            option.icon = blank_icon()
         # U+2028, not "\n": item views only break lines at the Unicode line separator.
         option.text = f"{index.data(Qt.ItemDataRole.DisplayRole)}\u2028{index.data(WHEN_ROLE)}"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton, QStyle, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.conversations.store import ChatStore
@@ -159,6 +159,24 @@ def test_pin_toggles_order(qtbot: QtBot, sidebar: ConversationList, three: tuple
     assert ids(sidebar) == [a, c, b] and pin.text() == "Unpin"
     sidebar.toggle_pin(a)
     assert ids(sidebar) == [c, b, a]
+
+
+def test_unpinned_titles_line_up_with_pinned_ones(qtbot: QtBot, sidebar: ConversationList,
+                                                   three: tuple[int, int, int]) -> None:
+    def text_left(row: int) -> int:
+        view = items(sidebar)
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = view.visualItemRect(view.item(row))
+        delegate = view.itemDelegate()
+        delegate.initStyleOption(option, view.indexFromItem(view.item(row)))
+        return view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view).left()
+
+    sidebar.show()
+    assert len({text_left(row) for row in range(3)}) == 1  # nothing pinned: no indent at all
+    plain = text_left(0)
+    sidebar.toggle_pin(three[1])
+    assert len({text_left(row) for row in range(3)}) == 1 and text_left(0) > plain
 
 
 def test_delete_hides_emits_and_undo_restores(qtbot: QtBot, sidebar: ConversationList, store: ChatStore,
