@@ -13,8 +13,8 @@ import numpy as np
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
-from desktop.core.instruments.probabilities import Alternative, NextTokenDistribution, TokenPiece, TokenStep
 from desktop.core.models.gguf_file import GGUFError, ModelInfo
+from desktop.core.prompting.probabilities import Alternative, NextTokenDistribution, TokenPiece, TokenStep
 from desktop.inference.backend import EngineCapabilities, GenerationRequest, InferenceBackend, LoadedModel, LoadOptions
 
 FAKE_VOCAB = ("the", "a", "cat", "dog", "sat", "ran", "on", "mat", ".", "!")

@@ -28,7 +28,7 @@ from desktop.core.settings import Settings
 from desktop.ui.shell.error_dialog import start_error_reporting
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.shell.quit_signals import quit_on_signals
-from desktop.ui.shell.theme import follow_color_scheme
+from desktop.ui.theme import follow_color_scheme
 
 __all__ = ["Parley", "create_window", "main", "parse_args", "startup_model"]
 

@@ -52,7 +52,7 @@ def build_base(data_dir: str | Path | None, backend: InferenceBackend | None) ->
                        "Parley with --data-dir on another folder) and restart Parley.")
     settings = Settings.load(dirs.settings_file)  # never raises; settings.notice says what was wrong
     if backend is None:
-        from desktop.inference.llama_backend import LlamaBackend
+        from desktop.inference.llama.backend import LlamaBackend
 
         backend = LlamaBackend()
     window = MainWindow()

@@ -158,7 +158,7 @@ def evaluate(args: argparse.Namespace) -> int:
     model = choice.path
 
     from desktop.inference.environment import engine_environment  # loads llama.cpp: only once the input is good
-    from desktop.inference.llama_backend import LlamaBackend
+    from desktop.inference.llama.backend import LlamaBackend
 
     backend = LlamaBackend()
     loaded = backend.load(model, choice.options)

@@ -128,7 +128,7 @@ def replay(record_path: str, dirs: DataDirs, model_arg: str | None) -> int:
         print(note)
 
     from desktop.inference.environment import engine_environment  # loads llama.cpp: only once the record is good
-    from desktop.inference.llama_backend import LlamaBackend
+    from desktop.inference.llama.backend import LlamaBackend
 
     environment = record.environment
     remembered = resolve_model(model, dirs).options  # the record's engine settings win; the remembered ones fill in

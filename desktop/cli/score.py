@@ -96,7 +96,7 @@ def score(args: argparse.Namespace) -> int:
     choice = resolve_model(args.model, DataDirs.resolve(args.data_dir), args.context)
     model = choice.path
 
-    from desktop.inference.llama_backend import LlamaBackend  # loads llama.cpp: only once the input is known good
+    from desktop.inference.llama.backend import LlamaBackend  # loads llama.cpp: only once the input is known good
 
     backend = LlamaBackend()
     loaded = backend.load(model, choice.options)

@@ -15,8 +15,8 @@ from desktop.core.conversations.messages import GenerationStats
 from desktop.core.errors import ParleyError
 from desktop.core.fewshot.likelihood import ContinuationScores
 from desktop.core.instruments.perplexity import TextScore
-from desktop.core.instruments.probabilities import NextTokenDistribution, TokenPiece, TokenStep
 from desktop.core.models.gguf_file import ModelInfo
+from desktop.core.prompting.probabilities import NextTokenDistribution, TokenPiece, TokenStep
 from desktop.core.prompting.sampling import SamplingParams
 
 

@@ -11,7 +11,7 @@ import llama_cpp
 
 from desktop.core.instruments.experiment import parley_version
 from desktop.inference.backend import LoadedModel
-from desktop.inference.llama_backend import BATCH
+from desktop.inference.llama.backend import BATCH
 from desktop.inference.offload import build_info
 from desktop.inference.prompt_chunks import MAX_CHUNK, MIN_CHUNK
 

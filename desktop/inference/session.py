@@ -99,8 +99,12 @@ class ModelSession(QObject):
         """Load another model for a moment (Compare's column); the person's model stays the session's model, and
         give_back() loads it again. The job's result is the borrowed LoadedModel; a failure is the borrower's
         to show."""
+        job = self.client.submit(LoadRequest(path, options or self.options_for(path)))
+        job.started.connect(self._lent)  # a borrow cancelled before it started lent nothing
+        return job
+
+    def _lent(self) -> None:
         self._borrowed = True
-        return self.client.submit(LoadRequest(path, options or self.options_for(path)))
 
     def template_of(self, model: LoadedModel) -> ChatTemplate:
         """The template the person chose for that model (or its own)."""

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from desktop.core.instruments.probabilities import TokenStep
 from desktop.core.models.gguf_file import GGUFError
 from desktop.core.prompting.chat_template import TemplateError
+from desktop.core.prompting.probabilities import TokenStep
 from desktop.inference.backend import (
     EngineCapabilities,
     FittedPrompt,

@@ -35,7 +35,7 @@ from desktop.core.prompting.sampling import SamplingParams
 from desktop.core.settings import GPU_LAYERS_ALL, Settings
 from desktop.inference.backend import LoadedModel
 from desktop.inference.hardware import physical_cores
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.offload import build_info
 
 MESSAGE = "Write a long story about a lighthouse keeper who finds a message in a bottle."

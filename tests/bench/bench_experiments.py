@@ -32,7 +32,7 @@ from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
-from desktop.inference.llama_backend import BATCH, LlamaBackend
+from desktop.inference.llama.backend import BATCH, LlamaBackend
 from desktop.inference.prompt_chunks import MAX_CHUNK, MIN_CHUNK
 
 GEMMA = BUILTIN_TEMPLATES["gemma"].to_chat_template("<bos>", "<eos>")

@@ -27,7 +27,7 @@ from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 
 ITEMS = 20
 SHOTS = 8

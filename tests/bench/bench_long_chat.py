@@ -29,7 +29,7 @@ from desktop.app import Parley, create_window
 from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.core.settings import GPU_LAYERS_ALL, Settings
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.offload import build_info
 
 MESSAGES = 3_000

@@ -25,7 +25,7 @@ from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 
 TOKENS = 256
 PARAMS = SamplingParams(temperature=0.7, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1,

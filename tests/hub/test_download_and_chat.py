@@ -10,7 +10,7 @@ from desktop.cli.models import main as models_main
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from tests.hub.fake_hub import FakeHub
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.inference.backend import LoadOptions
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 
 
 @pytest.fixture(scope="session")

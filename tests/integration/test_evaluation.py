@@ -21,7 +21,7 @@ from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import InferenceError, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 from desktop.inference.jobs import LoadRequest
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.prompt_chunks import MAX_CHUNK
 from desktop.inference.worker import InferenceClient
 from tests.fakes import FakeBackend

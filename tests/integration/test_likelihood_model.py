@@ -15,7 +15,7 @@ from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import InferenceBackend, InferenceError
 from desktop.inference.evaluation import EvalRequest, calibration_bias, run_evaluation
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from tests.fakes import FakeBackend
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from desktop.core.models.gguf_file import GGUFError
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.prompt_chunks import MAX_CHUNK
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,8 @@ import pytest
 
 from desktop.core.logs import LOG_NAME, configure
 from desktop.inference.backend import LoadOptions
-from desktop.inference.llama_backend import LlamaBackend
-from desktop.inference.llama_log import _LlamaLog
+from desktop.inference.llama.backend import LlamaBackend
+from desktop.inference.llama.log import _LlamaLog
 from tests.logging_state import kept_logging_state
 
 pytestmark = pytest.mark.integration

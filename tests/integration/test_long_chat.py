@@ -20,7 +20,7 @@ from desktop.core.prompting.context_window import ChatShortener
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, InferenceError, LoadOptions
 from desktop.inference.jobs import FitRequest, LoadRequest
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
 
 pytestmark = pytest.mark.integration

@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent("""
     from pathlib import Path
     from desktop.core.prompting.sampling import SamplingParams
     from desktop.inference.backend import GenerationRequest, InferenceError, LoadOptions
-    from desktop.inference.llama_backend import LlamaBackend
+    from desktop.inference.llama.backend import LlamaBackend
 
     path = Path(sys.argv[1])
     backend = LlamaBackend()

@@ -10,7 +10,7 @@ import pytest
 
 from desktop.core.instruments.perplexity import TextScore
 from desktop.inference.backend import LoadOptions
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 
 pytestmark = pytest.mark.integration
 

@@ -24,7 +24,7 @@ CHILD = """
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, os.getcwd())
-import desktop.inference.llama_backend as llama_backend
+import desktop.inference.llama.backend as llama_backend
 from tests.fakes import FakeBackend
 
 REPLY = " ".join(f"w{i}" for i in range(100_000))

@@ -9,7 +9,7 @@ from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
 from desktop.core.prompting.context_window import ChatShortener
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, InferenceError
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 
 GREEDY = SamplingParams(temperature=0.0, seed=1)
 

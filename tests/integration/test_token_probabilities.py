@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.instruments.probabilities import TokenStep, softmax
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES
+from desktop.core.prompting.probabilities import TokenStep, softmax
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.jobs import LoadRequest
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
 
 pytestmark = pytest.mark.integration

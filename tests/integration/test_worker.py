@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.jobs import LoadRequest
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.worker import InferenceClient
 from tests.tiny_gguf import write_tiny_gguf
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from desktop.core.instruments.probabilities import TokenStep
+from desktop.core.prompting.probabilities import TokenStep
 
 
 class Role(str, Enum):

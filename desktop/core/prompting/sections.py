@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.instruments.probabilities import TokenPiece
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
+from desktop.core.prompting.probabilities import TokenPiece
 
 SYSTEM = "system"
 EXAMPLES = "examples"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.conversations.messages import Conversation, GenerationStats, Role
-from desktop.core.instruments.probabilities import TokenStep
 from desktop.core.models.builtin import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
 from desktop.core.models.template_choice import template_choices
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 from desktop.core.prompting.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
+from desktop.core.prompting.probabilities import TokenStep
 from desktop.core.prompting.sampling import PRESETS
 from desktop.core.prompting.sections import SectionedPrompt
 from desktop.core.settings import Settings
@@ -24,7 +25,9 @@ from desktop.ui.chat.persistence import ChatPersistence
 from desktop.ui.chat.probabilities import TokenProbabilities
 from desktop.ui.chat.raw_prompt_tokens import section_counts, sections_for
 from desktop.ui.chat.view import MessageBubble
-from desktop.ui.shell.main_window import MainWindow
+
+if TYPE_CHECKING:  # the window holds the chat's widgets; the shell builds it around the chat, not the reverse
+    from desktop.ui.shell.main_window import MainWindow
 
 RAW_PROMPT_DELAY_MS = 250
 

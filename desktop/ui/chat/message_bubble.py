@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversations.messages import GenerationStats, Role
-from desktop.core.instruments.probabilities import TokenStep
+from desktop.core.prompting.probabilities import TokenStep
 from desktop.ui.chat.markdown_view import COPY_SCHEME
 from desktop.ui.chat.markdown_view import render as render_markdown
 from desktop.ui.chat.token_view import TOKEN_SCHEME, alternatives_tooltip, steps_match, token_html

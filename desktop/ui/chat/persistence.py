@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer
 
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.conversations.store import ChatStore, ConversationInfo, ReadOnlyError, StoredMessage, StoreError
-from desktop.core.instruments.probabilities import TokenStep, steps_from_json, steps_to_json
+from desktop.core.prompting.probabilities import TokenStep, steps_from_json, steps_to_json
 
 SAVE_INTERVAL = 1.0  # seconds between saves of a streaming reply
 LOCK_WAIT = 1.0  # seconds a save waits for another program's transaction while saving works

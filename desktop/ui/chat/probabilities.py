@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QCursor
 
 from desktop.core.conversations.messages import Role
-from desktop.core.instruments.probabilities import Alternative, NextTokenDistribution, TokenStep
 from desktop.core.prompting.chat_template import TemplateError
+from desktop.core.prompting.probabilities import Alternative, NextTokenDistribution, TokenStep
 from desktop.inference.jobs import DistributionRequest, Job
 from desktop.ui.chat.token_view import AlternativesMenu, shown
 

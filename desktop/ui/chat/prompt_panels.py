@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from desktop.core.instruments.probabilities import TokenPiece
+from desktop.core.prompting.probabilities import TokenPiece
 from desktop.ui.chat.raw_prompt_tokens import MAX_TOKEN_VIEW, TokenTextView
 
 STALE_TOKENS_MS = 400  # how long the old tokens stay on screen while a changed prompt is tokenised

@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QHelpEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
-from desktop.core.instruments.probabilities import TokenPiece
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
+from desktop.core.prompting.probabilities import TokenPiece
 from desktop.core.prompting.sections import SectionedPrompt, count_per_section, prompt_sections, token_sections
 
 MAX_TOKEN_VIEW = 20_000  # longer prompts are shown as plain text: a format per token gets slow

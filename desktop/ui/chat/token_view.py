@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QMenu, QWidget
 
-from desktop.core.instruments.probabilities import Alternative, TokenStep
+from desktop.core.prompting.probabilities import Alternative, TokenStep
 
 TOKEN_SCHEME = "tok"
 # Full colour at 1/64 (6 bits of surprise); a token the model was sure of stays uncoloured.

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.core.conversations.messages import GenerationStats, Role
-from desktop.core.instruments.probabilities import TokenStep
+from desktop.core.prompting.probabilities import TokenStep
 from desktop.ui.chat.message_bubble import MessageBubble
 
 __all__ = ["ChatView", "MessageBubble"]

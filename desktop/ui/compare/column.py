@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.instruments.experiment import ColumnResult, CompareConfig
 from desktop.core.prompting.sampling import RANGES, SamplingParams
 from desktop.ui.sampling.panel import TIPS
-from desktop.ui.shell.theme import ERROR_TEXT
+from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label, plain_tip
 
 LETTERS = "ABCD"

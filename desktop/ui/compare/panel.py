@@ -40,7 +40,7 @@ from desktop.ui.compare.presets import base_vs_instruct
 from desktop.ui.compare.runner import ColumnJob, CompareRunner
 from desktop.ui.compare.saving import ExperimentSaver, short_time
 from desktop.ui.fewshot.runner import fixed_seed
-from desktop.ui.shell.theme import ERROR_TEXT
+from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 DEFAULT_SEED = 42

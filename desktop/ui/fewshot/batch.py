@@ -4,6 +4,7 @@ sweep chart."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +31,34 @@ def _finished_text(run: EvalRun) -> str:
     if not run.completed:
         text += " · stopped early" if run.results else " · stopped"
     return text
+
+
+INPUT_MIN_WIDTH = 220  # pixels: enough for a few words of each input; below it the table scrolls sideways
+
+
+class ResultsTable(QTableView):
+    """The per-item table: the Input column takes the spare width, but in a small window it keeps INPUT_MIN_WIDTH
+    and the table scrolls sideways instead of squeezing the inputs to a few letters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.input_column = -1
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.keep_input_readable()
+
+    def keep_input_readable(self) -> None:
+        header, column = self.horizontalHeader(), self.input_column
+        if not 0 <= column < header.count():
+            return
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != column and not header.isSectionHidden(c))
+        if self.viewport().width() - others >= INPUT_MIN_WIDTH:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, INPUT_MIN_WIDTH)
 
 
 class BatchPanel(QWidget):
@@ -83,7 +112,7 @@ class BatchPanel(QWidget):
         self.accuracy_label.setWordWrap(True)
 
         self.results = ResultsModel(self)
-        self.table = QTableView()
+        self.table = ResultsTable()
         self.table.setObjectName("evalResults")
         self.table.setModel(self.results)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -187,13 +216,14 @@ class BatchPanel(QWidget):
         header = self.table.horizontalHeader()
         for column, name in enumerate(self.results.columns()):
             if name == "Input":
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+                self.table.input_column = column
             elif name in ("Expected", "Output") or name.startswith("{"):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column)) if finished else 0
                 header.resizeSection(column, min(max(wanted, 80), 160))
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.keep_input_readable()
 
     def _run_started(self, run: EvalRun) -> None:
         self.shown = run

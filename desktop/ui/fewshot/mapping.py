@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from desktop.core.fewshot.dataset import ColumnMapping, Dataset, guess_mapping, read_table
-from desktop.ui.shell.theme import ERROR_TEXT
+from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label
 
 NONE = "(none)"

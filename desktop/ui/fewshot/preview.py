@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.core.conversations.messages import GenerationStats
 from desktop.inference.jobs import Job
-from desktop.ui.shell.theme import ERROR_TEXT, bar_style
+from desktop.ui.theme import ERROR_TEXT, bar_style
 from desktop.ui.widgets import named_button
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.core.fewshot.runs import order_spread
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult
 from desktop.core.instruments.statistics import spread
-from desktop.ui.shell.theme import is_dark, tint
+from desktop.ui.theme import is_dark, tint
 from desktop.ui.widgets import plain_tip
 
 COLUMNS = ("Line", "Input", "Expected", "Output", "Result", "Prompt tokens", "Generated", "Time")

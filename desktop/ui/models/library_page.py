@@ -19,7 +19,7 @@ from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import classify_fit, estimate_memory, human_bytes
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.ui.models.model_settings_panel import ModelSettingsPanel
-from desktop.ui.shell.theme import bar_style
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context", "Chat template", "License",

@@ -26,7 +26,7 @@ from desktop.inference.backend import LoadedModel
 from desktop.inference.jobs import Job, ScoreRequest
 from desktop.inference.session import ModelSession
 from desktop.ui.perplexity.heatmap import HeatMap, TokenDetail, legend_html
-from desktop.ui.shell.theme import bar_style
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 MAX_BYTES = 5 * 1024 * 1024  # a bigger text takes many minutes to score and is too long to draw

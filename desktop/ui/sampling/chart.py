@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPen, QPolygon
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from desktop.core.instruments.probabilities import SamplingStages
+from desktop.core.prompting.probabilities import SamplingStages
 from desktop.ui.widgets import plain_tip
 
 RAW_COLOUR = QColor("#9db0c6")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.instruments.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
+from desktop.core.prompting.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
 from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
 
 CUSTOM = "Custom"

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.core.instruments.probabilities import (
+from desktop.core.prompting.probabilities import (
     NextTokenDistribution,
     SamplingStages,
     entropy_bits,
@@ -34,7 +34,7 @@ from desktop.ui.sampling.chart import (
     readable_token,
 )
 from desktop.ui.sampling.panel import SamplingPanel
-from desktop.ui.shell.theme import bar_style
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label
 
 COUNTS = (10, 20, 40)

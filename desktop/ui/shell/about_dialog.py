@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushBu
 from desktop.core.instruments.experiment import parley_version
 from desktop.core.paths import DataDirs, resource_dir
 from desktop.inference.backend import LoadedModel
-from desktop.ui.shell.theme import bar_style
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label
 
 if TYPE_CHECKING:

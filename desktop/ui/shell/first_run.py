@@ -19,7 +19,7 @@ from desktop.inference.backend import LoadedModel
 from desktop.ui.chat.controller import ChatController
 from desktop.ui.shell.about_dialog import OFFLINE_PROMISE
 from desktop.ui.shell.main_window import MainWindow
-from desktop.ui.shell.theme import bar_style
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button
 
 INTRODUCTION = (

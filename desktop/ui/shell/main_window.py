@@ -26,7 +26,7 @@ from desktop.ui.chat.prompt_panels import RawPromptView, SystemPromptEditor
 from desktop.ui.chat.view import ChatView
 from desktop.ui.sampling.panel import SamplingPanel
 from desktop.ui.sampling.view import SamplingView
-from desktop.ui.shell.theme import bar_style
+from desktop.ui.theme import bar_style
 from desktop.ui.widgets import fit_label, named_button, scrolls_down
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPlainTextEdit, Q
 from pytestqt.qtbot import QtBot
 
 from desktop.app import Parley, create_window
-from desktop.core.instruments.probabilities import TokenPiece
+from desktop.core.prompting.probabilities import TokenPiece
 from desktop.inference.backend import InferenceError
 from desktop.ui.chat.prompt_panels import RawPromptView
 from desktop.ui.chat.raw_prompt_tokens import MAX_TOKEN_VIEW, NEWLINE_MARK, TokenTextView, _formats

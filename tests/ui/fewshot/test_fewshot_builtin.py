@@ -15,7 +15,7 @@ from desktop.core.fewshot.scoring import LIKELIHOOD, read_run
 from desktop.core.fewshot.template import sample_templates_dir
 from desktop.core.files import file_sha256
 from desktop.core.settings import Settings
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot.page import FewShotPage

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 import desktop.ui.sampling.view as sampling_view_module
-from desktop.core.instruments.probabilities import NextTokenDistribution, sampling_stages
+from desktop.core.prompting.probabilities import NextTokenDistribution, sampling_stages
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.ui.sampling.chart import BarChart, readable_token
 from desktop.ui.sampling.panel import SamplingPanel

@@ -9,7 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.shell.theme import SCHEME_ENV, bar_style, follow_color_scheme, is_dark
+from desktop.ui.theme import SCHEME_ENV, bar_style, follow_color_scheme, is_dark
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_eval_loads_the_remembered_model_with_its_remembered_settings(
     model.write_bytes(b"GGUF")
     Settings(last_model=str(model), models={str(model): ModelSettings(context_length=768, gpu_layers=0)}
              ).save(dirs.settings_file)
-    monkeypatch.setattr("desktop.inference.llama_backend.LlamaBackend", Loads)
+    monkeypatch.setattr("desktop.inference.llama.backend.LlamaBackend", Loads)
     monkeypatch.setattr(Loads, "calls", [])
     template, data = sample_templates_dir() / "sentiment.json", sample_templates_dir() / "sentiment-test.csv"
     data_dir = str(dirs.models.parent)

@@ -6,7 +6,7 @@ import pytest
 
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest
-from desktop.inference.llama_backend import LlamaBackend
+from desktop.inference.llama.backend import LlamaBackend
 
 
 class WordBackend(LlamaBackend):

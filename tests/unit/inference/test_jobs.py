@@ -203,7 +203,7 @@ def test_choosing_a_template_is_remembered_and_told(qtbot: QtBot, session: Model
 
 def test_engines_say_what_they_can_do() -> None:
     from desktop.inference.backend import EngineCapabilities, InferenceBackend
-    from desktop.inference.llama_backend import LlamaBackend
+    from desktop.inference.llama.backend import LlamaBackend
 
     assert InferenceBackend.capabilities == EngineCapabilities()  # a new engine promises nothing beyond replies
     llama = LlamaBackend.capabilities
@@ -229,3 +229,16 @@ def test_every_job_signal_arrives_on_the_gui_thread(qtbot: QtBot, client: Infere
     qtbot.waitUntil(lambda: score_job.done)
     assert threads == {f"reply {n}": True for n in ("started", "text", "steps", "result", "finished")} | {
         "score progress": True}
+
+
+def test_a_borrow_cancelled_before_it_started_needs_no_give_back(qtbot: QtBot, session: ModelSession,
+                                                                backend: FakeBackend, tmp_path: Path) -> None:
+    with qtbot.waitSignal(session.modelChanged):
+        session.load(tmp_path / "mine.gguf")
+    backend.release.clear()  # a reply holds the worker, so the borrow waits in the queue
+    running = session.submit(reply())
+    borrowed = session.borrow(tmp_path / "other.gguf")
+    borrowed.cancel()
+    backend.release.set()
+    qtbot.waitUntil(lambda: running.done and borrowed.done)
+    assert session.give_back() is None and backend.loaded == tmp_path / "mine.gguf"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from desktop.core.instruments.probabilities import TokenPiece
 from desktop.core.prompting.chat_template import BUILTIN_TEMPLATES, ChatTemplate
+from desktop.core.prompting.probabilities import TokenPiece
 from desktop.core.prompting.sections import (
     SectionedPrompt,
     Span,

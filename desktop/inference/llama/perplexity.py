@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from desktop.core.instruments.perplexity import ScoredToken, TextScore, plan_windows
-from desktop.core.instruments.probabilities import LN2
+from desktop.core.prompting.probabilities import LN2
 from desktop.inference.backend import InferenceError
 
 if TYPE_CHECKING:
-    from desktop.inference.llama_backend import LlamaBackend, _CountingLlama
+    from desktop.inference.llama.backend import LlamaBackend, _CountingLlama
 
 SCORE_BATCH = 64  # positions per decode, each with a full row of logits (64 x vocabulary floats)
 

@@ -11,11 +11,11 @@ import numpy.typing as npt
 from llama_cpp import Llama
 
 from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
-from desktop.core.instruments.probabilities import Logits
+from desktop.core.prompting.probabilities import Logits
 from desktop.inference.backend import InferenceError
 
 if TYPE_CHECKING:
-    from desktop.inference.llama_backend import LlamaBackend, _CountingLlama
+    from desktop.inference.llama.backend import LlamaBackend, _CountingLlama
 
 MAX_LABEL_TOKENS = 256  # longer answers are almost certainly a mistake in the label set
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from desktop.core.instruments.probabilities import (
+from desktop.core.prompting.probabilities import (
     Alternative,
     NextTokenDistribution,
     TokenStep,

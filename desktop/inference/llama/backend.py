@@ -15,7 +15,8 @@ from llama_cpp import Llama
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.fewshot.likelihood import ContinuationScores
 from desktop.core.instruments.perplexity import TextScore
-from desktop.core.instruments.probabilities import (
+from desktop.core.models.gguf_file import read_model_info
+from desktop.core.prompting.probabilities import (
     MAX_ALTERNATIVES,
     Alternative,
     AlternativesScanner,
@@ -24,7 +25,6 @@ from desktop.core.instruments.probabilities import (
     TokenPiece,
     TokenStep,
 )
-from desktop.core.models.gguf_file import read_model_info
 from desktop.core.prompting.stop_text import StopTextFilter
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.inference.backend import (
@@ -38,9 +38,9 @@ from desktop.inference.backend import (
 )
 from desktop.inference.context_fit import PromptTooLongError, StoppedError, fit_request
 from desktop.inference.hardware import physical_cores
-from desktop.inference.llama_likelihood import score_continuations
-from desktop.inference.llama_log import route_llama_log
-from desktop.inference.llama_perplexity import score_text
+from desktop.inference.llama.likelihood import score_continuations
+from desktop.inference.llama.log import route_llama_log
+from desktop.inference.llama.perplexity import score_text
 from desktop.inference.model_file import FileStamp, check_unchanged, stamp_files
 from desktop.inference.offload import build_backend, load_with_fallback, possibly_out_of_memory
 from desktop.inference.prompt_chunks import chunk_ends, chunks, reuse_point
