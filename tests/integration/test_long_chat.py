@@ -157,7 +157,7 @@ def test_raw_prompt_shows_only_the_fitted_part(qtbot: QtBot, data_dir: Path) -> 
     win.window.system_prompt.set_text(conversation.system_prompt)
     backend.chars.clear()
     win.window.message_input.setPlainText("What comes after the last number?")
-    controller.refresh_raw_prompt()
+    controller.raw_feed.refresh()
     raw = win.window.raw_prompt
     qtbot.waitUntil(lambda: "tokens of" in raw.tokens.text(), timeout=60000)
     n_ctx = controller.model.n_ctx

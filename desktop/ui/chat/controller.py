@@ -1,4 +1,5 @@
-"""Chat behaviour: sending, streaming, stopping, regenerating, the raw prompt, the model status."""
+"""Chat behaviour: sending, streaming, stopping, regenerating, the model status (the raw prompt, saved
+conversations and token probabilities are its collaborators: raw_feed, navigation, probabilities)."""
 
 from __future__ import annotations
 
@@ -6,31 +7,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversations.messages import Conversation, GenerationStats, Role
 from desktop.core.models.builtin import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
 from desktop.core.models.template_choice import template_choices
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
-from desktop.core.prompting.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
 from desktop.core.prompting.probabilities import TokenStep
 from desktop.core.prompting.sampling import PRESETS
-from desktop.core.prompting.sections import SectionedPrompt
 from desktop.core.settings import Settings
-from desktop.inference.backend import FittedPrompt, GenerationRequest, LoadedModel
-from desktop.inference.jobs import FitRequest, Job
+from desktop.inference.backend import GenerationRequest, LoadedModel
+from desktop.inference.jobs import Job
 from desktop.inference.session import ModelSession
 from desktop.ui.chat.history import ConversationNavigation
 from desktop.ui.chat.persistence import ChatPersistence
 from desktop.ui.chat.probabilities import TokenProbabilities
-from desktop.ui.chat.raw_prompt_tokens import section_counts, sections_for
+from desktop.ui.chat.raw_feed import RawPromptFeed
 from desktop.ui.chat.view import MessageBubble
 
 if TYPE_CHECKING:  # the window holds the chat's widgets; the shell builds it around the chat, not the reverse
     from desktop.ui.shell.main_window import MainWindow
-
-RAW_PROMPT_DELAY_MS = 250
-
 
 class ChatController(QObject):
     """Owns the conversation; the window only shows it, the session owns the model and its jobs run it."""
@@ -48,18 +44,15 @@ class ChatController(QObject):
         self.conversation = Conversation(system_prompt=settings.system_prompt)
         self.last_request: GenerationRequest | None = None
         self._reply_job: Job | None = None  # the reply streaming now
-        self._fit_job: Job | None = None  # the raw prompt's latest fitting
         self._reply_bubble: MessageBubble | None = None
         self._context_used = 0
-        self._raw_text = ""
-        self._raw_sections: SectionedPrompt | None = None  # of _raw_text, to count its tokens per section
-        self._raw_chat: ChatShortener | None = None  # what _raw_text was rendered from
         self._clear_when_done = False
         self._editing: int | None = None  # index of the user message being edited
         self._path_ids: list[int] = []  # stored ids of the messages on screen
         self._prefix_steps: tuple[TokenStep, ...] = ()  # a reply continued from a chosen alternative starts so
         self.navigation = ConversationNavigation(self)  # saved conversations, branches, edits
         self.probabilities = TokenProbabilities(self)  # token probabilities, alternatives, the sampling view
+        self.raw_feed = RawPromptFeed(self)  # what the next request would send, fitted, in the Raw prompt tab
 
         w = window
         w.system_prompt.set_text(settings.system_prompt)
@@ -74,17 +67,10 @@ class ChatController(QObject):
         w.chat_view.editRequested.connect(self.navigation.edit_message)
         w.chat_view.earlierShown.connect(self.navigation.refresh_branches)
 
-        self._raw_timer = QTimer(self)
-        self._raw_timer.setSingleShot(True)
-        self._raw_timer.setInterval(RAW_PROMPT_DELAY_MS)
-        self._raw_timer.timeout.connect(self.refresh_raw_prompt)
-        w.system_prompt.edit.textChanged.connect(self._raw_timer.start)
-        w.message_input.textChanged.connect(self._raw_timer.start)
-
         session.loading.connect(self._on_loading)
         session.modelChanged.connect(self._on_model_changed)
         session.loadFailed.connect(self._on_load_failed)
-        session.templateChanged.connect(lambda _template: self.refresh_raw_prompt())
+        session.templateChanged.connect(lambda _template: self.raw_feed.refresh())
         # Another page's work (a load, a few-shot run, a scoring, a comparison) holds the model: nothing is sent.
         session.client.busyChanged.connect(lambda _busy: self._update_buttons())
         self.probabilities.connect()
@@ -144,7 +130,7 @@ class ChatController(QObject):
         self._context_used = 0
         self._update_status()
         self._update_buttons()
-        self.refresh_raw_prompt()
+        self.raw_feed.refresh()
 
     def _on_load_failed(self, _path: str, message: str) -> None:
         """The session says what failed (and whether it opened the built-in model instead)."""
@@ -170,6 +156,11 @@ class ChatController(QObject):
             hint.show()
         else:
             hint.hide()
+
+    def show_context_used(self, tokens: int) -> None:
+        """The status bar's counter: the tokens of the conversation on screen (0 for a new one)."""
+        self._context_used = tokens
+        self._update_status()
 
     def _update_status(self) -> None:
         model = self.model
@@ -233,7 +224,7 @@ class ChatController(QObject):
         self._context_used = 0
         self._update_status()
         self._update_buttons()
-        self.refresh_raw_prompt()
+        self.raw_feed.refresh()
 
     def _start_reply(self, new_user_message: str | None = None, prefix: tuple[TokenStep, ...] = ()) -> None:
         """Send the request first, then build the bubbles while llama.cpp reads the prompt.
@@ -242,7 +233,7 @@ class ChatController(QObject):
         assert self.template is not None
         self.conversation.system_prompt = self.window.system_prompt.text()  # the person's default: ChatDefaults
         try:
-            chat, skipped, text = self._chat_prompt(self.conversation.turns())
+            chat, skipped, text = self.raw_feed.render(self.conversation.turns())
         except TemplateError as exc:
             if new_user_message is not None:  # keep what the person typed on screen
                 self.window.chat_view.add_message(Role.USER, new_user_message)
@@ -271,15 +262,7 @@ class ChatController(QObject):
             self.window.chat_view.add_message(Role.USER, new_user_message)
         self._reply_bubble = self.window.chat_view.add_message(Role.ASSISTANT, reply.content)
         self._update_buttons()
-        self._show_raw(chat, skipped, text)
-
-    def _chat_prompt(self, turns: list[dict[str, str]]) -> tuple[ChatShortener, int, str]:
-        """The chat to fit (the worker leaves out what does not fit the context), the oldest exchanges too long to
-        fit by their characters alone, and the render of the rest (raises TemplateError)."""
-        assert self.template is not None
-        chat = ChatShortener(self.template, turns)
-        skipped = chat.char_cap_drop(MAX_CHARS_PER_TOKEN * (self.model.n_ctx if self.model else 0))
-        return chat, skipped, self.template.render(chat.turns(skipped)).text
+        self.raw_feed.show(chat, skipped, text)
 
     def _on_text(self, text: str) -> None:
         reply = self.conversation.last_reply
@@ -333,7 +316,7 @@ class ChatController(QObject):
             self._clear_when_done = False
             self.new_chat()
             return
-        self.refresh_raw_prompt()
+        self.raw_feed.refresh()
 
     def _update_buttons(self) -> None:
         w = self.window
@@ -341,62 +324,3 @@ class ChatController(QObject):
         w.send_button.setEnabled(ready)
         w.stop_button.setEnabled(self.generating)
         w.regenerate_button.setEnabled(ready and bool(self.conversation.messages))
-
-    # --- raw prompt -----------------------------------------------------------------
-
-    def next_turns(self) -> list[dict[str, str]]:
-        """What the next request would send: the conversation plus the message being typed (while a reply
-        streams: the request it came from)."""
-        self.conversation.system_prompt = self.window.system_prompt.text()
-        turns = self.conversation.turns()
-        draft = self.window.message_input.toPlainText()
-        if self.generating:
-            turns = turns[:-1]
-        elif draft.strip():
-            turns.append({"role": Role.USER.value, "content": draft})
-        return turns
-
-    def refresh_raw_prompt(self) -> None:
-        """Render what the next request would send: the conversation plus the message being typed."""
-        if self.template is None:
-            return
-        try:
-            chat, skipped, text = self._chat_prompt(self.next_turns())
-        except TemplateError as exc:
-            self.window.raw_prompt.show_error(str(exc))
-            return
-        self._show_raw(chat, skipped, text)
-
-    def _show_raw(self, chat: ChatShortener, skipped: int, text: str) -> None:
-        """Show text (chat without its `skipped` oldest exchanges) and ask the worker to fit it to the context;
-        a fitting asked for earlier is no longer wanted (skipped if it has not started, its answer ignored)."""
-        assert self.template is not None
-        self.window.raw_prompt.show_prompt(text, self.template.label)
-        self.window.raw_prompt.show_left_out(2 * skipped)
-        self._raw_text, self._raw_chat = text, chat
-        self._raw_sections = sections_for(chat.turns(skipped), self.template)
-        previous = self._fit_job
-        if previous is not None and not previous.done:
-            previous.cancel()
-            previous.result.disconnect(self._on_fitted)
-        self._fit_job = self.session.submit(FitRequest(GenerationRequest(text, self.window.sampling.params(),
-                                                                         shorten=chat)))
-        self._fit_job.result.connect(self._on_fitted)
-
-    def _on_fitted(self, fitted: FittedPrompt) -> None:
-        """The prompt as the model will read it: the chat without what does not fit, and its tokens."""
-        if self.model is None or self.template is None or self._raw_chat is None:
-            return
-        raw = self.window.raw_prompt
-        if fitted.text != self._raw_text:
-            raw.show_prompt(fitted.text, self.template.label)
-            self._raw_text = fitted.text
-            self._raw_sections = sections_for(self._raw_chat.turns(fitted.dropped), self.template)
-        raw.show_left_out(2 * fitted.dropped)
-        if not self.generating:  # the status bar's counter follows the conversation on screen (0 for a new one)
-            self._context_used = (fitted.at_least or max(fitted.count, 0)) if self.conversation.messages else 0
-            self._update_status()
-        counts, sections = section_counts(self._raw_sections, fitted.pieces)
-        raw.show_pieces(fitted.pieces, counts, self.model.n_ctx, sections)
-        if not fitted.pieces:
-            raw.show_token_count(fitted.at_least or fitted.count, self.model.n_ctx, exact=not fitted.at_least)

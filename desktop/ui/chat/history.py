@@ -108,4 +108,4 @@ class ConversationNavigation:
         self.chat.window.chat_view.show_messages(shown, steps)
         self.refresh_branches()
         self.chat._update_buttons()
-        self.chat.refresh_raw_prompt()
+        self.chat.raw_feed.refresh()

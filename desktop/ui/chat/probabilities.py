@@ -130,7 +130,7 @@ class TokenProbabilities:
             self.chat.window.sampling_view.set_message("Load a model first.")
             return
         try:
-            prompt = self.chat.template.render(self.chat.next_turns()).text
+            prompt = self.chat.template.render(self.chat.raw_feed.next_turns()).text
         except TemplateError as exc:
             self.chat.window.sampling_view.set_message(str(exc))
             return
