@@ -70,7 +70,6 @@ def test_stop_ends_within_one_token(backend: LlamaBackend) -> None:
 
 def test_multi_turn_reuses_kv_cache(backend: LlamaBackend) -> None:
     conversation = Conversation(system_prompt="You are a terse assistant.")
-    first_ttft = 0.0
     previous_prompt = 0
     for turn in range(10):
         conversation.add_user(f"Turn {turn}: name a colour.")
@@ -78,7 +77,6 @@ def test_multi_turn_reuses_kv_cache(backend: LlamaBackend) -> None:
         reply = conversation.start_reply()
         reply.content, _, stats = run(backend, prompt, SamplingParams(temperature=0.0, max_tokens=12, seed=1))
         if turn == 0:
-            first_ttft = stats.time_to_first_token
             first_evaluated = stats.evaluated_prompt_tokens
         else:
             # The previous prompt comes from the cache up to its last whole chunk; only that chunk's rest, the
@@ -86,8 +84,11 @@ def test_multi_turn_reuses_kv_cache(backend: LlamaBackend) -> None:
             assert stats.cached_tokens >= previous_prompt - MAX_CHUNK, stats
             assert stats.evaluated_prompt_tokens < 40 + MAX_CHUNK, stats
         previous_prompt = stats.prompt_tokens
+    # The tenth prompt is over three times the first and comes mostly from the cache: what the cache saves is
+    # counted in tokens here; its time is bench_long_chat's to measure (a timed assertion failed on a loaded
+    # 2-core machine).
     assert stats.prompt_tokens > 3 * first_evaluated
-    assert stats.time_to_first_token < max(3 * first_ttft, 0.25)
+    assert stats.cached_tokens > 0.75 * stats.prompt_tokens, stats
 
 
 def test_count_tokens_matches_generation(backend: LlamaBackend) -> None:
