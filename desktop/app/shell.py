@@ -1,5 +1,5 @@
-"""The shell's builders: the data folder and settings everything builds on, the welcome, the Help menu, the model
-loaded at start, and closing down."""
+"""The shell's builders: the data folder, settings, window and model session everything builds on, the notices
+about them, the welcome, saving settings as they change, closing down, and the model loaded at start."""
 
 from __future__ import annotations
 
