@@ -34,7 +34,6 @@ class ModelSession(QObject):
         self.settings = settings
         self.model: LoadedModel | None = None
         self.template: ChatTemplate | None = None
-        self.is_loading = False
         self._options = LoadOptions()
         self._borrowed = False
 
@@ -59,24 +58,18 @@ class ModelSession(QObject):
         fallback gives (the built-in model) instead."""
         options = self.options_for(path)
         job = self.client.submit(LoadRequest(path, options))
-        job.started.connect(lambda: self._loading(path))
+        job.started.connect(lambda: self.loading.emit(str(path)))
         job.result.connect(lambda model: self._loaded(model, options))
         job.failed.connect(lambda message: self._failed(path, message, fallback))
         return job
 
-    def _loading(self, path: Path) -> None:
-        self.is_loading = True
-        self.loading.emit(str(path))
-
     def _loaded(self, model: LoadedModel, options: LoadOptions) -> None:
-        self.is_loading = False
         self.model, self._options, self._borrowed = model, options, False
         self.settings.last_model = str(model.info.path)
         self.template = template_for(model.info, self.settings.for_model(model.info.path).template)
         self.modelChanged.emit(model)
 
     def _failed(self, path: Path, message: str, fallback: Callable[[], Path | None] | None) -> None:
-        self.is_loading = False
         if self.model is None and fallback is not None:
             builtin = fallback()
             if builtin is not None and path != builtin:
