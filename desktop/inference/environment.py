@@ -32,7 +32,10 @@ def library_sha256() -> str:
 
 
 def engine_environment(loaded: LoadedModel) -> dict[str, Any]:
-    """Parley and engine versions, the backend and offload, threads, context and batch sizes, and the model file."""
+    """Parley and engine versions, the backend and offload, threads, context and batch sizes, and the model file;
+    for a model on a server, the server's kind, build or version and its model's identity instead."""
+    if loaded.remote:
+        return remote_environment(loaded)
     build = build_info()
     return {
         "parley": parley_version(),
@@ -49,5 +52,23 @@ def engine_environment(loaded: LoadedModel) -> dict[str, Any]:
         "prompt_chunks": {"min": MIN_CHUNK, "max": MAX_CHUNK, "ends": "line breaks and control tokens"},
         "model_file": loaded.info.path.name,
         "quantization": loaded.info.quantization or "",
+        "architecture": loaded.info.architecture,
+    }
+
+
+def remote_environment(loaded: LoadedModel) -> dict[str, Any]:
+    """What identifies a server's run: its kind and build, where it is, and which model it served (never a key)."""
+    capabilities = loaded.capabilities
+    metadata = loaded.info.metadata
+    return {
+        "parley": parley_version(),
+        "engine": str(metadata.get("engine.kind", loaded.backend)),
+        "engine_name": loaded.engine,
+        "engine_version": capabilities.version if capabilities else "",
+        "engine_url": str(metadata.get("engine.url", "")),
+        "reproducible": capabilities.reproducible if capabilities else False,
+        "server_model": str(loaded.info.path).split("/", 1)[-1],
+        "n_ctx": loaded.n_ctx,
+        "model_file": str(metadata.get("server.model_path", "")) or loaded.info.name,
         "architecture": loaded.info.architecture,
     }

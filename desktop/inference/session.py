@@ -39,6 +39,9 @@ class ModelSession(QObject):
 
     @property
     def capabilities(self) -> EngineCapabilities:
+        """What the person's model's engine can do (a server may lack token probabilities or scoring)."""
+        if self.model is not None and self.model.capabilities is not None:
+            return self.model.capabilities
         return self.client.capabilities
 
     @property

@@ -68,7 +68,7 @@ class LlamaBackend(InferenceBackend):
 
     capabilities = EngineCapabilities(name="llama.cpp", loads_gguf_files=True, tokenizes=True,
                                       token_probabilities=True, scores_text=True, scores_continuations=True,
-                                      fits_context=True)
+                                      fits_context=True, post_sampling_probs=True, applies_template=True)
 
     def __init__(self) -> None:
         self._llm: _CountingLlama | None = None

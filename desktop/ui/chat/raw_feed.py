@@ -79,7 +79,7 @@ class RawPromptFeed:
         a fitting asked for earlier is no longer wanted (skipped if it has not started, its answer ignored)."""
         template, raw = self.chat.template, self.chat.window.raw_prompt
         assert template is not None
-        raw.show_prompt(text, template.label)
+        raw.show_prompt(text, self._label())
         raw.show_left_out(2 * skipped)
         self._text, self._chat = text, chat
         self._sections = sections_for(chat.turns(skipped), template)
@@ -91,13 +91,22 @@ class RawPromptFeed:
         self._fit_job = self.chat.session.submit(FitRequest(GenerationRequest(text, params, shorten=chat)))
         self._fit_job.result.connect(self._on_fitted)
 
+    def _label(self) -> str:
+        """Which template rendered the prompt, and for a model on a server, that Parley rendered it (the server's
+        own template text when it reports one) and sends it as a completion."""
+        template, model = self.chat.template, self.chat.model
+        label = template.label if template is not None else ""
+        if model is not None and model.remote:
+            return f"{label}, by Parley (completion mode) for {model.engine}"
+        return label
+
     def _on_fitted(self, fitted: FittedPrompt) -> None:
         """The prompt as the model will read it: the chat without what does not fit, and its tokens."""
         model, template, raw = self.chat.model, self.chat.template, self.chat.window.raw_prompt
         if model is None or template is None or self._chat is None:
             return
         if fitted.text != self._text:
-            raw.show_prompt(fitted.text, template.label)
+            raw.show_prompt(fitted.text, self._label())
             self._text = fitted.text
             self._sections = sections_for(self._chat.turns(fitted.dropped), template)
         raw.show_left_out(2 * fitted.dropped)

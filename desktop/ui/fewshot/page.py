@@ -38,7 +38,8 @@ from desktop.ui.fewshot.mapping import read_mapped
 from desktop.ui.fewshot.preview import MessageBar, PreviewPanel, TryPanel
 from desktop.ui.fewshot.runner import EvalRunner, plan_batch
 from desktop.ui.fewshot.settings import BaseModelSuggestion, RunSettings
-from desktop.ui.widgets import scrolls_down
+from desktop.ui.theme import bar_style
+from desktop.ui.widgets import plain_label, scrolls_down
 
 PREVIEW_DELAY_MS = 250
 DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
@@ -86,9 +87,13 @@ class FewShotPage(QWidget):
         splitter.setSizes([560, 620])
         self.suggestion = BaseModelSuggestion()
         self.suggestion.use_button.clicked.connect(self.baseModelRequested)
+        self.engine_note = plain_label(name="engineReproducibilityNote")  # a server that cannot promise it
+        self.engine_note.setWordWrap(True)
+        self.engine_note.setStyleSheet(bar_style("#engineReproducibilityNote", "warning"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.suggestion)
         layout.addWidget(self.message)
+        layout.addWidget(self.engine_note)
         layout.addWidget(self.settings)
         layout.addWidget(splitter, 1)
 
@@ -132,6 +137,9 @@ class FewShotPage(QWidget):
             self.examples.clear_token_cache()
         self.model, self.chat_template = model, chat_template
         self.suggestion.setVisible(model is not None and not is_base_builtin(model.info.path))
+        engine = model.capabilities if model is not None else None
+        self.engine_note.setText(engine.reproducible_note if engine and not engine.reproducible else "")
+        self.engine_note.setVisible(bool(self.engine_note.text()))
         self.refresh_preview()
 
     def _follow_session(self, _changed: object) -> None:

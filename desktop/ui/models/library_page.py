@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.engines.config import is_remote, split_remote
 from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import classify_fit, estimate_memory, human_bytes
 from desktop.core.settings import DEFAULT_CONTEXT
@@ -70,10 +71,14 @@ class LibraryModel(QAbstractTableModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tip(entry.error or str(entry.path))
+            return plain_tip(entry.error or _where(entry))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if entry.info is None or entry.error:
+        if is_remote(entry.path) and entry.info is not None:  # on a server: its name says which
+            values = [entry.name, entry.architecture, entry.size_label or "", entry.quantization or "", "remote",
+                      str(entry.context_length or ""), "on the server", entry.license or "", "",
+                      "on the server"]
+        elif entry.info is None or entry.error:
             values = [entry.path.name, "unusable", "", "", human_bytes(entry.file_size), "", "", "",
                       str(entry.shard_count), entry.error or ""]
         else:
@@ -90,6 +95,13 @@ class LibraryModel(QAbstractTableModel):
         estimate = estimate_memory(entry.info, n_ctx, entry.file_size)
         fit = classify_fit(estimate, self._ram, self._vram)
         return f"{fit.value} ({human_bytes(estimate.total)} at {n_ctx} ctx)"
+
+
+def _where(entry: ModelEntry) -> str:
+    if is_remote(entry.path):
+        engine, model = split_remote(entry.path)
+        return f"{model}, served by the engine {engine} (Settings › Engines)"
+    return str(entry.path)
 
 
 class _ScanSignals(QObject):
@@ -112,6 +124,8 @@ class LibraryPage(QWidget):
         super().__init__(parent)
         self.setObjectName("modelLibrary")
         self._scan = scan
+        self._local: list[ModelEntry] = []  # the last scan's
+        self._remote: list[ModelEntry] = []  # the models the engines serve (set_remote_entries)
         self._signals = _ScanSignals()
         self._signals.done.connect(self._show)
         self._pool = QThreadPool(self)
@@ -174,12 +188,24 @@ class LibraryPage(QWidget):
     def wait_idle(self) -> None:
         self._pool.waitForDone()
 
+    def set_remote_entries(self, entries: list[ModelEntry]) -> None:
+        """The models servers offer (Settings › Engines), listed after this computer's."""
+        chosen = self.selected_entry()
+        self._remote = list(entries)
+        self._show(self._local)
+        if chosen is not None:  # a probe landing keeps the person's selection where that model is still listed
+            rows = [e.path for e in self.model.entries()]
+            if chosen.path in rows:
+                self.table.selectRow(rows.index(chosen.path))
+
     def _show(self, entries: list[ModelEntry]) -> None:
-        self.model.set_entries(entries)
+        self._local = list(entries)
+        self.model.set_entries([*self._local, *self._remote])
         usable = sum(1 for e in entries if e.error is None and e.info is not None)
         total = sum(e.file_size for e in entries)
         unusable = len(entries) - usable
-        self.summary.setText(f"{usable} usable model(s), {unusable} unusable, {human_bytes(total)} on disk")
+        remote = f", {len(self._remote)} on engines" if self._remote else ""
+        self.summary.setText(f"{usable} usable model(s), {unusable} unusable, {human_bytes(total)} on disk{remote}")
 
     def selected_entry(self) -> ModelEntry | None:
         row = self._selected_row()
@@ -187,6 +213,10 @@ class LibraryPage(QWidget):
 
     def _selection_changed(self) -> None:
         entry = self.selected_entry()
+        local = entry is None or not is_remote(entry.path)  # a server's model has no file here to show or delete
+        self.reveal_button.setEnabled(local)
+        self.remove_button.setEnabled(local)
+        self.settings_panel.setVisible(local)
         self.settings_panel.set_entry(entry)  # before the controller hands the panel this model's settings
         self.selectionChanged.emit(entry)
 

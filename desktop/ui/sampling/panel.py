@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.prompting.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
 from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
+from desktop.inference.backend import EngineCapabilities
 
 CUSTOM = "Custom"
 
@@ -136,6 +137,7 @@ class SamplingPanel(QWidget):
         probabilities.addWidget(self.alternatives, 1)
 
         form = QFormLayout(self)
+        self._form = form
         form.addRow("Preset", self.preset)
         rows = (
             ("Temperature", self.temperature, "temperature"),
@@ -146,9 +148,11 @@ class SamplingPanel(QWidget):
             ("Max new tokens", self.max_tokens, "max_tokens"),
             ("Seed", self.seed, "seed"),
         )
+        self._controls: dict[str, QWidget] = {}
         for label, widget, key in rows:
             widget.setToolTip(TIPS[key])
             form.addRow(label, widget)
+            self._controls[key] = widget
         form.addRow("Probabilities", probabilities)
 
         self._applying = False
@@ -173,6 +177,18 @@ class SamplingPanel(QWidget):
         spin.setObjectName(name)
         spin.setRange(int(RANGES[key].low), int(RANGES[key].high))
         return spin
+
+    def set_capabilities(self, capabilities: EngineCapabilities | None) -> None:
+        """Grey out, with the reason as the tooltip, each setting the model's engine ignores (a server's may);
+        None (a model on this computer) enables them all."""
+        for key, widget in self._controls.items():
+            note = capabilities.unsupported_note(key) if capabilities is not None else ""
+            widget.setEnabled(not note)
+            widget.setToolTip(note or TIPS[key])
+            label = self._form.labelForField(widget)
+            if label is not None:
+                label.setEnabled(not note)
+                label.setToolTip(note)
 
     def alternatives_count(self) -> int:
         """Alternatives to record per generated token; 0 when recording is off."""

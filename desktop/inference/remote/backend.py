@@ -1,0 +1,356 @@
+"""A model on a server, as an InferenceBackend: the worker, the chat, few-shot runs and Compare drive it exactly as
+they drive the in-process llama.cpp.
+
+Parley renders every prompt itself (with the template the server reports, or the one the person chose) and sends it
+to /v1/completions, so the Raw prompt tab shows exactly what the model reads, few-shot prompts are untouched by a
+chat template, and local and remote columns in Compare get the same text.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.conversations.messages import GenerationStats
+from desktop.core.engines.config import split_remote
+from desktop.core.fewshot.likelihood import ContinuationScores
+from desktop.core.instruments.perplexity import TextScore
+from desktop.core.prompting.probabilities import (
+    MAX_ALTERNATIVES,
+    Alternative,
+    NextTokenDistribution,
+    TokenPiece,
+    TokenStep,
+)
+from desktop.inference.backend import (
+    EngineCapabilities,
+    FittedPrompt,
+    GenerationRequest,
+    InferenceBackend,
+    InferenceError,
+    LoadedModel,
+    LoadOptions,
+)
+from desktop.inference.context_fit import PromptTooLongError, fit_request
+from desktop.inference.remote.client import (
+    LLAMA_SERVER,
+    VLLM,
+    EngineAccess,
+    EngineClient,
+    EngineProbe,
+    RemoteModel,
+    WireStep,
+    completion_steps,
+)
+from desktop.inference.token_counts import TokenCounts
+
+DISTRIBUTION_TOP = 100  # next-token candidates asked of a server (it sends the top n, never the whole vocabulary)
+SERVER_MAX_LOGPROBS = 20  # OpenAI's limit on top_logprobs; vLLM's default cap too
+DEFAULT_REMOTE_CONTEXT = 4096
+LN2 = math.log(2.0)
+
+
+class RemoteBackend(InferenceBackend):
+    """Models on engines the person added; `resolve(engine name)` gives how to reach one (URL, key, timeout,
+    offline mode) at the moment of each load, so a changed key or offline mode takes effect on the next load."""
+
+    capabilities = EngineCapabilities(name="a server")
+
+    def __init__(self, resolve: Callable[[str], EngineAccess]) -> None:
+        self._resolve = resolve
+        self._client: EngineClient | None = None
+        self._probe: EngineProbe | None = None
+        self._model: RemoteModel | None = None
+        self._loaded: LoadedModel | None = None
+        self._counts = TokenCounts(self.tokenize)
+        self._bos = ""  # the model's BOS text: the server adds BOS itself, so a rendered prompt's own is removed
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def load(self, path: Path, options: LoadOptions) -> LoadedModel:
+        try:
+            engine, model_id = split_remote(path)
+        except ValueError as exc:
+            raise InferenceError(str(exc)) from exc
+        access = self._resolve(engine)
+        client = EngineClient(access)
+        try:
+            probe = client.probe()
+        except BaseException:
+            client.close()
+            raise
+        model = next((m for m in probe.models if m.id == model_id), None)
+        if model is None:
+            client.close()
+            served = ", ".join(m.id for m in probe.models[:8])
+            raise InferenceError(f"{engine} does not serve \u201c{model_id}\u201d any more (it serves: {served}). "
+                                 "Choose one of those on the Models page.")
+        self.unload()
+        self._client, self._probe, self._model = client, probe, model
+        self.capabilities = probe.capabilities
+        info = probe.model_info(model)
+        self._bos = info.bos_token or ""
+        n_ctx = model.context_length or DEFAULT_REMOTE_CONTEXT
+        notice = probe.capabilities.reproducible_note
+        self._loaded = LoadedModel(info, n_ctx, 0, probe.kind, 0, 0, notice, capabilities=probe.capabilities,
+                                   engine=engine)
+        self._counts.clear()
+        return self._loaded
+
+    def unload(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self._client = self._probe = self._model = self._loaded = None
+
+    def is_loaded(self) -> bool:
+        return self._client is not None
+
+    def _connected(self) -> tuple[EngineClient, EngineProbe, RemoteModel]:
+        if self._client is None or self._probe is None or self._model is None:
+            raise InferenceError("No model is loaded yet. Wait for the model to finish loading, or choose one.")
+        return self._client, self._probe, self._model
+
+    def reset_cache(self) -> None:
+        """Nothing to clear here: requests that must start cold send cache_prompt: false (llama-server)."""
+
+    # --- tokens ---------------------------------------------------------------------------------
+
+    def _sent_prompt(self, prompt: str) -> str:
+        """The prompt as sent: without the BOS text the template wrote, since the server adds BOS itself."""
+        return prompt[len(self._bos):] if self._bos and prompt.startswith(self._bos) else prompt
+
+    def _tokenize_raw(self, text: str) -> list[dict[str, Any]]:
+        client, probe, _model = self._connected()
+        if not probe.capabilities.tokenizes:
+            raise InferenceError(f"{probe.capabilities.name} cannot show token boundaries.")
+        with client.talking("counting tokens"):
+            data = client.post_json("/tokenize", {"content": self._sent_prompt(text), "add_special": True,
+                                                  "parse_special": True, "with_pieces": True})
+            tokens = data["tokens"]
+            if not isinstance(tokens, list) or not all(isinstance(t, dict) and "id" in t for t in tokens):
+                raise ValueError("/tokenize sent no token list")
+        return tokens
+
+    def tokenize(self, text: str) -> list[int]:
+        return [int(t["id"]) for t in self._tokenize_raw(text)]
+
+    def count_tokens(self, text: str) -> int:
+        _client, probe, _model = self._connected()
+        if not probe.capabilities.tokenizes:
+            return max(1, len(text) // 4)  # a rough estimate where the server cannot count
+        return len(self.tokenize(text))
+
+    def token_pieces(self, text: str) -> list[TokenPiece]:
+        pieces = []
+        for token in self._tokenize_raw(text):
+            piece = token.get("piece", "")
+            if isinstance(piece, list):  # bytes of a character split across tokens
+                piece = bytes(b for b in piece if isinstance(b, int) and 0 <= b < 256).decode("utf-8", "replace")
+            text_piece = str(piece)
+            special = text_piece.startswith("<") and text_piece.endswith(">") and len(text_piece) > 2
+            pieces.append(TokenPiece(int(token["id"]), text_piece, special))
+        return pieces
+
+    # --- generation -----------------------------------------------------------------------------
+
+    def fitted_prompt(self, request: GenerationRequest, should_stop: Callable[[], bool]) -> FittedPrompt:
+        _client, probe, _model = self._connected()
+        if not probe.capabilities.fits_context or self._loaded is None:
+            return FittedPrompt(request.prompt)
+        try:
+            _tokens, dropped = fit_request(self.tokenize, self._counts, request, self._loaded.n_ctx, should_stop)
+        except PromptTooLongError as exc:
+            return FittedPrompt(_shortened(request, exc.dropped), exc.dropped, exc.at_least)
+        return FittedPrompt(_shortened(request, dropped), dropped)
+
+    def _body(self, request: GenerationRequest, probe: EngineProbe, model: RemoteModel, prompt: str,
+              stream: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The /v1/completions arguments and the engine's extensions (extra_body) for this request."""
+        params = request.params
+        sent: Any = self._sent_prompt(prompt)
+        if request.forced:  # llama-server reads text and token ids mixed in one prompt
+            sent = [sent, *request.forced]
+        args: dict[str, Any] = {"model": model.id, "prompt": sent, "stream": stream,
+                                "max_tokens": params.max_tokens, "temperature": params.temperature,
+                                "top_p": params.top_p}
+        if params.seed >= 0:
+            args["seed"] = params.seed
+        if request.stop:
+            args["stop"] = list(request.stop)[:4] if probe.kind not in (LLAMA_SERVER, VLLM) else list(request.stop)
+        extra: dict[str, Any] = {}
+        if probe.kind == LLAMA_SERVER:
+            extra.update(top_k=params.top_k, min_p=params.min_p, repeat_penalty=params.repeat_penalty,
+                         # A fixed seed or a cold start asks for reproducibility: the whole prompt is evaluated
+                         # again, since a reused cache can change the numbers.
+                         cache_prompt=not (request.fresh or params.seed >= 0))
+        elif probe.kind == VLLM:
+            extra.update(top_k=params.top_k if params.top_k > 0 else -1, min_p=params.min_p,
+                         repetition_penalty=params.repeat_penalty)
+        if request.alternatives > 0 and probe.capabilities.token_probabilities:
+            args["logprobs"] = min(request.alternatives, MAX_ALTERNATIVES, SERVER_MAX_LOGPROBS)
+        if stream:
+            args["stream_options"] = {"include_usage": True}
+        return args, extra
+
+    def generate(
+        self,
+        request: GenerationRequest,
+        on_text: Callable[[str], None],
+        should_stop: Callable[[], bool],
+        on_step: Callable[[TokenStep], None] | None = None,
+    ) -> GenerationStats:
+        client, probe, model = self._connected()
+        if request.forced and probe.kind != LLAMA_SERVER:
+            raise InferenceError(f"{probe.capabilities.name} cannot continue a reply from a chosen token.")
+        started = time.perf_counter()
+        fitted = self.fitted_prompt(request, should_stop) if request.shorten is not None else \
+            FittedPrompt(request.prompt)
+        if fitted.at_least:
+            raise InferenceError(f"The prompt is at least {fitted.at_least} tokens but {probe.engine.name} runs this "
+                                 f"model with a context of {self._loaded.n_ctx if self._loaded else 0}. Start a new "
+                                 "chat or shorten the system prompt.")
+        args, extra = self._body(request, probe, model, fitted.text, stream=True)
+        record = on_step is not None and "logprobs" in args
+        first_at = 0.0
+        generated = 0
+        stopped = False
+        timings: dict[str, Any] = {}
+        usage: Any = None
+        finish = ""
+        chunks = 0
+        with client.talking("generating a reply"):
+            stream = client.openai.completions.create(**args, extra_body=extra)
+            try:
+                for chunk in stream:
+                    chunks += 1
+                    if not hasattr(chunk, "choices"):  # an event that is not a completion chunk
+                        raise ValueError(f"a malformed event in the reply stream: {str(chunk)[:80]!r}")
+                    extra_fields = chunk.model_extra or {}
+                    if isinstance(extra_fields.get("timings"), dict):
+                        timings = extra_fields["timings"]
+                    if chunk.usage is not None:
+                        usage = chunk.usage
+                    for choice in chunk.choices:
+                        text = choice.text or ""
+                        if text and not first_at:
+                            first_at = time.perf_counter()
+                        if record:
+                            for step in completion_steps(choice):
+                                on_step(_token_step(step))  # type: ignore[misc]
+                        if text:
+                            generated += 1
+                            on_text(text)
+                        finish = choice.finish_reason or finish
+                    if should_stop():  # closing the stream makes the server stop generating
+                        stopped = True
+                        break
+            finally:
+                stream.close()
+            if not chunks:  # even an empty reply comes with a chunk that says why it finished
+                raise ValueError("the reply stream was empty")
+        finished = time.perf_counter()
+        return self._stats(timings, usage, generated, started, first_at or finished, finished, stopped,
+                           finish == "length" and request.params.max_tokens > generated, fitted.dropped)
+
+    def _stats(self, timings: dict[str, Any], usage: Any, chunks: int, started: float, first_at: float,
+               finished: float, stopped: bool, context_full: bool, dropped: int) -> GenerationStats:
+        """The server's own timings where it sends them (llama-server), else what Parley measured."""
+        predicted = _int(timings.get("predicted_n")) or _int(getattr(usage, "completion_tokens", None)) or chunks
+        prompt_n = _int(timings.get("prompt_n"))
+        cached = _int(timings.get("cache_n"))
+        prompt_tokens = (prompt_n + cached) if timings else _int(getattr(usage, "prompt_tokens", None))
+        rate = _float(timings.get("predicted_per_second"))
+        if not rate:
+            decode = finished - first_at
+            rate = (predicted - 1) / decode if predicted > 1 and decode > 0 else 0.0
+        return GenerationStats(
+            prompt_tokens=prompt_tokens, cached_tokens=cached, generated_tokens=predicted,
+            time_to_first_token=first_at - started, tokens_per_second=rate, stopped=stopped,
+            dropped_turns=dropped, context_full=context_full,
+        )
+
+    # --- probabilities --------------------------------------------------------------------------
+
+    def next_token_distribution(
+        self, prompt: str, token_ids: Sequence[int] = (), context: str = "", chosen: int = -1
+    ) -> NextTokenDistribution:
+        """The server's top candidates for the next token (it never sends the whole vocabulary): the tokens
+        outside the top DISTRIBUTION_TOP get no probability."""
+        client, probe, model = self._connected()
+        if not probe.capabilities.token_probabilities:
+            raise InferenceError(f"{probe.capabilities.name} does not send token probabilities.")
+        if probe.kind == LLAMA_SERVER:
+            with client.talking("asking for next-token probabilities"):
+                body: dict[str, Any] = {"prompt": [self._sent_prompt(prompt), *token_ids] if token_ids
+                                        else self._sent_prompt(prompt), "n_predict": 1, "n_probs": DISTRIBUTION_TOP,
+                                        "temperature": 0, "cache_prompt": False, "samplers": []}
+                data = client.post_json("/completion", body)
+                probs = data["completion_probabilities"][0]["top_logprobs"]
+                top = [(str(p["token"]), float(p["logprob"]), int(p["id"])) for p in probs]
+        else:
+            if token_ids:
+                raise InferenceError(f"{probe.capabilities.name} can show the distribution after the prompt only.")
+            with client.talking("asking for next-token probabilities"):
+                reply = client.openai.completions.create(model=model.id, prompt=self._sent_prompt(prompt),
+                                                         max_tokens=1, temperature=0, logprobs=SERVER_MAX_LOGPROBS)
+                steps = completion_steps(reply.choices[0]) if isinstance(getattr(reply, "choices", None), list) \
+                    and reply.choices else []
+                if not steps:
+                    raise ValueError("no log-probabilities in the reply")
+                top = [(t, v, i if i is not None else n) for n, (t, v, i) in enumerate(steps[0].top)]
+        if not top:
+            raise InferenceError(f"{probe.capabilities.name} sent no candidates for the next token.")
+        size = max(i for _t, _v, i in top) + 1
+        logits = np.full(size, -np.inf, dtype=np.float32)
+        texts: dict[int, str] = {}
+        for text, value, token_id in top:
+            logits[token_id] = value
+            texts[token_id] = text
+        note = f"top {len(top)} from {probe.engine.name}"
+        return NextTokenDistribution(logits, texts, f"{context} ({note})" if context else note, chosen)
+
+    def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
+        raise InferenceError(self._no_prompt_logprobs("score by \u201cMost likely answer\u201d") +
+                             " Choose a rule that reads the generated text.")
+
+    def score_text(
+        self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
+    ) -> TextScore:
+        raise InferenceError(self._no_prompt_logprobs("score text (perplexity)"))
+
+    def _no_prompt_logprobs(self, what: str) -> str:
+        name = self.capabilities.name
+        return (f"{name} does not return the prompt's log-probabilities, so Parley cannot {what} on it. "
+                "Use a model on this computer, or a vLLM server.")
+
+
+def _token_step(step: WireStep) -> TokenStep:
+    """A generated token as the token view shows it, from the server's log-probabilities (top alternatives only:
+    the entropy is over those)."""
+    alternatives = tuple(
+        Alternative(token_id if token_id is not None else -1 - n, text, math.exp(value), value)
+        for n, (text, value, token_id) in enumerate(step.top)
+    )
+    probs = [a.probability for a in alternatives if a.probability > 0]
+    entropy = -sum(p * math.log(p) for p in probs) / LN2 if probs else 0.0
+    token_id = step.token_id if step.token_id is not None else next(
+        (a.token_id for a in alternatives if a.text == step.token), -1)
+    return TokenStep(token_id, step.token, math.exp(step.logprob), max(entropy, 0.0), alternatives)
+
+
+def _shortened(request: GenerationRequest, dropped: int) -> str:
+    text = request.shorten(dropped) if request.shorten is not None else None
+    return request.prompt if text is None else text
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0

@@ -1,0 +1,368 @@
+"""Talking to a server: the OpenAI-compatible API through the `openai` client, engine extensions through `httpx`,
+and every failure turned into a sentence that names the engine and says what to do."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2 as httpx  # the openai client's own HTTP library (httpx's successor)
+import openai
+
+from desktop.core.engines.config import EngineConfig, offline_message, remote_label, remote_path
+from desktop.core.models.gguf_file import ModelInfo
+from desktop.core.models.library import ModelEntry
+from desktop.inference.backend import EngineCapabilities, InferenceError
+
+CONNECT_TIMEOUT = 5.0  # seconds to open a connection: a server that is up answers at once
+PROBE_TIMEOUT = 30.0  # seconds for each probe request (a trial completion of one token)
+RETRIES = 2  # the openai client's retries of a failed connection or a 5xx, with back-off
+LLAMA_SERVER = "llama-server"
+VLLM = "vLLM"
+OPENAI_COMPATIBLE = "OpenAI-compatible"
+ALL_SAMPLING = frozenset({"temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed"})
+OPENAI_SAMPLING = frozenset({"temperature", "top_p", "max_tokens", "seed"})
+
+
+@dataclass(frozen=True)
+class EngineAccess:
+    """What a request to an engine needs: where it is, its key (never logged), how long to wait, and whether
+    offline mode forbids it."""
+
+    config: EngineConfig
+    api_key: str | None = field(default=None, repr=False)
+    timeout: float = 120.0
+    offline: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteModel:
+    id: str
+    context_length: int | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class EngineProbe:
+    """What a server said about itself: its kind and version, its models, and what Parley can do with them."""
+
+    engine: EngineConfig
+    kind: str
+    version: str
+    models: tuple[RemoteModel, ...]
+    capabilities: EngineCapabilities
+    props: Mapping[str, Any] = field(default_factory=dict, repr=False)  # llama-server's /props
+    completions: bool = True  # /v1/completions (Parley renders the prompt itself)
+    chat: bool = True  # /v1/chat/completions
+
+    def capability_lines(self) -> list[tuple[str, bool]]:
+        c = self.capabilities
+        return [
+            ("Chat", self.chat or self.completions),
+            ("Completions (Parley renders the prompt)", self.completions),
+            ("Token probabilities with top alternatives", c.token_probabilities),
+            ("Probabilities after the sampler chain", c.post_sampling_probs),
+            ("Prompt log-probabilities (perplexity, likelihood scoring)", c.scores_text),
+            ("Tokenize and apply the model's template", c.tokenizes and c.applies_template),
+            ("Grammar / JSON schema", c.grammar),
+            ("Identical output for identical input", c.reproducible),
+        ]
+
+    def model_info(self, model: RemoteModel) -> ModelInfo:
+        """The model as the Models page and the chat show it, from what the server reports."""
+        props = self.props
+        meta = dict(model.meta)
+        template = props.get("chat_template") if isinstance(props.get("chat_template"), str) else None
+        return ModelInfo(
+            path=remote_path(self.engine.name, model.id), file_size=int(meta.get("size", 0) or 0),
+            architecture=str(meta.get("arch", "") or ""), name=remote_label(remote_path(self.engine.name, model.id)),
+            size_label=_params_label(meta.get("n_params")), quantization=None,
+            context_length=model.context_length, block_count=None, chat_template=template or None,
+            bos_token=_str_or_none(props.get("bos_token")), eos_token=_str_or_none(props.get("eos_token")),
+            add_bos_token=None, tokenizer_pre=None, license=None, tensor_count=0,
+            metadata={"engine": self.engine.name, "engine.kind": self.kind, "engine.version": self.version,
+                      "engine.url": self.engine.root,
+                      **({"server.model_path": props["model_path"]} if isinstance(props.get("model_path"), str)
+                         else {}),
+                      **{f"server.{k}": v for k, v in meta.items() if isinstance(v, (str, int, float, bool))}},
+        )
+
+    def entries(self) -> list[ModelEntry]:
+        return [ModelEntry(remote_path(self.engine.name, m.id), (), 0, self.model_info(m), None, False)
+                for m in self.models]
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _params_label(value: object) -> str | None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        return None
+    return f"{value / 1e9:.1f}B" if value >= 1e9 else f"{value / 1e6:.0f}M"
+
+
+class EngineClient:
+    """One engine's connections. Not thread-safe: each thread (the worker, a probe) makes its own."""
+
+    def __init__(self, access: EngineAccess) -> None:
+        self.access = access
+        self.engine = access.config
+        if access.offline and not self.engine.loopback:
+            raise InferenceError(offline_message(self.engine.name))
+        headers = {"Authorization": f"Bearer {access.api_key}"} if access.api_key else {}
+        timeout = httpx.Timeout(access.timeout, connect=CONNECT_TIMEOUT)
+        self.http = httpx.Client(base_url=self.engine.root, headers=headers, timeout=timeout, trust_env=False)
+        self.openai = openai.OpenAI(
+            base_url=self.engine.api_base, api_key=access.api_key or "none", timeout=timeout, max_retries=RETRIES,
+            http_client=httpx.Client(timeout=timeout, trust_env=False),
+        )
+
+    def close(self) -> None:
+        self.openai.close()
+        self.http.close()
+
+    # --- errors -------------------------------------------------------------------------------
+
+    def error(self, exc: Exception, doing: str = "") -> InferenceError:
+        """A sentence for the person about what went wrong talking to this engine."""
+        name, url = self.engine.name, self.engine.root
+        what = f" while {doing}" if doing else ""
+        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)) or (
+                isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in (401, 403)):
+            return InferenceError(f"{name} refused the API key{what} (HTTP 401/403): the key is wrong or missing. "
+                                  "Enter the right key for it in Settings \u203a Engines.")
+        if isinstance(exc, (openai.APITimeoutError, httpx.TimeoutException)):
+            return InferenceError(f"{name} did not answer within {self.access.timeout:g} seconds{what}. It may be "
+                                  "busy or the model may be very large; try again, or allow it longer in Settings "
+                                  "\u203a Engines.")
+        if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
+            return InferenceError(f"Parley cannot reach {name} at {url}{what}: the server is not running or not "
+                                  "reachable from this computer. Start it (see docs/engines.md) and try again.")
+        if isinstance(exc, openai.NotFoundError) or (
+                isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code == 404):
+            return InferenceError(f"{name} has no such endpoint or model{what} (HTTP 404). Check the URL in "
+                                  "Settings \u203a Engines and the model the server serves.")
+        if isinstance(exc, openai.APIStatusError):
+            return InferenceError(f"{name} answered with an error{what} (HTTP {exc.status_code}): "
+                                  f"{_server_message(exc.body) or exc.message}")
+        if isinstance(exc, httpx.HTTPStatusError):
+            return InferenceError(f"{name} answered with an error{what} (HTTP {exc.response.status_code}): "
+                                  f"{_server_message(_json_or_none(exc.response)) or exc.response.reason_phrase}")
+        if isinstance(exc, (ValueError, KeyError, TypeError, IndexError, openai.APIResponseValidationError)):
+            return InferenceError(f"{name} sent an answer Parley cannot read{what} ({type(exc).__name__}: "
+                                  f"{str(exc)[:200]}). Is {url} an OpenAI-compatible server (llama-server, vLLM)?")
+        return InferenceError(f"Talking to {name} failed{what}: {exc}")
+
+    @contextmanager
+    def talking(self, doing: str = "") -> Iterator[None]:
+        """Turns any failure of the requests inside into an InferenceError about this engine."""
+        try:
+            yield
+        except InferenceError:
+            raise
+        except (openai.OpenAIError, httpx.HTTPError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise self.error(exc, doing) from exc
+
+    # --- engine-specific endpoints --------------------------------------------------------------
+
+    def get_json(self, path: str) -> Any:
+        response = self.http.get(path)
+        response.raise_for_status()
+        return response.json()
+
+    def post_json(self, path: str, body: Mapping[str, Any]) -> Any:
+        response = self.http.post(path, json=dict(body))
+        response.raise_for_status()
+        return response.json()
+
+    def optional_json(self, path: str) -> Any:
+        """GET path's JSON, or None when the server has no such endpoint (or answers it with something else)."""
+        try:
+            response = self.http.get(path, timeout=PROBE_TIMEOUT)
+        except httpx.TimeoutException:
+            return None
+        if response.status_code in (401, 403):
+            response.raise_for_status()
+        if response.status_code != 200:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    # --- the probe ------------------------------------------------------------------------------
+
+    def list_models(self) -> tuple[RemoteModel, ...]:
+        with self.talking("listing its models"):
+            page = self.openai.models.list()
+            found = []
+            for model in page.data:
+                extra = model.model_extra or {}
+                meta: dict[str, Any] = extra["meta"] if isinstance(extra.get("meta"), dict) else {}
+                context = extra.get("max_model_len") or meta.get("n_ctx_train")  # vLLM, llama-server
+                found.append(RemoteModel(str(model.id), int(context) if isinstance(context, int) else None, meta))
+        if not found:
+            raise InferenceError(f"{self.engine.name} serves no models yet: start it with a model (llama-server "
+                                 "-m FILE, vllm serve MODEL) and probe it again.")
+        return tuple(found)
+
+    def probe(self) -> EngineProbe:
+        """Ask the server what it is and what it can do: GET /v1/models, /health, /props (llama-server), /version
+        (vLLM), and one-token trial requests for log-probabilities and prompt log-probabilities."""
+        models = self.list_models()
+        with self.talking("asking what it is"):
+            props = self.optional_json("/props")
+            version_doc = self.optional_json("/version")
+            self.optional_json("/health")
+        if isinstance(props, dict) and ("build_info" in props or "default_generation_settings" in props):
+            return self._llama_server_probe(models, props)
+        if isinstance(version_doc, dict) and isinstance(version_doc.get("version"), str):
+            return self._generic_probe(models, VLLM, version_doc["version"])
+        return self._generic_probe(models, OPENAI_COMPATIBLE, "")
+
+    def _llama_server_probe(self, models: tuple[RemoteModel, ...], props: dict[str, Any]) -> EngineProbe:
+        settings = props.get("default_generation_settings")
+        n_ctx = settings.get("n_ctx") if isinstance(settings, dict) else None
+        if isinstance(n_ctx, int) and n_ctx > 0:  # the context the server runs with, not the trained one
+            models = tuple(RemoteModel(m.id, n_ctx, m.meta) for m in models)
+        slots = props.get("total_slots")
+        tokenizes = self._tokenize_works()
+        logprobs = self._logprobs_work(models[0].id)
+        one_slot = slots == 1
+        capabilities = EngineCapabilities(
+            name=f"{self.engine.name} (llama-server)", tokenizes=tokenizes, token_probabilities=logprobs,
+            fits_context=tokenizes, post_sampling_probs=logprobs, applies_template=True, grammar=True,
+            scores_text=False, scores_continuations=False,
+            reproducible=one_slot,
+            reproducible_note="" if one_slot else (
+                f"{self.engine.name} runs {slots} slots in parallel: requests batched together can change the "
+                "numbers, so identical input may give different output. Start it with --parallel 1 for "
+                "reproducible runs."),
+            sampling=ALL_SAMPLING, version=str(props.get("build_info", "")),
+        )
+        return EngineProbe(self.engine, LLAMA_SERVER, capabilities.version, models, capabilities, props)
+
+    def _generic_probe(self, models: tuple[RemoteModel, ...], kind: str, version: str) -> EngineProbe:
+        logprobs = self._logprobs_work(models[0].id)
+        echo = self._echo_works(models[0].id)
+        vllm = kind == VLLM
+        capabilities = EngineCapabilities(
+            name=f"{self.engine.name} ({kind})", token_probabilities=logprobs, scores_text=echo,
+            scores_continuations=echo, grammar=vllm,
+            reproducible=False,
+            reproducible_note=(f"{self.engine.name} ({kind}) batches requests together and does not promise "
+                               "identical output for identical input, even with a fixed seed."),
+            sampling=ALL_SAMPLING if vllm else OPENAI_SAMPLING, version=version,
+        )
+        return EngineProbe(self.engine, kind, version, models, capabilities)
+
+    def _tokenize_works(self) -> bool:
+        try:
+            data = self.post_json("/tokenize", {"content": "Hello", "with_pieces": True})
+        except (httpx.HTTPError, ValueError):
+            return False
+        tokens = data.get("tokens") if isinstance(data, dict) else None
+        return isinstance(tokens, list) and bool(tokens) and isinstance(tokens[0], dict)
+
+    def _logprobs_work(self, model: str) -> bool:
+        try:
+            with self.talking("trying token probabilities"):
+                reply = self.openai.completions.create(model=model, prompt="Hello", max_tokens=1, temperature=0,
+                                                       logprobs=2, timeout=PROBE_TIMEOUT)
+        except InferenceError as exc:
+            if "API key" in str(exc) or "cannot reach" in str(exc):
+                raise
+            return False
+        choices = getattr(reply, "choices", None)  # a server may answer with something that is no completion
+        return isinstance(choices, list) and bool(choices) and bool(completion_steps(choices[0]))
+
+    def _echo_works(self, model: str) -> bool:
+        """Whether /v1/completions returns the prompt's own log-probabilities (echo with max_tokens 0)."""
+        try:
+            with self.talking("trying prompt log-probabilities"):
+                reply = self.openai.completions.create(model=model, prompt="Hello world", max_tokens=1,
+                                                       temperature=0, logprobs=1, echo=True, timeout=PROBE_TIMEOUT)
+        except InferenceError:
+            return False
+        choices = getattr(reply, "choices", None)
+        if not isinstance(choices, list) or not choices or getattr(choices[0], "logprobs", None) is None:
+            return False
+        values = getattr(choices[0].logprobs, "token_logprobs", None) or []
+        return len(values) >= 2
+
+
+@dataclass(frozen=True)
+class WireStep:
+    """One generated token's log-probabilities as a server sent them."""
+
+    token: str
+    logprob: float
+    token_id: int | None
+    top: tuple[tuple[str, float, int | None], ...]  # (text, log-probability, id when the server sends it)
+
+
+def completion_steps(choice: Any) -> list[WireStep]:
+    """The per-token log-probabilities in a completion choice, in either shape servers send: OpenAI's legacy
+    (tokens / token_logprobs / top_logprobs) or the chat-style list under `content` (llama-server)."""
+    logprobs = getattr(choice, "logprobs", None)
+    if logprobs is None:
+        return []
+    raw = logprobs.model_dump() if hasattr(logprobs, "model_dump") else logprobs
+    if not isinstance(raw, dict):
+        return []
+    content = raw.get("content")
+    steps: list[WireStep] = []
+    if isinstance(content, list):
+        for item in content:
+            if not isinstance(item, dict):
+                continue
+            top = tuple((str(t.get("token", "")), float(t["logprob"]), _int_or_none(t.get("id")))
+                        for t in item.get("top_logprobs") or [] if isinstance(t, dict) and _number(t.get("logprob")))
+            value = item.get("logprob")
+            if isinstance(value, (int, float)) and _number(value):
+                steps.append(WireStep(str(item.get("token", "")), float(value),
+                                      _int_or_none(item.get("id")), top))
+        return steps
+    tokens, values, tops = raw.get("tokens") or [], raw.get("token_logprobs") or [], raw.get("top_logprobs") or []
+    for i, token in enumerate(tokens):
+        value = values[i] if i < len(values) else None
+        if not isinstance(value, (int, float)) or not _number(value):
+            continue
+        top_raw = tops[i] if i < len(tops) and isinstance(tops[i], dict) else {}
+        top = tuple((str(t), float(v), None) for t, v in top_raw.items() if _number(v))
+        steps.append(WireStep(str(token), float(value), None, tuple(sorted(top, key=lambda x: -x[1]))))
+    return steps
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _server_message(body: object) -> str:
+    """The human part of an error body ({"error": {"message": ...}} or {"message": ...})."""
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])[:300]
+        if isinstance(inner, str):
+            return inner[:300]
+    return ""
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
