@@ -1,7 +1,8 @@
 """`parley eval`: score a few-shot template on a data file from a terminal, with a reproducible JSON record.
 
-No Qt: it drives LlamaBackend through the same run_evaluation loop as the workbench, so a score printed
-here is the score the workbench shows for the same template, data, model, shots and seed.
+No Qt: it drives LlamaBackend (or, with --engine, the RemoteBackend of a server) through the same
+run_evaluation loop as the workbench, so a score printed here is the score the workbench shows for the same
+template, data, model, shots and seed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop.cli.common import BUILTIN, UsageError, add_data_dir, check_context, existing_file, resolve_model
+from desktop.cli.common import (
+    BUILTIN,
+    ENGINE_USAGE,
+    EngineChoiceError,
+    UsageError,
+    add_data_dir,
+    add_engine,
+    check_context,
+    existing_file,
+    open_model,
+)
 from desktop.core.fewshot.dataset import DataError, guess_mapping, read_table, to_test_items
 from desktop.core.fewshot.runs import RunStore, new_run, order_spread
 from desktop.core.fewshot.scoring import LIKELIHOOD, RULES, EvalRun, ItemResult
@@ -38,7 +49,8 @@ MAX_CLASSES = 10  # a run whose expected answers take at most this many values g
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parley eval",
-        description="Score a few-shot template on a test set with a local model. Every run is saved as a "
+        description="Score a few-shot template on a test set with a local model, or one on a server (--engine). "
+                    "Every run is saved as a "
                     "replayable record under the data folder's runs/ (see `parley runs`).",
     )
     parser.add_argument("template", help="few-shot template (.json, as saved by the workbench)")
@@ -46,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "an OpenAI Evals .jsonl, or a promptfoo .csv with __expected")
     parser.add_argument("--model", metavar="PATH",
                         help=f"GGUF model file, or '{BUILTIN}' for the built-in Gemma 3 270M (default: the last "
-                             "model the app used, else the first in the library, else a built-in model)")
+                             "model the app used, else the first in the library, else a built-in model); with "
+                             "--engine, the server's model id (default: the first it serves)")
+    add_engine(parser)
     parser.add_argument("--shots", type=int, metavar="K", help="examples to keep (default: all enabled ones)")
     parser.add_argument("--seed", type=int, metavar="N",
                         help="picks which K shots and seeds sampling (default: random, recorded)")
@@ -154,18 +168,18 @@ def evaluate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     template, request, data_path, shots = prepare(args, seed)
     dirs = DataDirs.resolve(args.data_dir)
-    choice = resolve_model(args.model, dirs, args.context)  # remembered model, context and GPU layers, as the app
-    model = choice.path
-
-    from desktop.inference.environment import engine_environment  # loads llama.cpp: only once the input is good
-    from desktop.inference.llama.backend import LlamaBackend
-
-    backend = LlamaBackend()
-    loaded = backend.load(model, choice.options)
+    # the remembered model, context and GPU layers, as the app; or the model on --engine's server
+    opened = open_model(args.engine, args.model, dirs, args.context)
+    backend, loaded, model = opened.backend, opened.loaded, opened.path
     try:
+        if request.rule == LIKELIHOOD and not opened.capabilities.scores_continuations:
+            raise opened.refuse("score answers by likelihood (--rule likelihood)",
+                                "the log-probabilities of a given continuation")
+        if not opened.capabilities.reproducible:
+            print(f"note: {terminal_safe(opened.capabilities.reproducible_note)}", file=sys.stderr)
         chat_template = template_for(loaded.info) if template.mode is RenderMode.CHAT else None
-        model_sha = file_sha256(model)
-        environment = engine_environment(loaded)
+        model_sha = "" if opened.access is not None else file_sha256(model)  # a server's model has no file here
+        environment = opened.environment()
         orders = args.orders if shots > 0 else 1  # zero shots: no selection or order to vary
         if orders < args.orders:
             print("note: with 0 shots there is no order to vary; running once", file=sys.stderr)
@@ -177,12 +191,12 @@ def evaluate(args: argparse.Namespace) -> int:
             cut = template.with_shots(shots, order_seed, shuffle=orders > 1)
             run_request = replace(request, template=cut, chat_template=chat_template)
             run = new_run(template=cut, items=request.items, params=request.params, rule=request.rule,
-                          data_path=data_path.resolve(), model_path=model.resolve(), model_sha256=model_sha,
+                          data_path=data_path.resolve(), model_path=opened.record_path, model_sha256=model_sha,
                           chat_template=chat_template, environment=environment, order_seed=order_seed, group=group)
             print(f"{template.name} v{template.version} · {shots} shots · seed {order_seed} · "
                   f"{len(request.items)} items · rule {request.rule}"
                   + (" (calibrated)" if request.calibrate else "")
-                  + f" · {model.name} ({loaded.offload_summary})")
+                  + f" · {opened.name} ({loaded.offload_summary})")
             try:
                 record_run(backend, run_request, run, lambda r: print(result_line(r), flush=True))
             except KeyboardInterrupt:
@@ -224,6 +238,9 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         return evaluate(args)
+    except EngineChoiceError as exc:
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
+        return ENGINE_USAGE
     except (UsageError, FewShotError, DataError, GGUFError, InferenceError, TemplateError, ValueError) as exc:
         # ValueError: SamplingParams ranges and a bad regular expression in --rule regex
         print(f"error: {terminal_safe(exc)}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """`parley score`: the perplexity of a text file under a local model, from a terminal.
 
-No Qt: it drives LlamaBackend.score_text directly, the same code the Perplexity page runs on the worker,
-so the numbers match the page's for the same model and context.
+No Qt: it drives the backend's score_text directly (LlamaBackend, or with --engine a server's RemoteBackend), the
+same code the Perplexity page runs on the worker, so the numbers match the page's for the same model and context.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.common import BUILTIN, UsageError, add_data_dir, check_context, resolve_model
+from desktop.cli.common import BUILTIN, UsageError, add_data_dir, add_engine, check_context, open_model
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
 from desktop.core.models.gguf_file import GGUFError
 from desktop.core.paths import DataDirs
@@ -32,12 +32,15 @@ USAGE_ERROR = 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parley score",
-        description="Perplexity of a UTF-8 text file under a local model, with its most surprising tokens.",
+        description="Perplexity of a UTF-8 text file under a local model, or one on a server that returns prompt "
+                    "log-probabilities (--engine), with its most surprising tokens.",
     )
     parser.add_argument("file", help="the text to score (UTF-8, up to 5 MB)")
     parser.add_argument("--model", metavar="PATH",
                         help=f"GGUF model file, or '{BUILTIN}' (default: the last model the app used, "
-                             "else the first in the library, else a built-in model)")
+                             "else the first in the library, else a built-in model); with --engine, the server's "
+                             "model id (default: the first it serves)")
+    add_engine(parser)
     parser.add_argument("--json", action="store_true", help="print the full result, every token, as JSON")
     parser.add_argument("--context", type=int, metavar="N",
                         help="context in tokens; a longer text is scored in windows (default: the model's "
@@ -93,15 +96,13 @@ def human_summary(score: TextScore, top: int = TOP_SURPRISES) -> str:
 def score(args: argparse.Namespace) -> int:
     text = read_text(args.file)
     check_context(args.context)
-    choice = resolve_model(args.model, DataDirs.resolve(args.data_dir), args.context)
-    model = choice.path
-
-    from desktop.inference.llama.backend import LlamaBackend  # loads llama.cpp: only once the input is known good
-
-    backend = LlamaBackend()
-    loaded = backend.load(model, choice.options)
+    opened = open_model(args.engine, args.model, DataDirs.resolve(args.data_dir), args.context)
+    backend, loaded = opened.backend, opened.loaded
     try:
-        print(f"scoring {Path(args.file).name} with {model.name} ({loaded.offload_summary}, "
+        if not opened.capabilities.scores_text:
+            raise opened.refuse("score text", "the log-probabilities of the prompt's own tokens, which perplexity "
+                                "needs (vLLM does; llama-server does not)")
+        print(f"scoring {Path(args.file).name} with {opened.name} ({loaded.offload_summary}, "
               f"context {loaded.n_ctx})", file=sys.stderr)
         last = [-1]
 

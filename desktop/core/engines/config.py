@@ -31,6 +31,16 @@ class EngineConfig:
         return root[:-3] if root.endswith("/v1") else root
 
     @property
+    def public_root(self) -> str:
+        """The root URL without user:password@, for run records, logs and messages."""
+        parts = urlsplit(self.root)
+        if parts.username is None and parts.password is None:
+            return self.root
+        host = parts.hostname or ""
+        netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port is not None else "")
+        return parts._replace(netloc=netloc).geturl()
+
+    @property
     def api_base(self) -> str:
         """Where the OpenAI-compatible API lives."""
         return self.root + "/v1"

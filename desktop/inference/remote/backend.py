@@ -18,8 +18,8 @@ import numpy as np
 
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.engines.config import split_remote
-from desktop.core.fewshot.likelihood import ContinuationScores
-from desktop.core.instruments.perplexity import TextScore
+from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
+from desktop.core.instruments.perplexity import ScoredToken, TextScore
 from desktop.core.prompting.probabilities import (
     MAX_ALTERNATIVES,
     Alternative,
@@ -46,6 +46,7 @@ from desktop.inference.remote.client import (
     RemoteModel,
     WireStep,
     completion_steps,
+    echoed_tokens,
 )
 from desktop.inference.token_counts import TokenCounts
 
@@ -93,7 +94,16 @@ class RemoteBackend(InferenceBackend):
         self.unload()
         self._client, self._probe, self._model = client, probe, model
         self.capabilities = probe.capabilities
-        info = probe.model_info(model)
+        props = None
+        if probe.router:  # this model's own template and context
+            with client.talking("asking about the model"):
+                props = client.model_props(model.id) or None
+            settings = props.get("default_generation_settings") if props else None
+            n_ctx_props = settings.get("n_ctx") if isinstance(settings, dict) else None
+            if isinstance(n_ctx_props, int) and n_ctx_props > 0:
+                model = RemoteModel(model.id, n_ctx_props, model.meta)
+                self._model = model
+        info = probe.model_info(model, props)
         self._bos = info.bos_token or ""
         n_ctx = model.context_length or DEFAULT_REMOTE_CONTEXT
         notice = probe.capabilities.reproducible_note
@@ -129,7 +139,8 @@ class RemoteBackend(InferenceBackend):
         if not probe.capabilities.tokenizes:
             raise InferenceError(f"{probe.capabilities.name} cannot show token boundaries.")
         with client.talking("counting tokens"):
-            data = client.post_json("/tokenize", {"content": self._sent_prompt(text), "add_special": True,
+            data = client.post_json("/tokenize", {"model": self._model.id if self._model else "",
+                                                  "content": self._sent_prompt(text), "add_special": True,
                                                   "parse_special": True, "with_pieces": True})
             tokens = data["tokens"]
             if not isinstance(tokens, list) or not all(isinstance(t, dict) and "id" in t for t in tokens):
@@ -287,7 +298,8 @@ class RemoteBackend(InferenceBackend):
         if probe.kind == LLAMA_SERVER:
             with client.talking("asking for next-token probabilities"):
                 body: dict[str, Any] = {"prompt": [self._sent_prompt(prompt), *token_ids] if token_ids
-                                        else self._sent_prompt(prompt), "n_predict": 1, "n_probs": DISTRIBUTION_TOP,
+                                        else self._sent_prompt(prompt), "model": model.id,
+                                        "n_predict": 1, "n_probs": DISTRIBUTION_TOP,
                                         "temperature": 0, "cache_prompt": False, "samplers": []}
                 data = client.post_json("/completion", body)
                 probs = data["completion_probabilities"][0]["top_logprobs"]
@@ -314,14 +326,43 @@ class RemoteBackend(InferenceBackend):
         note = f"top {len(top)} from {probe.engine.name}"
         return NextTokenDistribution(logits, texts, f"{context} ({note})" if context else note, chosen)
 
+    def _echo(self, text: str, doing: str) -> list[tuple[str, float | None, int]]:
+        """The log-probability of each of text's tokens given those before it, from the server's `echo`."""
+        client, _probe, model = self._connected()
+        with client.talking(doing):
+            reply = client.openai.completions.create(model=model.id, prompt=text, max_tokens=1, temperature=0,
+                                                     logprobs=1, echo=True)
+            return echoed_tokens(reply)
+
     def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
-        raise InferenceError(self._no_prompt_logprobs("score by \u201cMost likely answer\u201d") +
-                             " Choose a rule that reads the generated text.")
+        """Each continuation's summed log-probability after the prompt: the tokens the server echoes from the
+        prompt's end on (the prompt and the continuation tokenized together, as the model reads them)."""
+        if not self.capabilities.scores_continuations:
+            raise InferenceError(self._no_prompt_logprobs("score by \u201cMost likely answer\u201d") +
+                                 " Choose a rule that reads the generated text.")
+        sent = self._sent_prompt(prompt)
+        scores = []
+        prompt_tokens = 0
+        for continuation in continuations:
+            echoed = self._echo(sent + continuation, "scoring the answers")
+            ours = [(v, o) for _t, v, o in echoed if o >= len(sent)]
+            prompt_tokens = len(echoed) - len(ours)
+            scores.append(ContinuationScore(sum(v for v, _o in ours if v is not None), len(ours)))
+        return ContinuationScores(tuple(scores), prompt_tokens, prompt_tokens * len(continuations))
 
     def score_text(
         self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
     ) -> TextScore:
-        raise InferenceError(self._no_prompt_logprobs("score text (perplexity)"))
+        """Per-token surprisal from the server's `echo` of the text, in one window (a text longer than the server's
+        context is refused by the server, with its message)."""
+        if not self.capabilities.scores_text:
+            raise InferenceError(self._no_prompt_logprobs("score text (perplexity)"))
+        echoed = self._echo(self._sent_prompt(text), "scoring the text")
+        tokens = tuple(ScoredToken(-1 - i, piece, math.nan if value is None else -value / LN2)
+                       for i, (piece, value, _offset) in enumerate(echoed))
+        on_progress(len(tokens), len(tokens))
+        n_ctx = self._loaded.n_ctx if self._loaded else 0
+        return TextScore(tokens, 1, n_ctx, self._loaded.info.name if self._loaded else "")
 
     def _no_prompt_logprobs(self, what: str) -> str:
         name = self.capabilities.name

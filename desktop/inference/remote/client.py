@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx2 as httpx  # the openai client's own HTTP library (httpx's successor)
 import openai
@@ -57,6 +58,7 @@ class EngineProbe:
     props: Mapping[str, Any] = field(default_factory=dict, repr=False)  # llama-server's /props
     completions: bool = True  # /v1/completions (Parley renders the prompt itself)
     chat: bool = True  # /v1/chat/completions
+    router: bool = False  # llama-server in router mode: per-model /props, requests name their model
 
     def capability_lines(self) -> list[tuple[str, bool]]:
         c = self.capabilities
@@ -71,9 +73,10 @@ class EngineProbe:
             ("Identical output for identical input", c.reproducible),
         ]
 
-    def model_info(self, model: RemoteModel) -> ModelInfo:
-        """The model as the Models page and the chat show it, from what the server reports."""
-        props = self.props
+    def model_info(self, model: RemoteModel, props: Mapping[str, Any] | None = None) -> ModelInfo:
+        """The model as the Models page and the chat show it, from what the server reports (`props`: that
+        model's own /props, for a router)."""
+        props = self.props if props is None else props
         meta = dict(model.meta)
         template = props.get("chat_template") if isinstance(props.get("chat_template"), str) else None
         return ModelInfo(
@@ -84,7 +87,7 @@ class EngineProbe:
             bos_token=_str_or_none(props.get("bos_token")), eos_token=_str_or_none(props.get("eos_token")),
             add_bos_token=None, tokenizer_pre=None, license=None, tensor_count=0,
             metadata={"engine": self.engine.name, "engine.kind": self.kind, "engine.version": self.version,
-                      "engine.url": self.engine.root,
+                      "engine.url": self.engine.public_root,
                       **({"server.model_path": props["model_path"]} if isinstance(props.get("model_path"), str)
                          else {}),
                       **{f"server.{k}": v for k, v in meta.items() if isinstance(v, (str, int, float, bool))}},
@@ -129,7 +132,7 @@ class EngineClient:
 
     def error(self, exc: Exception, doing: str = "") -> InferenceError:
         """A sentence for the person about what went wrong talking to this engine."""
-        name, url = self.engine.name, self.engine.root
+        name, url = self.engine.name, self.engine.public_root
         what = f" while {doing}" if doing else ""
         if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)) or (
                 isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in (401, 403)):
@@ -224,13 +227,21 @@ class EngineClient:
             return self._generic_probe(models, VLLM, version_doc["version"])
         return self._generic_probe(models, OPENAI_COMPATIBLE, "")
 
+    def model_props(self, model: str) -> dict[str, Any]:
+        """A router's /props for one of its models (it loads the model if needed); {} when it has none."""
+        found = self.optional_json(f"/props?model={quote(model, safe='')}")
+        return found if isinstance(found, dict) else {}
+
     def _llama_server_probe(self, models: tuple[RemoteModel, ...], props: dict[str, Any]) -> EngineProbe:
+        router = props.get("role") == "router"
+        if router:  # the router's own /props says nothing of its models: ask for the first one's
+            props = {**props, **self.model_props(models[0].id)}
         settings = props.get("default_generation_settings")
         n_ctx = settings.get("n_ctx") if isinstance(settings, dict) else None
         if isinstance(n_ctx, int) and n_ctx > 0:  # the context the server runs with, not the trained one
             models = tuple(RemoteModel(m.id, n_ctx, m.meta) for m in models)
         slots = props.get("total_slots")
-        tokenizes = self._tokenize_works()
+        tokenizes = self._tokenize_works(models[0].id)
         logprobs = self._logprobs_work(models[0].id)
         one_slot = slots == 1
         capabilities = EngineCapabilities(
@@ -244,7 +255,8 @@ class EngineClient:
                 "reproducible runs."),
             sampling=ALL_SAMPLING, version=str(props.get("build_info", "")),
         )
-        return EngineProbe(self.engine, LLAMA_SERVER, capabilities.version, models, capabilities, props)
+        return EngineProbe(self.engine, LLAMA_SERVER, capabilities.version, models, capabilities, props,
+                           router=router)
 
     def _generic_probe(self, models: tuple[RemoteModel, ...], kind: str, version: str) -> EngineProbe:
         logprobs = self._logprobs_work(models[0].id)
@@ -260,9 +272,9 @@ class EngineClient:
         )
         return EngineProbe(self.engine, kind, version, models, capabilities)
 
-    def _tokenize_works(self) -> bool:
-        try:
-            data = self.post_json("/tokenize", {"content": "Hello", "with_pieces": True})
+    def _tokenize_works(self, model: str) -> bool:
+        try:  # "model" routes the request on a router; a single-model server ignores it
+            data = self.post_json("/tokenize", {"model": model, "content": "Hello", "with_pieces": True})
         except (httpx.HTTPError, ValueError):
             return False
         tokens = data.get("tokens") if isinstance(data, dict) else None
@@ -336,6 +348,28 @@ def completion_steps(choice: Any) -> list[WireStep]:
         top = tuple((str(t), float(v), None) for t, v in top_raw.items() if _number(v))
         steps.append(WireStep(str(token), float(value), None, tuple(sorted(top, key=lambda x: -x[1]))))
     return steps
+
+
+def echoed_tokens(reply: Any) -> list[tuple[str, float | None, int]]:
+    """The prompt's tokens in an `echo` completion of one generated token: (text, natural-log probability or None
+    for the first, character offset), the generated token left out."""
+    choices = getattr(reply, "choices", None)
+    if not isinstance(choices, list) or not choices or getattr(choices[0], "logprobs", None) is None:
+        raise ValueError("the reply has no log-probabilities")
+    logprobs = choices[0].logprobs
+    tokens = list(getattr(logprobs, "tokens", None) or [])
+    values = list(getattr(logprobs, "token_logprobs", None) or [])
+    offsets = list(getattr(logprobs, "text_offset", None) or [])
+    prompt_tokens = getattr(getattr(reply, "usage", None), "prompt_tokens", None)
+    count = prompt_tokens if isinstance(prompt_tokens, int) and 0 < prompt_tokens <= len(tokens) else len(tokens) - 1
+    if count <= 0 or len(values) < count:
+        raise ValueError("the reply does not echo the prompt's log-probabilities")
+    found = []
+    for i in range(count):
+        value = values[i]
+        offset = offsets[i] if i < len(offsets) and isinstance(offsets[i], int) else -1
+        found.append((str(tokens[i]), float(value) if _number(value) else None, offset))
+    return found
 
 
 def _number(value: object) -> bool:

@@ -168,8 +168,8 @@ class ChatController(QObject):
             self.window.model_status.setText("No model loaded")
             return
         info = model.info
-        parts = [info.name, info.quantization or "unknown quantisation",
-                 f"context {self._context_used}/{model.n_ctx}", model.offload_summary]
+        quantization = [] if model.remote else [info.quantization or "unknown quantisation"]  # the server knows
+        parts = [info.name, *quantization, f"context {self._context_used}/{model.n_ctx}", model.offload_summary]
         self.window.model_status.setText(" · ".join(parts))
 
     # --- chat ---------------------------------------------------------------------

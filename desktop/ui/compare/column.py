@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.instruments.experiment import ColumnResult, CompareConfig
 from desktop.core.prompting.sampling import RANGES, SamplingParams
+from desktop.ui.compare.runner import model_name
 from desktop.ui.sampling.panel import TIPS
 from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label, plain_tip
@@ -158,7 +159,7 @@ class CompareColumn(QFrame):
         combo.clear()
         combo.addItem(f"Current model ({current_name})" if current_name else "Current model", CURRENT)
         for path in paths:
-            combo.addItem(path.name, str(path))
+            combo.addItem(model_name(path), str(path))
             combo.setItemData(combo.count() - 1, plain_tip(str(path)), Qt.ItemDataRole.ToolTipRole)
         self._select_model(chosen)
         combo.blockSignals(False)
@@ -170,7 +171,7 @@ class CompareColumn(QFrame):
             return
         found = combo.findData(path)
         if found < 0:
-            combo.addItem(f"{Path(path).name} (not in the library)", path)
+            combo.addItem(f"{model_name(path)} (not in the library)", path)
             combo.setItemData(combo.count() - 1, plain_tip(path), Qt.ItemDataRole.ToolTipRole)
             found = combo.count() - 1
         combo.setCurrentIndex(found)

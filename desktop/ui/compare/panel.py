@@ -37,7 +37,7 @@ from desktop.inference.backend import LoadedModel
 from desktop.inference.session import ModelSession
 from desktop.ui.compare.column import CompareColumn
 from desktop.ui.compare.presets import base_vs_instruct
-from desktop.ui.compare.runner import ColumnJob, CompareRunner
+from desktop.ui.compare.runner import ColumnJob, CompareRunner, model_name
 from desktop.ui.compare.saving import ExperimentSaver, short_time
 from desktop.ui.fewshot.runner import fixed_seed
 from desktop.ui.theme import ERROR_TEXT
@@ -188,7 +188,7 @@ class ComparePanel(QWidget):
             paths = [Path(p) for p in self.library_paths()]
         except OSError:
             paths = []
-        name = self.model.info.path.name if self.model is not None else ""
+        name = model_name(self.model.info.path) if self.model is not None else ""
         for column in self.columns:
             column.set_models(name, paths)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversations.messages import GenerationStats
+from desktop.core.engines.config import is_remote, remote_label
 from desktop.core.instruments.experiment import ColumnResult, CompareConfig, build_prompt
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 from desktop.inference.backend import GenerationRequest, LoadedModel
@@ -23,6 +24,11 @@ from desktop.inference.jobs import Job
 from desktop.inference.session import ModelSession
 
 STOPPED = "Not run: stopped"
+
+
+def model_name(path: Path | str) -> str:
+    """How a column's model is named: a file by its name, a server's model as “model on engine”."""
+    return remote_label(path) if is_remote(path) else Path(path).name
 
 
 def same_file(a: Path | str | None, b: Path | str | None) -> bool:
@@ -113,7 +119,7 @@ class CompareRunner(QObject):
             self._borrow(self._queue[0].model)
 
     def _borrow(self, path: Path) -> None:
-        self.columnLoading.emit(self._queue[0].index, path.name)
+        self.columnLoading.emit(self._queue[0].index, model_name(path))
         job = self._job = self.session.borrow(path)
         ended = [False]
 
@@ -124,7 +130,7 @@ class CompareRunner(QObject):
         def failed(message: str) -> None:
             ended[0] = True
             self._loaded = None  # the failed load may have freed the model before it
-            self._drop_columns_on(path, f"Could not load {path.name}: {message}")
+            self._drop_columns_on(path, f"Could not load {model_name(path)}: {message}")
 
         def finished() -> None:
             if not ended[0]:  # skipped: stopped before it started
@@ -186,7 +192,7 @@ class CompareRunner(QObject):
         if job is None:
             self._finish()
             return
-        name = self._chat_path.name
+        name = model_name(self._chat_path)
         self.reloading.emit(name)
         job.failed.connect(lambda message: self.failed.emit(f"Could not load the chat's model {name} again: "
                                                             f"{message}"))

@@ -273,8 +273,13 @@ class FewShotPage(QWidget):
             self.examples.tokens_counted(job.request.text, count)
 
     def _labels_problem(self) -> str:
-        """What blocks a "Most likely answer" run in the labels, or ""."""
-        return labels_problem(self.template()) if self.editor.is_likelihood() else ""
+        """What blocks a "Most likely answer" run (its labels, or an engine without log-probabilities), or ""."""
+        if not self.editor.is_likelihood():
+            return ""
+        if not self.session.capabilities.scores_continuations:
+            return (f"{self.session.capabilities.name} does not return log-probabilities, so it cannot score by "
+                    "\u201cMost likely answer\u201d. Choose a rule that reads the generated text.")
+        return labels_problem(self.template())
 
     def _show_problem(self, problem: str) -> None:
         """A problem with the template as typed; cleared once the person fixes it."""
