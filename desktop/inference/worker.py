@@ -86,6 +86,12 @@ class InferenceWorker(QObject):
         self._loaded: Path | None = None
         self._loaded_options = LoadOptions()
 
+    def release(self) -> None:
+        """Free the model, once the inference thread has ended (shutdown)."""
+        if self._backend.is_loaded():
+            self._backend.unload()
+        self._loaded = None
+
     @Slot(int, object, object)
     def run(self, job_id: int, request: Request, cancelled: threading.Event) -> None:
         if cancelled.is_set() or (self._closing.is_set() and not isinstance(request, UnloadRequest)):
@@ -317,3 +323,6 @@ class InferenceClient(QObject):
         self.submit(UnloadRequest())
         self._thread.quit()
         self._thread.wait()
+        # quit() ends the loop as soon as the running job returns, so the queued unload is dropped whenever
+        # shutdown comes mid-job; the thread is gone now, so the model is freed here (a server's connections closed).
+        self._worker.release()

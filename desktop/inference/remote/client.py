@@ -26,6 +26,17 @@ VLLM = "vLLM"
 OPENAI_COMPATIBLE = "OpenAI-compatible"
 ALL_SAMPLING = frozenset({"temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed"})
 OPENAI_SAMPLING = frozenset({"temperature", "top_p", "max_tokens", "seed"})
+# What llama-server reports as the template of a model whose GGUF has none (llama.cpp's common/chat.cpp): not the
+# model's own, so Parley picks a built-in by architecture, as it does for the same file on this computer.
+LLAMA_CPP_FALLBACK_TEMPLATE = (
+    "{%- for message in messages -%}\n"
+    "  {{- '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>\n' -}}\n"
+    "{%- endfor -%}\n"
+    "{%- if add_generation_prompt -%}\n"
+    "  {{- '<|im_start|>assistant\n' -}}\n"
+    "{%- endif -%}"
+)
+ARCHITECTURE_HINTS = ("gemma", "llama", "mistral", "qwen", "phi", "smollm")  # in a model's name, for the fallback
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,12 @@ class EngineProbe:
         props = self.props if props is None else props
         meta = dict(model.meta)
         template = props.get("chat_template") if isinstance(props.get("chat_template"), str) else None
+        if template == LLAMA_CPP_FALLBACK_TEMPLATE:
+            template = None
+        model_path = props.get("model_path") if isinstance(props.get("model_path"), str) else ""
         return ModelInfo(
             path=remote_path(self.engine.name, model.id), file_size=int(meta.get("size", 0) or 0),
-            architecture=str(meta.get("arch", "") or ""), name=remote_label(remote_path(self.engine.name, model.id)),
+            architecture=str(meta.get("arch", "") or "") or _architecture_hint(f"{model.id} {model_path}"), name=remote_label(remote_path(self.engine.name, model.id)),
             size_label=_params_label(meta.get("n_params")), quantization=None,
             context_length=model.context_length, block_count=None, chat_template=template or None,
             bos_token=_str_or_none(props.get("bos_token")), eos_token=_str_or_none(props.get("eos_token")),
@@ -96,6 +110,13 @@ class EngineProbe:
     def entries(self) -> list[ModelEntry]:
         return [ModelEntry(remote_path(self.engine.name, m.id), (), 0, self.model_info(m), None, False)
                 for m in self.models]
+
+
+def _architecture_hint(names: str) -> str:
+    """A model family named in the model's id or file name ("gemma-3-270m" -> "gemma"), or ""; only used to pick
+    a built-in template for a model without one, since servers do not report the architecture."""
+    lowered = names.lower()
+    return next((hint for hint in ARCHITECTURE_HINTS if hint in lowered), "")
 
 
 def _str_or_none(value: object) -> str | None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversations.messages import Conversation, GenerationStats, Role
+from desktop.core.engines.config import is_remote, remote_label
 from desktop.core.models.builtin import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
 from desktop.core.models.template_choice import template_choices
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
@@ -106,7 +107,8 @@ class ChatController(QObject):
 
     def _on_loading(self, path: str) -> None:
         self.window.set_busy(True)
-        self.window.model_status.setText(f"Loading {Path(path).name}…")
+        name = remote_label(path) if is_remote(path) else Path(path).name
+        self.window.model_status.setText(f"Loading {name}…")
         self._update_buttons()
 
     def _on_model_changed(self, model: LoadedModel) -> None:

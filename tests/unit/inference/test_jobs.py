@@ -242,3 +242,26 @@ def test_a_borrow_cancelled_before_it_started_needs_no_give_back(qtbot: QtBot, s
     backend.release.set()
     qtbot.waitUntil(lambda: running.done and borrowed.done)
     assert session.give_back() is None and backend.loaded == tmp_path / "mine.gguf"
+
+
+def test_shutdown_during_a_job_still_frees_the_model(qtbot: QtBot, tmp_path: Path) -> None:
+    """quit() ends the worker's loop as soon as the running job returns, dropping the queued unload: a server's
+    connections stayed open after the window closed."""
+    import threading
+
+    started = threading.Event()
+
+    class SlowCount(FakeBackend):
+        def count_tokens(self, text: str) -> int:
+            started.set()
+            threading.Event().wait(0.3)
+            return 1
+
+    backend = SlowCount()
+    client = InferenceClient(backend)
+    load = client.submit(LoadRequest(tmp_path / "m.gguf", LoadOptions()))
+    qtbot.waitUntil(lambda: load.done)
+    client.submit(CountRequest("a b c"))
+    assert started.wait(10)
+    client.shutdown()
+    assert not backend.is_loaded()
