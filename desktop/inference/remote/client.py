@@ -95,7 +95,8 @@ class EngineProbe:
         model_path = props.get("model_path") if isinstance(props.get("model_path"), str) else ""
         return ModelInfo(
             path=remote_path(self.engine.name, model.id), file_size=int(meta.get("size", 0) or 0),
-            architecture=str(meta.get("arch", "") or "") or _architecture_hint(f"{model.id} {model_path}"), name=remote_label(remote_path(self.engine.name, model.id)),
+            architecture=str(meta.get("arch", "") or "") or _architecture_hint(f"{model.id} {model_path}"),
+            name=remote_label(remote_path(self.engine.name, model.id)),
             size_label=_params_label(meta.get("n_params")), quantization=None,
             context_length=model.context_length, block_count=None, chat_template=template or None,
             bos_token=_str_or_none(props.get("bos_token")), eos_token=_str_or_none(props.get("eos_token")),
