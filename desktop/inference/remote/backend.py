@@ -279,9 +279,11 @@ class RemoteBackend(InferenceBackend):
         if not rate:
             decode = finished - first_at
             rate = (predicted - 1) / decode if predicted > 1 and decode > 0 else 0.0
+        prompt_ms = _float(timings.get("prompt_ms"))  # the server's time on the prompt: its first token's wait
         return GenerationStats(
             prompt_tokens=prompt_tokens, cached_tokens=cached, generated_tokens=predicted,
-            time_to_first_token=first_at - started, tokens_per_second=rate, stopped=stopped,
+            time_to_first_token=prompt_ms / 1000 if prompt_ms else first_at - started, tokens_per_second=rate,
+            stopped=stopped,
             dropped_turns=dropped, context_full=context_full,
         )
 
