@@ -34,7 +34,17 @@ class KeyStore:
 
     def __init__(self, file: Path, use_keychain: bool = True) -> None:
         self.file = Path(file)
-        self._keychain = _usable_keyring() if use_keychain else None
+        self._use_keychain = use_keychain
+        self._found: object | None = None
+        self._looked = False
+
+    @property
+    def _keychain(self) -> object | None:
+        """Looked for on first use: finding keyring's backends costs start-up time nobody without engines needs."""
+        if not self._looked:
+            self._looked = True
+            self._found = _usable_keyring() if self._use_keychain else None
+        return self._found
 
     @property
     def where(self) -> str:

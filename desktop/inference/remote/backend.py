@@ -44,10 +44,8 @@ from desktop.inference.remote.client import (
     EngineClient,
     EngineProbe,
     RemoteModel,
-    WireStep,
-    completion_steps,
-    echoed_tokens,
 )
+from desktop.inference.remote.replies import WireStep, completion_steps, echoed_tokens
 from desktop.inference.token_counts import TokenCounts
 
 DISTRIBUTION_TOP = 100  # next-token candidates asked of a server (it sends the top n, never the whole vocabulary)

@@ -3,7 +3,6 @@ and every failure turned into a sentence that names the engine and says what to 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from desktop.core.engines.config import EngineConfig, offline_message, remote_la
 from desktop.core.models.gguf_file import ModelInfo
 from desktop.core.models.library import ModelEntry
 from desktop.inference.backend import EngineCapabilities, InferenceError
+from desktop.inference.remote.replies import completion_steps
 
 CONNECT_TIMEOUT = 5.0  # seconds to open a connection: a server that is up answers at once
 PROBE_TIMEOUT = 30.0  # seconds for each probe request (a trial completion of one token)
@@ -329,79 +329,6 @@ class EngineClient:
         return len(values) >= 2
 
 
-@dataclass(frozen=True)
-class WireStep:
-    """One generated token's log-probabilities as a server sent them."""
-
-    token: str
-    logprob: float
-    token_id: int | None
-    top: tuple[tuple[str, float, int | None], ...]  # (text, log-probability, id when the server sends it)
-
-
-def completion_steps(choice: Any) -> list[WireStep]:
-    """The per-token log-probabilities in a completion choice, in either shape servers send: OpenAI's legacy
-    (tokens / token_logprobs / top_logprobs) or the chat-style list under `content` (llama-server)."""
-    logprobs = getattr(choice, "logprobs", None)
-    if logprobs is None:
-        return []
-    raw = logprobs.model_dump() if hasattr(logprobs, "model_dump") else logprobs
-    if not isinstance(raw, dict):
-        return []
-    content = raw.get("content")
-    steps: list[WireStep] = []
-    if isinstance(content, list):
-        for item in content:
-            if not isinstance(item, dict):
-                continue
-            top = tuple((str(t.get("token", "")), float(t["logprob"]), _int_or_none(t.get("id")))
-                        for t in item.get("top_logprobs") or [] if isinstance(t, dict) and _number(t.get("logprob")))
-            value = item.get("logprob")
-            if isinstance(value, (int, float)) and _number(value):
-                steps.append(WireStep(str(item.get("token", "")), float(value),
-                                      _int_or_none(item.get("id")), top))
-        return steps
-    tokens, values, tops = raw.get("tokens") or [], raw.get("token_logprobs") or [], raw.get("top_logprobs") or []
-    for i, token in enumerate(tokens):
-        value = values[i] if i < len(values) else None
-        if not isinstance(value, (int, float)) or not _number(value):
-            continue
-        top_raw = tops[i] if i < len(tops) and isinstance(tops[i], dict) else {}
-        top = tuple((str(t), float(v), None) for t, v in top_raw.items() if _number(v))
-        steps.append(WireStep(str(token), float(value), None, tuple(sorted(top, key=lambda x: -x[1]))))
-    return steps
-
-
-def echoed_tokens(reply: Any) -> list[tuple[str, float | None, int]]:
-    """The prompt's tokens in an `echo` completion of one generated token: (text, natural-log probability or None
-    for the first, character offset), the generated token left out."""
-    choices = getattr(reply, "choices", None)
-    if not isinstance(choices, list) or not choices or getattr(choices[0], "logprobs", None) is None:
-        raise ValueError("the reply has no log-probabilities")
-    logprobs = choices[0].logprobs
-    tokens = list(getattr(logprobs, "tokens", None) or [])
-    values = list(getattr(logprobs, "token_logprobs", None) or [])
-    offsets = list(getattr(logprobs, "text_offset", None) or [])
-    prompt_tokens = getattr(getattr(reply, "usage", None), "prompt_tokens", None)
-    count = prompt_tokens if isinstance(prompt_tokens, int) and 0 < prompt_tokens <= len(tokens) else len(tokens) - 1
-    if count <= 0 or len(values) < count:
-        raise ValueError("the reply does not echo the prompt's log-probabilities")
-    found = []
-    for i in range(count):
-        value = values[i]
-        offset = offsets[i] if i < len(offsets) and isinstance(offsets[i], int) else -1
-        found.append((str(tokens[i]), float(value) if _number(value) else None, offset))
-    return found
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return response.json()
@@ -418,7 +345,3 @@ def _server_message(body: object) -> str:
         if isinstance(inner, str):
             return inner[:300]
     return ""
-
-
-def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from desktop.inference.remote.backend import _token_step
-from desktop.inference.remote.client import completion_steps, echoed_tokens
+from desktop.inference.remote.replies import completion_steps, echoed_tokens
 
 
 def test_legacy_logprobs_become_steps_with_sorted_alternatives() -> None:
