@@ -26,7 +26,12 @@ $(STAMP): pyproject.toml packaging/install-llama.sh packaging/build-llama-server
 	bash packaging/build-llama-server.sh $(PY)  # the engine tests' llama-server, from the same llama.cpp source
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The interface's translations, compiled from the Qt Linguist sources (resources/translations/<language>/*.ts).
+QM := resources/translations/parley_zh_CN.qm
+$(QM): $(wildcard resources/translations/*/*.ts) packaging/translations.py $(STAMP)
+	$(PY) packaging/translations.py release
+
+run: $(STAMP) $(QM)
 	@bash packaging/check-qt-libs.sh $(PY)  # names missing system libraries instead of Qt's plugin error
 	$(PY) -m desktop $(ARGS)
 
@@ -39,7 +44,7 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-test: lint typecheck imports
+test: lint typecheck imports $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -65,7 +70,7 @@ bundle-check:  # first, before any setup could build a native llama.cpp
 	@if [ "$${PARLEY_NATIVE:-off}" != off ]; then \
 	  echo "make bundle: a bundle must be portable; unset PARLEY_NATIVE (bundles use GGML_NATIVE=off)" >&2; exit 1; fi
 
-bundle: bundle-check $(BUNDLE_STAMP)
+bundle: bundle-check $(BUNDLE_STAMP) $(QM)
 	@if [ "$$(cat $(VENV)/parley-llama-native 2>/dev/null)" != off ]; then \
 	  echo "make bundle: re-installing llama.cpp built with GGML_NATIVE=off"; \
 	  PARLEY_NATIVE=off bash packaging/install-llama.sh $(PY); fi

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QAction, QIcon
 
 from desktop.app.parts import Base, ChatParts, Shutdown
 from desktop.core.engines.config import EngineConfig, is_remote, split_remote
 from desktop.core.engines.keys import KeyStore
+from desktop.core.i18n import translate
 from desktop.core.models.builtin import (
     BUILTIN_SEARCH,
     BuiltinMissingError,
@@ -27,6 +28,7 @@ from desktop.inference.remote.client import EngineAccess
 from desktop.inference.router import EngineRouter
 from desktop.inference.session import ModelSession
 from desktop.inference.worker import InferenceClient
+from desktop.ui.language import LANGUAGES, chosen_language, install_language
 from desktop.ui.models.hub_browser import HubBrowser
 from desktop.ui.shell.first_run import FirstRunPanel, install_first_run
 from desktop.ui.shell.main_window import MainWindow
@@ -65,7 +67,11 @@ def build_base(data_dir: str | Path | None, backend: InferenceBackend | None) ->
 
         backend = LlamaBackend()
     backend = EngineRouter(backend, RemoteBackend(engine_access(settings, keys)))
+    app = QCoreApplication.instance()
+    if app is not None:  # before any widget is built: every page builds its texts once
+        install_language(app, chosen_language(settings.language))
     window = MainWindow()
+    follow_language_choice(window, settings)
     if ICON.is_file():
         window.setWindowIcon(QIcon(str(ICON)))
     client = InferenceClient(backend, parent=window)
@@ -81,6 +87,23 @@ def build_base(data_dir: str | Path | None, backend: InferenceBackend | None) ->
     shutdown.add(stop_the_model)
     window.closing.connect(shutdown.run)
     return Base(window, dirs, settings, client, session, shutdown, notices, keys)
+
+
+def follow_language_choice(window: MainWindow, settings: Settings) -> None:
+    """View › Language: the choice is remembered and used the next time Parley starts (the notice says so)."""
+    for action in window.language_actions.actions():
+        action.setChecked(action.data() == settings.language)
+
+    def chosen(action: QAction) -> None:
+        code = str(action.data() or "")
+        if code == settings.language:
+            return
+        settings.language = code
+        name = LANGUAGES.get(code, translate("Language", "the system language"))
+        window.notice.show_message(translate(
+            "Language", "Parley will use {language} the next time it starts.").format(language=name), error=False)
+
+    window.language_actions.triggered.connect(chosen)
 
 
 def engine_access(settings: Settings, keys: KeyStore) -> Callable[[str], EngineAccess]:

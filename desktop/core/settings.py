@@ -76,6 +76,7 @@ class Settings:
     sampling_preset: str = ""  # the preset those values came from ("Custom" when edited); "": the default
     engines: dict[str, str] = field(default_factory=dict)  # servers by name: their base URLs (keys: KeyStore)
     engine_timeout: float = DEFAULT_ENGINE_TIMEOUT  # seconds a server may stay silent before a request fails
+    language: str = ""  # the interface language ("en", "zh_CN"); "": the system's
 
     def __post_init__(self) -> None:
         self.notice: str | None = None  # for the person: what load found wrong with the file, if anything
@@ -220,6 +221,7 @@ def _parse(raw: dict[str, Any]) -> tuple[Settings, list[str]]:
         sampling_preset=take("sampling_preset", lambda v: isinstance(v, str), ""),
         engines=dict(take("engines", lambda v: isinstance(v, dict) and all(
             isinstance(k, str) and isinstance(u, str) for k, u in v.items()), {})),
+        language=take("language", lambda v: isinstance(v, str) and len(v) <= 16, ""),
         engine_timeout=float(take("engine_timeout", lambda v: isinstance(v, (int, float)) and not isinstance(
             v, bool) and 1 <= v <= 3600, DEFAULT_ENGINE_TIMEOUT)),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.ui.chat.message_input import MessageInput
 from desktop.ui.chat.prompt_panels import RawPromptView, SystemPromptEditor
 from desktop.ui.chat.view import ChatView
+from desktop.ui.language import LANGUAGES
 from desktop.ui.sampling.panel import SamplingPanel
 from desktop.ui.sampling.view import SamplingView
 from desktop.ui.theme import bar_style
@@ -201,6 +203,18 @@ class MainWindow(QMainWindow):
         self.engines_action.setObjectName("enginesAction")
         self.engines_action.setToolTip("Run models on a server (llama-server, vLLM) as well as on this computer.")
         settings_menu.addAction(self.engines_action)
+        view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
+        self.language_menu = view_menu.addMenu(translate("MainWindow", "&Language"))
+        self.language_menu.setObjectName("languageMenu")
+        self.language_actions = QActionGroup(self)
+        self.language_actions.setExclusive(True)
+        for code, name in (("", translate("MainWindow", "System language")), *LANGUAGES.items()):
+            action = QAction(name, self)
+            action.setObjectName(f"languageAction_{code or 'system'}")
+            action.setCheckable(True)
+            action.setData(code)
+            self.language_actions.addAction(action)
+            self.language_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction("&About Parley", self)
         self.about_action.setObjectName("aboutAction")

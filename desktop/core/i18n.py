@@ -1,0 +1,32 @@
+"""The one way Parley's code marks a string for translation, in desktop/core (which stays free of Qt) and in the
+window alike: ``translate("Context", "text with {name}").format(name=...)``, with the same arguments as Qt's
+QCoreApplication.translate (so `lupdate` finds every call by name; context and text must be string literals, never
+f-strings). The window plugs Qt's translator in at start (`set_translator`); without it (the CLI, scripts) the
+English text is returned as written, with %n replaced by n.
+
+`self.tr()` is not used: PySide6 takes its context from the object's runtime class, so a subclass would lose its
+parent's translations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Translator = Callable[[str, str, int], str]  # (context, text, n for %n or -1) -> translated text
+
+
+def _english(_context: str, text: str, n: int) -> str:
+    return text.replace("%n", str(n)) if n >= 0 else text
+
+
+_hook: list[Translator] = [_english]  # one slot, replaced by the window at start
+
+
+def set_translator(translator: Translator | None) -> None:
+    """Route every translate() call through `translator` (None: back to English)."""
+    _hook[0] = translator or _english
+
+
+def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """`text` in the person's language; %n in it becomes n."""
+    return _hook[0](context, text, n)
