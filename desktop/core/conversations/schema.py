@@ -57,8 +57,61 @@ def _migrate_to_2(db: sqlite3.Connection) -> None:
         message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE, steps_json TEXT NOT NULL)""")
 
 
+# FTS5's `trigram` tokenizer came with SQLite 3.34 (Python's own builds have had it since 3.10 on Windows and macOS;
+# Linux distributions since Debian 11 / Ubuntu 22.04). Without it no messages_trigram table is made and search finds
+# such text by scanning the messages instead (search.py): slower on a big history, never missing a hit. A database
+# made with the table cannot be written by an SQLite without the tokenizer (its triggers fail), as with any newer file.
+TRIGRAM_SUPPORTED = sqlite3.sqlite_version_info >= (3, 34, 0)
+
+# Only messages with a character beyond ASCII are indexed by substring: the words that unicode61 cannot find inside a
+# run of text (Chinese, Japanese, Thai, emoji) are never ASCII, and the test is cheap (length in bytes against length
+# in characters) where a GLOB over character ranges would cost milliseconds on every streaming save of a long reply.
+# The same test guards the insert and the delete of a row, so the index never holds what its 'delete' does not undo.
+# Its shadow table messages_trigram_docsize lists the messages it holds (search.py scans those for short words).
+_NOT_ASCII = "length(CAST({0}.content AS BLOB)) > length({0}.content)"
+
+_TRIGRAM = (
+    """CREATE VIRTUAL TABLE messages_trigram USING fts5(
+        content, content='messages', content_rowid='id', tokenize='trigram')""",
+    f"""CREATE TRIGGER messages_trigram_insert AFTER INSERT ON messages WHEN {_NOT_ASCII.format("new")} BEGIN
+        INSERT INTO messages_trigram(rowid, content) VALUES (new.id, new.content); END""",
+    f"""CREATE TRIGGER messages_trigram_delete AFTER DELETE ON messages WHEN {_NOT_ASCII.format("old")} BEGIN
+        INSERT INTO messages_trigram(messages_trigram, rowid, content) VALUES ('delete', old.id, old.content); END""",
+    f"""CREATE TRIGGER messages_trigram_update AFTER UPDATE OF content ON messages
+        WHEN {_NOT_ASCII.format("old")} OR {_NOT_ASCII.format("new")} BEGIN
+        INSERT INTO messages_trigram(messages_trigram, rowid, content)
+            SELECT 'delete', old.id, old.content WHERE {_NOT_ASCII.format("old")};
+        INSERT INTO messages_trigram(rowid, content)
+            SELECT new.id, new.content WHERE {_NOT_ASCII.format("new")}; END""",
+    f"INSERT INTO messages_trigram(rowid, content) SELECT id, content FROM messages m WHERE {_NOT_ASCII.format('m')}",
+)
+
+
+def _migrate_to_3(db: sqlite3.Connection) -> None:
+    """Search finds Chinese and Japanese words and emoji (issue 16): unicode61 takes a run of CJK text for one word,
+    so a substring index of the messages that can hold such text, filled from the messages already there. Runs inside
+    _migrate's one transaction: a failure leaves the database as it was."""
+    if not TRIGRAM_SUPPORTED:
+        return
+    try:
+        db.execute(_TRIGRAM[0])
+    except sqlite3.OperationalError as exc:  # an SQLite built without it: only this statement is undone
+        if "tokenize" in str(exc):
+            return
+        raise
+    for statement in _TRIGRAM[1:]:
+        db.execute(statement)
+
+
+def has_trigram(db: sqlite3.Connection) -> bool:
+    """Whether this database has the substring index (not made where SQLite lacks the tokenizer, or dropped by a
+    newer Parley whose file is read here), and this SQLite can read it."""
+    return TRIGRAM_SUPPORTED and db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_trigram'").fetchone() is not None
+
+
 # MIGRATIONS[i] takes a database from schema version i to i + 1; a new version is one more function here.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2, _migrate_to_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MESSAGE_COLUMNS = "id, conversation_id, parent_id, role, content, created_at, stats_json, complete"

@@ -17,10 +17,16 @@ from desktop.core.conversations import export as store_export
 from desktop.core.conversations.export import ConversationInfo, SearchHit, StoredMessage
 from desktop.core.conversations.messages import Role
 from desktop.core.conversations.opening import open_database
-from desktop.core.conversations.schema import MESSAGE_COLUMNS, SCHEMA_VERSION, insert_message, message_from_row
+from desktop.core.conversations.schema import (
+    MESSAGE_COLUMNS,
+    SCHEMA_VERSION,
+    has_trigram,
+    insert_message,
+    message_from_row,
+)
+from desktop.core.conversations.search import search as search_messages
 from desktop.core.errors import ParleyError
 
-HIGHLIGHT = ("**", "**")  # around search matches in snippets; the chat view renders Markdown
 ROLES = frozenset(r.value for r in Role)
 
 
@@ -38,11 +44,6 @@ __all__ = [
 
 
 _CONVERSATION_FIELDS = {"title", "pinned", "system_prompt", "model", "template", "sampling"}
-def _fts_query(text: str) -> str:
-    """Every word quoted (so quotes, AND, *, ( are plain text) and ANDed; the last word may be a prefix."""
-    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    return " ".join(quoted) + "*" if quoted else ""
 
 
 class ChatStore:
@@ -56,6 +57,7 @@ class ChatStore:
         self.unsaved = unsaved  # an in-memory stand-in: the file could not be used, nothing is kept after quitting
         self._newer_version = newer_version
         self._reason = reason
+        self._trigram: bool | None = None  # whether the file has the substring index: looked up on first search
 
     @classmethod
     def open(cls, path: Path) -> tuple[ChatStore, str | None]:
@@ -284,23 +286,11 @@ class ChatStore:
             db.execute("UPDATE conversations SET current_leaf_id = ? WHERE id = ?", (leaf, me.conversation_id))
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Full-text over every message of every conversation not deleted, newest first; any text is safe."""
-        match = _fts_query(query)
-        if not match:
-            return []
-        # The inner query picks the newest hits; snippets are made for those alone (half the time for common words).
-        rows = self._db.execute("""
-            SELECT m.conversation_id, m.id, c.title, m.created_at, snippet(messages_fts, 0, ?, ?, '…', 16)
-            FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-            JOIN conversations c ON c.id = m.conversation_id
-            WHERE messages_fts MATCH ? AND messages_fts.rowid IN (
-                SELECT hit.id FROM messages_fts f JOIN messages hit ON hit.id = f.rowid
-                JOIN conversations hc ON hc.id = hit.conversation_id
-                WHERE f.messages_fts MATCH ? AND hc.deleted_at IS NULL
-                ORDER BY hit.created_at DESC, hit.id DESC LIMIT ?)
-            ORDER BY m.created_at DESC, m.id DESC""", (*HIGHLIGHT, match, match, limit))
-        return [SearchHit(conversation_id=r[0], message_id=r[1], title=r[2], snippet=r[4], created_at=r[3])
-                for r in rows]
+        """Full-text over every message of every conversation not deleted, newest first; any text is safe. Chinese,
+        Japanese, Korean, Thai and emoji are found inside a run of text (conversations.search)."""
+        if self._trigram is None:
+            self._trigram = has_trigram(self._db)
+        return search_messages(self._db, query, limit, self._trigram)
 
     # Settings
 
