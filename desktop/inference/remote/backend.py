@@ -233,7 +233,7 @@ class RemoteBackend(InferenceBackend):
         finish = ""
         chunks = 0
         with client.talking("generating a reply"):
-            stream = client.openai.completions.create(**args, extra_body=extra)
+            stream = client.complete(**args, extra_body=extra)
             try:
                 for chunk in stream:
                     chunks += 1
@@ -308,7 +308,7 @@ class RemoteBackend(InferenceBackend):
             if token_ids:
                 raise InferenceError(f"{probe.capabilities.name} can show the distribution after the prompt only.")
             with client.talking("asking for next-token probabilities"):
-                reply = client.openai.completions.create(model=model.id, prompt=self._sent_prompt(prompt),
+                reply = client.complete(model=model.id, prompt=self._sent_prompt(prompt),
                                                          max_tokens=1, temperature=0, logprobs=SERVER_MAX_LOGPROBS)
                 steps = completion_steps(reply.choices[0]) if isinstance(getattr(reply, "choices", None), list) \
                     and reply.choices else []
@@ -330,7 +330,7 @@ class RemoteBackend(InferenceBackend):
         """The log-probability of each of text's tokens given those before it, from the server's `echo`."""
         client, _probe, model = self._connected()
         with client.talking(doing):
-            reply = client.openai.completions.create(model=model.id, prompt=text, max_tokens=1, temperature=0,
+            reply = client.complete(model=model.id, prompt=text, max_tokens=1, temperature=0,
                                                      logprobs=1, echo=True)
             return echoed_tokens(reply)
 

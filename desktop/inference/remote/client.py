@@ -3,6 +3,7 @@ and every failure turned into a sentence that names the engine and says what to 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ import httpx2 as httpx  # the openai client's own HTTP library (httpx's successo
 import openai
 
 from desktop.core.engines.config import EngineConfig, offline_message, remote_label, remote_path
+from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import ModelInfo
 from desktop.core.models.library import ModelEntry
 from desktop.inference.backend import EngineCapabilities, InferenceError
@@ -20,7 +22,8 @@ from desktop.inference.remote.replies import completion_steps
 
 CONNECT_TIMEOUT = 5.0  # seconds to open a connection: a server that is up answers at once
 PROBE_TIMEOUT = 30.0  # seconds for each probe request (a trial completion of one token)
-RETRIES = 2  # the openai client's retries of a failed connection or a 5xx, with back-off
+RETRIES = 2  # a request that could not connect is tried again (a restarted server), with back-off; one that
+# timed out is not: the server may still be working on it, and the person would wait the timeout three times
 LLAMA_SERVER = "llama-server"
 VLLM = "vLLM"
 OPENAI_COMPATIBLE = "OpenAI-compatible"
@@ -74,14 +77,14 @@ class EngineProbe:
     def capability_lines(self) -> list[tuple[str, bool]]:
         c = self.capabilities
         return [
-            ("Chat", self.chat or self.completions),
-            ("Completions (Parley renders the prompt)", self.completions),
-            ("Token probabilities with top alternatives", c.token_probabilities),
-            ("Probabilities after the sampler chain", c.post_sampling_probs),
-            ("Prompt log-probabilities (perplexity, likelihood scoring)", c.scores_text),
-            ("Tokenize and apply the model's template", c.tokenizes and c.applies_template),
-            ("Grammar / JSON schema", c.grammar),
-            ("Identical output for identical input", c.reproducible),
+            (translate("EngineProbe", "Chat"), self.chat or self.completions),
+            (translate("EngineProbe", "Completions (Parley renders the prompt)"), self.completions),
+            (translate("EngineProbe", "Token probabilities with top alternatives"), c.token_probabilities),
+            (translate("EngineProbe", "Probabilities after the sampler chain"), c.post_sampling_probs),
+            (translate("EngineProbe", "Prompt log-probabilities (perplexity, likelihood scoring)"), c.scores_text),
+            (translate("EngineProbe", "Tokenize and apply the model's template"), c.tokenizes and c.applies_template),
+            (translate("EngineProbe", "Grammar / JSON schema"), c.grammar),
+            (translate("EngineProbe", "Identical output for identical input"), c.reproducible),
         ]
 
     def model_info(self, model: RemoteModel, props: Mapping[str, Any] | None = None) -> ModelInfo:
@@ -142,7 +145,7 @@ class EngineClient:
         timeout = httpx.Timeout(access.timeout, connect=CONNECT_TIMEOUT)
         self.http = httpx.Client(base_url=self.engine.root, headers=headers, timeout=timeout, trust_env=False)
         self.openai = openai.OpenAI(
-            base_url=self.engine.api_base, api_key=access.api_key or "none", timeout=timeout, max_retries=RETRIES,
+            base_url=self.engine.api_base, api_key=access.api_key or "none", timeout=timeout, max_retries=0,
             http_client=httpx.Client(timeout=timeout, trust_env=False),
         )
 
@@ -191,6 +194,19 @@ class EngineClient:
             raise
         except (openai.OpenAIError, httpx.HTTPError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise self.error(exc, doing) from exc
+
+    def complete(self, **arguments: Any) -> Any:
+        """/v1/completions (streaming or not), tried again when the connection failed, never after a time-out."""
+        for attempt in range(RETRIES + 1):
+            try:
+                return self.openai.completions.create(**arguments)
+            except openai.APITimeoutError:
+                raise
+            except openai.APIConnectionError:
+                if attempt == RETRIES:
+                    raise
+                time.sleep(0.25 * 2 ** attempt)
+        raise AssertionError("unreachable")
 
     # --- engine-specific endpoints --------------------------------------------------------------
 
@@ -271,10 +287,10 @@ class EngineClient:
             fits_context=tokenizes, post_sampling_probs=logprobs, applies_template=True, grammar=True,
             scores_text=False, scores_continuations=False,
             reproducible=one_slot,
-            reproducible_note="" if one_slot else (
-                f"{self.engine.name} runs {slots} slots in parallel: requests batched together can change the "
+            reproducible_note="" if one_slot else translate(
+                "EngineClient", "{name} runs {slots} slots in parallel: requests batched together can change the "
                 "numbers, so identical input may give different output. Start it with --parallel 1 for "
-                "reproducible runs."),
+                "reproducible runs.").format(name=self.engine.name, slots=slots),
             sampling=ALL_SAMPLING, version=str(props.get("build_info", "")),
         )
         return EngineProbe(self.engine, LLAMA_SERVER, capabilities.version, models, capabilities, props,
@@ -288,8 +304,9 @@ class EngineClient:
             name=f"{self.engine.name} ({kind})", token_probabilities=logprobs, scores_text=echo,
             scores_continuations=echo, grammar=vllm,
             reproducible=False,
-            reproducible_note=(f"{self.engine.name} ({kind}) batches requests together and does not promise "
-                               "identical output for identical input, even with a fixed seed."),
+            reproducible_note=translate("EngineClient", "{name} ({kind}) batches requests together and does not "
+                                        "promise identical output for identical input, even with a fixed seed.")
+            .format(name=self.engine.name, kind=kind),
             sampling=ALL_SAMPLING if vllm else OPENAI_SAMPLING, version=version,
         )
         return EngineProbe(self.engine, kind, version, models, capabilities)
@@ -305,7 +322,7 @@ class EngineClient:
     def _logprobs_work(self, model: str) -> bool:
         try:
             with self.talking("trying token probabilities"):
-                reply = self.openai.completions.create(model=model, prompt="Hello", max_tokens=1, temperature=0,
+                reply = self.complete(model=model, prompt="Hello", max_tokens=1, temperature=0,
                                                        logprobs=2, timeout=PROBE_TIMEOUT)
         except InferenceError as exc:
             if "API key" in str(exc) or "cannot reach" in str(exc):
@@ -318,7 +335,7 @@ class EngineClient:
         """Whether /v1/completions returns the prompt's own log-probabilities (echo with max_tokens 0)."""
         try:
             with self.talking("trying prompt log-probabilities"):
-                reply = self.openai.completions.create(model=model, prompt="Hello world", max_tokens=1,
+                reply = self.complete(model=model, prompt="Hello world", max_tokens=1,
                                                        temperature=0, logprobs=1, echo=True, timeout=PROBE_TIMEOUT)
         except InferenceError:
             return False

@@ -72,8 +72,10 @@ def test_a_frozen_server_times_out_with_a_message(start_server: Callable[..., Ll
             backend.generate(GenerationRequest("Hello", SHORT), lambda _t: None, lambda: False)
     finally:
         server.process.send_signal(signal.SIGCONT)
+    patient = remote_backend(server.url, name="slow")  # the server first finishes the request that timed out
+    patient.load(remote_path("slow", ALIAS), LoadOptions())
     text: list[str] = []
-    backend.generate(GenerationRequest("Hello", SHORT), text.append, lambda: False)  # and works again
+    patient.generate(GenerationRequest("Hello", SHORT), text.append, lambda: False)  # and works again
     assert "".join(text)
 
 
