@@ -32,11 +32,15 @@ LIKELIHOOD = "likelihood"
 EVAL_RUN_SCHEMA_VERSION = 2  # 2: replayable (template, items, prompts, environment)
 
 # Characters ignored at either end by the normalised rules: ASCII punctuation plus typographic quotes.
-_EDGE = string.punctuation + string.whitespace + "\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u3002"
+# ASCII and typographic punctuation, and the full-width punctuation of Chinese and Japanese answers ("正面，").
+_EDGE = (string.punctuation + string.whitespace + "\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u3002"
+         "\uff0c\uff01\uff1f\uff1b\uff1a\u3001\uff08\uff09\u300c\u300d\u300e\u300f\u300a\u300b\u3010\u3011"
+         "\u3000\uff0e")
 
-_UPPER = re.compile(r"(?<![\w'])([A-E])(?![\w'])")
+# A letter stands alone unless a Latin letter, digit or apostrophe touches it: "答案是B" is a choice, "BEST" is not.
+_UPPER = re.compile(r"(?<![A-Za-z0-9_'])([A-E])(?![A-Za-z0-9_'])")
 # Lower-case letters only count when marked ("(b)", "b)", "b.", "b:"), so the article "a" is not read as a choice.
-_LOWER = re.compile(r"(?<![\w'])\(([a-e])\)|(?<![\w'])([a-e])[.):](?![\w'])")
+_LOWER = re.compile(r"(?<![A-Za-z0-9_'])[(\uff08]([a-e])[)\uff09]|(?<![A-Za-z0-9_'])([a-e])[.):](?![A-Za-z0-9_'])")
 
 
 def normalize(text: str) -> str:
