@@ -7,6 +7,7 @@ from pathlib import Path
 
 from desktop.app.parts import Base
 from desktop.core.fewshot.template import sample_templates_dir
+from desktop.core.i18n import translate
 from desktop.core.models.builtin import BuiltinMissingError, ensure_builtin
 from desktop.ui.compare.panel import ComparePanel
 from desktop.ui.fewshot.page import FewShotPage
@@ -17,7 +18,7 @@ from desktop.ui.perplexity.page import PerplexityPage
 def build_fewshot(base: Base) -> FewShotPage:
     dirs = base.dirs
     fewshot = FewShotPage(base.session, sample_templates_dir(), dirs.templates, dirs.runs)
-    base.window.add_page(fewshot, "Few-shot")
+    base.window.add_page(fewshot, translate("MainWindow", "Few-shot"))
 
     def load_base_model() -> None:  # "Use the base model": the built-in base model, set up on first use
         try:
@@ -31,7 +32,7 @@ def build_fewshot(base: Base) -> FewShotPage:
 
 def build_perplexity(base: Base) -> PerplexityPage:
     perplexity = PerplexityPage(base.session)
-    base.window.add_page(perplexity, "Perplexity")
+    base.window.add_page(perplexity, translate("MainWindow", "Perplexity"))
     return perplexity
 
 
@@ -41,6 +42,6 @@ def build_compare(base: Base, library_page: LibraryPage) -> ComparePanel:
 
     compare = ComparePanel(base.session, base.window.sampling.params, library_paths, base.dirs.experiments,
                            base.dirs.metadata_cache.with_name("model-hashes.json"))
-    base.window.add_page(compare, "Compare")
+    base.window.add_page(compare, translate("MainWindow", "Compare"))
     base.shutdown.add(compare.shutdown)  # a model hash in progress stops within a chunk
     return compare

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from desktop.app.parts import Base, ModelParts
+from desktop.core.i18n import translate
 from desktop.core.models.library import MetadataCache, scan_library
 from desktop.core.models.memory import system_ram
 from desktop.hub.client import HubClient
@@ -25,7 +26,7 @@ def build_models(base: Base) -> ModelParts:
         lambda: scan_library(library.folders(), metadata_cache), system_ram(), free_vram(),
         context_for=lambda entry: settings.for_model(entry.path).context_length, gpu_backend=build_info().backend,
     )
-    window.add_page(library_page, "Models")
+    window.add_page(library_page, translate("MainWindow", "Models"))
 
     def load_from_library(path: Path) -> None:
         session.load(path)
@@ -44,13 +45,14 @@ def build_models(base: Base) -> ModelParts:
     # Hugging Face: no request is made until the person searches, opens a repository or downloads.
     downloads = DownloadManager(parent=window)
     hub_browser = HubBrowser(lambda: HubClient(offline=settings.offline), downloads, dirs.models, system_ram())
-    window.add_page(hub_browser, "Hugging Face")
+    window.add_page(hub_browser, translate("MainWindow", "Hugging Face"))
     hub_browser.modelDownloaded.connect(lambda _path: library_page.refresh())
     window.offline_action.setChecked(settings.offline)
     window.offline_action.toggled.connect(lambda on: setattr(settings, "offline", on))
 
     def open_model() -> None:
-        path, _ = QFileDialog.getOpenFileName(window, "Open a GGUF model", str(dirs.models), "GGUF models (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(window, translate("MainWindow", "Open a GGUF model"), str(dirs.models),
+                                              translate("MainWindow", "GGUF models (*.gguf)"))
         if path:
             session.load(Path(path))
 

@@ -58,8 +58,9 @@ def build_base(data_dir: str | Path | None, backend: InferenceBackend | None) ->
     try:
         dirs.create()
     except OSError as exc:  # a data folder that is a file, a read-only or full disk: start anyway, and say so
-        notices.append(f"{exc} Parley starts anyway but cannot save there: move what is in the way (or start "
-                       "Parley with --data-dir on another folder) and restart Parley.")
+        notices.append(translate(
+            "Startup", "{error} Parley starts anyway but cannot save there: move what is in the way (or start "
+            "Parley with --data-dir on another folder) and restart Parley.").format(error=exc))
     settings = Settings.load(dirs.settings_file)  # never raises; settings.notice says what was wrong
     keys = KeyStore(dirs.engine_keys)
     if backend is None:
@@ -113,8 +114,9 @@ def engine_access(settings: Settings, keys: KeyStore) -> Callable[[str], EngineA
     def resolve(name: str) -> EngineAccess:
         url = settings.engines.get(name)
         if url is None:
-            raise InferenceError(f"There is no engine called \u201c{name}\u201d any more. Add it again in "
-                                 "Settings \u203a Engines, or choose another model.")
+            raise InferenceError(translate(
+                "Startup", "There is no engine called “{name}” any more. Add it again in Settings › Engines, or "
+                "choose another model.").format(name=name))
         return EngineAccess(EngineConfig(name, url), keys.get(name), settings.engine_timeout, settings.offline)
 
     return resolve
@@ -126,8 +128,9 @@ def show_notices(base: Base, store_notice: str | None, unsaved: bool, read_only:
     if store_notice and not (folder_failed and unsaved):  # else the folder's notice says it already
         notices.append(store_notice)
     elif read_only and not store_notice:
-        notices.append("Your conversations were saved by a newer version of Parley, so this version shows them "
-                       "read-only and does not save new chats. Update Parley to continue.")
+        notices.append(translate(
+            "Startup", "Your conversations were saved by a newer version of Parley, so this version shows them "
+            "read-only and does not save new chats. Update Parley to continue."))
     if base.settings.notice and not folder_failed:
         notices.append(base.settings.notice)
     if notices:
@@ -175,8 +178,8 @@ def load_start_model(base: Base, model_path: str | Path | None, first_run: First
         base.window.notice.show_message(str(exc))
         if first_run is not None:
             first_run.set_model(None)
-            first_run.find_button.setText("Download a model…")
+            first_run.find_button.setText(translate("Startup", "Download a model…"))
     except OSError as exc:  # the built-in model cannot be set up in a data folder that cannot be written
-        base.window.notice.show_message("\n".join([*base.notices, f"The built-in model could not be set up "
-                                                                   f"({exc}); open a model file with File › "
-                                                                   "Open model."]))
+        base.window.notice.show_message("\n".join([*base.notices, translate(
+            "Startup", "The built-in model could not be set up ({error}); open a model file with File › Open model."
+        ).format(error=exc)]))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 from desktop.core.errors import ParleyError
+from desktop.core.i18n import translate
 
 APP_NAME = "Parley"
 DATA_DIR_ENV = "PARLEY_DATA_DIR"
@@ -88,11 +90,24 @@ class DataDirs:
 
 
 class DataFolderError(ParleyError, OSError):
-    """A data folder cannot be made (a file in the way, a read-only or full disk); str() is fit to show."""
+    """A data folder cannot be made (a file in the way, a read-only or full disk); str() is fit to show, put into
+    words when asked for (the folders are made before the interface language is installed)."""
+
+    def __init__(self, message: str | Callable[[], str]) -> None:
+        super().__init__(message if isinstance(message, str) else message())
+        self._message = message
+
+    def __str__(self) -> str:
+        return self._message if isinstance(self._message, str) else self._message()
 
 
-def _cannot_create(folder: Path, exc: OSError) -> str:
+def _cannot_create(folder: Path, exc: OSError) -> Callable[[], str]:
     for part in (folder, *folder.parents):  # a file where a folder should be: name it
         if part.exists() and not part.is_dir():
-            return f"Parley cannot use {folder} as a data folder: {part} is a file, not a folder."
-    return f"Parley cannot create the folder {folder}: {exc.strerror or exc}."
+            blocker = part
+            return lambda: translate(
+                "DataFolderError", "Parley cannot use {folder} as a data folder: {part} is a file, not a folder."
+            ).format(folder=folder, part=blocker)
+    error = exc.strerror or str(exc)
+    return lambda: translate("DataFolderError", "Parley cannot create the folder {folder}: {error}.").format(
+        folder=folder, error=error)

@@ -1,8 +1,9 @@
 """Small versioned settings file: last model, per-model settings, folders, offline mode, the chat's sampling.
 
 A damaged file is kept beside the new one and a newer version's file is never overwritten; either way the person is
-told (Settings.notice). Saving writes only what this session changed over what is on disk then, so two windows on
-one data folder do not undo each other's settings.
+told (Settings.notice, put into words when read: settings load before the interface language is known). Saving
+writes only what this session changed over what is on disk then, so two windows on one data folder do not undo each
+other's settings.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.files import set_aside, write_text_atomic
+from desktop.core.i18n import translate
 
 SCHEMA_VERSION = 3
 GPU_LAYERS_ALL = -1
@@ -23,7 +25,12 @@ MAX_BYTES = 16 * 1024 * 1024  # far more than any real settings file; a bigger o
 
 
 class _DamagedError(Exception):
-    """The file is there but is not a settings file; str() says why."""
+    """The file is there but is not a settings file; args[0] says why (a function: the words are chosen when the
+    notice is read, in the language installed by then)."""
+
+    def reason(self) -> str:
+        why: Callable[[], str] = self.args[0]
+        return why()
 
 
 class _NewerError(Exception):
@@ -79,9 +86,14 @@ class Settings:
     language: str = ""  # the interface language ("en", "zh_CN"); "": the system's
 
     def __post_init__(self) -> None:
-        self.notice: str | None = None  # for the person: what load found wrong with the file, if anything
+        self._notice: Callable[[], str] | None = None  # what load found wrong with the file, put into words
         self._snapshot: dict[str, Any] | None = None  # as on disk when loaded or last saved; None: the defaults
         self._keep_file = False  # a newer or unreadable file: never written over this session
+
+    @property
+    def notice(self) -> str | None:
+        """For the person: what load found wrong with the file, if anything, in the language installed now."""
+        return self._notice() if self._notice is not None else None
 
     def for_model(self, path: str | Path) -> ModelSettings:
         return self.models.setdefault(str(path), ModelSettings())
@@ -98,39 +110,50 @@ class Settings:
         except _NewerError as newer:
             settings = cls()
             settings._keep_file = True
-            settings.notice = (f"Parley's settings file {path} was written by a newer version of Parley (settings "
-                               f"version {newer.args[0]}; this version knows {SCHEMA_VERSION}). This session uses "
-                               "the default settings and leaves that file unchanged; update Parley to use them.")
+            version = newer.args[0]
+            settings._notice = lambda: translate(
+                "Settings", "Parley's settings file {path} was written by a newer version of Parley (settings "
+                "version {version}; this version knows {known}). This session uses the default settings and leaves "
+                "that file unchanged; update Parley to use them.").format(path=path, version=version,
+                                                                            known=SCHEMA_VERSION)
             return settings
         except _DamagedError as damage:
             settings = cls()
-            settings._set_aside(path, f"Parley's settings file {path} could not be used ({damage}), so Parley "
-                                      "starts with its default settings.")
+            reason = damage.reason
+            settings._set_aside(path, lambda: translate(
+                "Settings", "Parley's settings file {path} could not be used ({reason}), so Parley starts with its "
+                "default settings.").format(path=path, reason=reason()))
             return settings
         except OSError as exc:
             settings = cls()
             settings._keep_file = True
-            settings.notice = (f"Parley could not read its settings file {path} ({exc.strerror or exc}), so it "
-                               "uses the default settings this session and leaves that file as it is.")
+            error = exc.strerror or str(exc)
+            settings._notice = lambda: translate(
+                "Settings", "Parley could not read its settings file {path} ({error}), so it uses the default "
+                "settings this session and leaves that file as it is.").format(path=path, error=error)
             return settings
         settings, problems = _parse(raw)
         if problems:
-            settings._set_aside(path, f"Some of Parley's settings in {path} had values of the wrong kind "
-                                      f"({', '.join(problems)}) and were reset to their defaults; the others were "
-                                      "kept.")
+            keys = ", ".join(problems)
+            settings._set_aside(path, lambda: translate(
+                "Settings", "Some of Parley's settings in {path} had values of the wrong kind ({keys}) and were "
+                "reset to their defaults; the others were kept.").format(path=path, keys=keys))
         else:
             settings._snapshot = asdict(settings)
         return settings
 
-    def _set_aside(self, path: Path, what: str) -> None:
+    def _set_aside(self, path: Path, what: Callable[[], str]) -> None:
         try:
             copy = set_aside(path)
         except OSError as exc:
             self._keep_file = True
-            self.notice = (f"{what} The file could not be kept aside ({exc.strerror or exc}), so Parley leaves it "
-                           "as it is and does not save settings this session.")
+            error = exc.strerror or str(exc)
+            self._notice = lambda: translate(
+                "Settings", "{what} The file could not be kept aside ({error}), so Parley leaves it as it is and does "
+                "not save settings this session.").format(what=what(), error=error)
             return
-        self.notice = f"{what} The original file was kept as {copy}."
+        self._notice = lambda: translate("Settings", "{what} The original file was kept as {copy}.").format(
+            what=what(), copy=copy)
 
     def changed(self) -> bool:
         """Whether anything differs from what was loaded or last saved: what a periodic save checks first."""
@@ -169,20 +192,21 @@ def _read(path: Path) -> dict[str, Any]:
     with open(path, "rb") as f:
         data = f.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise _DamagedError(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise _DamagedError(lambda: translate("Settings", "it is larger than {size} MB").format(
+            size=MAX_BYTES // (1024 * 1024)))
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise _DamagedError("it is not UTF-8 text") from None
+        raise _DamagedError(lambda: translate("Settings", "it is not UTF-8 text")) from None
     except RecursionError:  # nested deeper than the parser goes
-        raise _DamagedError("it is nested too deeply") from None
+        raise _DamagedError(lambda: translate("Settings", "it is nested too deeply")) from None
     except ValueError:
-        raise _DamagedError("it is not valid JSON; perhaps it was cut short") from None
+        raise _DamagedError(lambda: translate("Settings", "it is not valid JSON; perhaps it was cut short")) from None
     if not isinstance(raw, dict):
-        raise _DamagedError("it holds no settings")
+        raise _DamagedError(lambda: translate("Settings", "it holds no settings"))
     version = raw.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _DamagedError("it has no valid settings version")
+        raise _DamagedError(lambda: translate("Settings", "it has no valid settings version"))
     if version > SCHEMA_VERSION:
         raise _NewerError(version)
     return _migrate(raw)

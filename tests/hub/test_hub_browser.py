@@ -26,7 +26,7 @@ from desktop.core.models.memory import GIB, human_bytes
 from desktop.hub.client import RECOMMENDED, HubClient, stored_token
 from desktop.hub.download import PARTIAL_DIR, Download, DownloadState
 from desktop.ui.models.download_manager import DownloadItem, DownloadManager
-from desktop.ui.models.hub_browser import OFFLINE_TEXT, HubBrowser
+from desktop.ui.models.hub_browser import HubBrowser, offline_text
 from tests.hub.fake_hub import TOKEN, FakeHub
 
 pytestmark = pytest.mark.usefixtures("small_chunks")
@@ -253,11 +253,11 @@ def test_offline_makes_no_requests(qtbot: QtBot, hub: FakeHub, manager: Download
     browser = make_browser(qtbot, manager, models, lambda: HubClient(offline=True))
     child(browser, QLineEdit, "hubSearchEdit").setText("tiny")
     child(browser, QPushButton, "hubSearchButton").click()
-    assert child(browser, QLabel, "hubMessage").text() == OFFLINE_TEXT
-    assert OFFLINE_TEXT.startswith("Offline: Parley makes no network requests")
+    assert child(browser, QLabel, "hubMessage").text() == offline_text()
+    assert offline_text().startswith("Offline: Parley makes no network requests")
     child(browser, QListWidget, "hubResults").setCurrentRow(0)  # a recommended model
     assert browser.wait_idle(30)
-    assert child(browser, QLabel, "hubMessage").text() == OFFLINE_TEXT
+    assert child(browser, QLabel, "hubMessage").text() == offline_text()
     assert hub.requests == []
 
 

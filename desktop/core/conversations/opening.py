@@ -23,9 +23,15 @@ from desktop.core.conversations.schema import (
     retry_while_locked,
     set_aside,
 )
+from desktop.core.i18n import translate
 
-NOT_SAVED = "Chats in this session are kept in memory only: they are not saved."
-RESTART = "then restart Parley (or start it with --data-dir on another folder)"
+
+def not_saved() -> str:
+    return translate("ChatDatabase", "Chats in this session are kept in memory only: they are not saved.")
+
+
+def restart() -> str:
+    return translate("ChatDatabase", "then restart Parley (or start it with --data-dir on another folder)")
 
 
 @dataclass
@@ -51,16 +57,20 @@ def open_database(path: Path) -> Opened:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return _unsaved(f"Parley cannot use {path.parent} as its data folder ({_why(exc)}). {NOT_SAVED} Make it a "
-                        f"writable folder, {RESTART}.")
+        return _unsaved(translate(
+            "ChatDatabase", "Parley cannot use {folder} as its data folder ({why}). {not_saved} Make it a writable "
+            "folder, {restart}.").format(folder=path.parent, why=_why(exc), not_saved=not_saved(), restart=restart()))
     if path.is_dir():
-        return _unsaved(f"Parley's chat database {path} is a folder, not a file. {NOT_SAVED} Move that folder "
-                        f"away (Parley then starts a new database), {RESTART}.")
+        return _unsaved(translate(
+            "ChatDatabase", "Parley's chat database {path} is a folder, not a file. {not_saved} Move that folder "
+            "away (Parley then starts a new database), {restart}.").format(path=path, not_saved=not_saved(),
+                                                                            restart=restart()))
     try:
         return retry_while_locked(lambda: _connect_writable(path))
     except _UnusableError as exc:
-        return _unsaved(f"{path} is not a Parley chat database ({exc}), so Parley leaves it as it is. {NOT_SAVED} "
-                        f"Move that file away, {RESTART}.")
+        return _unsaved(translate(
+            "ChatDatabase", "{path} is not a Parley chat database ({why}), so Parley leaves it as it is. {not_saved} "
+            "Move that file away, {restart}.").format(path=path, why=exc, not_saved=not_saved(), restart=restart()))
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return _recover(path)
@@ -77,13 +87,13 @@ def _why(exc: BaseException, folder: Path | None = None) -> str:
     try:
         disk = os.statvfs(folder)
         if disk.f_flag & os.ST_RDONLY:
-            return f"{why}: the disk is read-only"
+            return translate("ChatDatabase", "{why}: the disk is read-only").format(why=why)
         if disk.f_bavail == 0:
-            return f"{why}: the disk is full"
+            return translate("ChatDatabase", "{why}: the disk is full").format(why=why)
     except (OSError, AttributeError):  # no statvfs on Windows
         pass
     if not os.access(folder, os.W_OK):
-        return f"{why}: no permission to write there"
+        return translate("ChatDatabase", "{why}: no permission to write there").format(why=why)
     return why
 
 
@@ -101,17 +111,21 @@ def _connect_writable(path: Path) -> Opened:
         try:
             version = _checked_version(db)
         except _UnknownVersionError as unknown:
-            _require_parley_tables(db, f"its schema version {unknown.args[0]!r} is not one Parley knows")
+            shown = repr(unknown.args[0])
+            _require_parley_tables(db, translate(
+                "ChatDatabase", "its schema version {version} is not one Parley knows").format(version=shown))
             db.execute("PRAGMA query_only = ON")
             return Opened(db, read_only=True,
-                          reason=f"This chat database's schema version ({unknown.args[0]!r}) is not one Parley "
-                                 "knows, so it is open read-only.",
-                          notice=f"Parley's chat database {path} has a schema version Parley does not know "
-                                 f"({unknown.args[0]!r}), so your conversations are shown read-only and new chats "
-                                 f"are not saved. To save again, move that file away (Parley then starts a new "
-                                 f"database) and restart Parley.")
+                          reason=translate("ChatDatabase", "This chat database's schema version ({version}) is not "
+                                           "one Parley knows, so it is open read-only.").format(version=shown),
+                          notice=translate("ChatDatabase", "Parley's chat database {path} has a schema version "
+                                           "Parley does not know ({version}), so your conversations are shown "
+                                           "read-only and new chats are not saved. To save again, move that file "
+                                           "away (Parley then starts a new database) and restart Parley."
+                                           ).format(path=path, version=shown))
         if version > SCHEMA_VERSION:
-            _require_parley_tables(db, f"its schema version {version} is newer than Parley's")
+            _require_parley_tables(db, translate(
+                "ChatDatabase", "its schema version {version} is newer than Parley's").format(version=version))
             db.execute("PRAGMA query_only = ON")
             return Opened(db, read_only=True, newer_version=version)
         _setup(db)
@@ -149,7 +163,8 @@ def _checked_version(db: sqlite3.Connection) -> int:
     if row is None:
         others = sorted(t for t in tables if t != "meta" and not t.startswith("sqlite_"))
         if others:
-            raise _UnusableError(f"it holds other tables: {', '.join(others[:5])}")
+            raise _UnusableError(translate("ChatDatabase", "it holds other tables: {tables}").format(
+                tables=", ".join(others[:5])))
         return 0
     try:
         version = int(row[0])
@@ -191,8 +206,10 @@ def _read_only(path: Path, failure: BaseException) -> Opened:
     except OSError:
         empty = True
     if empty:
-        return _unsaved(f"Parley cannot create its chat database {path} ({why}). {NOT_SAVED} Free some disk space "
-                        f"or make {path.parent} writable, {RESTART}.")
+        return _unsaved(translate(
+            "ChatDatabase", "Parley cannot create its chat database {path} ({why}). {not_saved} Free some disk "
+            "space or make {folder} writable, {restart}.").format(path=path, why=why, not_saved=not_saved(),
+                                                                  folder=path.parent, restart=restart()))
     uri = path.absolute().as_uri()
     for mode in ("mode=ro", "immutable=1"):  # immutable: a read-only disk where SQLite cannot make its -shm file
         try:
@@ -220,12 +237,16 @@ def _read_only(path: Path, failure: BaseException) -> Opened:
             db.close()
             continue
         return Opened(db, read_only=True,
-                      reason=f"Parley cannot write to its chat database ({why}), so it is open read-only.",
-                      notice=f"Parley cannot write to its chat database {path} ({why}), so your conversations "
-                             f"are shown read-only and new chats are not saved. Free some disk space or make "
-                             f"{path.parent} writable, then restart Parley.")
-    return _unsaved(f"Parley cannot open its chat database {path} ({why}). {NOT_SAVED} Free some disk space or "
-                    f"make {path.parent} writable, {RESTART}.")
+                      reason=translate("ChatDatabase", "Parley cannot write to its chat database ({why}), so it is "
+                                       "open read-only.").format(why=why),
+                      notice=translate("ChatDatabase", "Parley cannot write to its chat database {path} ({why}), "
+                                       "so your conversations are shown read-only and new chats are not saved. Free "
+                                       "some disk space or make {folder} writable, then restart Parley."
+                                       ).format(path=path, why=why, folder=path.parent))
+    return _unsaved(translate(
+        "ChatDatabase", "Parley cannot open its chat database {path} ({why}). {not_saved} Free some disk space or "
+        "make {folder} writable, {restart}.").format(path=path, why=why, not_saved=not_saved(), folder=path.parent,
+                                                     restart=restart()))
 
 
 def _recover(path: Path) -> Opened:
@@ -236,34 +257,41 @@ def _recover(path: Path) -> Opened:
     except OSError as exc:
         opened = _unsaved("")
         conversations, _messages = restore(opened.db, found)
-        opened.notice = (f"Parley's chat database {path} is damaged and could not be set aside ({_why(exc)}). "
-                         f"{_count(conversations)} could still be read and are shown. {NOT_SAVED} Move the damaged "
-                         f"file away, {RESTART}.")
+        opened.notice = translate(
+            "ChatDatabase", "Parley's chat database {path} is damaged and could not be set aside ({why}). {count} "
+            "could still be read and are shown. {not_saved} Move the damaged file away, {restart}."
+        ).format(path=path, why=_why(exc), count=_count(conversations), not_saved=not_saved(), restart=restart())
         return opened
     try:
         opened = _connect_writable(path)
     except (sqlite3.Error, OSError, _UnusableError) as exc:
         opened = _unsaved("")
         conversations, _messages = restore(opened.db, found)
-        opened.notice = (f"Parley's chat database was damaged; it was set aside as {copy}, and a new one could not "
-                         f"be created at {path} ({_why(exc)}). {_count(conversations)} could still be read and are "
-                         f"shown. {NOT_SAVED}")
+        opened.notice = translate(
+            "ChatDatabase", "Parley's chat database was damaged; it was set aside as {copy}, and a new one could not "
+            "be created at {path} ({why}). {count} could still be read and are shown. {not_saved}"
+        ).format(copy=copy, path=path, why=_why(exc), count=_count(conversations), not_saved=not_saved())
         return opened
     try:
         conversations, messages = restore(opened.db, found)
     except sqlite3.Error as exc:  # a full disk while writing what came back
-        opened.notice = (f"Parley's chat database was damaged and was set aside as {copy}; the conversations that "
-                         f"could still be read could not be copied into the new one ({_why(exc)}).")
+        opened.notice = translate(
+            "ChatDatabase", "Parley's chat database was damaged and was set aside as {copy}; the conversations that "
+            "could still be read could not be copied into the new one ({why}).").format(copy=copy, why=_why(exc))
         return opened
     if conversations:
-        opened.notice = (f"Parley's chat database was damaged. {_count(conversations)} ({messages} messages) could "
-                         f"still be read and were copied into a new database; the damaged file was set aside as "
-                         f"{copy}.")
+        opened.notice = translate(
+            "ChatDatabase", "Parley's chat database was damaged. {count} ({messages} messages) could still be read "
+            "and were copied into a new database; the damaged file was set aside as {copy}."
+        ).format(count=_count(conversations), messages=messages, copy=copy)
     else:
-        opened.notice = (f"Parley's chat database was damaged and could not be read. It was set aside as {copy} "
-                         "and a new, empty one was started.")
+        opened.notice = translate(
+            "ChatDatabase", "Parley's chat database was damaged and could not be read. It was set aside as {copy} "
+            "and a new, empty one was started.").format(copy=copy)
     return opened
 
 
 def _count(conversations: int) -> str:
-    return f"{conversations} conversation{'' if conversations == 1 else 's'}"
+    if conversations == 1:  # English's two forms kept apart; Chinese has one
+        return translate("ChatDatabase", "%n conversation", None, conversations)
+    return translate("ChatDatabase", "%n conversations", None, conversations)

@@ -26,6 +26,7 @@ from desktop.core.conversations.schema import (
 )
 from desktop.core.conversations.search import search as search_messages
 from desktop.core.errors import ParleyError
+from desktop.core.i18n import translate
 
 ROLES = frozenset(r.value for r in Role)
 
@@ -88,13 +89,15 @@ class ChatStore:
         if self.read_only and self._reason:
             raise ReadOnlyError(self._reason)
         if self.read_only:
-            raise ReadOnlyError(
-                f"This chat database was made by a newer version of Parley (schema {self._newer_version}; this "
-                f"version knows {SCHEMA_VERSION}), so it is open read-only. Update Parley to change it.")
+            raise ReadOnlyError(translate(
+                "ChatStore", "This chat database was made by a newer version of Parley (schema {version}; this "
+                "version knows {known}), so it is open read-only. Update Parley to change it."
+            ).format(version=self._newer_version, known=SCHEMA_VERSION))
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StoreError(f"Cannot write to the chat database: {exc}") from exc
+            raise StoreError(translate("ChatStore", "Cannot write to the chat database: {error}").format(
+                    error=exc)) from exc
         try:
             yield self._db
             self._db.execute("COMMIT")
@@ -102,7 +105,8 @@ class ChatStore:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise StoreError(f"Cannot write to the chat database: {exc}") from exc
+                raise StoreError(translate("ChatStore", "Cannot write to the chat database: {error}").format(
+                    error=exc)) from exc
             raise
 
     # Conversations
@@ -131,7 +135,7 @@ class ChatStore:
         """Also answers for a soft-deleted conversation, so an undo can show what it restores."""
         found = self._conversations("c.id = ?", (conversation_id,))
         if not found:
-            raise StoreError(f"There is no conversation {conversation_id}.")
+            raise StoreError(translate("ChatStore", "There is no conversation {id}.").format(id=conversation_id))
         return found[0]
 
     def list_conversations(self) -> list[ConversationInfo]:
@@ -156,7 +160,7 @@ class ChatStore:
 
     def _require_conversation(self, conversation_id: int) -> None:
         if self._db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
-            raise StoreError(f"There is no conversation {conversation_id}.")
+            raise StoreError(translate("ChatStore", "There is no conversation {id}.").format(id=conversation_id))
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Soft delete: hidden from the list and search until restored or purged."""
@@ -191,7 +195,9 @@ class ChatStore:
             if parent_id is not None:
                 parent = db.execute("SELECT conversation_id FROM messages WHERE id = ?", (parent_id,)).fetchone()
                 if parent is None or parent[0] != conversation_id:
-                    raise StoreError(f"Message {parent_id} is not part of conversation {conversation_id}.")
+                    raise StoreError(translate(
+                        "ChatStore", "Message {message} is not part of conversation {id}.").format(
+                        message=parent_id, id=conversation_id))
             message_id = insert_message(db, conversation_id, parent_id, role, content, now, stats, complete)
             db.execute("UPDATE conversations SET current_leaf_id = ?, updated_at = ? WHERE id = ?",
                        (message_id, now, conversation_id))
@@ -210,7 +216,7 @@ class ChatStore:
         with self._write() as db:
             row = db.execute("SELECT conversation_id FROM messages WHERE id = ?", (message_id,)).fetchone()
             if row is None:
-                raise StoreError(f"There is no message {message_id}.")
+                raise StoreError(translate("ChatStore", "There is no message {id}.").format(id=message_id))
             if columns:
                 db.execute(f"UPDATE messages SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                            (*columns.values(), message_id))
@@ -220,7 +226,7 @@ class ChatStore:
         """Save a reply's token probabilities (JSON-able list), replacing any saved before."""
         with self._write() as db:
             if db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
-                raise StoreError(f"There is no message {message_id}.")
+                raise StoreError(translate("ChatStore", "There is no message {id}.").format(id=message_id))
             db.execute("INSERT OR REPLACE INTO token_steps (message_id, steps_json) VALUES (?, ?)",
                        (message_id, json.dumps(steps, ensure_ascii=False, separators=(",", ":"))))
 
@@ -242,7 +248,7 @@ class ChatStore:
     def message(self, message_id: int) -> StoredMessage:
         row = self._db.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
-            raise StoreError(f"There is no message {message_id}.")
+            raise StoreError(translate("ChatStore", "There is no message {id}.").format(id=message_id))
         return message_from_row(row)
 
     def messages(self, conversation_id: int) -> list[StoredMessage]:
@@ -302,7 +308,8 @@ class ChatStore:
         try:
             encoded = json.dumps(value)
         except (TypeError, ValueError) as exc:
-            raise StoreError(f"Setting {key!r} cannot be saved: {exc}") from exc
+            raise StoreError(translate("ChatStore", "Setting {key} cannot be saved: {error}").format(
+                key=repr(key), error=exc)) from exc
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO settings (key, value_json) VALUES (?, ?)", (key, encoded))
 
@@ -321,7 +328,8 @@ class ChatStore:
         try:
             parsed = store_export.parse(data)
         except ValueError as exc:
-            raise StoreError(f"Cannot import this conversation: {exc}") from exc
+            raise StoreError(translate("ChatStore", "Cannot import this conversation: {error}").format(
+                error=exc)) from exc
         now = time.time()
         with self._write() as db:
             cid = int(db.execute(

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from desktop.core.i18n import translate
+
 LOCAL_ENGINE = "This computer"  # the in-process llama.cpp, always first in the list
 SCHEME = "engine:"
 MAX_NAME = 40
@@ -73,35 +75,37 @@ def engine_problem(name: str, url: str, taken: set[str] | frozenset[str] = froze
     """What is wrong with a new engine's name or URL, as a sentence for the person; None when it can be added."""
     name = name.strip()
     if not name:
-        return "Give the engine a name, such as \u201cgpu-box\u201d."
+        return translate("EngineConfig", "Give the engine a name, such as \u201cgpu-box\u201d.")
     if len(name) > MAX_NAME:
-        return f"The engine's name is too long: keep it under {MAX_NAME} characters."
+        return translate("EngineConfig", "The engine's name is too long: keep it under {count} characters.").format(
+            count=MAX_NAME)
     if "/" in name or not name.isprintable():
-        return "The engine's name cannot contain \u201c/\u201d or control characters."
+        return translate("EngineConfig", "The engine's name cannot contain \u201c/\u201d or control characters.")
     if name == LOCAL_ENGINE or name in taken:
-        return f"There is already an engine called \u201c{name}\u201d: choose another name."
+        return translate("EngineConfig", "There is already an engine called \u201c{name}\u201d: choose another "
+                         "name.").format(name=name)
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return ("The URL must start with http:// or https:// and name a server, such as "
-                "http://gpu-box:8080 (llama-server) or http://gpu-box:8000 (vLLM).")
+        return translate("EngineConfig", "The URL must start with http:// or https:// and name a server, such as "
+                         "http://gpu-box:8080 (llama-server) or http://gpu-box:8000 (vLLM).")
     try:
         parts.port  # noqa: B018  # raises on a port that is not a number
     except ValueError:
-        return "The URL's port is not a number."
+        return translate("EngineConfig", "The URL's port is not a number.")
     if parts.query or parts.fragment:
-        return "The URL should be the server's base address, without ?query or #fragment."
+        return translate("EngineConfig", "The URL should be the server's base address, without ?query or #fragment.")
     return None
 
 
 def unencrypted_warning(engine: EngineConfig) -> str:
-    return (f"{engine.name} is reached over plain http:// on another machine: your prompts and the replies travel "
-            "unencrypted over the network. Use https:// (or an SSH tunnel to a loopback address) to keep them "
-            "private.")
+    return translate("EngineConfig", "{name} is reached over plain http:// on another machine: your prompts and the "
+                     "replies travel unencrypted over the network. Use https:// (or an SSH tunnel to a loopback "
+                     "address) to keep them private.").format(name=engine.name)
 
 
 def offline_message(engine_name: str) -> str:
-    return (f"Offline mode is on, so Parley does not connect to {engine_name}, which is not on this computer. "
-            "Turn off File \u203a Offline mode to use it.")
+    return translate("EngineConfig", "Offline mode is on, so Parley does not connect to {name}, which is not on this "
+                     "computer. Turn off File \u203a Offline mode to use it.").format(name=engine_name)
 
 
 def remote_path(engine: str, model: str) -> Path:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from desktop.core.files import write_text_atomic
+from desktop.core.i18n import translate
 
 SERVICE = "Parley engines"
 
@@ -50,9 +51,9 @@ class KeyStore:
     def where(self) -> str:
         """For the Engines dialog: where a key typed there is kept."""
         if self._keychain is not None:
-            return "API keys are kept in the system keychain."
-        return (f"This computer has no keychain Parley can use, so API keys are kept in {self.file}, a file only "
-                "your user account can read.")
+            return translate("KeyStore", "API keys are kept in the system keychain.")
+        return translate("KeyStore", "This computer has no keychain Parley can use, so API keys are kept in {file}, "
+                         "a file only your user account can read.").format(file=self.file)
 
     def get(self, engine: str) -> str | None:
         if self._keychain is not None:

@@ -20,6 +20,7 @@ from desktop.core.fewshot.formats import PROMPTFOO_EXPECTED, cell_text, filled, 
 from desktop.core.fewshot.rows import FORMAT_NAMES, DataError, DataRow, Dataset, TestItem
 from desktop.core.fewshot.template import Example, FewShotTemplate
 from desktop.core.files import from_spreadsheet_safe, spreadsheet_safe, write_text_atomic
+from desktop.core.i18n import translate
 
 __all__ = [
     "FORMAT_NAMES", "SUFFIXES", "ColumnMapping", "DataError", "DataRow", "Dataset", "TestItem", "guess_mapping",
@@ -36,14 +37,15 @@ _NOT_INPUT_NAMES = ("ideal", "__expected", "__expected1", "__description")
 
 
 def _name(path: Path | None) -> str:
-    return path.name if path is not None else "The data"
+    return path.name if path is not None else translate("DataError", "The data")
 
 
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        shown = f"\u201c{path.suffix}\u201d" if path.suffix else "no extension"
-        raise DataError(f"{path.name}: unsupported file type ({shown}). Use a .csv, .tsv or .jsonl file.")
+        shown = f"\u201c{path.suffix}\u201d" if path.suffix else translate("DataError", "no extension")
+        raise DataError(translate("DataError", "{file}: unsupported file type ({suffix}). Use a .csv, .tsv or .jsonl "
+                                  "file.").format(file=path.name, suffix=shown))
     return suffix
 
 
@@ -58,17 +60,19 @@ def read_table(path: Path) -> Dataset:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+        raise DataError(translate("DataError", "Could not read {path}: {error}.").format(
+            path=path, error=exc.strerror or exc)) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"{path.name}, line {line}: the file is not UTF-8 text. Save it as UTF-8 "
+        raise DataError(translate(
+            "DataError", "{file}, line {line}: the file is not UTF-8 text. Save it as UTF-8 "
             "(in Excel: \u201cCSV UTF-8\u201d; in an editor: encoding UTF-8) and open it again."
-        ) from exc
+        ).format(file=path.name, line=line)) from exc
     if not text.strip():
-        raise DataError(f"{path.name} is empty. Add a header line and at least one row.")
+        raise DataError(translate("DataError", "{file} is empty. Add a header line and at least one row.").format(
+            file=path.name))
     if suffix == ".jsonl":
         data = _read_jsonl(path, text)
     else:
@@ -76,12 +80,13 @@ def read_table(path: Path) -> Dataset:
         if any(PROMPTFOO_EXPECTED.fullmatch(column) for column in data.columns):
             data = read_promptfoo(path, data)
     if not data.rows:
-        raise DataError(f"{path.name} has no data rows (only a header or empty lines). Add at least one row.")
+        raise DataError(translate("DataError", "{file} has no data rows (only a header or empty lines). Add at least "
+                                  "one row.").format(file=path.name))
     return data
 
 
 def _read_delimited(path: Path, text: str, delimiter: str) -> Dataset:
-    kind = "tab" if delimiter == "\t" else "comma"
+    kind = translate("DataError", "tab") if delimiter == "\t" else translate("DataError", "comma")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     columns: list[str] | None = None
     rows: list[DataRow] = []
@@ -93,10 +98,10 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> Dataset:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise DataError(
-                f"{path.name}, line {line}: cannot read this row ({exc}). Check its quotes: text containing "
-                f"quotes or a {kind} must be wrapped in double quotes, with inner quotes doubled (\"\")."
-            ) from exc
+            raise DataError(translate(
+                "DataError", "{file}, line {line}: cannot read this row ({error}). Check its quotes: text containing "
+                "quotes or a {kind} must be wrapped in double quotes, with inner quotes doubled (\"\")."
+            ).format(file=path.name, line=line, error=exc, kind=kind)) from exc
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in record):
             if columns is not None:
@@ -109,10 +114,10 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> Dataset:
         if len(record) > len(columns) and not any(c.strip() for c in record[len(columns):]):
             record = record[: len(columns)]  # trailing empty cells, as spreadsheets often add
         if len(record) != len(columns):
-            raise DataError(
-                f"{path.name}, line {start}: {len(record)} values but the header has {len(columns)} columns. "
-                f"Check for a missing or extra {kind}, or put text containing one in double quotes."
-            )
+            raise DataError(translate(
+                "DataError", "{file}, line {line}: {values} values but the header has {columns} columns. "
+                "Check for a missing or extra {kind}, or put text containing one in double quotes."
+            ).format(file=path.name, line=start, values=len(record), columns=len(columns), kind=kind))
         rows.append(DataRow(start, {c: from_spreadsheet_safe(v) for c, v in zip(columns, record, strict=True)}))
     return Dataset(path, columns or [], rows, skipped, "tsv" if delimiter == "\t" else "csv")
 
@@ -120,10 +125,12 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> Dataset:
 def _check_header(path: Path, columns: list[str], line: int) -> None:
     for i, column in enumerate(columns, 1):
         if not column:
-            raise DataError(f"{path.name}, line {line}: column {i} of the header has no name. Name every column.")
+            raise DataError(translate("DataError", "{file}, line {line}: column {index} of the header has no name. "
+                                      "Name every column.").format(file=path.name, line=line, index=i))
         if columns.index(column) != i - 1:
-            raise DataError(f"{path.name}, line {line}: the column name \u201c{column}\u201d appears twice. "
-                            "Give every column a different name.")
+            raise DataError(translate("DataError", "{file}, line {line}: the column name \u201c{column}\u201d appears "
+                                      "twice. Give every column a different name.").format(
+                file=path.name, line=line, column=column))
 
 
 def _read_jsonl(path: Path, text: str) -> Dataset:
@@ -136,14 +143,17 @@ def _read_jsonl(path: Path, text: str) -> Dataset:
         try:
             obj = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise DataError(f"{path.name}, line {number}: not valid JSON ({exc.msg}, column {exc.colno}). "
-                            "Each line must be one JSON object.") from exc
+            raise DataError(translate("DataError", "{file}, line {line}: not valid JSON ({error}, column {column}). "
+                                      "Each line must be one JSON object.").format(
+                file=path.name, line=number, error=exc.msg, column=exc.colno)) from exc
         except RecursionError as exc:
-            raise DataError(f"{path.name}, line {number}: nested too deeply. Each line must be one flat JSON "
-                            "object of text values.") from exc
+            raise DataError(translate("DataError", "{file}, line {line}: nested too deeply. Each line must be one "
+                                      "flat JSON object of text values.").format(file=path.name, line=number)) from exc
         if not isinstance(obj, dict):
-            raise DataError(f"{path.name}, line {number}: expected a JSON object such as "
-                            '{"input": "...", "label": "..."}, not ' + type(obj).__name__ + ".")
+            raise DataError(translate("DataError", "{file}, line {line}: expected a JSON object such as {example}, "
+                                      "not {kind}.").format(file=path.name, line=number,
+                                                            example='{"input": "...", "label": "..."}',
+                                                            kind=type(obj).__name__))
         objects.append((number, {str(k): v for k, v in obj.items()}))
     first = next((obj for _, obj in objects if filled(obj)), None)
     if first is not None and is_evals_row(first):
@@ -180,7 +190,8 @@ def write_table(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, 
     try:
         write_text_atomic(path, text, newline="")
     except OSError as exc:
-        raise DataError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        raise DataError(translate("DataError", "Could not write {path}: {error}.").format(
+            path=path, error=exc.strerror or exc)) from exc
 
 
 def _json_value(value: object) -> object:
@@ -205,7 +216,7 @@ def _find(columns: Sequence[str], names: Sequence[str], exclude: str | None = No
 def guess_mapping(columns: Sequence[str]) -> ColumnMapping:
     """Best guess from common column names; the person can change it before importing."""
     if not columns:
-        raise DataError("The data has no columns. Add a header line naming them.")
+        raise DataError(translate("DataError", "The data has no columns. Add a header line naming them."))
     fallback = next((c for c in columns if c.strip().casefold() not in _NOT_INPUT_NAMES), columns[0])
     chosen = _find(columns, _INPUT_NAMES) or fallback
     expected = _find(columns, _EXPECTED_NAMES, exclude=chosen)
@@ -217,29 +228,31 @@ def guess_mapping(columns: Sequence[str]) -> ColumnMapping:
 
 def _require_column(dataset: Dataset, column: str, role: str) -> None:
     if column not in dataset.columns:
-        raise DataError(
-            f"{_name(dataset.path)} has no column \u201c{column}\u201d (chosen as the {role}). "
-            f"Its columns are: {', '.join(dataset.columns) or 'none'}. Choose one of those."
-        )
+        raise DataError(translate(
+            "DataError", "{file} has no column \u201c{column}\u201d (chosen as the {role}). "
+            "Its columns are: {columns}. Choose one of those."
+        ).format(file=_name(dataset.path), column=column, role=role,
+                 columns=", ".join(dataset.columns) or translate("DataError", "none")))
 
 
 def _value(dataset: Dataset, row: DataRow, column: str) -> str:
     try:
         return row.values[column]
     except KeyError:
-        raise DataError(f"{_name(dataset.path)}, line {row.line}: no value for \u201c{column}\u201d. "
-                        "Add it to this row or remove the row.") from None
+        raise DataError(translate("DataError", "{file}, line {line}: no value for \u201c{column}\u201d. "
+                                  "Add it to this row or remove the row.").format(
+            file=_name(dataset.path), line=row.line, column=column)) from None
 
 
 def to_examples(dataset: Dataset, mapping: ColumnMapping) -> list[Example]:
     """Rows as enabled examples: input and output from the mapped columns, extra columns as variables."""
-    _require_column(dataset, mapping.input, "input")
+    _require_column(dataset, mapping.input, translate("DataError", "input"))
     if mapping.expected is None:
-        raise DataError(f"{_name(dataset.path)}: choose the column that holds the answers (output) "
-                        "to import rows as examples.")
-    _require_column(dataset, mapping.expected, "expected answer")
+        raise DataError(translate("DataError", "{file}: choose the column that holds the answers (output) "
+                                  "to import rows as examples.").format(file=_name(dataset.path)))
+    _require_column(dataset, mapping.expected, translate("DataError", "expected answer"))
     for var, column in mapping.extra.items():
-        _require_column(dataset, column, f"value of {{{var}}}")
+        _require_column(dataset, column, _value_of(var))
     return [
         Example(
             input=_value(dataset, row, mapping.input),
@@ -250,20 +263,24 @@ def to_examples(dataset: Dataset, mapping: ColumnMapping) -> list[Example]:
     ]
 
 
+def _value_of(var: str) -> str:
+    return translate("DataError", "value of {variable}").format(variable="{" + var + "}")
+
+
 def _variable_columns(dataset: Dataset, mapping: ColumnMapping, template: FewShotTemplate) -> dict[str, str]:
     columns: dict[str, str] = {}
     for var, column in mapping.extra.items():
-        _require_column(dataset, column, f"value of {{{var}}}")
+        _require_column(dataset, column, _value_of(var))
         columns[var] = column
     for var in template.variables():
         if var == "input" or var in columns:
             continue
         found = var if var in dataset.columns else _find(dataset.columns, [var.casefold()])
         if found is None:
-            raise DataError(
-                f"The template uses {{{var}}} but {_name(dataset.path)} has no \u201c{var}\u201d column. "
-                f"Rename a column to \u201c{var}\u201d or map one to {{{var}}}."
-            )
+            raise DataError(translate(
+                "DataError", "The template uses {variable} but {file} has no \u201c{name}\u201d column. "
+                "Rename a column to \u201c{name}\u201d or map one to {variable}."
+            ).format(variable="{" + var + "}", file=_name(dataset.path), name=var))
         columns[var] = found
     return columns
 
@@ -274,9 +291,9 @@ def to_test_items(dataset: Dataset, mapping: ColumnMapping, template: FewShotTem
     A row's own rule, pattern and accepted answers come along only when the expected answers are taken from the
     column they were written for; they mean nothing next to another column.
     """
-    _require_column(dataset, mapping.input, "input")
+    _require_column(dataset, mapping.input, translate("DataError", "input"))
     if mapping.expected is not None:
-        _require_column(dataset, mapping.expected, "expected answer")
+        _require_column(dataset, mapping.expected, translate("DataError", "expected answer"))
     columns = _variable_columns(dataset, mapping, template)
     items = []
     for row in dataset.rows:

@@ -18,6 +18,7 @@ from typing import Any
 from desktop.core.errors import ParleyError
 from desktop.core.fewshot.scoring import LIKELIHOOD, RULES
 from desktop.core.files import write_text_atomic
+from desktop.core.i18n import translate
 from desktop.core.paths import resource_dir
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 
@@ -77,7 +78,8 @@ class FewShotTemplate:
         """A copy with k of the enabled examples: the first k, or a seeded random k kept in their order, or with
         shuffle a seeded random k in a seeded random order (for measuring how much the order matters)."""
         if k < 0:
-            raise FewShotError(f"The number of examples (shots) must be 0 or more, not {k}.")
+            raise FewShotError(translate("FewShotError", "The number of examples (shots) must be 0 or more, not "
+                                         "{count}.").format(count=k))
         enabled = self.enabled_examples()
         if seed is not None and shuffle:
             chosen = [enabled[i] for i in random.Random(seed).sample(range(len(enabled)), min(k, len(enabled)))]
@@ -90,12 +92,12 @@ class FewShotTemplate:
 
     def query_text(self, values: Mapping[str, str]) -> str:
         """query_template filled with values; only plain {name} fields, so a template cannot reach attributes."""
-        return fill_fields(self.query_template, values, "query template")
+        return fill_fields(self.query_template, values, translate("FewShotError", "query template"))
 
     def item_labels(self, values: Mapping[str, str]) -> list[str]:
         """The answer set for one item: the labels with their {name} fields filled from the item's values."""
-        labels = [fill_fields(label, values, "label") for label in self.labels]
-        check_labels(labels, "The labels for this item")
+        labels = [fill_fields(label, values, translate("FewShotError", "label")) for label in self.labels]
+        check_labels(labels, translate("FewShotError", "The labels for this item"))
         return labels
 
     def label_continuation(self, label: str) -> str:
@@ -168,20 +170,22 @@ class FewShotTemplate:
     def from_json(cls, data: Mapping[str, Any], source: str = "template") -> FewShotTemplate:
         """Validate every field so a hand-edited file fails with the field's name, not deep inside rendering."""
         if not isinstance(data, Mapping):
-            raise FewShotError(f"{source}: expected a JSON object with the template's fields.")
+            raise FewShotError(translate("FewShotError", "{source}: expected a JSON object with the template's "
+                                         "fields.").format(source=source))
         if "schema_version" not in data:
-            raise FewShotError(
-                f"{source} is not a Parley few-shot template (it has no \u201cschema_version\u201d field)."
-            )
+            raise FewShotError(translate(
+                "FewShotError", "{source} is not a Parley few-shot template (it has no \u201cschema_version\u201d "
+                "field).").format(source=source))
         schema = data["schema_version"]
         if not isinstance(schema, int) or isinstance(schema, bool):
-            raise FewShotError(f"{source}: field \u201cschema_version\u201d must be a whole number, e.g. 1.")
+            raise FewShotError(translate("FewShotError", "{source}: field \u201cschema_version\u201d must be a whole "
+                                         "number, e.g. 1.").format(source=source))
         if schema != TEMPLATE_SCHEMA_VERSION:
-            newer = " It was saved by a newer Parley; update Parley to open it." if schema > 1 else ""
-            raise FewShotError(
-                f"{source} has template schema version {schema}; this Parley reads version "
-                f"{TEMPLATE_SCHEMA_VERSION}.{newer}"
-            )
+            message = translate("FewShotError", "{source} has template schema version {schema}; this Parley reads "
+                                "version {known}.").format(source=source, schema=schema, known=TEMPLATE_SCHEMA_VERSION)
+            if schema > 1:
+                message += " " + translate("FewShotError", "It was saved by a newer Parley; update Parley to open it.")
+            raise FewShotError(message)
         defaults = cls()
         kw: dict[str, Any] = {}
         for name in (
@@ -225,23 +229,23 @@ def fill_fields(text: str, values: Mapping[str, str], what: str) -> str:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise FewShotError(
-            f"The {what} is not valid ({exc}). Write variables as {{name}} and a literal brace as {{{{ or }}}}."
-        ) from exc
+        raise FewShotError(translate(
+            "FewShotError", "The {what} is not valid ({error}). Write variables as {example} and a literal brace as "
+            "{open} or {close}.").format(what=what, error=exc, example="{name}", open="{{", close="}}")) from exc
     for literal, name, spec, conversion in parsed:
         out.append(literal)
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:
             raw = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            raise FewShotError(
-                f"The {what} field {raw} is not supported. Use plain names such as {{input}} or {{hypothesis}}."
-            )
+            raise FewShotError(translate(
+                "FewShotError", "The {what} field {field} is not supported. Use plain names such as {input} or "
+                "{hypothesis}.").format(what=what, field=raw, input="{input}", hypothesis="{hypothesis}"))
         if name not in values:
-            raise FewShotError(
-                f"The {what} uses {{{name}}} but no value named \u201c{name}\u201d was given. "
-                f"Add a \u201c{name}\u201d column (or variable on each example), or remove {{{name}}} from the {what}."
-            )
+            raise FewShotError(translate(
+                "FewShotError", "The {what} uses {variable} but no value named \u201c{name}\u201d was given. "
+                "Add a \u201c{name}\u201d column (or variable on each example), or remove {variable} from the {what}."
+            ).format(what=what, variable="{" + name + "}", name=name))
         out.append(str(values[name]))
     return "".join(out)
 
@@ -249,16 +253,19 @@ def fill_fields(text: str, values: Mapping[str, str], what: str) -> str:
 def check_labels(labels: Sequence[str], where: str) -> None:
     """A usable answer set: at least two labels, none empty, no two the same (ignoring case and spaces)."""
     if len(labels) < 2:
-        raise FewShotError(f"{where}: the \u201cMost likely answer\u201d rule needs at least two labels to choose "
-                           f"between (it has {len(labels)}), e.g. positive and negative.")
+        raise FewShotError(translate(
+            "FewShotError", "{where}: the \u201cMost likely answer\u201d rule needs at least two labels to choose "
+            "between (it has {count}), e.g. positive and negative.").format(where=where, count=len(labels)))
     seen: dict[str, str] = {}
     for i, label in enumerate(labels, 1):
         if not label.strip():
-            raise FewShotError(f"{where}: label {i} is empty. Give every label some text, or remove it.")
+            raise FewShotError(translate("FewShotError", "{where}: label {index} is empty. Give every label some "
+                                         "text, or remove it.").format(where=where, index=i))
         key = " ".join(label.casefold().split())
         if key in seen:
-            raise FewShotError(f"{where}: \u201c{label}\u201d appears twice (as \u201c{seen[key]}\u201d too). "
-                               "Give every label a different text.")
+            raise FewShotError(translate(
+                "FewShotError", "{where}: \u201c{label}\u201d appears twice (as \u201c{other}\u201d too). Give every "
+                "label a different text.").format(where=where, label=label, other=seen[key]))
         seen[key] = label
 
 
@@ -297,18 +304,21 @@ def load_template(path: Path) -> FewShotTemplate:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise FewShotError(f"Could not read the template {path}: {exc.strerror or exc}.") from exc
+        raise FewShotError(translate("FewShotError", "Could not read the template {path}: {error}.").format(
+            path=path, error=exc.strerror or exc)) from exc
     except UnicodeDecodeError as exc:
-        raise FewShotError(f"The template {path} is not UTF-8 text; save it as UTF-8 JSON.") from exc
+        raise FewShotError(translate("FewShotError", "The template {path} is not UTF-8 text; save it as UTF-8 "
+                                     "JSON.").format(path=path)) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FewShotError(
-            f"The template {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+        raise FewShotError(translate(
+            "FewShotError", "The template {path} is not valid JSON (line {line}, column {column}: {error}). "
             "Fix the file or save the template again from Parley."
-        ) from exc
+        ).format(path=path, line=exc.lineno, column=exc.colno, error=exc.msg)) from exc
     except RecursionError as exc:
-        raise FewShotError(f"The template {path} is nested too deeply to be a Parley template.") from exc
+        raise FewShotError(translate("FewShotError", "The template {path} is nested too deeply to be a Parley "
+                                     "template.").format(path=path)) from exc
     return FewShotTemplate.from_json(data, source=str(path))
 
 
@@ -334,7 +344,8 @@ def save_template(template: FewShotTemplate, path: Path) -> FewShotTemplate:
     try:
         write_text_atomic(path, text)
     except OSError as exc:
-        raise FewShotError(f"Could not save the template to {path}: {exc.strerror or exc}.") from exc
+        raise FewShotError(translate("FewShotError", "Could not save the template to {path}: {error}.").format(
+            path=path, error=exc.strerror or exc)) from exc
     return saved
 
 
@@ -343,10 +354,10 @@ def final_prompt(template: FewShotTemplate, values: Mapping[str, str], chat_temp
     if template.mode is RenderMode.COMPLETION:
         return template.render_completion(values)
     if chat_template is None:
-        raise FewShotError(
-            f"The template \u201c{template.name}\u201d is in chat mode but no chat template is available for this "
-            "model. Choose a chat template in the model settings, or switch the few-shot template to completion mode."
-        )
+        raise FewShotError(translate(
+            "FewShotError", "The template \u201c{name}\u201d is in chat mode but no chat template is available for "
+            "this model. Choose a chat template in the model settings, or switch the few-shot template to completion "
+            "mode.").format(name=template.name))
     try:
         return chat_template.render(template.chat_turns(values)).text
     except TemplateError as exc:

@@ -18,6 +18,7 @@ from typing import Any
 from desktop.core.conversations.messages import Conversation, GenerationStats
 from desktop.core.errors import ParleyError
 from desktop.core.files import file_sha256, write_text_atomic
+from desktop.core.i18n import translate
 from desktop.core.prompting.chat_template import ChatTemplate, RenderedPrompt
 from desktop.core.prompting.sampling import SamplingError, SamplingParams
 
@@ -147,17 +148,23 @@ class Experiment:
         try:
             raw = json.loads(text)
         except ValueError as exc:
-            raise ExperimentError(f"This is not a Parley experiment: the file is not valid JSON ({exc}).") from exc
+            raise ExperimentError(translate(
+                "ExperimentError", "This is not a Parley experiment: the file is not valid JSON ({error})."
+            ).format(error=exc)) from exc
         except RecursionError as exc:
-            raise ExperimentError("This is not a Parley experiment: its JSON is nested too deeply.") from exc
+            raise ExperimentError(translate(
+                "ExperimentError", "This is not a Parley experiment: its JSON is nested too deeply.")) from exc
         if not isinstance(raw, dict) or raw.get("format", FORMAT) != FORMAT or "columns" not in raw:
-            raise ExperimentError("This is not a Parley experiment file.")
+            raise ExperimentError(translate("ExperimentError", "This is not a Parley experiment file."))
         saved_version = raw.get("version", SCHEMA_VERSION)
         if not isinstance(saved_version, int) or saved_version > SCHEMA_VERSION:
-            raise ExperimentError("This experiment was saved by a newer version of Parley; update Parley to open it.")
+            raise ExperimentError(translate(
+                "ExperimentError", "This experiment was saved by a newer version of Parley; update Parley to open it."))
         columns = raw["columns"]
         if not isinstance(columns, list) or not 1 <= len(columns) <= MAX_COLUMNS:
-            raise ExperimentError(f"This experiment file is damaged: it must have 1 to {MAX_COLUMNS} columns.")
+            raise ExperimentError(translate(
+                "ExperimentError", "This experiment file is damaged: it must have 1 to {count} columns.").format(
+                count=MAX_COLUMNS))
         configs = [CompareConfig.from_dict(c, f"column {i + 1}") for i, c in enumerate(columns)]
         results = [None if c.get("result") is None else ColumnResult.from_dict(c["result"], f"column {i + 1} result")
                    for i, c in enumerate(columns)]
@@ -258,7 +265,8 @@ def save_experiment(experiment: Experiment, folder: Path) -> Path:
             n += 1
         write_text_atomic(path, experiment.to_json())
     except OSError as exc:
-        raise ExperimentError(f"Could not save the experiment in {folder}: {exc.strerror or exc}") from exc
+        raise ExperimentError(translate("ExperimentError", "Could not save the experiment in {folder}: {error}").format(
+            folder=folder, error=exc.strerror or exc)) from exc
     return path
 
 
@@ -266,7 +274,8 @@ def load_experiment(path: Path) -> Experiment:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(f"Could not read {Path(path).name}: {getattr(exc, 'strerror', None) or exc}") from exc
+        raise ExperimentError(translate("ExperimentError", "Could not read {file}: {error}").format(
+            file=Path(path).name, error=getattr(exc, "strerror", None) or exc)) from exc
     try:
         return Experiment.from_json(text)
     except ExperimentError as exc:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from desktop.core.prompting.characters import keeps_bytes
+
 
 @dataclass(frozen=True)
 class ScoredToken:
     token_id: int
     text: str
     surprisal: float  # bits; the text's first token has no prediction and is not scored (nan)
+    raw: bytes | None = None  # the token's bytes, where the engine gave them ("" text: part of a character)
 
     @property
     def probability(self) -> float:
@@ -58,10 +61,18 @@ class TextScore:
             "model": self.model, "n_ctx": self.n_ctx, "windows": self.windows, "stopped": self.stopped,
             "tokens": len(self.tokens), "scored_tokens": len(self.scored),
             "mean_surprisal_bits": self.mean_surprisal, "perplexity": self.perplexity,
-            "per_token": [{"id": t.token_id, "text": t.text,
-                           "surprisal_bits": None if math.isnan(t.surprisal) else round(t.surprisal, 4)}
-                          for t in self.tokens],
+            "per_token": [_token_json(t) for t in self.tokens],
         }
+
+
+def _token_json(token: ScoredToken) -> dict[str, object]:
+    """A scored token; "bytes" (hex) only where its text does not show them (part of a character)."""
+    data: dict[str, object] = {
+        "id": token.token_id, "text": token.text,
+        "surprisal_bits": None if math.isnan(token.surprisal) else round(token.surprisal, 4)}
+    if token.raw is not None and keeps_bytes(token.raw, token.text):
+        data["bytes"] = token.raw.hex(" ")
+    return data
 
 
 def plan_windows(n_tokens: int, n_ctx: int, overlap: int | None = None) -> list[Window]:

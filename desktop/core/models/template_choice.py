@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import ModelInfo
 from desktop.core.prompting.chat_template import (
     BUILTIN_TEMPLATES,
@@ -16,10 +17,13 @@ AUTOMATIC = "auto"
 def template_choices(info: ModelInfo) -> list[tuple[str, str]]:
     """(key, label) pairs for the template picker, the automatic choice first."""
     if info.chat_template:
-        automatic = "Model's own template"
+        automatic = translate("TemplateChoice", "Model's own template")
     else:
-        automatic = f"Automatic: {builtin_for_architecture(info.architecture, info.tokenizer_pre).label}"
-    return [(AUTOMATIC, automatic)] + [(b.key, f"{b.label} (built-in)") for b in BUILTIN_TEMPLATES.values()]
+        automatic = translate("TemplateChoice", "Automatic: {template}").format(
+            template=builtin_for_architecture(info.architecture, info.tokenizer_pre).label)
+    return [(AUTOMATIC, automatic)] + [
+        (b.key, translate("TemplateChoice", "{template} (built-in)").format(template=b.label))
+        for b in BUILTIN_TEMPLATES.values()]
 
 
 def template_for(info: ModelInfo, choice: str = AUTOMATIC) -> ChatTemplate:
@@ -28,7 +32,7 @@ def template_for(info: ModelInfo, choice: str = AUTOMATIC) -> ChatTemplate:
     if info.chat_template:
         return ChatTemplate(
             source=info.chat_template,
-            label="the model's own template",
+            label=translate("TemplateChoice", "the model's own template"),
             bos_token=info.bos_token or "",
             eos_token=info.eos_token or "",
             stop=stop_strings_for(info.chat_template),
@@ -37,7 +41,8 @@ def template_for(info: ModelInfo, choice: str = AUTOMATIC) -> ChatTemplate:
     template = builtin.to_chat_template(info.bos_token, info.eos_token)
     return ChatTemplate(
         source=template.source,
-        label=f"{builtin.label} (built-in; the model has no template of its own)",
+        label=translate("TemplateChoice", "{template} (built-in; the model has no template of its own)").format(
+            template=builtin.label),
         bos_token=template.bos_token,
         eos_token=template.eos_token,
         stop=template.stop,

@@ -25,6 +25,7 @@ from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from desktop.core.errors import ParleyError
+from desktop.core.i18n import translate
 
 
 class ChatTurn(TypedDict):
@@ -133,7 +134,8 @@ def _compile(source: str) -> jinja2.Template:
 # --- Templates ---------------------------------------------------------------------
 
 
-_ADVICE = "Choose one of the built-in chat templates for this model instead."
+def _advice() -> str:
+    return translate("TemplateError", "Choose one of the built-in chat templates for this model instead.")
 
 
 @dataclass(frozen=True)
@@ -154,11 +156,13 @@ class ChatTemplate:
         try:
             template = _compile(self.source)
         except jinja2.TemplateSyntaxError as exc:
-            raise self._error(
-                f"has a syntax error on line {exc.lineno}: {exc.message}"
-            ) from exc
+            raise self._error(translate(
+                "TemplateError", "The chat template \u201c{label}\u201d has a syntax error on line {line}: {error}. "
+                "{advice}"), line=exc.lineno, error=exc.message) from exc
         except Exception as exc:  # any compile failure is the template's fault
-            raise self._error(f"could not be read ({exc})") from exc
+            raise self._error(translate(
+                "TemplateError", "The chat template \u201c{label}\u201d could not be read ({error}). {advice}"),
+                error=exc) from exc
         msgs = [
             m
             for m in map(_normalise, turns)
@@ -170,13 +174,13 @@ class ChatTemplate:
             )
         except _RaisedByTemplate as exc:
             if not any(m["role"] == "system" for m in msgs):
-                raise self._error(f"rejected this conversation: {exc}") from exc
+                raise self._error(_rejected(), error=exc) from exc
         # The template refused a conversation with a system turn (e.g. "System role not
         # supported"): retry the way such models are normally prompted.
         try:
             text = self._render(template, _merge_system(msgs), add_generation_prompt)
         except _RaisedByTemplate as exc:
-            raise self._error(f"rejected this conversation: {exc}") from exc
+            raise self._error(_rejected(), error=exc) from exc
         return RenderedPrompt(text, True)
 
     def _render(
@@ -193,19 +197,23 @@ class ChatTemplate:
         except _RaisedByTemplate:
             raise
         except SecurityError as exc:
-            raise self._error(
-                f"tried to do something that is not allowed ({exc}). It was blocked and "
-                "not run; the template may be broken or malicious"
-            ) from exc
+            raise self._error(translate(
+                "TemplateError", "The chat template \u201c{label}\u201d tried to do something that is not allowed "
+                "({error}). It was blocked and not run; the template may be broken or malicious. {advice}"),
+                error=exc) from exc
         except Exception as exc:  # untrusted code: every failure becomes a message
-            raise self._error(
-                f"failed while building the prompt ({type(exc).__name__}: {exc})"
-            ) from exc
+            raise self._error(translate(
+                "TemplateError", "The chat template \u201c{label}\u201d failed while building the prompt ({error}). "
+                "{advice}"), error=f"{type(exc).__name__}: {exc}") from exc
 
-    def _error(self, what: str) -> TemplateError:
-        return TemplateError(
-            f"The chat template \u201c{self.label}\u201d {what}. {_ADVICE}"
-        )
+    def _error(self, message: str, **values: object) -> TemplateError:
+        """`message` (translated, with {label} and {advice}) filled in."""
+        return TemplateError(message.format(label=self.label, advice=_advice(), **values))
+
+
+def _rejected() -> str:
+    return translate("TemplateError", "The chat template \u201c{label}\u201d rejected this conversation: {error}. "
+                     "{advice}")
 
 
 def _normalise(turn: ChatTurn | Mapping[str, Any] | TurnLike) -> ChatTurn:

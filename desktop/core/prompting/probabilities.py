@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from desktop.core.prompting.characters import keeps_bytes
 from desktop.core.prompting.sampling import SamplingParams
 
 DEFAULT_ALTERNATIVES = 5
@@ -25,12 +26,28 @@ Logits = npt.NDArray[np.float32]
 
 @dataclass(frozen=True)
 class Alternative:
-    """A candidate next token with the model's probability (temperature 1, before any cut-off)."""
+    """A candidate next token with the model's probability (temperature 1, before any cut-off).
+
+    `text` is for showing (part of a character as ‹E6 88›); `raw` is the token's bytes, where known.
+    """
 
     token_id: int
     text: str
     probability: float
     logit: float
+    raw: bytes | None = None
+
+    def to_json(self) -> list[object]:
+        data: list[object] = [self.token_id, self.text, round(self.probability, 6), round(self.logit, 4)]
+        if self.raw is not None and keeps_bytes(self.raw, self.text):
+            data.append(self.raw.hex())
+        return data
+
+    @staticmethod
+    def from_json(data: Sequence[object]) -> Alternative:
+        token_id, text, probability, logit, *rest = data
+        return Alternative(int(token_id), str(text), float(probability), float(logit),  # type: ignore[call-overload, arg-type]
+                           _raw_from_json(rest))
 
 
 @dataclass(frozen=True)
@@ -39,7 +56,8 @@ class TokenStep:
 
     `text` is what this token added to the reply; it is "" when the token is the first half of a
     character that the next token completes. `entropy` is in bits: 0 when the model was certain,
-    log2(n) when it spread evenly over n tokens.
+    log2(n) when it spread evenly over n tokens. `raw` is the token's bytes, where the engine gave them
+    (None in replies saved before Parley kept them); see desktop.core.prompting.characters.
     """
 
     token_id: int
@@ -47,28 +65,44 @@ class TokenStep:
     probability: float
     entropy: float
     alternatives: tuple[Alternative, ...]
+    raw: bytes | None = None
 
     def to_json(self) -> list[object]:
-        return [self.token_id, self.text, round(self.probability, 6), round(self.entropy, 4),
-                [[a.token_id, a.text, round(a.probability, 6), round(a.logit, 4)] for a in self.alternatives]]
+        """[id, text, probability, entropy, alternatives], then the bytes in hex where the text does not show
+        them (part of a character); saved replies without them still load."""
+        data: list[object] = [self.token_id, self.text, round(self.probability, 6), round(self.entropy, 4),
+                              [a.to_json() for a in self.alternatives]]
+        if self.raw is not None and keeps_bytes(self.raw, self.text):
+            data.append(self.raw.hex())
+        return data
 
     @staticmethod
     def from_json(data: Sequence[object]) -> TokenStep:
-        token_id, text, probability, entropy, alternatives = data
+        token_id, text, probability, entropy, alternatives, *rest = data
         return TokenStep(
             int(token_id), str(text), float(probability), float(entropy),  # type: ignore[call-overload, arg-type]
-            tuple(Alternative(int(a[0]), str(a[1]), float(a[2]), float(a[3]))
-                  for a in alternatives),  # type: ignore[attr-defined]
+            tuple(Alternative.from_json(a) for a in alternatives),  # type: ignore[attr-defined]
+            _raw_from_json(rest),
         )
+
+
+def _raw_from_json(rest: Sequence[object]) -> bytes | None:
+    """Saved bytes (hex) after the fixed fields, or None where there are none."""
+    return bytes.fromhex(rest[0]) if rest and isinstance(rest[0], str) else None
 
 
 @dataclass(frozen=True)
 class TokenPiece:
-    """One token of a prompt as llama.cpp reads it: id, text, and whether it is a special (control) token."""
+    """One token of a prompt as llama.cpp reads it: id, text, and whether it is a special (control) token.
+
+    `text` is what the token adds to the prompt ("" for a token ending inside a character, the next one then
+    adds the whole character); `raw` its bytes, where the engine gave them.
+    """
 
     token_id: int
     text: str
     special: bool
+    raw: bytes | None = None
 
 
 def steps_to_json(steps: Sequence[TokenStep]) -> list[list[object]]:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from desktop.core.errors import ParleyError
+from desktop.core.i18n import translate
 
 RANDOM_SEED = -1
 
@@ -47,12 +48,16 @@ class SamplingParams:
         for name, allowed in RANGES.items():
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise SamplingError(f"{name} must be a number, not {value!r}")
+                raise SamplingError(translate("SamplingError", "{name} must be a number, not {value}").format(
+                    name=name, value=repr(value)))
             if not allowed.low <= value <= allowed.high:
-                raise SamplingError(f"{name} must be between {allowed.low:g} and {allowed.high:g}; got {value:g}")
+                raise SamplingError(translate("SamplingError", "{name} must be between {low} and {high}; got {value}"
+                                              ).format(name=name, low=f"{allowed.low:g}", high=f"{allowed.high:g}",
+                                                       value=f"{value:g}"))
         for name in ("top_k", "max_tokens", "seed"):
             if int(getattr(self, name)) != getattr(self, name):
-                raise SamplingError(f"{name} must be a whole number; got {getattr(self, name)!r}")
+                raise SamplingError(translate("SamplingError", "{name} must be a whole number; got {value}").format(
+                    name=name, value=repr(getattr(self, name))))
 
     def with_changes(self, **changes: Any) -> SamplingParams:
         return replace(self, **changes)

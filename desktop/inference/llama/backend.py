@@ -16,6 +16,7 @@ from desktop.core.conversations.messages import GenerationStats
 from desktop.core.fewshot.likelihood import ContinuationScores
 from desktop.core.instruments.perplexity import TextScore
 from desktop.core.models.gguf_file import read_model_info
+from desktop.core.prompting.characters import visible_text
 from desktop.core.prompting.probabilities import (
     MAX_ALTERNATIVES,
     Alternative,
@@ -74,7 +75,8 @@ class LlamaBackend(InferenceBackend):
         self._llm: _CountingLlama | None = None
         self._bos_text = ""
         self._name = ""
-        self._texts: dict[int, str] = {}  # token id -> text, for the loaded model
+        self._texts: dict[int, str] = {}  # token id -> text to show, for the loaded model
+        self._bytes: dict[int, bytes] = {}  # token id -> its bytes (special tokens as their text)
         self._scanner = AlternativesScanner()
         self._canonical = 0  # cached positions written by whole prompt chunks (prompt_chunks): reusable bit for bit
         self._boundaries: dict[int, bool] = {}  # token id -> whether a prompt chunk may end after it
@@ -130,6 +132,7 @@ class LlamaBackend(InferenceBackend):
         self._files = files
         self._name = info.display_name
         self._texts = {}
+        self._bytes = {}
         bos = self._llm.token_bos()
         self._bos_text = self._llm.detokenize([bos], special=True).decode("utf-8", "replace") if bos >= 0 else ""
         if backend == "CPU":
@@ -176,8 +179,8 @@ class LlamaBackend(InferenceBackend):
         pieces = []
         for token in self.tokenize(text):
             special = bool(llama_cpp.llama_vocab_is_control(vocab, token))
-            piece = decoder.decode(llm.detokenize([token], special=True))
-            pieces.append(TokenPiece(token, piece, special))
+            data = self._token_bytes(llm, token)
+            pieces.append(TokenPiece(token, decoder.decode(data), special, data))
         return pieces
 
     def reset_cache(self) -> None:
@@ -251,6 +254,8 @@ class LlamaBackend(InferenceBackend):
         llm.set_seed(params.seed if params.seed >= 0 else random.randrange(2**31))
         llm.evaluated = 0
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        for forced in request.forced:  # a reply continued from part of a character: the next token completes it
+            decoder.decode(llm.detokenize([forced]))
         stops = StopTextFilter(request.stop)
         vocab = llm._model.vocab
         record = on_step is not None and request.alternatives > 0
@@ -273,11 +278,12 @@ class LlamaBackend(InferenceBackend):
             if llama_cpp.llama_vocab_is_eog(vocab, token):
                 break
             generated += 1
-            piece = decoder.decode(llm.detokenize([token]))
+            data = llm.detokenize([token])
+            piece = decoder.decode(data)
             if record:
                 # The logits that produced `token` are still the context's last output: the next decode
                 # happens only below, once this token is handled.
-                on_step(self._step(llm, token, piece, n_alternatives))  # type: ignore[misc]
+                on_step(self._step(llm, token, piece, data, n_alternatives))  # type: ignore[misc]
             text = stops.feed(piece)
             if text:
                 on_text(text)
@@ -313,25 +319,34 @@ class LlamaBackend(InferenceBackend):
         pointer = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
         return np.ctypeslib.as_array(pointer, shape=(llm.n_vocab(),))
 
+    def _token_bytes(self, llm: Llama, token: int) -> bytes:
+        data = self._bytes.get(token)
+        if data is None:
+            data = llm.detokenize([token], special=True)
+            self._bytes[token] = data
+        return data
+
     def _token_text(self, llm: Llama, token: int) -> str:
+        """The token's text to show: part of a character as its bytes, ‹E6 88›, never '\ufffd'."""
         text = self._texts.get(token)
         if text is None:
-            text = llm.detokenize([token], special=True).decode("utf-8", "replace")
+            text = visible_text(self._token_bytes(llm, token))
             self._texts[token] = text
         return text
 
-    def _step(self, llm: Llama, token: int, piece: str, count: int) -> TokenStep:
+    def _step(self, llm: Llama, token: int, piece: str, data: bytes, count: int) -> TokenStep:
         logits = self._last_logits(llm)
         ids, probabilities, entropy = self._scanner(logits, count)
         alternatives = tuple(
-            Alternative(int(i), self._token_text(llm, int(i)), float(p), float(logits[i]))
+            Alternative(int(i), self._token_text(llm, int(i)), float(p), float(logits[i]),
+                        self._token_bytes(llm, int(i)))
             for i, p in zip(ids, probabilities, strict=True)
         )
         chosen = next((a.probability for a in alternatives if a.token_id == token), None)
         if chosen is None:  # sampled from outside the top alternatives: compute its own probability
             best = float(logits.max())
             chosen = float(np.exp(logits[token] - best) / np.exp(logits - best, dtype=np.float32).sum(dtype=np.float64))
-        return TokenStep(token, piece, chosen, entropy, alternatives)
+        return TokenStep(token, piece, chosen, entropy, alternatives, data)
 
     def _eval_for_logits(self, llm: _CountingLlama, tokens: list[int]) -> None:
         """Evaluate `tokens` reusing the cache, so the last position has fresh logits (the same as generation's)."""

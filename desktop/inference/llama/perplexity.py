@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from desktop.core.instruments.perplexity import ScoredToken, TextScore, plan_windows
+from desktop.core.prompting.characters import incremental_texts
 from desktop.core.prompting.probabilities import LN2
 from desktop.inference.backend import InferenceError
 
@@ -24,8 +24,8 @@ def score_text(backend: LlamaBackend, llm: _CountingLlama, name: str, text: str,
     if not text.strip():
         raise InferenceError("There is no text to score: paste or open some text first.")
     tokens = llm.tokenize(text.encode("utf-8"), add_bos=True, special=False)
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    texts = [decoder.decode(llm.detokenize([t])) for t in tokens]
+    raws = [llm.detokenize([t]) for t in tokens]
+    texts = incremental_texts(raws)  # "" for a token ending inside a character; the next adds all of it
     surprisal = [math.nan] * len(tokens)
     n_ctx = llm.n_ctx()
     windows = plan_windows(len(tokens), n_ctx)
@@ -58,7 +58,7 @@ def score_text(backend: LlamaBackend, llm: _CountingLlama, name: str, text: str,
                 break
     finally:
         backend.reset_cache()  # the KV cache now holds the scored text, not the chat: start afresh
-    scored = tuple(ScoredToken(t, s, v) for t, s, v in zip(tokens, texts, surprisal, strict=True))
+    scored = tuple(ScoredToken(t, s, v, r) for t, s, v, r in zip(tokens, texts, surprisal, raws, strict=True))
     if stopped:
         last = max((i for i, v in enumerate(surprisal) if not math.isnan(v)), default=0)
         scored = scored[:last + 1]

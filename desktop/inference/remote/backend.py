@@ -20,6 +20,7 @@ from desktop.core.conversations.messages import GenerationStats
 from desktop.core.engines.config import split_remote
 from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
+from desktop.core.prompting.characters import incremental_texts
 from desktop.core.prompting.probabilities import (
     MAX_ALTERNATIVES,
     Alternative,
@@ -155,14 +156,15 @@ class RemoteBackend(InferenceBackend):
         return len(self.tokenize(text))
 
     def token_pieces(self, text: str) -> list[TokenPiece]:
+        """llama-server sends a piece that is part of a character as its bytes, [230, 136]: kept as `raw`, and
+        the text is what each token adds as the bytes arrive ("" until a character is whole), as llama.cpp's."""
+        tokens = self._tokenize_raw(text)
+        raws = [_piece_bytes(token.get("piece", "")) for token in tokens]
         pieces = []
-        for token in self._tokenize_raw(text):
+        for token, raw, added in zip(tokens, raws, incremental_texts(raws), strict=True):
             piece = token.get("piece", "")
-            if isinstance(piece, list):  # bytes of a character split across tokens
-                piece = bytes(b for b in piece if isinstance(b, int) and 0 <= b < 256).decode("utf-8", "replace")
-            text_piece = str(piece)
-            special = text_piece.startswith("<") and text_piece.endswith(">") and len(text_piece) > 2
-            pieces.append(TokenPiece(int(token["id"]), text_piece, special))
+            special = isinstance(piece, str) and piece.startswith("<") and piece.endswith(">") and len(piece) > 2
+            pieces.append(TokenPiece(int(token["id"]), added, special, raw))
         return pieces
 
     # --- generation -----------------------------------------------------------------------------
@@ -382,6 +384,13 @@ def _token_step(step: WireStep) -> TokenStep:
     token_id = step.token_id if step.token_id is not None else next(
         (a.token_id for a in alternatives if a.text == step.token), -1)
     return TokenStep(token_id, step.token, math.exp(step.logprob), max(entropy, 0.0), alternatives)
+
+
+def _piece_bytes(piece: object) -> bytes:
+    """A /tokenize piece's bytes: a list of byte values for part of a character, else text."""
+    if isinstance(piece, list):
+        return bytes(b for b in piece if isinstance(b, int) and 0 <= b < 256)
+    return str(piece).encode("utf-8")
 
 
 def _shortened(request: GenerationRequest, dropped: int) -> str:

@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversations.messages import Conversation, GenerationStats, Role
 from desktop.core.engines.config import is_remote, remote_label
-from desktop.core.models.builtin import BUILTIN_NOTE, CHAT_NOTE, is_builtin, is_chat_builtin
+from desktop.core.i18n import translate
+from desktop.core.models.builtin import builtin_note, chat_note, is_builtin, is_chat_builtin
 from desktop.core.models.template_choice import template_choices
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 from desktop.core.prompting.probabilities import TokenStep
@@ -108,7 +109,7 @@ class ChatController(QObject):
     def _on_loading(self, path: str) -> None:
         self.window.set_busy(True)
         name = remote_label(path) if is_remote(path) else Path(path).name
-        self.window.model_status.setText(f"Loading {name}…")
+        self.window.model_status.setText(translate("ChatController", "Loading {name}…").format(name=name))
         self._update_buttons()
 
     def _on_model_changed(self, model: LoadedModel) -> None:
@@ -125,7 +126,7 @@ class ChatController(QObject):
         if remembered.system_prompt is not None and not self.conversation.messages:
             self.window.system_prompt.set_text(remembered.system_prompt)
         if remembered.sampling_preset in PRESETS:
-            self.window.sampling.preset.setCurrentText(remembered.sampling_preset)
+            self.window.sampling.set_preset(remembered.sampling_preset)
         self._show_model_hint(model)
         if model.notice:  # e.g. fewer layers on the GPU than asked for: it works, but the person should know
             self.window.notice.show_message(model.notice, error=False)
@@ -147,14 +148,16 @@ class ChatController(QObject):
     def _show_model_hint(self, model: LoadedModel) -> None:
         hint = self.window.model_hint
         if is_chat_builtin(model.info.path):
-            hint.setText(f"Built-in model · instruction-tuned. {CHAT_NOTE}")
+            hint.setText(translate(
+                "ChatController", "Built-in model · instruction-tuned. {note}").format(note=chat_note()))
             hint.show()
         elif is_builtin(model.info.path):
-            hint.setText(f"Built-in model · base model. {BUILTIN_NOTE}")
+            hint.setText(translate("ChatController", "Built-in model · base model. {note}").format(note=builtin_note()))
             hint.show()
         elif not model.info.chat_template:
-            hint.setText("This model has no chat template of its own, so it may be a base model: "
-                         "few-shot prompts suit it best.")
+            hint.setText(translate(
+                "ChatController", "This model has no chat template of its own, so it may be a base model: "
+                                   "few-shot prompts suit it best."))
             hint.show()
         else:
             hint.hide()
@@ -167,11 +170,13 @@ class ChatController(QObject):
     def _update_status(self) -> None:
         model = self.model
         if model is None:
-            self.window.model_status.setText("No model loaded")
+            self.window.model_status.setText(translate("ChatController", "No model loaded"))
             return
         info = model.info
-        quantization = [] if model.remote else [info.quantization or "unknown quantisation"]  # the server knows
-        parts = [info.name, *quantization, f"context {self._context_used}/{model.n_ctx}", model.offload_summary]
+        quantization = [] if model.remote else [info.quantization or translate(
+            "ChatController", "unknown quantisation")]  # the server knows
+        context = translate("ChatController", "context {used}/{size}").format(used=self._context_used, size=model.n_ctx)
+        parts = [info.name, *quantization, context, model.offload_summary]
         self.window.model_status.setText(" · ".join(parts))
 
     # --- chat ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversations.store import ChatStore, ConversationInfo, SearchHit, StoreError
+from desktop.core.i18n import translate
 from desktop.ui.chat.conversation_rows import (
     HIT_ROLE,
     ID_ROLE,
@@ -44,7 +45,9 @@ __all__ = ["HIT_ROLE", "ID_ROLE", "SNIPPET_ROLE", "ConversationList", "html_snip
 SEARCH_DELAY_MS = 200  # one query per pause in typing, not per key
 SEARCH_HITS = 200  # matching messages asked for; shown as one row per conversation
 UNDO_MS = 10_000
-READ_ONLY_TIP = "These chats were saved by a newer version of Parley, so this version cannot change them."
+def read_only_tip() -> str:
+    return translate("ConversationList",
+                     "These chats were saved by a newer version of Parley, so this version cannot change them.")
 
 
 class ConversationList(QWidget):
@@ -65,7 +68,7 @@ class ConversationList(QWidget):
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("conversationSearch")
-        self.search_box.setPlaceholderText("Search all chats")
+        self.search_box.setPlaceholderText(translate("ConversationList", "Search all chats"))
         self.search_box.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._reload)
@@ -81,10 +84,14 @@ class ConversationList(QWidget):
         self.items.itemChanged.connect(self._item_edited)
         self.items.installEventFilter(self)  # the Delete key
 
-        self.new_button = named_button("newConversationButton", "New chat", "Start a new conversation")
-        self.pin_button = named_button("pinConversationButton", "Pin", "Keep the selected chat at the top")
-        self.rename_button = named_button("renameConversationButton", "Rename", "Rename the selected chat (F2)")
-        self.delete_button = named_button("deleteConversationButton", "Delete", "Delete the selected chat")
+        self.new_button = named_button("newConversationButton", translate("ConversationList", "New chat"),
+                                       translate("ConversationList", "Start a new conversation"))
+        self.pin_button = named_button("pinConversationButton", translate("ConversationList", "Pin"),
+                                       translate("ConversationList", "Keep the selected chat at the top"))
+        self.rename_button = named_button("renameConversationButton", translate("ConversationList", "Rename"),
+                                          translate("ConversationList", "Rename the selected chat (F2)"))
+        self.delete_button = named_button("deleteConversationButton", translate("ConversationList", "Delete"),
+                                          translate("ConversationList", "Delete the selected chat"))
         fit_label(self.pin_button, self.rename_button, self.delete_button)
         self.new_button.clicked.connect(self.newRequested)
         self.pin_button.clicked.connect(lambda: self._on_selected(self.toggle_pin))
@@ -93,12 +100,13 @@ class ConversationList(QWidget):
         if store.read_only:
             for button in (self.pin_button, self.rename_button, self.delete_button):
                 button.setEnabled(False)
-                button.setToolTip(READ_ONLY_TIP)
+                button.setToolTip(read_only_tip())
 
         self.undo_bar = QWidget()
         self.undo_bar.setObjectName("undoBar")
         self.undo_label = plain_label()  # quotes the chat's title
-        self.undo_button = named_button("undoDeleteButton", "Undo", "Bring the deleted chat back")
+        self.undo_button = named_button("undoDeleteButton", translate("ConversationList", "Undo"),
+                                        translate("ConversationList", "Bring the deleted chat back"))
         self.undo_button.clicked.connect(self.undo_delete)
         undo_row = QHBoxLayout(self.undo_bar)
         undo_row.setContentsMargins(0, 0, 0, 0)
@@ -154,7 +162,7 @@ class ConversationList(QWidget):
         """False when refused (empty title, store error); the old title stays."""
         title = " ".join(title.split())
         if not title:
-            self._show_message("A chat needs a title; the old one was kept.")
+            self._show_message(translate("ConversationList", "A chat needs a title; the old one was kept."))
             return False
         if not self._try(lambda: self._store.update_conversation(conversation_id, title=title)):
             return False
@@ -171,7 +179,7 @@ class ConversationList(QWidget):
             return
         self._show_message("")
         self._deleted = conversation_id
-        self.undo_label.setText(f"Deleted “{title}”.")
+        self.undo_label.setText(translate("ConversationList", "Deleted “{title}”.").format(title=title))
         self.undo_bar.show()
         self._undo_timer.start()
         self._reload()
@@ -260,7 +268,8 @@ class ConversationList(QWidget):
         item.setData(TITLE_ROLE, info.title)
         item.setData(PINNED_ROLE, info.pinned)
         item.setData(WHEN_ROLE, relative_time(info.updated_at))
-        item.setToolTip(plain_tip(f"{info.title}\n{info.message_count} message(s)"))
+        count = info.message_count
+        item.setToolTip(plain_tip(info.title + "\n" + translate("ConversationList", "%n message(s)", None, count)))
         if info.pinned:
             item.setIcon(pin_icon())
         else:
@@ -270,7 +279,7 @@ class ConversationList(QWidget):
         return item
 
     def _hit_item(self, hit: SearchHit, count: int) -> QListWidgetItem:
-        matches = f" · {count} matches" if count > 1 else ""
+        matches = " · " + translate("ConversationList", "%n matches", None, count) if count > 1 else ""
         item = QListWidgetItem(f"{hit.title}{matches}\n{plain_snippet(hit.snippet)}")
         item.setData(ID_ROLE, hit.conversation_id)
         item.setData(HIT_ROLE, True)
@@ -308,7 +317,9 @@ class ConversationList(QWidget):
 
     def _update_pin_text(self) -> None:
         item = self.items.currentItem()
-        self.pin_button.setText("Unpin" if item is not None and item.data(PINNED_ROLE) else "Pin")
+        pinned = item is not None and item.data(PINNED_ROLE)
+        self.pin_button.setText(translate(
+            "ConversationList", "Unpin") if pinned else translate("ConversationList", "Pin"))
 
     def _current_changed(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         self._update_pin_text()
@@ -324,7 +335,7 @@ class ConversationList(QWidget):
         title = " ".join(item.text().split())
         ok = bool(title) and self._try(lambda: self._store.update_conversation(int(item.data(ID_ROLE)), title=title))
         if not title:
-            self._show_message("A chat needs a title; the old one was kept.")
+            self._show_message(translate("ConversationList", "A chat needs a title; the old one was kept."))
         self._quiet = True
         try:  # no reload here: the view is still inside the editor's commit
             item.setText(title if ok else item.data(TITLE_ROLE))

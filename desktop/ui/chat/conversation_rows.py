@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QIcon, QPainter, QPalette, QPixmap, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.core.i18n import translate
 from desktop.core.paths import resource_dir
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # the conversation's id
@@ -30,11 +31,30 @@ def relative_time(stamp: float, now: float | None = None) -> str:
     """Short enough for a narrow sidebar: the time for today and yesterday, the date otherwise."""
     when, today = datetime.fromtimestamp(stamp), datetime.fromtimestamp(time.time() if now is None else now).date()
     days = (today - when.date()).days
+    clock = f"{when:%H:%M}"
     if days == 0:
-        return f"today {when:%H:%M}"
+        return translate("ConversationRows", "today {time}").format(time=clock)
     if days == 1:
-        return f"yesterday {when:%H:%M}"
-    return f"{when.day} {when:%b}" if when.year == today.year else f"{when.day} {when:%b} {when.year}"
+        return translate("ConversationRows", "yesterday {time}").format(time=clock)
+    if when.year == today.year:
+        # a translation may use {number}, the month's number, in place of its name
+        return translate("ConversationRows", "{day} {month}").format(
+            day=when.day, month=month_name(when.month), number=when.month)
+    return translate("ConversationRows", "{day} {month} {year}").format(
+        day=when.day, month=month_name(when.month), number=when.month, year=when.year)
+
+
+def month_name(number: int) -> str:
+    """A short month name (1-12) in the person's language."""
+    names = (
+        translate("ConversationRows", "Jan"), translate("ConversationRows", "Feb"),
+        translate("ConversationRows", "Mar"), translate("ConversationRows", "Apr"),
+        translate("ConversationRows", "May"), translate("ConversationRows", "Jun"),
+        translate("ConversationRows", "Jul"), translate("ConversationRows", "Aug"),
+        translate("ConversationRows", "Sep"), translate("ConversationRows", "Oct"),
+        translate("ConversationRows", "Nov"), translate("ConversationRows", "Dec"),
+    )
+    return names[number - 1]
 
 
 def plain_snippet(snippet: str) -> str:

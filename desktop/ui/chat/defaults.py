@@ -41,7 +41,7 @@ class ChatDefaults(QObject):
         self._prompt.set_text(self._system_prompt if prompt is None else prompt)
         self._sampling.restore(self._settings.sampling, self._settings.sampling_preset)
         if model is not None and model.sampling_preset in PRESETS:
-            self._sampling.preset.setCurrentText(model.sampling_preset)
+            self._sampling.set_preset(model.sampling_preset)
 
     def _prompt_changed(self) -> None:
         # Typing leaves an undo step; the code's set_text (a chat opened, a model's default) clears the undo stack.
@@ -53,4 +53,4 @@ class ChatDefaults(QObject):
 
     def _remember_sampling(self) -> None:
         self._settings.sampling = dict(self._sampling.params().as_dict())
-        self._settings.sampling_preset = self._sampling.preset.currentText()
+        self._settings.sampling_preset = self._sampling.preset_key()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.conversations.store import StoreError
 from desktop.core.files import write_text_atomic
+from desktop.core.i18n import translate
 from desktop.ui.chat.persistence import ChatPersistence
 
 
@@ -26,7 +27,8 @@ class ChatFiles:
         """Write the current conversation; False (with a message) when there is nothing saved yet or it fails."""
         conversation_id = self.persistence.conversation_id
         if conversation_id is None:
-            self._notify("There is no saved conversation to export yet: send a message first.", True)
+            self._notify(translate(
+                "ChatFiles", "There is no saved conversation to export yet: send a message first."), True)
             return False
         store = self.persistence.store
         try:
@@ -34,9 +36,10 @@ class ChatFiles:
                     else json.dumps(store.export_json(conversation_id), indent=2, ensure_ascii=False))
             write_text_atomic(path, text)
         except (StoreError, OSError) as exc:
-            self._notify(f"Could not export the conversation to {path}: {exc}", True)
+            self._notify(translate(
+                "ChatFiles", "Could not export the conversation to {path}: {error}").format(path=path, error=exc), True)
             return False
-        self._notify(f"Exported the conversation to {path}", False)
+        self._notify(translate("ChatFiles", "Exported the conversation to {path}").format(path=path), False)
         return True
 
     def import_file(self, path: Path) -> int | None:
@@ -44,28 +47,34 @@ class ChatFiles:
             data = json.loads(path.read_text(encoding="utf-8"))
             conversation_id = self.persistence.store.import_json(data)
         except (OSError, UnicodeDecodeError) as exc:
-            self._notify(f"Could not read {path}: {exc}", True)
+            self._notify(translate("ChatFiles", "Could not read {path}: {error}").format(path=path, error=exc), True)
             return None
         except json.JSONDecodeError as exc:
-            self._notify(f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}).", True)
+            self._notify(translate("ChatFiles", "{name} is not valid JSON (line {line}, column {column}).").format(
+                name=path.name, line=exc.lineno, column=exc.colno), True)
             return None
         except RecursionError:
-            self._notify(f"{path.name} is nested too deeply to be a conversation.", True)
+            self._notify(translate(
+                "ChatFiles", "{name} is nested too deeply to be a conversation.").format(name=path.name), True)
             return None
         except StoreError as exc:
-            self._notify(f"Could not import {path.name}: {exc}", True)
+            self._notify(translate(
+                "ChatFiles", "Could not import {name}: {error}").format(name=path.name, error=exc), True)
             return None
         self._open(conversation_id)  # on screen and in the sidebar
-        self._notify(f"Imported {path.name}.", False)  # in place of an earlier failed import's message
+        # in place of an earlier failed import's message
+        self._notify(translate("ChatFiles", "Imported {name}.").format(name=path.name), False)
         return conversation_id
 
     def ask_export(self, fmt: str) -> None:
-        suffix = "Markdown (*.md)" if fmt == "md" else "JSON (*.json)"
-        path, _ = QFileDialog.getSaveFileName(self._parent, "Export chat", f"chat.{fmt}", suffix)
+        suffix = translate("ChatFiles", "Markdown (*.md)") if fmt == "md" else translate("ChatFiles", "JSON (*.json)")
+        path, _ = QFileDialog.getSaveFileName(self._parent, translate(
+            "ChatFiles", "Export chat"), f"chat.{fmt}", suffix)
         if path:
             self.export(Path(path), fmt)
 
     def ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self._parent, "Import chat", "", "JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self._parent, translate(
+            "ChatFiles", "Import chat"), "", translate("ChatFiles", "JSON (*.json)"))
         if path:
             self.import_file(Path(path))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core.conversations.messages import ChatMessage, GenerationStats, Role
 from desktop.core.conversations.store import StoredMessage
+from desktop.core.i18n import translate
 from desktop.core.prompting.sampling import SamplingParams
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ class ConversationNavigation:
         self.chat._editing = index
         self.chat.window.message_input.setPlainText(messages[index].content)
         self.chat.window.message_input.setFocus()
-        self.chat.window.notice.show_message(
-            "Editing an earlier message: Send makes a new branch from it and the old version stays "
-            "(the ‹ › arrows switch between them). New chat cancels.", error=False)
+        self.chat.window.notice.show_message(translate(
+            "ConversationNavigation", "Editing an earlier message: Send makes a new branch from it and the old "
+            "version stays (the ‹ › arrows switch between them). New chat cancels."), error=False)
 
     def truncate_for_edit(self, index: int) -> None:
         self.chat._editing = None

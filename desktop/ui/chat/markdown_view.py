@@ -17,12 +17,17 @@ from PySide6.QtGui import (
 )
 
 from desktop.core.conversations.markdown_text import with_line_breaks
+from desktop.core.i18n import translate
 
 # GitHub-flavoured Markdown; HTML in a message is shown as text, never interpreted.
 MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
 COPY_SCHEME = "parley-copy"  # "parley-copy:N" copies the message's code block N
 CODE_SHADE = QColor(127, 127, 127, 38)  # translucent grey: reads on light and dark backgrounds alike
-COPY_LABEL = "Copy code"
+COPY_LABEL = "Copy code"  # English (evaluated at import): what copy_label() shows without a translator
+
+
+def copy_label() -> str:
+    return translate("MarkdownView", "Copy code")
 
 
 def _is_code(block: QTextBlock) -> bool:
@@ -85,5 +90,5 @@ def _insert_copy_link(first: QTextBlock, index: int) -> None:
     link.setFontUnderline(False)
     link.setForeground(QGuiApplication.palette().link())
     link.setFontPointSize(max(7.0, QFont().pointSizeF() - 1))
-    link.setToolTip("Copy this code")
-    cursor.insertText(COPY_LABEL, link)
+    link.setToolTip(translate("MarkdownView", "Copy this code"))
+    cursor.insertText(copy_label(), link)

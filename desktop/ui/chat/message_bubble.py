@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversations.messages import GenerationStats, Role
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import TokenStep
 from desktop.ui.chat.markdown_view import COPY_SCHEME
 from desktop.ui.chat.markdown_view import render as render_markdown
-from desktop.ui.chat.token_view import TOKEN_SCHEME, alternatives_tooltip, steps_match, token_html
+from desktop.ui.chat.token_view import TOKEN_SCHEME, span_tooltip, steps_match, token_html
 from desktop.ui.safe_text import SafeTextBrowser, open_outside
 
 # While streaming, new text is appended to the document (cheap); the whole message is re-rendered as
@@ -79,21 +80,23 @@ class MessageBubble(QFrame):
         self.setObjectName("userMessage" if role is Role.USER else "assistantMessage")
         self.setProperty("role", role.value)
 
-        header = QLabel("You" if role is Role.USER else "Model")
+        header = QLabel(translate("MessageBubble", "You") if role is Role.USER else translate("MessageBubble", "Model"))
         header.setObjectName("messageRole")
-        self._copy = QPushButton("Copy")
+        self._copy = QPushButton(translate("MessageBubble", "Copy"))
         self._copy.setObjectName("copyButton")
         self._copy.setFlat(True)
-        self._copy.setToolTip("Copy this message's text")
+        self._copy.setToolTip(translate("MessageBubble", "Copy this message's text"))
         self._copy.clicked.connect(self.copy_to_clipboard)
         # Branches: earlier versions of this message (regenerated replies, edited questions).
-        self._previous = self._small_button("branchPrevButton", "‹", "Show the previous version")
+        self._previous = self._small_button("branchPrevButton", "‹", translate(
+            "MessageBubble", "Show the previous version"))
         self._branch = QLabel()
         self._branch.setObjectName("branchLabel")
-        self._next = self._small_button("branchNextButton", "›", "Show the next version")
+        self._next = self._small_button("branchNextButton", "›", translate("MessageBubble", "Show the next version"))
         self._previous.clicked.connect(lambda: self.branchRequested.emit(-1))
         self._next.clicked.connect(lambda: self.branchRequested.emit(1))
-        self._edit = self._small_button("editButton", "Edit", "Edit this message and send it again as a new branch")
+        self._edit = self._small_button("editButton", translate("MessageBubble", "Edit"), translate(
+            "MessageBubble", "Edit this message and send it again as a new branch"))
         self._edit.clicked.connect(self.editRequested)
         top = QHBoxLayout()
         top.addWidget(header)
@@ -110,9 +113,11 @@ class MessageBubble(QFrame):
         self._token_view = False
         self._next_markdown = 0.0
         self._expanded = False
-        self._show_all = self._small_button("showAllButton", "", "Show the whole message (it may take a moment)")
+        self._show_all = self._small_button("showAllButton", "", translate(
+            "MessageBubble", "Show the whole message (it may take a moment)"))
         self._show_all.clicked.connect(self.expand)
-        self._save = self._small_button("saveMessageButton", "Save as file…", "Save the whole message to a file")
+        self._save = self._small_button("saveMessageButton", translate("MessageBubble", "Save as file…"),
+                                        translate("MessageBubble", "Save the whole message to a file"))
         self._save.clicked.connect(self.save_as_file)
         more = QHBoxLayout()
         more.addWidget(self._show_all)
@@ -160,15 +165,17 @@ class MessageBubble(QFrame):
             self._render()
 
     def save_as_file(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, "Save message as", "message.md",
-                                                    "Markdown (*.md);;Text (*.txt);;All files (*)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, translate("MessageBubble", "Save message as"), "message.md",
+            translate("MessageBubble", "Markdown (*.md);;Text (*.txt);;All files (*)"))
         if path:
             with open(path, "w", encoding="utf-8") as file:
                 file.write(self._text)
 
     def _update_more(self) -> None:
         longer = len(self._text) > self._limit()
-        self._show_all.setText(f"Show all ({len(self._text):,} characters)")
+        self._show_all.setText(translate("MessageBubble", "Show all ({count} characters)").format(
+            count=f"{len(self._text):,}"))
         self._show_all.setVisible(longer and not self._expanded)
         self._save.setVisible(longer)
 
@@ -232,11 +239,11 @@ class MessageBubble(QFrame):
             return
         index = int(url.path())
         if 0 <= index < len(self._steps):
-            QToolTip.showText(QCursor.pos(), alternatives_tooltip(self._steps[index]), self._body)
+            QToolTip.showText(QCursor.pos(), span_tooltip(self._steps, index), self._body)
 
     def token_tooltip(self, index: int) -> str:
-        """The hover text of step `index`, for tests and scripts."""
-        return alternatives_tooltip(self._steps[index])
+        """The hover text of step `index` (of the whole character it is part of), for tests and scripts."""
+        return span_tooltip(self._steps, index)
 
     @staticmethod
     def _small_button(name: str, text: str, tip: str) -> QPushButton:

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from desktop.core.i18n import translate
+
 
 class MessageInput(QPlainTextEdit):
     submitted = Signal(str)
@@ -13,7 +15,8 @@ class MessageInput(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageInput")
-        self.setPlaceholderText("Message the model… (Enter sends, Shift+Enter for a new line)")
+        self.setPlaceholderText(translate("MessageInput",
+                                            "Message the model… (Enter sends, Shift+Enter for a new line)"))
         self.setTabChangesFocus(True)
         self.setMaximumHeight(96)
 

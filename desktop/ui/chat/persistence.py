@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.conversations.store import ChatStore, ConversationInfo, ReadOnlyError, StoredMessage, StoreError
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import TokenStep, steps_from_json, steps_to_json
 
 SAVE_INTERVAL = 1.0  # seconds between saves of a streaming reply
@@ -110,10 +111,11 @@ def _is_full(error: sqlite3.Error) -> bool:
 def _reason(error: sqlite3.Error) -> str:
     if getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
             or "locked" in str(error):
-        return "the chat database is locked by another program (for example `parley chats import`)"
+        return translate(
+            "ChatPersistence", "the chat database is locked by another program (for example `parley chats import`)")
     if _is_full(error):
-        return "the disk is full"
-    return f"the chat database cannot be written ({error})"
+        return translate("ChatPersistence", "the disk is full")
+    return translate("ChatPersistence", "the chat database cannot be written ({error})").format(error=error)
 
 
 class ChatPersistence:
@@ -188,7 +190,8 @@ class ChatPersistence:
         fields = {"system_prompt": system_prompt, "model": model, "template": template, "sampling": dict(sampling)}
         if self._conversation is None:
             self._conversation = _Row(ours=True)
-            self._submit(_NewConversation(self._conversation, " ".join(text.split())[:60] or "New chat", fields))
+            title = " ".join(text.split())[:60] or translate("ChatPersistence", "New chat")  # stored: the chat's title
+            self._submit(_NewConversation(self._conversation, title, fields))
         else:
             self._submit(_ConversationUpdate(self._conversation, fields))
         self._leaf = _Row(parent=self._leaf, ours=True)
@@ -270,13 +273,15 @@ class ChatPersistence:
                 except ReadOnlyError as exc:
                     self._pending.clear()
                     self._read_only = True
-                    self._notify(f"Parley cannot save this conversation: {exc}", True)
+                    self._notify(translate(
+                        "ChatPersistence", "Parley cannot save this conversation: {error}").format(error=exc), True)
                     return
                 except StoreError as exc:
                     error = _sqlite_cause(exc)
                     if error is None:  # about this write's data (its conversation is gone): only it is lost
                         self._pending.pop(0)
-                        self._notify(f"Parley could not save part of this conversation: {exc}", True)
+                        self._notify(translate("ChatPersistence", "Parley could not save part of this "
+                                               "conversation: {error}").format(error=exc), True)
                         continue
                     if isinstance(write, _MessageWrite) and write.role == "assistant" and _is_full(error):
                         self._save_longest_part(write)
@@ -288,7 +293,8 @@ class ChatPersistence:
         if self._paused_because is not None:
             self._paused_because = None
             self._retry.stop()
-            self._notify("Saving again: everything written while saving was paused is now saved.", False)
+            self._notify(translate(
+                "ChatPersistence", "Saving again: everything written while saving was paused is now saved."), False)
 
     def _save_longest_part(self, write: _MessageWrite) -> None:
         """The disk is too full for the whole reply: store as much of it as still fits; all of it still waits."""
@@ -306,8 +312,10 @@ class ChatPersistence:
 
     def _pause(self, reason: str, retry: bool) -> None:
         if self._paused_because is None:
-            self._notify(f"Saving is paused: {reason}. Nothing is lost: the chat goes on, and what is not yet saved "
-                         "is kept in memory and saved as soon as the database can be written again.", True)
+            self._notify(translate(
+                "ChatPersistence", "Saving is paused: {reason}. Nothing is lost: the chat goes on, and what is not "
+                                   "yet saved is kept in memory and saved as soon as the database can be written "
+                                   "again.").format(reason=reason), True)
         self._paused_because = reason
         if retry:
             self._retry.start(round(RETRY_INTERVAL * 1000))

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QCursor
 
 from desktop.core.conversations.messages import Role
+from desktop.core.prompting.characters import added_text, token_bytes
 from desktop.core.prompting.chat_template import TemplateError
 from desktop.core.prompting.probabilities import Alternative, NextTokenDistribution, TokenStep
 from desktop.inference.jobs import DistributionRequest, Job
-from desktop.ui.chat.token_view import AlternativesMenu, shown
+from desktop.ui.chat.token_view import AlternativesMenu, span_title, step_label
 
 if TYPE_CHECKING:
     from desktop.ui.chat.controller import ChatController
@@ -71,6 +72,7 @@ class TokenProbabilities:
             on_inspect=lambda: self.show_step_distribution(message_index, step_index),
             enabled=self.chat.can_generate(),
             parent=self.chat.window,
+            heading=span_title(steps, step_index),
         )
         self.last_menu = menu
         menu.popup(QCursor.pos())
@@ -89,8 +91,8 @@ class TokenProbabilities:
         if not 0 <= step_index < len(steps):
             return
         step = steps[step_index]
-        chosen = TokenStep(alternative.token_id, alternative.text, alternative.probability, step.entropy,
-                           step.alternatives)
+        chosen = TokenStep(alternative.token_id, _alternative_text(steps[:step_index], alternative),
+                           alternative.probability, step.entropy, step.alternatives, alternative.raw)
         prefix = (*steps[:step_index], chosen)
         while len(messages) > message_index:  # the reply and whatever followed it leave the screen, not the store
             messages.pop()
@@ -121,7 +123,7 @@ class TokenProbabilities:
         if prompt is None or not 0 <= step_index < len(steps):
             return
         step = steps[step_index]
-        context = f"Token {step_index + 1} of this reply: the model picked “{shown(step.text)}”"
+        context = f"Token {step_index + 1} of this reply: the model picked {step_label(steps, step_index)}"
         self._request_distribution(prompt, tuple(s.token_id for s in steps[:step_index]), context, step.token_id)
 
     def show_prompt_distribution(self) -> None:
@@ -159,3 +161,11 @@ class TokenProbabilities:
     def _on_distribution_failed(self, message: str) -> None:
         self.chat.window.sampling_view.set_busy(False)
         self.chat.window.sampling_view.set_message(message)
+
+
+def _alternative_text(before: tuple[TokenStep, ...], alternative: Alternative) -> str:
+    """What the alternative adds to the reply after the steps before it: "" if it starts a character, the whole
+    character if it completes one (its shown text, ‹E6 88›, is not reply text)."""
+    if alternative.raw is None:  # saved before Parley kept bytes: the text is all there is
+        return alternative.text
+    return added_text([token_bytes(step) for step in before], alternative.raw)

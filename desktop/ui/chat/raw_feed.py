@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 
 from desktop.core.conversations.messages import Role
+from desktop.core.i18n import translate
 from desktop.core.prompting.chat_template import TemplateError
 from desktop.core.prompting.context_window import MAX_CHARS_PER_TOKEN, ChatShortener
 from desktop.core.prompting.sections import SectionedPrompt
@@ -97,7 +98,8 @@ class RawPromptFeed:
         template, model = self.chat.template, self.chat.model
         label = template.label if template is not None else ""
         if model is not None and model.remote:
-            return f"{label}, by Parley (completion mode) for {model.engine}"
+            return translate("RawPromptFeed", "{template}, by Parley (completion mode) for {engine}").format(
+                template=label, engine=model.engine)
         return label
 
     def _on_fitted(self, fitted: FittedPrompt) -> None:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.core.conversations.messages import GenerationStats, Role
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import TokenStep
 from desktop.ui.chat.message_bubble import MessageBubble
 
@@ -49,7 +50,8 @@ class ChatView(QScrollArea):
         self._layout = QVBoxLayout(self._column)
         self._layout.setContentsMargins(12, 12, 12, 12)
         self._layout.setSpacing(8)
-        self._placeholder = QLabel("Type a message below to start. Enter sends, Shift+Enter adds a new line.")
+        self._placeholder = QLabel(translate(
+            "ChatView", "Type a message below to start. Enter sends, Shift+Enter adds a new line."))
         self._placeholder.setObjectName("chatPlaceholder")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._placeholder)
@@ -59,7 +61,8 @@ class ChatView(QScrollArea):
         self._show_earlier.clicked.connect(self.show_earlier)
         self._show_earlier.hide()
         self._layout.addWidget(self._show_earlier)
-        self._marker = QLabel("Earlier messages above this line no longer fit the context: the model skips them.")
+        self._marker = QLabel(translate(
+            "ChatView", "Earlier messages above this line no longer fit the context: the model skips them."))
         self._marker.setObjectName("contextMarker")
         self._marker.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._marker.setWordWrap(True)
@@ -109,8 +112,9 @@ class ChatView(QScrollArea):
         self.earlierShown.emit()
 
     def _update_earlier_button(self) -> None:
-        self._show_earlier.setText(f"Show {min(RECENT_MESSAGES, len(self._earlier))} earlier messages "
-                                   f"({len(self._earlier)} not shown)")
+        batch, hidden = min(RECENT_MESSAGES, len(self._earlier)), len(self._earlier)  # lupdate wants plain names
+        self._show_earlier.setText(translate("ChatView", "Show %n earlier messages", None, batch) + " "
+                                   + translate("ChatView", "(%n not shown)", None, hidden))
         self._show_earlier.setVisible(bool(self._earlier))
 
     def bubble_at(self, index: int) -> MessageBubble | None:

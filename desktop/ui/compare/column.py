@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.core.instruments.experiment import ColumnResult, CompareConfig
 from desktop.core.prompting.sampling import RANGES, SamplingParams
-from desktop.ui.compare.runner import model_name
+from desktop.ui.compare.runner import STOPPED, model_name
 from desktop.ui.sampling.panel import TIPS
 from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label, plain_tip
@@ -53,29 +54,31 @@ class CompareColumn(QFrame):
 
         self.label = QLineEdit(column_letter(index))
         self.label.setMaxLength(40)
-        self.label.setToolTip("A short name for this configuration, kept in saved experiments.")
+        self.label.setToolTip(translate("CompareColumn",
+                                        "A short name for this configuration, kept in saved experiments."))
         font = self.label.font()
         font.setBold(True)
         self.label.setFont(font)
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
-        self.remove_button.setToolTip("Remove this configuration")
+        self.remove_button.setToolTip(translate("CompareColumn", "Remove this configuration"))
         self.model_combo = QComboBox()
-        self.model_combo.setToolTip("The model this column runs. Another model is loaded for this column only; "
-                                    "the chat's model is loaded again after the run.")
-        self.model_combo.addItem("Current model", CURRENT)
+        self.model_combo.setToolTip(translate("CompareColumn",
+                                              "The model this column runs. Another model is loaded for this "
+                                              "column only; the chat's model is loaded again after the run."))
+        self.model_combo.addItem(translate("CompareColumn", "Current model"), CURRENT)
         self.system = QLineEdit()
-        self.system.setPlaceholderText("System prompt (optional)")
+        self.system.setPlaceholderText(translate("CompareColumn", "System prompt (optional)"))
         self.temperature = self._float_spin("temperature", 2, 0.05)
         self.top_p = self._float_spin("top_p", 2, 0.01)
         self.top_k = self._int_spin("top_k")
-        self.top_k.setSpecialValueText("Off")
+        self.top_k.setSpecialValueText(translate("CompareColumn", "Off"))
         self.seed = self._int_spin("seed")
-        self.seed.setSpecialValueText("Random")
+        self.seed.setSpecialValueText(translate("CompareColumn", "Random"))
         self.max_tokens = self._int_spin("max_tokens")
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
-        self.output.setPlaceholderText("The output appears here.")
+        self.output.setPlaceholderText(translate("CompareColumn", "The output appears here."))
         self.stats = plain_label()
         self.stats.setWordWrap(True)
 
@@ -85,8 +88,10 @@ class CompareColumn(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(3)
-        for n, (text, widget) in enumerate((("Temp", self.temperature), ("Top-p", self.top_p), ("Top-k", self.top_k),
-                                            ("Seed", self.seed), ("Max tokens", self.max_tokens))):
+        for n, (text, widget) in enumerate(((translate("CompareColumn", "Temp"), self.temperature), ("Top-p",
+                                                                                                     self.top_p),
+                                            ("Top-k", self.top_k), (translate("CompareColumn", "Seed"), self.seed),
+                                            (translate("CompareColumn", "Max tokens"), self.max_tokens))):
             grid.addWidget(QLabel(text), n // 2, (n % 2) * 2)
             grid.addWidget(widget, n // 2, (n % 2) * 2 + 1)
         grid.setColumnStretch(1, 1)
@@ -157,7 +162,9 @@ class CompareColumn(QFrame):
         chosen = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        combo.addItem(f"Current model ({current_name})" if current_name else "Current model", CURRENT)
+        current = translate("CompareColumn",
+                            "Current model ({name})").format(name=current_name) if current_name else None
+        combo.addItem(current or translate("CompareColumn", "Current model"), CURRENT)
         for path in paths:
             combo.addItem(model_name(path), str(path))
             combo.setItemData(combo.count() - 1, plain_tip(str(path)), Qt.ItemDataRole.ToolTipRole)
@@ -171,7 +178,8 @@ class CompareColumn(QFrame):
             return
         found = combo.findData(path)
         if found < 0:
-            combo.addItem(f"{model_name(path)} (not in the library)", path)
+            combo.addItem(translate("CompareColumn", "{model} (not in the library)").format(model=model_name(path)),
+                          path)
             combo.setItemData(combo.count() - 1, plain_tip(path), Qt.ItemDataRole.ToolTipRole)
             found = combo.count() - 1
         combo.setCurrentIndex(found)
@@ -237,9 +245,11 @@ class CompareColumn(QFrame):
     def show_result(self, result: ColumnResult | None) -> None:
         """A finished column, or one reopened from a saved experiment (None: it never ran)."""
         if result is None:
-            self.show_status("Not run")
+            self.show_status(translate("CompareColumn", "Not run"))
             return
         if self.output.toPlainText() != result.text:
             self.output.setPlainText(result.text)
-        self.show_status(result.summary(), error=bool(result.error))
+        stopped = result.error == STOPPED  # recorded in English in saved experiments
+        self.show_status(translate("CompareColumn", "Not run: stopped") if stopped else result.summary(),
+                         error=bool(result.error))
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.core.instruments.experiment import (
     MAX_COLUMNS,
     MIN_COLUMNS,
@@ -44,9 +45,17 @@ from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 DEFAULT_SEED = 42
-HINT = ("Every column starts from the chat's sampling settings and the same seed, so any difference between "
-        "outputs comes from what you change. Columns run one after another; another model is loaded only for "
-        "its column.")
+
+
+def reloading_text() -> str:
+    return translate("ComparePanel", "Loading the chat's model {name} again…")
+
+
+def hint() -> str:
+    return translate("ComparePanel",
+                     "Every column starts from the chat's sampling settings and the same seed, so any difference "
+                     "between outputs comes from what you change. Columns run one after another; another model is "
+                     "loaded only for its column.")
 
 
 class ComparePanel(QWidget):
@@ -74,34 +83,38 @@ class ComparePanel(QWidget):
         self.saver = ExperimentSaver(self.experiments_dir, hashes_file, self)
         self.prompt_edit = tab_moves_focus(QPlainTextEdit())
         self.prompt_edit.setObjectName("comparePrompt")
-        self.prompt_edit.setPlaceholderText("The prompt every configuration answers")
+        self.prompt_edit.setPlaceholderText(translate("ComparePanel", "The prompt every configuration answers"))
         self.prompt_edit.setMaximumHeight(80)
         self.shared_seed = QSpinBox()
         self.shared_seed.setObjectName("compareSharedSeed")
         self.shared_seed.setRange(0, int(RANGES["seed"].high))
         self.shared_seed.setValue(DEFAULT_SEED)
-        self.shared_seed.setToolTip("The seed every column uses unless you give it its own.")
+        self.shared_seed.setToolTip(translate("ComparePanel", "The seed every column uses unless you give it its own."))
         self._seed = DEFAULT_SEED
-        self.hint = QLabel(HINT)
+        self.hint = QLabel(hint())
         self.hint.setObjectName("compareHint")
         self.hint.setWordWrap(True)
-        self.add_button = named_button("compareAddButton", "Add configuration", f"Up to {MAX_COLUMNS} columns")
-        self.run_button = named_button("compareRunButton", "Run all", "Run every column, one after another")
-        self.stop_button = named_button("compareStopButton", "Stop", "Stop the column that is running")
-        self.preset_button = named_button("compareBaseVsInstructButton", "Base vs instruction-tuned",
-                                          "A ready experiment: one prompt to both built-in models, same settings")
-        self.save_button = named_button("compareSaveButton", "Save experiment…",
-                                        "Keep the prompt, the settings and the outputs")
+        self.add_button = named_button("compareAddButton", translate("ComparePanel", "Add configuration"),
+                                       translate("ComparePanel", "Up to {n} columns").format(n=MAX_COLUMNS))
+        self.run_button = named_button("compareRunButton", translate("ComparePanel", "Run all"),
+                                       translate("ComparePanel", "Run every column, one after another"))
+        self.stop_button = named_button("compareStopButton", translate("ComparePanel", "Stop"),
+                                        translate("ComparePanel", "Stop the column that is running"))
+        self.preset_button = named_button(
+            "compareBaseVsInstructButton", translate("ComparePanel", "Base vs instruction-tuned"),
+            translate("ComparePanel", "A ready experiment: one prompt to both built-in models, same settings"))
+        self.save_button = named_button("compareSaveButton", translate("ComparePanel", "Save experiment…"),
+                                        translate("ComparePanel", "Keep the prompt, the settings and the outputs"))
         self.open_combo = QComboBox()
         self.open_combo.setObjectName("compareOpenCombo")
-        self.open_combo.setToolTip("Show a saved experiment again, without running it")
+        self.open_combo.setToolTip(translate("ComparePanel", "Show a saved experiment again, without running it"))
         self.open_combo.setMinimumContentsLength(18)
         self.message = plain_label(name="compareMessage")  # messages quote file and model names
         self.message.setWordWrap(True)
         self.message.hide()
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Seed for all"))
+        top.addWidget(QLabel(translate("ComparePanel", "Seed for all")))
         top.addWidget(self.shared_seed)
         top.addWidget(self.add_button)
         top.addStretch(1)
@@ -111,7 +124,7 @@ class ComparePanel(QWidget):
         self.columns_layout.setSpacing(8)
         layout = QVBoxLayout(self)
         prompt_row = QHBoxLayout()  # the ready experiment beside the prompt it fills, so the page fits 1024 pixels
-        prompt_row.addWidget(QLabel("Prompt"), 1)
+        prompt_row.addWidget(QLabel(translate("ComparePanel", "Prompt")), 1)
         prompt_row.addWidget(self.preset_button)
         layout.addLayout(prompt_row)
         layout.addWidget(self.prompt_edit)
@@ -128,11 +141,12 @@ class ComparePanel(QWidget):
         self.save_button.clicked.connect(self._ask_save)
         self.open_combo.activated.connect(self._open_chosen)
         r = self.runner
-        r.columnLoading.connect(lambda i, name: self.columns[i].show_status(f"Loading {name}…"))
-        r.columnStarted.connect(lambda i: self.columns[i].show_status("Generating…"))
+        r.columnLoading.connect(lambda i, name: self.columns[i].show_status(
+            translate("ComparePanel", "Loading {name}…").format(name=name)))
+        r.columnStarted.connect(lambda i: self.columns[i].show_status(translate("ComparePanel", "Generating…")))
         r.columnText.connect(lambda i, text: self.columns[i].append(text))
         r.columnFinished.connect(self._column_finished)
-        r.reloading.connect(lambda name: self.show_message(f"Loading the chat's model {name} again…", error=False))
+        r.reloading.connect(lambda name: self.show_message(reloading_text().format(name=name), error=False))
         r.failed.connect(self.show_message)
         r.finished.connect(self._run_finished)
         session.modelChanged.connect(self._model_changed)
@@ -140,7 +154,8 @@ class ComparePanel(QWidget):
         self.saver.saved.connect(self._saved)
         self.saver.failed.connect(self.show_message)
         self.saver.waiting.connect(
-            lambda: self.show_message("Computing the model files' checksums before saving…", error=False))
+            lambda: self.show_message(translate("ComparePanel", "Computing the model files' checksums before saving…"),
+                                      error=False))
         for _ in range(MIN_COLUMNS):
             self._add_column()
         self.refresh_models()  # the session may have its model already
@@ -270,21 +285,21 @@ class ComparePanel(QWidget):
 
     def run_all(self) -> bool:
         if self.model is None or self.session.template is None:
-            self.show_message("Load a model first.")
+            self.show_message(translate("ComparePanel", "Load a model first."))
             return False
         if self.runner.running or self.session.busy:
-            self.show_message("The model is busy; wait for it or press Stop.")
+            self.show_message(translate("ComparePanel", "The model is busy; wait for it or press Stop."))
             return False
         prompt = self.prompt_edit.toPlainText()
         if not prompt.strip():
-            self.show_message("Type a prompt first: every column answers the same one.")
+            self.show_message(translate("ComparePanel", "Type a prompt first: every column answers the same one."))
             return False
         configs = [replace(c, params=fixed_seed(c.params)) for c in (col.config() for col in self.columns)]
         chat_path = Path(self.model.info.path)
         jobs = [ColumnJob(i, c, Path(c.model) if c.model else chat_path) for i, c in enumerate(configs)]
         for column in self.columns:
             column.clear_output()
-            column.show_status("Waiting…")
+            column.show_status(translate("ComparePanel", "Waiting…"))
         self._pristine = False
         self._run = Experiment(name="", prompt=prompt, configs=configs)
         self.show_message("")
@@ -305,7 +320,7 @@ class ComparePanel(QWidget):
         self._last, self._run = self._run, None
         if self._last is not None:
             self.saver.prepare(self._last)  # after the run, so hashing never slows a column's tokens/s
-        if self.message.text().startswith("Loading the chat's model"):
+        if self.message.text().startswith(reloading_text().split("{name}")[0]):
             self.show_message("")
         self.refresh_models()
         self._update_buttons()
@@ -316,31 +331,35 @@ class ComparePanel(QWidget):
     def _ask_save(self) -> None:
         if self._last is None:
             return
-        name, ok = QInputDialog.getText(self, "Save experiment", "Name:", text=self._last.name or "Experiment")
+        name, ok = QInputDialog.getText(self, translate("ComparePanel", "Save experiment"),
+                                        translate("ComparePanel", "Name:"),
+                                        text=self._last.name or translate("ComparePanel", "Experiment"))
         if ok:
             self.save_experiment(name)
 
     def save_experiment(self, name: str) -> None:
         """Saves once the model files' SHA-256 are known (hashed in the background); experimentSaved says where."""
         if self._last is None:
-            self.show_message("Run the columns first: there is nothing to save yet.")
+            self.show_message(translate("ComparePanel", "Run the columns first: there is nothing to save yet."))
             return
-        self._last.name = name.strip() or "Experiment"
+        self._last.name = name.strip() or translate("ComparePanel", "Experiment")
         self.saver.save(self._last)
 
     def _saved(self, path: Path, name: str) -> None:
-        self.show_message(f"Saved “{name}” as {path.name}", error=False)
+        self.show_message(translate("ComparePanel", "Saved “{name}” as {file}").format(name=name, file=path.name),
+                          error=False)
         self.refresh_experiments()
         self.experimentSaved.emit(path)
 
     def refresh_experiments(self) -> None:
         combo = self.open_combo
         combo.clear()
-        combo.addItem("Open a saved experiment…", "")
+        combo.addItem(translate("ComparePanel", "Open a saved experiment…"), "")
         for saved in list_experiments(self.experiments_dir):
             when = short_time(saved.created)
             text = f"{saved.name} · {when}" if when else saved.name
-            combo.addItem(f"{text} (damaged)" if saved.error else text, str(saved.path))
+            combo.addItem(translate("ComparePanel", "{name} (damaged)").format(name=text) if saved.error else text,
+                          str(saved.path))
 
     def _open_chosen(self, index: int) -> None:
         path = self.open_combo.itemData(index)
@@ -368,8 +387,12 @@ class ComparePanel(QWidget):
         self._pristine = False
         self._last = experiment
         when = short_time(experiment.created)
-        self.show_message(f"Showing “{experiment.name}”{f' from {when}' if when else ''}. These outputs were "
-                          "saved then; Run all to run the prompt again.", error=False)
+        shown = (translate("ComparePanel",
+                           "Showing “{name}” from {time}. These outputs were saved then; Run all to run the "
+                           "prompt again.") if when else
+                 translate("ComparePanel",
+                           "Showing “{name}”. These outputs were saved then; Run all to run the prompt again."))
+        self.show_message(shown.format(name=experiment.name, time=when), error=False)
         self._update_buttons()
         return True
 

@@ -17,13 +17,14 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.engines.config import is_remote, remote_label
+from desktop.core.i18n import translate
 from desktop.core.instruments.experiment import ColumnResult, CompareConfig, build_prompt
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.jobs import Job
 from desktop.inference.session import ModelSession
 
-STOPPED = "Not run: stopped"
+STOPPED = "Not run: stopped"  # recorded in saved experiments; CompareColumn shows it translated
 
 
 def model_name(path: Path | str) -> str:
@@ -130,7 +131,8 @@ class CompareRunner(QObject):
         def failed(message: str) -> None:
             ended[0] = True
             self._loaded = None  # the failed load may have freed the model before it
-            self._drop_columns_on(path, f"Could not load {model_name(path)}: {message}")
+            self._drop_columns_on(path, translate("CompareRunner", "Could not load {model}: {error}").format(
+                model=model_name(path), error=message))
 
         def finished() -> None:
             if not ended[0]:  # skipped: stopped before it started
@@ -194,8 +196,9 @@ class CompareRunner(QObject):
             return
         name = model_name(self._chat_path)
         self.reloading.emit(name)
-        job.failed.connect(lambda message: self.failed.emit(f"Could not load the chat's model {name} again: "
-                                                            f"{message}"))
+        job.failed.connect(lambda message: self.failed.emit(
+            translate("CompareRunner", "Could not load the chat's model {name} again: {error}").format(name=name,
+                                                                                                       error=message)))
         job.finished.connect(self._finish)
 
     def _finish(self) -> None:

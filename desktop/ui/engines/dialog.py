@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.engines.config import LOCAL_ENGINE, engine_problem, unencrypted_warning
+from desktop.core.engines.config import engine_problem, unencrypted_warning
+from desktop.core.i18n import translate
 from desktop.inference.remote.client import EngineProbe
 from desktop.ui.engines.directory import EngineDirectory
 from desktop.ui.theme import bar_style
@@ -29,16 +30,20 @@ from desktop.ui.widgets import fit_label, named_button, plain_label, plain_tip
 NAME_ROLE = Qt.ItemDataRole.UserRole  # the engine's name on each row of the list; "" for this computer
 MAX_TIMEOUT_S = 3600
 YES, NO = "\u2713", "\u2717"
-LOCAL_LINES = [  # what the in-process llama.cpp does: everything but constrained output
-    ("Chat", True),
-    ("Completions (Parley renders the prompt)", True),
-    ("Token probabilities with top alternatives", True),
-    ("Probabilities after the sampler chain", True),
-    ("Prompt log-probabilities (perplexity, likelihood scoring)", True),
-    ("Tokenize and apply the model's template", True),
-    ("Grammar / JSON schema", False),
-    ("Identical output for identical input", True),
-]
+
+
+def local_lines() -> list[tuple[str, bool]]:
+    """What the in-process llama.cpp does: everything but constrained output (the labels EngineProbe uses)."""
+    return [
+        (translate("EngineProbe", "Chat"), True),
+        (translate("EngineProbe", "Completions (Parley renders the prompt)"), True),
+        (translate("EngineProbe", "Token probabilities with top alternatives"), True),
+        (translate("EngineProbe", "Probabilities after the sampler chain"), True),
+        (translate("EngineProbe", "Prompt log-probabilities (perplexity, likelihood scoring)"), True),
+        (translate("EngineProbe", "Tokenize and apply the model's template"), True),
+        (translate("EngineProbe", "Grammar / JSON schema"), False),
+        (translate("EngineProbe", "Identical output for identical input"), True),
+    ]
 
 
 class EnginesDialog(QDialog):
@@ -48,7 +53,7 @@ class EnginesDialog(QDialog):
     def __init__(self, directory: EngineDirectory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("enginesDialog")
-        self.setWindowTitle("Engines")
+        self.setWindowTitle(translate("EnginesDialog", "Engines"))
         self.resize(900, 640)
         self.directory = directory
         self.settings = directory.settings
@@ -56,10 +61,13 @@ class EnginesDialog(QDialog):
 
         self.engine_list = QListWidget(self)
         self.engine_list.setObjectName("engineList")
-        self.engine_list.setToolTip("Where models run: this computer, or a server you added.")
-        self.remove_button = named_button("engineRemoveButton", "Remove", "Forget this server and its API key")
-        self.probe_button = named_button("engineProbeButton", "Probe again",
-                                         "Ask the server again what it serves and what it can do")
+        self.engine_list.setToolTip(translate("EnginesDialog",
+                                              "Where models run: this computer, or a server you added."))
+        self.remove_button = named_button("engineRemoveButton", translate("EnginesDialog", "Remove"),
+                                          translate("EnginesDialog", "Forget this server and its API key"))
+        self.probe_button = named_button("engineProbeButton", translate("EnginesDialog", "Probe again"),
+                                         translate("EnginesDialog", "Ask the server again what it serves and what it "
+                                                   "can do"))
         fit_label(self.remove_button, self.probe_button)
         list_buttons = QHBoxLayout()
         list_buttons.addWidget(self.probe_button)
@@ -75,23 +83,25 @@ class EnginesDialog(QDialog):
         self.url_edit = QLineEdit(self)
         self.url_edit.setObjectName("engineUrlEdit")
         self.url_edit.setPlaceholderText("http://gpu-box:8080")
-        self.url_edit.setToolTip("The server's base address: llama-server listens on port 8080, vLLM on 8000. "
-                                 "A trailing /v1 is fine.")
+        self.url_edit.setToolTip(translate("EnginesDialog", "The server's base address: llama-server listens on port "
+                                           "8080, vLLM on 8000. A trailing /v1 is fine."))
         self.key_edit = QLineEdit(self)
         self.key_edit.setObjectName("engineKeyEdit")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setPlaceholderText("optional (llama-server --api-key, vllm serve --api-key)")
+        self.key_edit.setPlaceholderText(translate("EnginesDialog",
+                                                   "optional (llama-server --api-key, vllm serve --api-key)"))
         self.key_where = plain_label(directory.keys.where, "engineKeyWhere")
         self.key_where.setWordWrap(True)
         self.key_where.setEnabled(False)  # a quiet note
-        self.add_button = named_button("engineAddButton", "Add and probe",
-                                       "Keep this server and ask it what it serves and what it can do")
+        self.add_button = named_button("engineAddButton", translate("EnginesDialog", "Add and probe"),
+                                       translate("EnginesDialog", "Keep this server and ask it what it serves and "
+                                                 "what it can do"))
         self.add_button.setDefault(True)
-        self.form_box = QGroupBox("Add a server", self)
+        self.form_box = QGroupBox(translate("EnginesDialog", "Add a server"), self)
         form = QFormLayout(self.form_box)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Base URL", self.url_edit)
-        form.addRow("API key", self.key_edit)
+        form.addRow(translate("EnginesDialog", "Name"), self.name_edit)
+        form.addRow(translate("EnginesDialog", "Base URL"), self.url_edit)
+        form.addRow(translate("EnginesDialog", "API key"), self.key_edit)
         form.addRow("", self.key_where)
         form.addRow("", self.add_button)
 
@@ -101,7 +111,7 @@ class EnginesDialog(QDialog):
         self.capabilities.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.capabilities.setWordWrap(True)
         self.capabilities.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        capability_box = QGroupBox("What it can do", self)
+        capability_box = QGroupBox(translate("EnginesDialog", "What it can do"), self)
         QVBoxLayout(capability_box).addWidget(self.capabilities)
         right = QVBoxLayout()
         right.addWidget(self.form_box)
@@ -115,11 +125,11 @@ class EnginesDialog(QDialog):
         self.timeout_spin = QSpinBox(self)
         self.timeout_spin.setObjectName("engineTimeoutSpin")
         self.timeout_spin.setRange(1, MAX_TIMEOUT_S)
-        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setSuffix(translate("EnginesDialog", " s"))
         self.timeout_spin.setValue(round(self.settings.engine_timeout))
-        self.timeout_spin.setToolTip("How long a server may stay silent before a request fails. A big model's "
-                                     "first token on a busy server can take a minute.")
-        timeout_label = QLabel("Wait for a server up to", self)
+        self.timeout_spin.setToolTip(translate("EnginesDialog", "How long a server may stay silent before a request "
+                                               "fails. A big model's first token on a busy server can take a minute."))
+        timeout_label = QLabel(translate("EnginesDialog", "Wait for a server up to"), self)
         timeout_label.setBuddy(self.timeout_spin)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
@@ -170,7 +180,8 @@ class EnginesDialog(QDialog):
             return
         self.directory.save(name, url, key or None)
         self._fill_list(select=name)
-        self._key_note = f"The API key is saved. {self.directory.keys.where}" if key else ""
+        self._key_note = translate("EnginesDialog", "The API key is saved. {where}").format(
+            where=self.directory.keys.where) if key else ""
         self.enginesChanged.emit()
         self.directory.probe(name)  # offline mode: `failed` with the reason, at once
         self._show_selected()
@@ -189,7 +200,8 @@ class EnginesDialog(QDialog):
         self.directory.remove(name)
         self._fill_list()
         self.enginesChanged.emit()
-        self._say(f"{name} was removed, with its API key. Its models are no longer on the Models page.", "info")
+        self._say(translate("EnginesDialog", "{name} was removed, with its API key. Its models are no longer on the "
+                            "Models page.").format(name=name), "info")
 
     # --- showing -------------------------------------------------------------------------------
 
@@ -197,9 +209,10 @@ class EnginesDialog(QDialog):
         chosen = self.selected_engine() if select is None else select
         self.engine_list.blockSignals(True)
         self.engine_list.clear()
-        local = QListWidgetItem(f"{LOCAL_ENGINE} \u2014 in-process llama.cpp")
+        local = QListWidgetItem(translate("EnginesDialog", "This computer \u2014 in-process llama.cpp"))
         local.setData(NAME_ROLE, "")
-        local.setToolTip("Models on this computer run inside Parley. Always there; it cannot be removed.")
+        local.setToolTip(translate("EnginesDialog", "Models on this computer run inside Parley. Always there; it "
+                                   "cannot be removed."))
         self.engine_list.addItem(local)
         for name in self.directory.names():
             config = self.directory.config(name)
@@ -215,8 +228,10 @@ class EnginesDialog(QDialog):
         """The row's tooltip: what the last probe said."""
         name = str(item.data(NAME_ROLE) or "")
         found, error = self.directory.result(name), self.directory.error(name)
-        item.setToolTip(plain_tip(error or (f"{found.kind}, {len(found.models)} model(s)" if found else
-                                            "Not probed yet")))
+        count = len(found.models) if found else 0  # a plain name: lupdate skips a call whose count is an expression
+        summary = (translate("EnginesDialog", "{kind}, %n model(s)", None, count).format(kind=found.kind)
+                   if found else translate("EnginesDialog", "Not probed yet"))
+        item.setToolTip(plain_tip(error or summary))
 
     def _selection_changed(self, _row: int = -1) -> None:
         name = self.selected_engine()
@@ -230,8 +245,10 @@ class EnginesDialog(QDialog):
 
     def _name_changed(self, text: str) -> None:
         existing = text.strip() in self.settings.engines
-        self.add_button.setText("Save and probe" if existing else "Add and probe")
-        self.form_box.setTitle(f"Change {text.strip()}" if existing else "Add a server")
+        self.add_button.setText(translate("EnginesDialog", "Save and probe") if existing
+                                else translate("EnginesDialog", "Add and probe"))
+        self.form_box.setTitle(translate("EnginesDialog", "Change {name}").format(name=text.strip()) if existing
+                               else translate("EnginesDialog", "Add a server"))
 
     def _show_selected(self) -> None:
         """The selected engine's capability list, and the message about it."""
@@ -240,7 +257,8 @@ class EnginesDialog(QDialog):
         self.probe_button.setEnabled(bool(name) and not self.directory.is_probing(name))
         self.capabilities.clear()
         if not name:
-            self._lines(["In-process llama.cpp"], LOCAL_LINES, ["The models on the Models page run inside Parley."])
+            self._lines([translate("EnginesDialog", "In-process llama.cpp")], local_lines(),
+                        [translate("EnginesDialog", "The models on the Models page run inside Parley.")])
             self._say(self._key_note, "info")
             return
         config = self.directory.config(name)
@@ -248,24 +266,30 @@ class EnginesDialog(QDialog):
         parts: list[str] = []
         kind = "info"
         if self.directory.is_probing(name):
-            self._lines([f"Probing {name}\u2026"], [], [])
-            parts.append(f"Asking {name} what it serves and what it can do\u2026")
+            self._lines([translate("EnginesDialog", "Probing {name}\u2026").format(name=name)], [], [])
+            parts.append(translate("EnginesDialog", "Asking {name} what it serves and what it can do\u2026").format(
+                name=name))
         elif error:
-            self._lines(["Not reachable when last probed."], [], [])
-            parts.append(f"{error} Parley keeps {name} in the list: probe it again once the server is up, "
-                         "or remove it.")
+            self._lines([translate("EnginesDialog", "Not reachable when last probed.")], [], [])
+            parts.append(translate("EnginesDialog", "{error} Parley keeps {name} in the list: probe it again once the "
+                                   "server is up, or remove it.").format(error=error, name=name))
             kind = "error"
         elif found is not None:
-            models = [f"    {m.id}" + (f" (context {m.context_length:,} tokens)" if m.context_length else "")
-                      for m in found.models]
-            self._lines([f"{found.kind}" + (f", version {found.version}" if found.version else "")],
-                        found.capability_lines(), ["Models it serves (on the Models page):", *models])
-            parts.append(f"{name} is {_article(found.kind)} {found.kind} serving {len(found.models)} model(s); "
-                         "they are listed on the Models page.")
+            models = [f"    {m.id}" + (translate("EnginesDialog", " (context {tokens} tokens)").format(
+                tokens=f"{m.context_length:,}") if m.context_length else "") for m in found.models]
+            heading = (translate("EnginesDialog", "{kind}, version {version}").format(kind=found.kind,
+                                                                                     version=found.version)
+                       if found.version else found.kind)
+            self._lines([heading], found.capability_lines(),
+                        [translate("EnginesDialog", "Models it serves (on the Models page):"), *models])
+            count = len(found.models)  # a plain name: lupdate skips a call whose count is an expression
+            parts.append(translate("EnginesDialog", "{name} is {article} {kind} serving %n model(s); they are listed "
+                                   "on the Models page.", None, count).format(
+                name=name, article=_article(found.kind), kind=found.kind))
             if not found.capabilities.reproducible and found.capabilities.reproducible_note:
                 parts.append(found.capabilities.reproducible_note)
         else:
-            self._lines(["Not probed yet."], [], [])
+            self._lines([translate("EnginesDialog", "Not probed yet.")], [], [])
         if config is not None and config.unencrypted:
             parts.append(unencrypted_warning(config))
             kind = "error" if kind == "error" else "warning"

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from desktop.core.engines.config import EngineConfig, offline_message
 from desktop.core.engines.keys import KeyStore
+from desktop.core.i18n import translate
 from desktop.core.models.library import ModelEntry
 from desktop.core.settings import Settings
 from desktop.inference.backend import InferenceError
@@ -43,7 +44,8 @@ class _ProbeTask(QRunnable):
         except InferenceError as exc:
             result = str(exc)
         except Exception as exc:  # a probe must end in a message, never in a dead thread
-            result = f"Probing {self._config.name} failed: {type(exc).__name__}: {exc}"
+            result = translate("EngineDirectory", "Probing {name} failed: {error}").format(
+                name=self._config.name, error=f"{type(exc).__name__}: {exc}")
         self._signals.landed.emit(self._config.name, self._generation, result)
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.fewshot.scoring import EvalRun, ItemResult, variable_names
+from desktop.core.i18n import translate
 from desktop.ui.fewshot.confusion import ConfusionPanel
 from desktop.ui.fewshot.results import ResultsModel, SweepChart, accuracy_text, orders_text
 from desktop.ui.fewshot.runner import EvalRunner
@@ -29,7 +30,7 @@ from desktop.ui.widgets import named_button, plain_label
 def _finished_text(run: EvalRun) -> str:
     text = accuracy_text(run)
     if not run.completed:
-        text += " · stopped early" if run.results else " · stopped"
+        text += translate("BatchPanel", " · stopped early") if run.results else translate("BatchPanel", " · stopped")
     return text
 
 
@@ -67,46 +68,55 @@ class BatchPanel(QWidget):
     def __init__(self, runner: EvalRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.import_button = named_button("importTestSetButton", "Import test set…",
-                                          "Items with an expected answer, from a CSV, TSV or JSONL file")
-        self.test_set_label = plain_label("No test set", "testSetLabel")  # quotes the file's name
+        self.import_button = named_button("importTestSetButton", translate("BatchPanel", "Import test set…"),
+                                          translate("BatchPanel",
+                                                    "Items with an expected answer, from a CSV, TSV or JSONL file"))
+        self.test_set_label = plain_label(translate("BatchPanel", "No test set"),
+                                          "testSetLabel")  # quotes the file's name
         self.shots_spin = QSpinBox()
         self.shots_spin.setObjectName("shotsSpin")
-        self.shots_spin.setToolTip("How many of the enabled examples each prompt carries")
+        self.shots_spin.setToolTip(translate("BatchPanel", "How many of the enabled examples each prompt carries"))
         self.shots_spin.setRange(0, 0)
         self._shots_follow_max = True
         self.shots_spin.valueChanged.connect(self._shots_edited)
-        self.random_check = QCheckBox("Random pick, seed")
+        self.random_check = QCheckBox(translate("BatchPanel", "Random pick, seed"))
         self.random_check.setObjectName("shotsRandomCheck")
-        self.random_check.setToolTip("Pick the examples at random (with this seed) instead of the first ones")
+        self.random_check.setToolTip(
+            translate("BatchPanel", "Pick the examples at random (with this seed) instead of the first ones"))
         self.seed_spin = QSpinBox()
         self.seed_spin.setObjectName("shotsSeedSpin")
         self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setToolTip("The seed that picks the examples; with several orders, order i uses seed + i")
+        self.seed_spin.setToolTip(
+            translate("BatchPanel", "The seed that picks the examples; with several orders, order i uses seed + i"))
         self.seed_spin.setEnabled(False)
         self.random_check.toggled.connect(self._update_seed_enabled)
         self.orders_spin = QSpinBox()
         self.orders_spin.setObjectName("ordersSpin")
         self.orders_spin.setRange(1, 20)
         self.orders_spin.setValue(1)
-        self.orders_spin.setToolTip(
+        self.orders_spin.setToolTip(translate("BatchPanel",
             "Run the same number of examples this many times, each time with examples picked and ordered at random\n"
-            "(seeds seed, seed + 1, …), to see how much the accuracy depends on which examples come in which order")
+            "(seeds seed, seed + 1, …), to see how much the accuracy depends on which examples come in which order"))
         self.orders_spin.valueChanged.connect(self._update_seed_enabled)
-        self.run_button = named_button("runBatchButton", "Run test set", "Score the template on every test item")
-        self.stop_button = named_button("stopBatchButton", "Stop", "Stop after the current token; results so far stay")
+        self.run_button = named_button("runBatchButton", translate("BatchPanel", "Run test set"),
+                                       translate("BatchPanel", "Score the template on every test item"))
+        self.stop_button = named_button(
+            "stopBatchButton", translate("BatchPanel", "Stop"),
+            translate("BatchPanel", "Stop after the current token; results so far stay"))
         self.stop_button.setEnabled(False)
-        self.sweep_button = named_button("sweepButton", "Sweep shots",
-                                         "Run the test set with 0, 1, 2, 4… examples and chart the accuracy; "
-                                         "with Orders above 1, each count in that many example orders")
-        self.export_button = named_button("exportResultsButton", "Export results…",
-                                          "Write the last run with its settings to CSV or JSON")
+        self.sweep_button = named_button("sweepButton", translate("BatchPanel", "Sweep shots"),
+                                         translate("BatchPanel", "Run the test set with 0, 1, 2, 4… examples and "
+                                                   "chart the accuracy; with Orders above 1, each count in that many "
+                                                   "example orders"))
+        self.export_button = named_button("exportResultsButton", translate("BatchPanel", "Export results…"),
+                                          translate("BatchPanel",
+                                                    "Write the last run with its settings to CSV or JSON"))
         self.export_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.accuracy_label = plain_label("No results yet")
+        self.accuracy_label = plain_label(translate("BatchPanel", "No results yet"))
         self.accuracy_label.setObjectName("accuracyLabel")
         self.accuracy_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.accuracy_label.setWordWrap(True)
@@ -133,10 +143,10 @@ class BatchPanel(QWidget):
         data_row.addWidget(self.test_set_label, 1)
         data_row.addWidget(self.export_button)
         shots_row = QHBoxLayout()
-        shots_row.addWidget(QLabel("Examples per prompt"))
+        shots_row.addWidget(QLabel(translate("BatchPanel", "Examples per prompt")))
         shots_row.addWidget(self.shots_spin)
         shots_row.addSpacing(12)
-        shots_row.addWidget(QLabel("Orders"))
+        shots_row.addWidget(QLabel(translate("BatchPanel", "Orders")))
         shots_row.addWidget(self.orders_spin)
         shots_row.addStretch(1)
         pick_row = QHBoxLayout()
@@ -233,9 +243,11 @@ class BatchPanel(QWidget):
         self.progress.setRange(0, max(1, self.runner.total_items))
         self.progress.setValue(0)
         position, count = self.runner.batch_position()
-        of = f" · run {position} of {count}" if count > 1 else ""
-        self.progress.setFormat(f"{run.shots} examples{of} · %v/%m")
-        self.accuracy_label.setText(f"Running with {run.shots} examples…")
+        of = translate("BatchPanel", " · run {position} of {count}") if count > 1 else ""
+        shots = translate("BatchPanel", "{shots} examples{of} · {done}")
+        self.progress.setFormat(shots.format(shots=run.shots, of=of.format(position=position, count=count),
+                                             done="%v/%m"))
+        self.accuracy_label.setText(translate("BatchPanel", "Running with {shots} examples…").format(shots=run.shots))
 
     def _result_added(self, result: ItemResult) -> None:
         self.results.add(result)
@@ -259,5 +271,5 @@ class BatchPanel(QWidget):
         """Several runs of one k differ only in their examples' order: say how far apart they came out."""
         done = [run for run in runs if run.completed]
         if len(done) >= 2 and len({run.shots for run in runs}) == 1:
-            stopped = " · stopped early" if len(done) < len(runs) else ""
+            stopped = translate("BatchPanel", " · stopped early") if len(done) < len(runs) else ""
             self.accuracy_label.setText(orders_text(done) + stopped)

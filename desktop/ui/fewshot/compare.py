@@ -3,6 +3,8 @@ than chance (McNemar's exact test on the items where they disagree)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -17,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.fewshot.runs import run_label
 from desktop.core.fewshot.scoring import EvalRun, ItemResult, item_key
+from desktop.core.i18n import translate
 from desktop.core.instruments.statistics import PairedComparison
+from desktop.ui.fewshot.labels import rule_label
 from desktop.ui.fewshot.results import FAIL_COLOUR, PASS_COLOUR, local_time
 from desktop.ui.widgets import plain_label, plain_tip
 
@@ -27,14 +30,19 @@ CHANGED_COLUMNS = ("Line", "Input", "Expected", "A's output", "B's output", "Cha
 
 
 def _describe(name: str, run: EvalRun) -> str:
-    return f"{name} ({local_time(run.started_at)}): {run_label(run)} · {run.accuracy_text()}"
+    """run_label's line, with the rule named as the person reads it (the record keeps its English key)."""
+    model = run.environment.get("model_file") or Path(run.model_path).name
+    calibrated = translate("RunComparisonDialog", " (calibrated)") if run.calibration is not None else ""
+    shot = translate("RunComparisonDialog", "{shots}-shot").format(shots=run.shots)
+    label = f"{run.template_name} · {shot} · {rule_label(run.rule)}{calibrated} · {model}"
+    return f"{name} ({local_time(run.started_at)}): {label} · {run.accuracy_text()}"
 
 
 class RunComparisonDialog(QDialog):
     def __init__(self, a: EvalRun, b: EvalRun, comparison: PairedComparison, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("runComparisonDialog")
-        self.setWindowTitle("Compare two runs")
+        self.setWindowTitle(translate("RunComparisonDialog", "Compare two runs"))
         self.comparison = comparison
         self.a_label = self._label("comparisonA", _describe("A", a))
         self.b_label = self._label("comparisonB", _describe("B", b))
@@ -44,12 +52,17 @@ class RunComparisonDialog(QDialog):
         font.setBold(True)
         self.verdict.setFont(font)
         agree = self._label("comparisonAgreement",
-                            f"Both right on {comparison.both_right}, both wrong on {comparison.both_wrong}; "
-                            "only the items where they differ count as evidence.")
+                            translate("RunComparisonDialog",
+                                      "Both right on {right}, both wrong on {wrong}; only the items where "
+                                      "they differ count as evidence.").format(right=comparison.both_right,
+                                                                                wrong=comparison.both_wrong))
 
         self.table = QTableWidget(0, len(CHANGED_COLUMNS))
         self.table.setObjectName("changedItemsTable")
-        self.table.setHorizontalHeaderLabels(list(CHANGED_COLUMNS))
+        self.table.setHorizontalHeaderLabels([
+            translate("RunComparisonDialog", "Line"), translate("RunComparisonDialog", "Input"),
+            translate("RunComparisonDialog", "Expected"), translate("RunComparisonDialog", "A's output"),
+            translate("RunComparisonDialog", "B's output"), translate("RunComparisonDialog", "Change")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
@@ -67,7 +80,7 @@ class RunComparisonDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (self.a_label, self.b_label, self.verdict, agree):
             layout.addWidget(widget)
-        layout.addWidget(QLabel("Items that changed between A and B:"))
+        layout.addWidget(QLabel(translate("RunComparisonDialog", "Items that changed between A and B:")))
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         self.resize(960, 520)
@@ -90,10 +103,14 @@ class RunComparisonDialog(QDialog):
     def _add_row(self, a: ItemResult, b: ItemResult, change: str) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        cells = (str(a.line), a.input, a.expected, a.output, b.output, change)
+        shown = translate("RunComparisonDialog", "fixed") if change == "fixed" else translate("RunComparisonDialog",
+                                                                                              "broken")
+        cells = (str(a.line), a.input, a.expected, a.output, b.output, shown)
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(plain_tip(f"{a.input}\nexpected: {a.expected}\nA: {a.output}\nB: {b.output}"))
+            item.setToolTip(plain_tip(translate("RunComparisonDialog",
+                                                "{input}\nexpected: {expected}\nA: {a}\nB: {b}").format(
+                input=a.input, expected=a.expected, a=a.output, b=b.output)))
             if column == len(cells) - 1:
                 item.setBackground(QBrush(PASS_COLOUR if change == "fixed" else FAIL_COLOUR))
             self.table.setItem(row, column, item)

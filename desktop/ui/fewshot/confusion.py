@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult, normalize, score
+from desktop.core.i18n import translate
 from desktop.core.instruments.statistics import OTHER_LABEL, Confusion, LabelStats, confusion_matrix
 from desktop.ui.widgets import plain_tip
 
@@ -93,15 +94,20 @@ class ConfusionModel(QAbstractTableModel):
         labels = self._labels()
         if role == Qt.ItemDataRole.ToolTipRole:
             if orientation == Qt.Orientation.Vertical:
-                return plain_tip(f"Items whose expected answer is {labels[section]}")  # labels come from files
+                expected = translate("ConfusionModel", "Items whose expected answer is {label}")
+                return plain_tip(expected.format(label=labels[section]))  # labels come from files
             if section < len(labels):
-                return plain_tip(f"Items the model answered {labels[section]}")
+                return plain_tip(translate("ConfusionModel",
+                                           "Items the model answered {label}").format(label=labels[section]))
             return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
             return labels[section]
-        return f"→ {labels[section]}" if section < len(labels) else STATS[section - len(labels)]
+        if section < len(labels):
+            return f"→ {labels[section]}"
+        return (translate("ConfusionModel", "Precision"), translate("ConfusionModel", "Recall"), "F1",
+                translate("ConfusionModel", "Support"))[section - len(labels)]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or self.confusion is None:
@@ -138,7 +144,9 @@ class ConfusionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ConfusionModel(self)
-        self.title = QLabel("Confusion matrix: rows are the expected answers, columns what the model answered")
+        self.title = QLabel(translate("ConfusionPanel",
+                                      "Confusion matrix: rows are the expected answers, columns what the model "
+                                             "answered"))
         self.title.setObjectName("confusionTitle")
         self.table = QTableView()
         self.table.setObjectName("confusionTable")

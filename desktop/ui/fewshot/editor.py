@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from desktop.core.fewshot.scoring import LIKELIHOOD, RULES
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
+from desktop.core.i18n import translate
 from desktop.ui.fewshot.examples import ExamplesModel, example_text
+from desktop.ui.fewshot.labels import modes, rule_label
 from desktop.ui.widgets import named_button, tab_moves_focus
 
-MODES = ((RenderMode.COMPLETION, "Completion document (base models)"), (RenderMode.CHAT, "Chat turns (chat template)"))
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
 
 
@@ -76,7 +77,7 @@ def labels_problem(template: FewShotTemplate) -> str:
     if template.scoring != LIKELIHOOD and not template.labels:
         return ""
     try:
-        check_labels(template.labels, "Labels")
+        check_labels(template.labels, translate("TemplateEditor", "Labels"))
     except FewShotError as exc:
         return str(exc)
     return ""
@@ -95,17 +96,23 @@ class TemplateEditor(QWidget):
 
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("templateNameEdit")
-        self.name_edit.setPlaceholderText("Template name")
+        self.name_edit.setPlaceholderText(translate("TemplateEditor", "Template name"))
         self.description_edit = QLineEdit()
         self.description_edit.setObjectName("templateDescriptionEdit")
-        self.description_edit.setPlaceholderText("Description: what the template is for (optional)")
-        self.new_button = named_button("newTemplateButton", "New", "Start an empty template")
-        self.open_button = named_button("openTemplateButton", "Open…", "Open a few-shot template (.json)")
-        self.save_button = named_button("saveTemplateButton", "Save", "Save the template (the version goes up)")
-        self.save_as_button = named_button("saveTemplateAsButton", "Save as…", "Save the template to a new file")
+        self.description_edit.setPlaceholderText(translate("TemplateEditor",
+                                                           "Description: what the template is for (optional)"))
+        self.new_button = named_button("newTemplateButton", translate("TemplateEditor", "New"),
+                                       translate("TemplateEditor", "Start an empty template"))
+        self.open_button = named_button("openTemplateButton", translate("TemplateEditor", "Open…"),
+                                        translate("TemplateEditor", "Open a few-shot template (.json)"))
+        self.save_button = named_button("saveTemplateButton", translate("TemplateEditor", "Save"),
+                                        translate("TemplateEditor", "Save the template (the version goes up)"))
+        self.save_as_button = named_button("saveTemplateAsButton", translate("TemplateEditor", "Save as…"),
+                                           translate("TemplateEditor", "Save the template to a new file"))
         self.sample_combo = QComboBox()
         self.sample_combo.setObjectName("sampleTemplateCombo")
-        self.sample_combo.setToolTip("Start from one of the sample templates that come with Parley")
+        self.sample_combo.setToolTip(translate("TemplateEditor",
+                                               "Start from one of the sample templates that come with Parley"))
         file_row = QHBoxLayout()  # under the name, so the buttons keep their labels in a narrow window
         for widget in (self.new_button, self.open_button, self.save_button, self.save_as_button):
             file_row.addWidget(widget)
@@ -114,7 +121,8 @@ class TemplateEditor(QWidget):
 
         self.instruction_edit = tab_moves_focus(QPlainTextEdit())
         self.instruction_edit.setObjectName("instructionEdit")
-        self.instruction_edit.setPlaceholderText("Instruction: what the task is (the system prompt in chat mode)")
+        self.instruction_edit.setPlaceholderText(
+            translate("TemplateEditor", "Instruction: what the task is (the system prompt in chat mode)"))
         self.instruction_edit.setMaximumHeight(90)
 
         self.table = QTableView()
@@ -126,13 +134,18 @@ class TemplateEditor(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # texts share the width
         for narrow in (0, 3):  # On, Tokens
             header.setSectionResizeMode(narrow, QHeaderView.ResizeMode.ResizeToContents)
-        self.add_button = named_button("addExampleButton", "Add", "Add an empty example")
-        self.remove_button = named_button("removeExampleButton", "Remove", "Remove the selected example")
-        self.up_button = named_button("moveExampleUpButton", "Up", "Move the selected example earlier")
-        self.down_button = named_button("moveExampleDownButton", "Down", "Move the selected example later")
-        self.import_button = named_button("importExamplesButton", "Import…",
-                                          "Add examples from a CSV, TSV or JSONL file")
-        self.export_button = named_button("exportExamplesButton", "Export…", "Write the examples to a file")
+        self.add_button = named_button("addExampleButton", translate("TemplateEditor", "Add"),
+                                       translate("TemplateEditor", "Add an empty example"))
+        self.remove_button = named_button("removeExampleButton", translate("TemplateEditor", "Remove"),
+                                          translate("TemplateEditor", "Remove the selected example"))
+        self.up_button = named_button("moveExampleUpButton", translate("TemplateEditor", "Up"),
+                                      translate("TemplateEditor", "Move the selected example earlier"))
+        self.down_button = named_button("moveExampleDownButton", translate("TemplateEditor", "Down"),
+                                        translate("TemplateEditor", "Move the selected example later"))
+        self.import_button = named_button("importExamplesButton", translate("TemplateEditor", "Import…"),
+                                          translate("TemplateEditor", "Add examples from a CSV, TSV or JSONL file"))
+        self.export_button = named_button("exportExamplesButton", translate("TemplateEditor", "Export…"),
+                                          translate("TemplateEditor", "Write the examples to a file"))
         example_buttons = QGridLayout()  # two rows of three: every label whole in a narrow window
         for n, button in enumerate((self.add_button, self.remove_button, self.import_button, self.up_button,
                                     self.down_button, self.export_button)):
@@ -142,48 +155,55 @@ class TemplateEditor(QWidget):
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button.clicked.connect(lambda: self._move(1))
 
-        self.query_edit = self._line("queryTemplateEdit",
-                                     r"How each query reads: {input} and any other {name}; \n is a line break")
+        self.query_edit = self._line(
+            "queryTemplateEdit",
+            translate("TemplateEditor", r"How each query reads: {input} and any other {name}; \n is a line break"))
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("renderModeCombo")
-        for mode, label in MODES:
+        for mode, label in modes():
             self.mode_combo.addItem(label, mode)
-        self.mode_combo.setToolTip("Base models continue a document; chat models answer turns in their template")
-        self.input_label_edit = self._line("inputLabelEdit", "Label before each input, e.g. Review:")
-        self.output_label_edit = self._line("outputLabelEdit", "Label before each answer, e.g. Sentiment:")
-        self.separator_edit = self._line("separatorEdit", r"Text between examples; \n is a line break")
+        self.mode_combo.setToolTip(
+            translate("TemplateEditor", "Base models continue a document; chat models answer turns in their template"))
+        self.input_label_edit = self._line("inputLabelEdit", translate("TemplateEditor",
+                                                                       "Label before each input, e.g. Review:"))
+        self.output_label_edit = self._line("outputLabelEdit", translate("TemplateEditor",
+                                                                         "Label before each answer, e.g. Sentiment:"))
+        self.separator_edit = self._line("separatorEdit", translate("TemplateEditor",
+                                                                    r"Text between examples; \n is a line break"))
         self.scoring_combo = QComboBox()
         self.scoring_combo.setObjectName("scoringRuleCombo")
-        for key, label in RULES.items():
-            self.scoring_combo.addItem(label, key)
-        self.pattern_edit = self._line("regexPatternEdit", "Pattern for the regular-expression rule")
+        for key in RULES:
+            self.scoring_combo.addItem(rule_label(key), key)
+        self.pattern_edit = self._line("regexPatternEdit", translate("TemplateEditor",
+                                                                     "Pattern for the regular-expression rule"))
         self.labels_edit = self._line(
             "labelsEdit",
-            "The answers to choose between, separated by commas, e.g. positive, negative. The model scores each\n"
-            "label after the prompt and the most probable one is its answer; nothing is generated.\n"
-            "A label may use {column} fields filled from each test item, e.g. {option_a}, {option_b}.\n"
-            "Write \\, for a comma inside a label.")
+            translate("TemplateEditor",
+                      "The answers to choose between, separated by commas, e.g. positive, negative. The model "
+                      "scores each\nlabel after the prompt and the most probable one is its answer; nothing is "
+                      "generated.\nA label may use {column} fields filled from each test item, e.g. {option_a}, "
+                      "{option_b}.\nWrite \\, for a comma inside a label."))
         self.labels_edit.setPlaceholderText("positive, negative")
-        self.calibrate_check = QCheckBox("Calibrate (content-free inputs)")
+        self.calibrate_check = QCheckBox(translate("TemplateEditor", "Calibrate (content-free inputs)"))
         self.calibrate_check.setObjectName("calibrateCheck")
-        self.calibrate_check.setToolTip(
+        self.calibrate_check.setToolTip(translate("TemplateEditor",
             "Divide out the preference the prompt itself gives each label, measured by running it with\n"
             "content-free inputs (\u201cN/A\u201d, empty, \u201c[MASK]\u201d) in place of the test input.\n"
             "Zhao et al. 2021, \u201cCalibrate Before Use: Improving Few-Shot Performance of Language Models\u201d.\n"
-            "Labels must not use {column} fields.")
+            "Labels must not use {column} fields."))
         format_form = QFormLayout()
-        format_form.addRow("Query", self.query_edit)
-        format_form.addRow("Mode", self.mode_combo)
-        format_form.addRow("Input label", self.input_label_edit)
-        format_form.addRow("Output label", self.output_label_edit)
-        format_form.addRow("Separator", self.separator_edit)
-        format_form.addRow("Scoring", self.scoring_combo)
-        format_form.addRow("Pattern", self.pattern_edit)
-        format_form.addRow("Labels", self.labels_edit)
+        format_form.addRow(translate("TemplateEditor", "Query"), self.query_edit)
+        format_form.addRow(translate("TemplateEditor", "Mode"), self.mode_combo)
+        format_form.addRow(translate("TemplateEditor", "Input label"), self.input_label_edit)
+        format_form.addRow(translate("TemplateEditor", "Output label"), self.output_label_edit)
+        format_form.addRow(translate("TemplateEditor", "Separator"), self.separator_edit)
+        format_form.addRow(translate("TemplateEditor", "Scoring"), self.scoring_combo)
+        format_form.addRow(translate("TemplateEditor", "Pattern"), self.pattern_edit)
+        format_form.addRow(translate("TemplateEditor", "Labels"), self.labels_edit)
         format_form.addRow("", self.calibrate_check)
         self._format_form = format_form
 
-        self.variables_box = QGroupBox("Query values for the preview and Run once")
+        self.variables_box = QGroupBox(translate("TemplateEditor", "Query values for the preview and Run once"))
         self.variables_form = QWidget()
         self.variables_form.setObjectName("variablesForm")
         self._variables_layout = QFormLayout(self.variables_form)
@@ -270,7 +290,7 @@ class TemplateEditor(QWidget):
 
     def fill_samples(self, folder: Path) -> None:
         """The sample templates shipped in resources/templates, by name; a broken one still shows by file name."""
-        self.sample_combo.addItem("Sample templates…", None)
+        self.sample_combo.addItem(translate("TemplateEditor", "Sample templates…"), None)
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             try:
                 label = load_template(path).name
@@ -342,7 +362,7 @@ class TemplateEditor(QWidget):
             for name in names:
                 edit = QLineEdit(self._values.get(name, ""))
                 edit.setObjectName(f"variable_{name}")
-                edit.setPlaceholderText(f"value for {{{name}}}")
+                edit.setPlaceholderText(translate("TemplateEditor", "value for {{{name}}}").format(name=name))
                 edit.textChanged.connect(self._edited)
                 self._variables_layout.addRow(name, edit)
             self.examples.set_variables(names)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from desktop.core.fewshot.template import Example, FewShotError, FewShotTemplate, RenderMode, example_values
+from desktop.core.i18n import translate
 
 ON, INPUT, OUTPUT, TOKENS = range(4)
 BASE_COLUMNS = ("On", "Input", "Output", "Tokens")
@@ -184,7 +185,10 @@ class ExamplesModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        return (*BASE_COLUMNS, *self.extra_columns())[section]
+        if section < len(BASE_COLUMNS):
+            return (translate("ExamplesModel", "On"), translate("ExamplesModel", "Input"),
+                    translate("ExamplesModel", "Output"), translate("ExamplesModel", "Tokens"))[section]
+        return self.extra_columns()[section - len(BASE_COLUMNS)]  # template variable names
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -203,10 +207,11 @@ class ExamplesModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if example.enabled else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "Include this example in the prompt"
+                return translate("ExamplesModel", "Include this example in the prompt")
             return None
         if role == Qt.ItemDataRole.ToolTipRole and column == TOKENS:
-            return "Tokens this example adds to every prompt (the chat template's markers come on top)"
+            return translate("ExamplesModel",
+                             "Tokens this example adds to every prompt (the chat template's markers come on top)")
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return None
         if column == INPUT:

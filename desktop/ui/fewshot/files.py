@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.fewshot.scoring import LIKELIHOOD
 from desktop.core.fewshot.template import FewShotError, load_template, save_template
+from desktop.core.i18n import translate
 from desktop.ui.fewshot.editor import TemplateEditor, labels_problem
-
-TEMPLATE_FILTER = "Few-shot templates (*.json)"
 
 
 class TemplateFiles(QObject):
@@ -72,12 +71,14 @@ class TemplateFiles(QObject):
             return False
         self.editor.set_version(saved.version)
         self.path = Path(path)
-        self.message.emit(f"Saved {Path(path).name} (version {saved.version})", False)
+        saved_text = translate("TemplateFiles", "Saved {file} (version {version})")
+        self.message.emit(saved_text.format(file=Path(path).name, version=saved.version), False)
         return True
 
     def open_dialog(self) -> None:
         start = str(self.path.parent if self.path else self.user_dir or self.samples_dir)
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open a few-shot template", start, TEMPLATE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self._window, translate("TemplateFiles", "Open a few-shot template"),
+                                              start, translate("TemplateFiles", "Few-shot templates (*.json)"))
         if path:
             self.load(Path(path))
 
@@ -92,6 +93,8 @@ class TemplateFiles(QObject):
         if self.user_dir is not None:
             self.user_dir.mkdir(parents=True, exist_ok=True)
             suggested = str(self.user_dir / suggested)
-        path, _ = QFileDialog.getSaveFileName(self._window, "Save the few-shot template", suggested, TEMPLATE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self._window, translate("TemplateFiles", "Save the few-shot template"),
+                                              suggested,
+                                              translate("TemplateFiles", "Few-shot templates (*.json)"))
         if path:
             self.save(Path(path))

@@ -15,13 +15,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.fewshot.runs import RunStore, RunSummary, compare_runs
-from desktop.core.fewshot.scoring import RULES, EvalRun, RunRecordError
+from desktop.core.fewshot.scoring import EvalRun, RunRecordError
+from desktop.core.i18n import translate
 from desktop.ui.fewshot.compare import RunComparisonDialog
+from desktop.ui.fewshot.labels import rule_label
 from desktop.ui.fewshot.results import local_time
 from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 # Accuracy next to the date: the pane is narrow and the rest is context (all of it in the tooltip too)
-HISTORY_COLUMNS = ("Date", "Accuracy (95% CI)", "Shots", "Rule", "Template", "Model")
+HISTORY_COLUMNS = ("Date", "Accuracy (95% CI)", "Shots", "Rule", "Template", "Model")  # keys; headers below
 DAMAGED_COLOUR = QColor("#c0392b")
 
 
@@ -57,7 +59,9 @@ class RunHistoryModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HISTORY_COLUMNS[section]
+            return (translate("RunHistoryModel", "Date"), translate("RunHistoryModel", "Accuracy (95% CI)"),
+                    translate("RunHistoryModel", "Shots"), translate("RunHistoryModel", "Rule"),
+                    translate("RunHistoryModel", "Template"), translate("RunHistoryModel", "Model"))[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -67,18 +71,20 @@ class RunHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if s.error:
                 return plain_tip(f"{s.error}\n{s.path}")
-            return plain_tip(f"{s.template_name} · {s.shots}-shot · {RULES.get(s.rule, s.rule)} · {s.model_file}\n"
+            shot = translate("RunHistoryModel", "{shots}-shot").format(shots=s.shots)
+            return plain_tip(f"{s.template_name} · {shot} · {rule_label(s.rule)} · {s.model_file}\n"
                              f"{s.accuracy_text}\n{s.path}")  # names from saved run files
         if role == Qt.ItemDataRole.ForegroundRole and s.error:
             return QBrush(DAMAGED_COLOUR)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if s.error:
-            values = ("", f"damaged: {s.error}", "", "", s.path.name, "")
+            values = ("", translate("RunHistoryModel", "damaged: {error}").format(error=s.error), "", "", s.path.name,
+                      "")
         else:
-            stopped = "" if s.completed else " · stopped"
-            values = (local_time(s.started_at), s.accuracy_text + stopped, str(s.shots), s.rule, s.template_name,
-                      s.model_file)
+            stopped = "" if s.completed else translate("RunHistoryModel", " · stopped")
+            values = (local_time(s.started_at), s.accuracy_text + stopped, str(s.shots), rule_label(s.rule),
+                      s.template_name, s.model_file)
         return values[index.column()]
 
 
@@ -109,19 +115,25 @@ class HistoryPanel(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
-        self.open_button = named_button("openRunButton", "Open", "Show this run's results on the Results tab")
-        self.delete_button = named_button("deleteRunButton", "Delete…", "Delete the selected run records from disk")
+        self.open_button = named_button("openRunButton", translate("HistoryPanel", "Open"),
+            translate("HistoryPanel", "Show this run's results on the Results tab"))
+        self.delete_button = named_button("deleteRunButton", translate("HistoryPanel", "Delete…"),
+                                          translate("HistoryPanel", "Delete the selected run records from disk"))
         self.compare_button = named_button(
-            "compareRunsButton", "Compare…",
-            "Select exactly two runs on the same test set: which items each got right, and whether the difference "
-            "is more than chance")
-        self.refresh_button = named_button("refreshHistoryButton", "Refresh", "Read the runs folder again")
+            "compareRunsButton", translate("HistoryPanel", "Compare…"),
+            translate("HistoryPanel",
+                      "Select exactly two runs on the same test set: which items each got right, and whether the "
+                      "difference is more than chance"))
+        self.refresh_button = named_button("refreshHistoryButton", translate("HistoryPanel", "Refresh"),
+                                           translate("HistoryPanel", "Read the runs folder again"))
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.compare_button.clicked.connect(self.compare_selected)
         self.refresh_button.clicked.connect(self.refresh)
-        where = str(store.folder) if store is not None else "nowhere (no runs folder)"
-        self.folder_label = plain_label(f"Every run is saved automatically to {where}", "historyFolderLabel")
+        where = str(store.folder) if store is not None else translate("HistoryPanel", "nowhere (no runs folder)")
+        self.folder_label = plain_label(translate("HistoryPanel",
+                                                  "Every run is saved automatically to {folder}").format(folder=where),
+                                        "historyFolderLabel")
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -191,14 +203,18 @@ class HistoryPanel(QWidget):
             return
         run = self._load(chosen[0])
         if run is not None:
-            self.runOpened.emit(run, f" · saved run of {local_time(run.started_at)}")
+            self.runOpened.emit(run, translate("HistoryPanel",
+                                               " · saved run of {time}").format(time=local_time(run.started_at)))
 
     def delete_selected(self) -> None:
         chosen = self.selected()
         if not chosen or self.store is None:
             return
-        what = "this saved run" if len(chosen) == 1 else f"these {len(chosen)} saved runs"
-        answer = QMessageBox.question(self, "Delete runs", f"Delete {what} from disk? This cannot be undone.",
+        question = translate("HistoryPanel",
+                             "Delete this saved run from disk? This cannot be undone.") if len(chosen) == 1 else \
+            translate("HistoryPanel",
+                      "Delete these {n} saved runs from disk? This cannot be undone.").format(n=len(chosen))
+        answer = QMessageBox.question(self, translate("HistoryPanel", "Delete runs"), question,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
@@ -207,7 +223,9 @@ class HistoryPanel(QWidget):
             try:
                 self.store.delete(summary.path)
             except (OSError, ValueError) as exc:
-                self.failed.emit(f"Could not delete {summary.path.name}: {exc}")
+                self.failed.emit(translate("HistoryPanel",
+                                           "Could not delete {file}: {error}").format(file=summary.path.name,
+                                                                                      error=exc))
                 break
         self.refresh()
 

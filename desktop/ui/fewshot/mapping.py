@@ -8,10 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from desktop.core.fewshot.dataset import ColumnMapping, Dataset, guess_mapping, read_table
+from desktop.core.i18n import translate
 from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import plain_label
-
-NONE = "(none)"
 
 
 class ColumnMappingDialog(QDialog):
@@ -21,18 +20,19 @@ class ColumnMappingDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("columnMappingDialog")
-        self.setWindowTitle(f"Columns of {file_name}")
+        self.setWindowTitle(translate("ColumnMappingDialog", "Columns of {file}").format(file=file_name))
         guess = guess_mapping(columns)
         self._need_expected = need_expected
         self.input_combo = self._combo("mappingInputCombo", columns, guess.input, optional=False)
         # Optional even where answers are needed: a file without them then gets the caller's clear message.
         self.expected_combo = self._combo("mappingExpectedCombo", columns, guess.expected, optional=True)
         form = QFormLayout(self)
-        note = plain_label(f"Choose which columns of {file_name} hold what.")
+        note = plain_label(translate("ColumnMappingDialog",
+                                     "Choose which columns of {file} hold what.").format(file=file_name))
         note.setWordWrap(True)
         form.addRow(note)
-        form.addRow("Input", self.input_combo)
-        form.addRow("Expected output", self.expected_combo)
+        form.addRow(translate("ColumnMappingDialog", "Input"), self.input_combo)
+        form.addRow(translate("ColumnMappingDialog", "Expected output"), self.expected_combo)
         self.extra_combos: dict[str, QComboBox] = {}
         for name in variables:
             if name == "input":
@@ -40,7 +40,7 @@ class ColumnMappingDialog(QDialog):
             chosen = guess.extra.get(name) or (name if name in columns else None)
             combo = self._combo(f"mappingVariable_{name}", columns, chosen, optional=True)
             self.extra_combos[name] = combo
-            form.addRow(f"Variable {{{name}}}", combo)
+            form.addRow(translate("ColumnMappingDialog", "Variable {{{name}}}").format(name=name), combo)
         self.problem = plain_label(name="mappingProblem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {ERROR_TEXT};")
@@ -54,8 +54,10 @@ class ColumnMappingDialog(QDialog):
     def accept(self) -> None:  # Qt override: the input cannot also be the answer
         chosen = self.mapping()
         if chosen.expected is not None and chosen.expected == chosen.input:
-            self.problem.setText(f"“{chosen.input}” cannot be both the input and the expected output. "
-                                 "Choose the column that holds the answers, or (none).")
+            self.problem.setText(translate("ColumnMappingDialog",
+                                           "“{column}” cannot be both the input and the expected output. "
+                                           "Choose the column that holds the answers, or (none).").format(
+                column=chosen.input))
             self.problem.show()
             return
         super().accept()
@@ -65,7 +67,7 @@ class ColumnMappingDialog(QDialog):
         combo = QComboBox()
         combo.setObjectName(name)
         if optional:
-            combo.addItem(NONE, None)
+            combo.addItem(translate("ColumnMappingDialog", "(none)"), None)
         for column in columns:
             combo.addItem(column, column)
         if chosen is not None and combo.findData(chosen) >= 0:

@@ -23,6 +23,7 @@ from desktop.core.fewshot.dataset import ColumnMapping, DataError, Dataset, to_e
 from desktop.core.fewshot.runs import RunStore
 from desktop.core.fewshot.scoring import EvalRun, sweep_shots
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
+from desktop.core.i18n import translate
 from desktop.core.models.builtin import is_base_builtin
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.inference.backend import GenerationRequest, LoadedModel
@@ -34,6 +35,7 @@ from desktop.ui.fewshot.editor import TemplateEditor, labels_problem
 from desktop.ui.fewshot.examples import ExamplesModel
 from desktop.ui.fewshot.files import TemplateFiles
 from desktop.ui.fewshot.history import HistoryPanel
+from desktop.ui.fewshot.labels import data_filter
 from desktop.ui.fewshot.mapping import read_mapped
 from desktop.ui.fewshot.preview import MessageBar, PreviewPanel, TryPanel
 from desktop.ui.fewshot.runner import EvalRunner, plan_batch
@@ -42,7 +44,6 @@ from desktop.ui.theme import bar_style
 from desktop.ui.widgets import plain_label, scrolls_down
 
 PREVIEW_DELAY_MS = 250
-DATA_FILTER = "Data files (*.csv *.tsv *.jsonl)"
 
 
 class FewShotPage(QWidget):
@@ -75,11 +76,11 @@ class FewShotPage(QWidget):
         self.trial = TryPanel()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("fewShotTabs")
-        self.tabs.addTab(self.preview, "Preview")
-        self.tabs.addTab(self.trial, "Try")
+        self.tabs.addTab(self.preview, translate("FewShotPage", "Preview"))
+        self.tabs.addTab(self.trial, translate("FewShotPage", "Try"))
         self.results_tab = scrolls_down(self.batch)  # with the sweep chart shown it is taller than a 640-pixel window
-        self.tabs.addTab(self.results_tab, "Results")
-        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(self.results_tab, translate("FewShotPage", "Results"))
+        self.tabs.addTab(self.history, translate("FewShotPage", "History"))
         scroll = scrolls_down(self.editor)
         splitter = QSplitter()
         splitter.addWidget(scroll)
@@ -104,12 +105,14 @@ class FewShotPage(QWidget):
         self.editor.changed.connect(self._preview_timer.start)
 
         e, b = self.editor, self.batch
-        e.import_button.clicked.connect(lambda: self._ask_data("Import examples", self.import_examples))
+        e.import_button.clicked.connect(
+            lambda: self._ask_data(translate("FewShotPage", "Import examples"), self.import_examples))
         e.export_button.clicked.connect(self._export_examples)
         self.trial.run_button.clicked.connect(self.run_once)
         self.trial.failed.connect(self.show_message)
         self.trial.ended.connect(self._update_busy)
-        b.import_button.clicked.connect(lambda: self._ask_data("Import a test set", self.import_test_set))
+        b.import_button.clicked.connect(
+            lambda: self._ask_data(translate("FewShotPage", "Import a test set"), self.import_test_set))
         b.run_button.clicked.connect(self.run_batch)
         b.stop_button.clicked.connect(self.stop)
         b.sweep_button.clicked.connect(lambda: self.run_sweep(self.examples.enabled_count(), b.shots_seed()))
@@ -181,7 +184,7 @@ class FewShotPage(QWidget):
     # --- data files -------------------------------------------------------------------------------
 
     def _ask_data(self, title: str, then: Callable[[Path], object]) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, title, "", DATA_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, title, "", data_filter())
         if path:
             then(Path(path))
 
@@ -202,11 +205,14 @@ class FewShotPage(QWidget):
             self.show_message(str(exc))
             return False
         self.examples.append_examples(examples)
-        self.show_message(f"Added {len(examples)} examples from {Path(path).name}", error=False)
+        count = len(examples)
+        added = translate("FewShotPage", "Added %n examples from {file}", None, count)
+        self.show_message(added.format(file=Path(path).name), error=False)
         return True
 
     def _export_examples(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export examples", "examples.csv", DATA_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, translate("FewShotPage", "Export examples"), "examples.csv",
+                                              data_filter())
         if not path:
             return
         try:
@@ -224,8 +230,11 @@ class FewShotPage(QWidget):
             self.show_message(str(exc))
             return False
         self._test_set = read
-        skipped = f" ({read[0].skipped_empty} empty rows skipped)" if read[0].skipped_empty else ""
-        self.batch.test_set_label.setText(f"{len(items)} items from {Path(path).name}{skipped}")
+        empty = read[0].skipped_empty
+        skipped = translate("FewShotPage", " (%n empty rows skipped)", None, empty) if empty else ""
+        count = len(items)
+        self.batch.test_set_label.setText(translate("FewShotPage", "%n items from {file}", None, count).format(
+            file=Path(path).name) + skipped)
         self.show_message("")
         self._show_problem(self._labels_problem())  # still blocks the run: say so again
         self._update_buttons()
@@ -277,8 +286,9 @@ class FewShotPage(QWidget):
         if not self.editor.is_likelihood():
             return ""
         if not self.session.capabilities.scores_continuations:
-            return (f"{self.session.capabilities.name} does not return log-probabilities, so it cannot score by "
-                    "\u201cMost likely answer\u201d. Choose a rule that reads the generated text.")
+            return translate("FewShotPage", "{engine} does not return log-probabilities, so it cannot score "
+                             "by \u201cMost likely answer\u201d. Choose a rule that reads the generated text.").format(
+                engine=self.session.capabilities.name)
         return labels_problem(self.template())
 
     def _show_problem(self, problem: str) -> None:
@@ -319,7 +329,8 @@ class FewShotPage(QWidget):
         if not self._can_run():
             return
         if self._test_set is None:
-            self.show_message("Import a test set first: a file with inputs and expected answers.")
+            self.show_message(translate("FewShotPage", "Import a test set first: a file with inputs and expected "
+                                                     "answers."))
             return
         template = self.template()
         problem = self._labels_problem()
@@ -338,7 +349,8 @@ class FewShotPage(QWidget):
             return
         self.show_message("")
         if orders > 1 and shots == [0]:
-            self.show_message("Zero examples have no order to vary, so the test set runs once.", error=False)
+            self.show_message(translate("FewShotPage", "Zero examples have no order to vary, so the test set runs "
+                                                     "once."), error=False)
         self.tabs.setCurrentWidget(self.results_tab)
         self.runner.run(plans)
 
@@ -351,7 +363,7 @@ class FewShotPage(QWidget):
     def export_results(self, path: Path) -> bool:
         run = self.shown_run()
         if run is None:
-            self.show_message("Nothing to export yet: run the test set first.")
+            self.show_message(translate("FewShotPage", "Nothing to export yet: run the test set first."))
             return False
         self.runner.settle()
         try:
@@ -360,13 +372,17 @@ class FewShotPage(QWidget):
             else:
                 run.write_csv(Path(path))
         except OSError as exc:
-            self.show_message(f"Could not write {path}: {exc.strerror or exc}")
+            self.show_message(translate("FewShotPage", "Could not write {path}: {error}").format(
+                path=path, error=exc.strerror or exc))
             return False
-        self.show_message(f"Exported {len(run.results)} results to {Path(path).name}", error=False)
+        count = len(run.results)
+        self.show_message(translate("FewShotPage", "Exported %n results to {file}", None, count).format(
+            file=Path(path).name), error=False)
         return True
 
     def _export_results(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export results", "results.csv", "CSV (*.csv);;JSON (*.json)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("FewShotPage", "Export results"), "results.csv",
+                                              "CSV (*.csv);;JSON (*.json)")
         if path:
             self.export_results(Path(path))
 
@@ -383,7 +399,7 @@ class FewShotPage(QWidget):
 
     def _open_saved_run(self, run: EvalRun, note: str) -> None:
         if self.runner.busy:
-            self.show_message("A run is in progress; open saved runs when it has finished.")
+            self.show_message(translate("FewShotPage", "A run is in progress; open saved runs when it has finished."))
             return
         self.batch.show_run(run, note)
         self.tabs.setCurrentWidget(self.results_tab)
@@ -392,10 +408,10 @@ class FewShotPage(QWidget):
 
     def _can_run(self) -> bool:
         if self.model is None:
-            self.show_message("Load a model first.")
+            self.show_message(translate("FewShotPage", "Load a model first."))
             return False
         if self._busy or self.waiting:
-            self.show_message("The model is busy; wait for it or press Stop.")
+            self.show_message(translate("FewShotPage", "The model is busy; wait for it or press Stop."))
             return False
         return True
 

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.core.conversations.messages import GenerationStats
+from desktop.core.i18n import translate
 from desktop.inference.jobs import Job
 from desktop.ui.theme import ERROR_TEXT, bar_style
 from desktop.ui.widgets import named_button
@@ -29,14 +30,15 @@ class PreviewPanel(QWidget):
         self.tokens = QLabel("")
         self.tokens.setObjectName("previewTokensLabel")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Exactly what the model reads for the query values on the left:"))
+        layout.addWidget(QLabel(translate("PreviewPanel",
+                                          "Exactly what the model reads for the query values on the left:")))
         layout.addWidget(self.view, 1)
         layout.addWidget(self.tokens)
 
     def show_prompt(self, text: str) -> None:
         if text != self.view.toPlainText():  # keeps the scroll position while typing
             self.view.setPlainText(text)
-        self.tokens.setText("Counting tokens…")
+        self.tokens.setText(translate("PreviewPanel", "Counting tokens…"))
         self.tokens.setStyleSheet("")
 
     def show_error(self, message: str) -> None:
@@ -46,12 +48,16 @@ class PreviewPanel(QWidget):
     def show_token_count(self, count: int, n_ctx: int | None) -> None:
         """Red when the prompt would not fit: llama.cpp would refuse it or the answer would have no room."""
         if count < 0:
-            self.tokens.setText("Token count unavailable")
+            self.tokens.setText(translate("PreviewPanel", "Token count unavailable"))
             return
         over = bool(n_ctx) and count > (n_ctx or 0)
-        text = f"{count:,} tokens of {n_ctx:,}" if n_ctx else f"{count:,} tokens"
+        shown = translate("PreviewPanel", "{count} tokens of {n_ctx}")
+        shown = shown if n_ctx else translate("PreviewPanel", "{count} tokens")
+        text = shown.format(count=f"{count:,}", n_ctx=f"{n_ctx or 0:,}")
         if over:
-            text = f"⚠ {text}: longer than the context. Turn off examples or load the model with more context."
+            text = translate("PreviewPanel",
+                             "⚠ {count}: longer than the context. Turn off examples or load the model with more "
+                             "context.").format(count=text)
         self.tokens.setText(text)
         self.tokens.setProperty("over", over)
         self.tokens.setStyleSheet(f"color: {ERROR_TEXT}; font-weight: bold;" if over else "")
@@ -66,8 +72,8 @@ class TryPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.run_button = named_button("runOnceButton", "Run once",
-                                       "Generate an answer for the query values, with the run settings above")
+        self.run_button = named_button("runOnceButton", translate("TryPanel", "Run once"), translate(
+            "TryPanel", "Generate an answer for the query values, with the run settings above"))
         self.output = _mono_view("tryOutput")
         self.stats = QLabel("")
         self.stats.setObjectName("tryStatsLabel")
@@ -80,7 +86,7 @@ class TryPanel(QWidget):
 
     def show_job(self, job: Job) -> None:
         self.output.clear()
-        self.stats.setText("Generating…")
+        self.stats.setText(translate("TryPanel", "Generating…"))
         self.job, self._answered = job, False
         job.text.connect(self._append)
         job.result.connect(self._answer)

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.fewshot.runs import order_spread
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult
+from desktop.core.i18n import translate
 from desktop.core.instruments.statistics import spread
+from desktop.ui.fewshot.labels import column_title
 from desktop.ui.theme import is_dark, tint
 from desktop.ui.widgets import plain_tip
 
@@ -29,11 +31,14 @@ RANGE_COLOUR = QColor(230, 126, 34, 90)
 def accuracy_text(run: EvalRun | None, total_items: int | None = None) -> str:
     """One line a person can quote: accuracy with its 95% interval, and what the prompts cost in tokens."""
     if run is None or not run.results:
-        return "No results yet"
+        return translate("ResultsModel", "No results yet")
     done = len(run.results)
-    progress = "" if total_items is None or done >= total_items else f" · {done} of {total_items} done"
-    return (f"Accuracy {run.accuracy_text()} · "
-            f"{run.evaluated_prompt_tokens:,} prompt tokens evaluated of {run.prompt_tokens:,}{progress}")
+    progress = ("" if total_items is None or done >= total_items
+                else translate("ResultsModel", " · {done} of {total} done").format(done=done, total=total_items))
+    return translate("ResultsModel",
+                     "Accuracy {accuracy} · {evaluated} prompt tokens evaluated of {total}{progress}").format(
+        accuracy=run.accuracy_text(), evaluated=f"{run.evaluated_prompt_tokens:,}", total=f"{run.prompt_tokens:,}",
+        progress=progress)
 
 
 def local_time(iso: str) -> str:
@@ -41,14 +46,17 @@ def local_time(iso: str) -> str:
     try:
         return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
-        return iso or "unknown time"
+        return iso or translate("ResultsModel", "unknown time")
 
 
 def orders_text(runs: Sequence[EvalRun]) -> str:
     """How much the accuracy moved when only the examples' choice and order changed."""
     s = order_spread(runs)
-    return (f"Accuracy over {s.n} example orders: mean {s.mean:.3f} ± {s.std:.3f} (std), "
-            f"range {s.low:.3f}–{s.high:.3f} · last order {runs[-1].accuracy_text()}")
+    return translate("ResultsModel",
+                     "Accuracy over {n} example orders: mean {mean} ± {std} (std), range {low}–{high} · "
+                     "last order {last}").format(n=s.n, mean=f"{s.mean:.3f}", std=f"{s.std:.3f}",
+                                                  low=f"{s.low:.3f}", high=f"{s.high:.3f}",
+                                                  last=runs[-1].accuracy_text())
 
 
 class ResultsModel(QAbstractTableModel):
@@ -89,7 +97,7 @@ class ResultsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section]
+            return column_title(self._columns[section])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -101,7 +109,8 @@ class ResultsModel(QAbstractTableModel):
             return QBrush(PASS_COLOUR if r.passed else FAIL_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "Prompt tokens":
-                return "Evaluated / total: the rest came from the cache of the shared few-shot prefix"
+                return translate("ResultsModel",
+                                 "Evaluated / total: the rest came from the cache of the shared few-shot prefix")
             if column in ("P(label)", "Margin") and r.probabilities:
                 return plain_tip("\n".join(f"{label}: {p:.3f}" for label, p in r.probabilities.items()))
             return plain_tip(f"{r.input}\n→ {r.output}")  # test-set text and model output
@@ -120,9 +129,10 @@ def _cell(r: ItemResult, column: str) -> str:
         return "" if p is None else f"{p:.3f}"
     if column == "Margin":
         return "" if r.margin is None else f"{r.margin:.3f}"
-    values = {"Line": str(r.line), "Input": r.input, "Expected": r.expected, "Output": r.output,
-              "Result": "pass" if r.passed else "fail", "Prompt tokens": f"{r.evaluated_tokens}/{r.prompt_tokens}",
-              "Generated": str(r.generated_tokens), "Time": f"{r.seconds:.2f} s"}
+    result = translate("ResultsModel", "pass") if r.passed else translate("ResultsModel", "fail")
+    values = {"Line": str(r.line), "Input": r.input, "Expected": r.expected, "Output": r.output, "Result": result,
+              "Prompt tokens": f"{r.evaluated_tokens}/{r.prompt_tokens}", "Generated": str(r.generated_tokens),
+              "Time": f"{r.seconds:.2f} s"}
     return values[column]
 
 
@@ -149,10 +159,12 @@ class SweepChart(QChartView):
         self.setObjectName("sweepChart")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._runs: dict[int, list[EvalRun]] = {}
-        self.ci_band, self._ci_upper, self._ci_lower = _band("95% CI (Wilson) of one run", CI_COLOUR)
-        self.range_band, self._range_upper, self._range_lower = _band("range over example orders", RANGE_COLOUR)
+        self.ci_band, self._ci_upper, self._ci_lower = _band(translate("SweepChart", "95% CI (Wilson) of one run"),
+                                                             CI_COLOUR)
+        self.range_band, self._range_upper, self._range_lower = _band(
+            translate("SweepChart", "range over example orders"), RANGE_COLOUR)
         self.series = QLineSeries()
-        self.series.setName("accuracy")
+        self.series.setName(translate("SweepChart", "accuracy"))
         self.series.setColor(LINE_COLOUR)
         self.series.setPointsVisible(True)
         self.series.setPointLabelsVisible(True)
@@ -163,17 +175,17 @@ class SweepChart(QChartView):
             chart.setTheme(QChart.ChartTheme.ChartThemeDark)
         for series in (self.ci_band, self.range_band, self.series):
             chart.addSeries(series)
-        chart.setTitle("Accuracy by number of examples")
+        chart.setTitle(translate("SweepChart", "Accuracy by number of examples"))
         chart.setMargins(QMargins(4, 4, 12, 4))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         chart.legend().markers(self.series)[0].setVisible(False)  # the line needs no legend entry
         self.x_axis = QValueAxis()
-        self.x_axis.setTitleText("examples (k)")
+        self.x_axis.setTitleText(translate("SweepChart", "examples (k)"))
         self.x_axis.setLabelFormat("%d")
         self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
         self.x_axis.setTickAnchor(0)
         self.y_axis = QValueAxis()
-        self.y_axis.setTitleText("accuracy")
+        self.y_axis.setTitleText(translate("SweepChart", "accuracy"))
         self.y_axis.setLabelFormat("%.1f")
         self.y_axis.setRange(0, 1.05)  # room above 1.0 for a point's label
         self.y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
@@ -215,8 +227,8 @@ class SweepChart(QChartView):
         top = max(ks, default=8)
         self.x_axis.setRange(-0.4, max(1, top) + 0.4)  # the end points' labels stay inside the plot
         self.x_axis.setTickInterval(max(1, (top + 7) // 8))
-        self.chart().setTitle("Accuracy by number of examples" + (
-            f" ({max(m.n for m in means)} example orders each)" if orders else ""))
+        each = translate("SweepChart", " ({n} example orders each)").format(n=max(m.n for m in means)) if orders else ""
+        self.chart().setTitle(translate("SweepChart", "Accuracy by number of examples") + each)
 
     def points(self) -> list[tuple[float, float]]:
         return [(p.x(), p.y()) for p in self.series.points()]

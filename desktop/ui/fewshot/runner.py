@@ -21,6 +21,7 @@ from desktop.core.fewshot.dataset import ColumnMapping, DataError, Dataset, Test
 from desktop.core.fewshot.runs import RunStore, new_run
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
+from desktop.core.i18n import translate
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.core.prompting.sampling import RANDOM_SEED, RANGES, SamplingParams
 from desktop.inference.backend import LoadedModel
@@ -51,9 +52,9 @@ def check_calibration(template: FewShotTemplate) -> None:
     try:
         template.item_labels({})
     except FewShotError as exc:
-        raise FewShotError(
+        raise FewShotError(translate("EvalRunner",
             "Calibration runs the prompt with content-free inputs, where the labels' {column} fields have no "
-            "value. Write the labels out in full, or untick Calibrate.") from exc
+            "value. Write the labels out in full, or untick Calibrate.")) from exc
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,10 @@ def plan_batch(template: FewShotTemplate, test_set: tuple[Dataset, ColumnMapping
     Checked here rather than on the worker: DataError or FewShotError says in words what stops the run."""
     dataset, mapping = test_set
     if mapping.expected is None:
-        name = Path(dataset.path).name if dataset.path else "The test set"
-        raise DataError(f"{name} has no expected answers, so there is nothing to score the outputs against. "
-                        "Import it again and choose the column that holds the answers (Try works without).")
+        name = Path(dataset.path).name if dataset.path else translate("EvalRunner", "The test set")
+        raise DataError(translate("EvalRunner", "{name} has no expected answers, so there is nothing to score "
+                                  "the outputs against. Import it again and choose the column that holds the answers "
+                                  "(Try works without).").format(name=name))
     items = tuple(to_test_items(dataset, mapping, template))
     plans = plan_runs(template, items, fixed_seed(params), chat_template, str(model.info.path),
                       str(dataset.path or ""), shots=shots, seed=seed, orders=orders, sweep=sweep,
@@ -240,8 +242,9 @@ class EvalRunner(QObject):
         try:
             path = self.store.save(run)
         except OSError as exc:
-            self.failed.emit(f"Could not save the run to {self.store.folder}: {exc.strerror or exc}. "
-                             "Its results stay here; use Export results… to keep them.")
+            self.failed.emit(translate("EvalRunner", "Could not save the run to {folder}: {error}. Its results stay "
+                                       "here; use Export results… to keep them.").format(folder=self.store.folder,
+                                                                                         error=exc.strerror or exc))
             return
         self.saved.append((run, path))
         self.runSaved.emit(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QSpinBox, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.models.builtin import BASE_NAME
 from desktop.core.prompting.sampling import (
     EVAL_MAX_TOKENS,
@@ -35,22 +36,26 @@ class RunSettings(QWidget):
         self.temperature.setSingleStep(0.1)
         self.temperature.setDecimals(2)
         self.temperature.setValue(EVAL_TEMPERATURE)
-        self.temperature.setToolTip("0 always takes the likeliest token (greedy), so every run gives the same "
-                                    "answers. Above 0 the answer is drawn, with the seed.")
+        self.temperature.setToolTip(translate("RunSettings",
+                                              "0 always takes the likeliest token (greedy), so every run gives "
+                                              "the same answers. Above 0 the answer is drawn, with the seed."))
         self.max_tokens = QSpinBox()
         self.max_tokens.setObjectName("fewShotMaxTokensSpin")
         self.max_tokens.setRange(1, 4096)
         self.max_tokens.setValue(EVAL_MAX_TOKENS)
-        self.max_tokens.setToolTip("The longest answer, in tokens. Labels and short answers need few.")
+        self.max_tokens.setToolTip(translate("RunSettings",
+                                             "The longest answer, in tokens. Labels and short answers need few."))
         self.seed = QSpinBox()
         self.seed.setObjectName("fewShotSeedSpin")
         self.seed.setRange(0, int(RANGES["seed"].high))
         self.seed.setValue(EVAL_SEED)
-        self.seed.setToolTip("Seeds the draw when the temperature is above 0; recorded with every run.")
+        self.seed.setToolTip(translate("RunSettings",
+                                       "Seeds the draw when the temperature is above 0; recorded with every run."))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("Temperature", self.temperature), ("Max new tokens", self.max_tokens),
-                             ("Seed", self.seed)):
+        for text, widget in ((translate("RunSettings", "Temperature"), self.temperature),
+                             (translate("RunSettings", "Max new tokens"), self.max_tokens),
+                             (translate("RunSettings", "Seed"), self.seed)):
             label = QLabel(text)
             label.setBuddy(widget)
             layout.addWidget(label)
@@ -76,11 +81,13 @@ class BaseModelSuggestion(QFrame):
         super().__init__(parent)
         self.setObjectName("fewShotBaseSuggestion")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        text = QLabel(f"Few-shot prompts suit a base model best: it continues the pattern your examples set. "
-                      f"The built-in {BASE_NAME} is one.")
+        text = QLabel(translate("BaseModelSuggestion", "Few-shot prompts suit a base model best: it continues the "
+                                "pattern your examples set. The built-in {model} is one.").format(model=BASE_NAME))
         text.setWordWrap(True)
-        self.use_button = named_button("fewShotUseBaseButton", f"Use {BASE_NAME}",
-                                       f"Load the built-in base model {BASE_NAME} (the chat uses it too)")
+        self.use_button = named_button(
+            "fewShotUseBaseButton", translate("BaseModelSuggestion", "Use {model}").format(model=BASE_NAME),
+            translate("BaseModelSuggestion", "Load the built-in base model {model} (the chat uses it too)").format(
+                model=BASE_NAME))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(text, 1)

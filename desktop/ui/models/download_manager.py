@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.core.models.memory import human_bytes
 from desktop.hub.background import BackgroundThreads
 from desktop.hub.client import HubClient, HubError, RepoFile, make_repo_file
@@ -37,7 +38,20 @@ __all__ = ["SHUTDOWN_WAIT", "DownloadItem", "DownloadManager", "DownloadQueueVie
 
 SHUTDOWN_WAIT = 3.0  # seconds quitting waits for downloads to pause; one stuck on a silent server is left behind
 
-_STATE_TEXT = {s: "Downloading" if s is DownloadState.RUNNING else s.value.capitalize() for s in DownloadState}
+
+
+def state_text(state: DownloadState) -> str:
+    """A download's state as the queue shows it."""
+    shown = {
+        DownloadState.QUEUED: translate("DownloadQueueView", "Queued"),
+        DownloadState.RUNNING: translate("DownloadQueueView", "Downloading"),
+        DownloadState.PAUSED: translate("DownloadQueueView", "Paused"),
+        DownloadState.VERIFYING: translate("DownloadQueueView", "Verifying"),
+        DownloadState.DONE: translate("DownloadQueueView", "Done"),
+        DownloadState.FAILED: translate("DownloadQueueView", "Failed"),
+        DownloadState.CANCELLED: translate("DownloadQueueView", "Cancelled"),
+    }
+    return shown.get(state, state.value.capitalize())
 
 
 @dataclass(eq=False)
@@ -218,7 +232,8 @@ class DownloadManager(QObject):
                 path, error = None, str(e)
             except Exception as e:  # boundary: a bug must not kill the worker silently or leave the item RUNNING
                 log.exception("Unexpected error downloading %s", item.name)
-                path, error = None, f"The download of {item.name} stopped unexpectedly ({e}). Try again."
+                path, error = None, translate("DownloadManager", "The download of {name} stopped unexpectedly "
+                                                          "({error}). Try again.").format(name=item.name, error=e)
             signals.result.emit(item, download, path, error)
 
         self._threads.start(work)
@@ -246,7 +261,7 @@ class DownloadManager(QObject):
             download.cancel()  # deletes the partial if the run ended (paused or failed) before seeing the cancel
             self._drop(item)
         elif state is DownloadState.FAILED:
-            item.state, item.error = DownloadState.FAILED, error or "The download failed."
+            item.state, item.error = DownloadState.FAILED, error or translate("DownloadManager", "The download failed.")
             self.changed.emit(item)
             self.failed.emit(item)
         elif item.state is not DownloadState.QUEUED:  # paused; a resume() while winding down left it QUEUED
@@ -269,17 +284,23 @@ def progress_text(item: DownloadItem) -> str:
         return item.error
     if p is None or item.state is DownloadState.DONE:
         return f"{human_bytes(item.file.size)}" + (f" → {item.path}" if item.path else "")
-    text = f"{human_bytes(p.done)} of {human_bytes(p.total)}"
+    text = translate("DownloadManager", "{done} of {total}").format(done=human_bytes(p.done),
+                                                                    total=human_bytes(p.total))
     if item.state is DownloadState.RUNNING:
         left = p.seconds_left
         text += f" · {human_bytes(int(p.bytes_per_second))}/s"
-        text += f" · {_duration(left)} left" if left is not None else ""
+        if left is not None:
+            text += translate("DownloadManager", " · {duration} left").format(duration=_duration(left))
     return text
 
 
 def _duration(seconds: float) -> str:
     s = int(seconds + 0.5)
-    return f"{s // 3600} h {s % 3600 // 60} min" if s >= 3600 else f"{s // 60} min {s % 60} s" if s >= 60 else f"{s} s"
+    if s >= 3600:
+        return translate("DownloadManager", "{h} h {min} min").format(h=s // 3600, min=s % 3600 // 60)
+    if s >= 60:
+        return translate("DownloadManager", "{min} min {s} s").format(min=s // 60, s=s % 60)
+    return translate("DownloadManager", "{s} s").format(s=s)
 
 
 class DownloadQueueView(QWidget):
@@ -294,7 +315,9 @@ class DownloadQueueView(QWidget):
         self._rows: list[tuple[DownloadItem, QTableWidgetItem, QProgressBar, QTableWidgetItem]] = []
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("downloadQueue")
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setHorizontalHeaderLabels([
+            translate("DownloadQueueView", "File"), translate("DownloadQueueView", "State"),
+            translate("DownloadQueueView", "Progress"), translate("DownloadQueueView", "Details")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -304,11 +327,13 @@ class DownloadQueueView(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        actions: tuple[tuple[str, Callable[[DownloadItem], None]], ...] = (
-            ("pause", manager.pause), ("resume", lambda i: manager.resume(i, retry_client())),
-            ("cancel", manager.cancel), ("retry", lambda i: manager.retry(i, retry_client())))
-        for name, action in actions:
-            button = QPushButton(name.capitalize())
+        actions: tuple[tuple[str, str, Callable[[DownloadItem], None]], ...] = (
+            ("pause", translate("DownloadQueueView", "Pause"), manager.pause),
+            ("resume", translate("DownloadQueueView", "Resume"), lambda i: manager.resume(i, retry_client())),
+            ("cancel", translate("DownloadQueueView", "Cancel"), manager.cancel),
+            ("retry", translate("DownloadQueueView", "Retry"), lambda i: manager.retry(i, retry_client())))
+        for name, label, action in actions:
+            button = QPushButton(label)
             button.setObjectName(f"{name}DownloadButton")
             button.clicked.connect(lambda _=False, act=action: self._act(act))
             buttons.addWidget(button)
@@ -316,7 +341,7 @@ class DownloadQueueView(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("Downloads")
+        title = QLabel(translate("DownloadQueueView", "Downloads"))
         title.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(title)
         layout.addWidget(self.table, 1)
@@ -340,7 +365,7 @@ class DownloadQueueView(QWidget):
             if row < 0:
                 row = self._add_row(item)
             _, state, bar, details = self._rows[row]
-            state.setText(_STATE_TEXT[item.state])
+            state.setText(state_text(item.state))
             details.setText(progress_text(item))
             details.setToolTip(plain_tip(details.text()))
             done = item.file.size if item.state is DownloadState.DONE else item.progress.done if item.progress else 0

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.core.models.memory import MIB, MemoryEstimate, classify_fit, human_bytes
 from desktop.hub.background import BackgroundThreads, Ticket
 from desktop.hub.client import (
@@ -51,8 +52,35 @@ from desktop.ui.widgets import named_button, plain_label, plain_tip
 log = logging.getLogger(__name__)
 
 SORTS = (("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated"))
-OFFLINE_TEXT = ("Offline: Parley makes no network requests while offline mode is on, so it cannot search or download "
-                "models. Turn off offline mode (and unset HF_HUB_OFFLINE) to use Hugging Face.")
+
+
+def sort_text(key: str) -> str:
+    return {"downloads": translate("HubBrowser", "Most downloaded"), "likes": translate("HubBrowser", "Most liked"),
+            "updated": translate("HubBrowser", "Recently updated")}[key]
+
+
+def offline_text() -> str:
+    return translate("HubBrowser", "Offline: Parley makes no network requests while offline mode is on, so it cannot "
+                     "search or download models. Turn off offline mode (and unset HF_HUB_OFFLINE) to use Hugging Face.")
+
+
+def recommended_description(repo_id: str, description: str) -> str:
+    """The hub's description of a recommended model (desktop.hub.client.RECOMMENDED) in the person's language."""
+    shown = {
+        "Qwen/Qwen2.5-0.5B-Instruct-GGUF": translate(
+            "HubBrowser", "Qwen 2.5 0.5B: tiny and fast, runs on any computer (about 0.5 GB)"),
+        "bartowski/Llama-3.2-1B-Instruct-GGUF": translate(
+            "HubBrowser", "Llama 3.2 1B: small general assistant from Meta (about 0.8 GB)"),
+        "bartowski/gemma-2-2b-it-GGUF": translate(
+            "HubBrowser", "Gemma 2 2B: Google's small model, good English writing (about 1.7 GB)"),
+        "bartowski/Llama-3.2-3B-Instruct-GGUF": translate(
+            "HubBrowser", "Llama 3.2 3B: a capable everyday assistant (about 2 GB)"),
+        "microsoft/Phi-3-mini-4k-instruct-gguf": translate(
+            "HubBrowser", "Phi-3 mini 3.8B: strong reasoning for its size (about 2.4 GB)"),
+        "bartowski/Qwen2.5-7B-Instruct-GGUF": translate(
+            "HubBrowser", "Qwen 2.5 7B: much stronger, needs 8 GB of memory or more (about 4.7 GB)"),
+    }
+    return shown.get(repo_id, description)
 _REPO = Qt.ItemDataRole.UserRole
 # GitHub-flavoured tables and lists, but raw HTML shows as text: a model card is untrusted input.
 _MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
@@ -104,13 +132,14 @@ class HubBrowser(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("hubSearchEdit")
-        self.search_edit.setPlaceholderText("Search GGUF models on Hugging Face, e.g. qwen, llama, gemma")
+        self.search_edit.setPlaceholderText(translate("HubBrowser",
+                                                      "Search GGUF models on Hugging Face, e.g. qwen, llama, gemma"))
         self.search_edit.returnPressed.connect(self.search)
         self.sort_combo = QComboBox()
         self.sort_combo.setObjectName("hubSortCombo")
-        for text, key in SORTS:
-            self.sort_combo.addItem(text, key)
-        self.search_button = QPushButton("Search")
+        for _text, key in SORTS:
+            self.sort_combo.addItem(sort_text(key), key)
+        self.search_button = QPushButton(translate("HubBrowser", "Search"))
         self.search_button.setObjectName("hubSearchButton")
         self.search_button.clicked.connect(self.search)
         search_row = QHBoxLayout()
@@ -123,8 +152,9 @@ class HubBrowser(QWidget):
         busy.setRange(0, 0)  # indeterminate: Hugging Face does not say how long it will take
         busy.setTextVisible(False)
         busy.setMaximumWidth(120)
-        self.searching_text = plain_label("Searching Hugging Face…", "hubSearchingText")
-        self.cancel_button = named_button("hubCancelSearchButton", "Cancel", "Stop waiting for this search")
+        self.searching_text = plain_label(translate("HubBrowser", "Searching Hugging Face…"), "hubSearchingText")
+        self.cancel_button = named_button("hubCancelSearchButton", translate("HubBrowser", "Cancel"),
+                                          translate("HubBrowser", "Stop waiting for this search"))
         self.cancel_button.clicked.connect(self.cancel_search)
         searching_layout = QHBoxLayout(self.searching)
         searching_layout.setContentsMargins(0, 0, 0, 0)
@@ -142,9 +172,9 @@ class HubBrowser(QWidget):
         self.token_edit = QLineEdit()
         self.token_edit.setObjectName("hubTokenEdit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("Hugging Face access token (hf_…)")
+        self.token_edit.setPlaceholderText(translate("HubBrowser", "Hugging Face access token (hf_…)"))
         self.token_edit.returnPressed.connect(self._save_token)
-        save = QPushButton("Save token")
+        save = QPushButton(translate("HubBrowser", "Save token"))
         save.setObjectName("hubSaveTokenButton")
         save.clicked.connect(self._save_token)
         self.token_row = QWidget()
@@ -170,13 +200,15 @@ class HubBrowser(QWidget):
 
         self.files = QTreeWidget()
         self.files.setObjectName("hubFiles")
-        self.files.setHeaderLabels(["File", "Size", "Shards", "Memory (4096 ctx)"])
+        self.files.setHeaderLabels([translate("HubBrowser", "File"), translate("HubBrowser", "Size"),
+                                    translate("HubBrowser", "Shards"), translate("HubBrowser", "Memory (4096 ctx)")])
         self.files.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.files.itemSelectionChanged.connect(self._update_download_button)
         self.files.itemDoubleClicked.connect(lambda *_: self.download_selected())
-        self.download_button = QPushButton("Download")
+        self.download_button = QPushButton(translate("HubBrowser", "Download"))
         self.download_button.setObjectName("hubDownloadButton")
-        self.download_button.setToolTip("Download the selected file (all shards of a split model) to the library")
+        self.download_button.setToolTip(translate("HubBrowser", "Download the selected file (all shards of a split "
+                                                  "model) to the library"))
         self.download_button.clicked.connect(self.download_selected)
         self.card = SafeTextBrowser()  # a model card is the server's text: no local files, web links only
         self.card.setObjectName("hubModelCard")
@@ -221,8 +253,8 @@ class HubBrowser(QWidget):
         self._search_ticket = self._run(lambda c: self._results.searched.emit((ident, c.search(query, sort))),
                                         self.search, ident)
         shown = query.strip()
-        self.searching_text.setText(f"Searching Hugging Face for “{shown}”…" if shown
-                                    else "Searching Hugging Face…")
+        self.searching_text.setText(translate("HubBrowser", "Searching Hugging Face for “{query}”…").format(query=shown)
+                                    if shown else translate("HubBrowser", "Searching Hugging Face…"))
         self._set_searching(self._search_ticket is not None)
 
     def cancel_search(self) -> None:
@@ -278,7 +310,7 @@ class HubBrowser(QWidget):
         try:
             client.check_online()
         except OfflineError:
-            self._set_message(OFFLINE_TEXT)
+            self._set_message(offline_text())
             return None
         return client
 
@@ -296,7 +328,8 @@ class HubBrowser(QWidget):
                 results.error.emit(e, retry, ident)
             except Exception as e:  # boundary: never let a bug kill the worker silently
                 log.exception("Unexpected error talking to Hugging Face")
-                results.error.emit(HubError(f"Something went wrong talking to Hugging Face ({e})."), retry, ident)
+                results.error.emit(HubError(translate("HubBrowser", "Something went wrong talking to Hugging Face "
+                                                                "({error}).").format(error=e)), retry, ident)
 
         return self._threads.start(task)
 
@@ -320,7 +353,7 @@ class HubBrowser(QWidget):
     def _show_error(self, error: HubError, retry: Callable[[], None], ident: int = 0) -> None:
         if ident and not self._search_ended(ident):
             return
-        self._set_message(OFFLINE_TEXT if isinstance(error, OfflineError) and "offline mode" in str(error)
+        self._set_message(offline_text() if isinstance(error, OfflineError) and "offline mode" in str(error)
                           else str(error))
         if isinstance(error, AuthRequired):
             self._retry = retry
@@ -335,14 +368,15 @@ class HubBrowser(QWidget):
             return
         self.token_edit.clear()
         self.token_row.hide()
-        self._set_message("Access token saved.")
+        self._set_message(translate("HubBrowser", "Access token saved."))
         retry, self._retry = self._retry, None
         if retry is not None:
             retry()
 
     def _show_recommended(self) -> None:
-        self.results_label.setText("Recommended chat models for a start")
-        for repo_id, description in RECOMMENDED:
+        self.results_label.setText(translate("HubBrowser", "Recommended chat models for a start"))
+        for repo_id, english in RECOMMENDED:
+            description = recommended_description(repo_id, english)
             item = QListWidgetItem(f"{repo_id}\n    {description}")
             item.setData(_REPO, repo_id)
             item.setToolTip(plain_tip(description))
@@ -355,9 +389,11 @@ class HubBrowser(QWidget):
         self.results.blockSignals(True)
         self.results.clear()
         self.results.blockSignals(False)
-        self.results_label.setText(f"{len(repos)} GGUF repositories" if repos else "No GGUF repositories found")
+        found = len(repos)  # a plain name: lupdate skips a call whose count is an expression
+        self.results_label.setText(translate("HubBrowser", "%n GGUF repositories", None, found) if repos
+                                   else translate("HubBrowser", "No GGUF repositories found"))
         for repo in repos:
-            gated = " · 🔒 gated" if repo.gated else ""
+            gated = translate("HubBrowser", " · 🔒 gated") if repo.gated else ""
             item = QListWidgetItem(f"{repo.repo_id}    ⬇ {repo.downloads:,} · ♥ {repo.likes:,}{gated}")
             item.setData(_REPO, repo.repo_id)
             self.results.addItem(item)
@@ -367,23 +403,27 @@ class HubBrowser(QWidget):
             return
         if refused:
             path, reason = refused[0]
-            others = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
-            self._set_message(f'Not listed: "{shown_name(path)}"{others}, because Parley refuses file names that '
-                              f"could escape or hide in the models folder ({reason}).")
+            more = len(refused) - 1
+            others = translate("HubBrowser", " and %n more", None, more) if more else ""
+            self._set_message(translate("HubBrowser", 'Not listed: "{name}"{others}, because Parley refuses file names '
+                                        "that could escape or hide in the models folder ({reason}).").format(
+                name=shown_name(path), others=others, reason=reason))
         self._files = files
         self.files.clear()
         groups: dict[str, QTreeWidgetItem] = {}
         for file in files:
-            quant = file.quantization or "Other"
+            quant = file.quantization or translate("HubBrowser", "Other")
             if quant not in groups:
                 groups[quant] = QTreeWidgetItem(self.files, [quant])
                 groups[quant].setFlags(Qt.ItemFlag.ItemIsEnabled)
             weights = sum(f.size for f in model_files(files, file))
             estimate = MemoryEstimate(weights=weights, kv_cache=weights // 10, overhead=64 * MIB)
             fit = classify_fit(estimate, self.ram_bytes, None)
-            shards = f"{file.shard_index} of {file.shard_count}" if file.shard_count else ""
-            row = QTreeWidgetItem(groups[quant], [file.path, human_bytes(file.size), shards,
-                                                  f"{fit.value} (about {human_bytes(estimate.total)})"])
+            shards = translate("HubBrowser", "{index} of {count}").format(
+                index=file.shard_index, count=file.shard_count) if file.shard_count else ""
+            memory = translate("HubBrowser", "{fit} (about {size})").format(fit=fit.label,
+                                                                           size=human_bytes(estimate.total))
+            row = QTreeWidgetItem(groups[quant], [file.path, human_bytes(file.size), shards, memory])
             row.setData(0, _REPO, file)
             row.setToolTip(0, plain_tip(file.path))
         self.files.expandAll()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import GGUFError, read_model_info
 from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import human_bytes
@@ -45,8 +46,9 @@ class LibraryController(QObject):
         return [self.models_dir, *(Path(f) for f in self.settings.extra_model_folders)]
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self._parent, "Add GGUF models", str(Path.home()),
-                                                "GGUF models (*.gguf)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self._parent, translate("LibraryController", "Add GGUF models"), str(Path.home()),
+            translate("LibraryController", "GGUF models (*.gguf)"))
         self.add_files([Path(p) for p in paths])
 
     def add_files(self, paths: Sequence[Path], copy: bool | None = None) -> None:
@@ -70,7 +72,8 @@ class LibraryController(QObject):
             if copy:
                 target = self.models_dir / path.name
                 if target.exists():
-                    self._notify(f"{path.name} is already in the library; nothing was copied.", False)
+                    self._notify(translate("LibraryController", "{name} is already in the library; nothing was copied.")
+                                 .format(name=path.name), False)
                     continue
                 partial = target.with_name(target.name + ".partial")
                 try:
@@ -79,19 +82,22 @@ class LibraryController(QObject):
                 except OSError as exc:
                     if partial.is_file():
                         partial.unlink(missing_ok=True)
-                    self._notify(f"{path.name} could not be copied into the library ({exc.strerror or exc}). "
-                                 f"Check that {self.models_dir} is writable and has room.", True)
+                    self._notify(translate("LibraryController", "{name} could not be copied into the library "
+                                           "({reason}). Check that {folder} is writable and has room.").format(
+                        name=path.name, reason=exc.strerror or exc, folder=self.models_dir), True)
             elif str(path.parent) not in self.settings.extra_model_folders and path.parent != self.models_dir:
                 self.settings.extra_model_folders.append(str(path.parent))
         self.page.refresh()
 
     def _ask_copy(self, paths: Sequence[Path]) -> bool | None:
         size = human_bytes(sum(p.stat().st_size for p in paths))
-        box = QMessageBox(QMessageBox.Icon.Question, "Add models",
-                          f"Add {len(paths)} model file(s) ({size}) by copying them into Parley's models folder, "
-                          "or use them where they are?", parent=self._parent)
-        copy = box.addButton("Copy into library", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Use in place", QMessageBox.ButtonRole.ActionRole)
+        count = len(paths)  # a plain name: lupdate skips a call whose count is an expression
+        question = translate("LibraryController", "Add %n model file(s) ({size}) by copying them into Parley's "
+                             "models folder, or use them where they are?", None, count).format(size=size)
+        box = QMessageBox(QMessageBox.Icon.Question, translate("LibraryController", "Add models"), question,
+                          parent=self._parent)
+        copy = box.addButton(translate("LibraryController", "Copy into library"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(translate("LibraryController", "Use in place"), QMessageBox.ButtonRole.ActionRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is cancel:
@@ -100,14 +106,17 @@ class LibraryController(QObject):
 
     def remove(self, entry: ModelEntry, confirm: bool = True) -> None:
         if confirm:
-            question = f"Delete {entry.path.name} ({human_bytes(entry.file_size)}) from disk? This cannot be undone."
-            if not ask_yes(self._parent, "Remove model", question):  # the name is shown as it is, never as HTML
+            question = translate("LibraryController", "Delete {name} ({size}) from disk? This cannot be undone.")
+            question = question.format(name=entry.path.name, size=human_bytes(entry.file_size))
+            title = translate("LibraryController", "Remove model")
+            if not ask_yes(self._parent, title, question):  # the name is shown as it is, never as HTML
                 return
         try:
             for shard in entry.shards:
                 shard.unlink(missing_ok=True)
         except OSError as exc:
-            self._notify(f"{entry.path.name} could not be deleted ({exc.strerror or exc}).", True)
+            self._notify(translate("LibraryController", "{name} could not be deleted ({reason}).").format(
+                name=entry.path.name, reason=exc.strerror or exc), True)
         self.page.refresh()
 
     def reveal(self, entry: ModelEntry) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.engines.config import is_remote, split_remote
+from desktop.core.i18n import translate
 from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import classify_fit, estimate_memory, human_bytes
 from desktop.core.settings import DEFAULT_CONTEXT
@@ -24,7 +25,15 @@ from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label, plain_tip
 
 COLUMNS = ("Name", "Architecture", "Size", "Quantisation", "File size", "Context", "Chat template", "License",
-           "Shards", "Memory")
+           "Shards", "Memory")  # in English, for code; the headers show column_titles()
+
+
+def column_titles() -> tuple[str, ...]:
+    return (translate("LibraryModel", "Name"), translate("LibraryModel", "Architecture"),
+            translate("LibraryModel", "Size"), translate("LibraryModel", "Quantisation"),
+            translate("LibraryModel", "File size"), translate("LibraryModel", "Context"),
+            translate("LibraryModel", "Chat template"), translate("LibraryModel", "License"),
+            translate("LibraryModel", "Shards"), translate("LibraryModel", "Memory"))
 
 
 class LibraryModel(QAbstractTableModel):
@@ -63,7 +72,7 @@ class LibraryModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return column_titles()[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -75,17 +84,20 @@ class LibraryModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if is_remote(entry.path) and entry.info is not None:  # on a server: its name says which
-            values = [entry.name, entry.architecture, entry.size_label or "", entry.quantization or "", "remote",
-                      str(entry.context_length or ""), "on the server", entry.license or "", "",
-                      "on the server"]
+            values = [entry.name, entry.architecture, entry.size_label or "", entry.quantization or "",
+                      translate("LibraryModel", "remote"), str(entry.context_length or ""),
+                      translate("LibraryModel", "on the server"), entry.license or "", "",
+                      translate("LibraryModel", "on the server")]
         elif entry.info is None or entry.error:
-            values = [entry.path.name, "unusable", "", "", human_bytes(entry.file_size), "", "", "",
-                      str(entry.shard_count), entry.error or ""]
+            values = [entry.path.name, translate("LibraryModel", "unusable"), "", "", human_bytes(entry.file_size),
+                      "", "", "", str(entry.shard_count), entry.error or ""]
         else:
-            name = f"{entry.name} (built-in)" if entry.builtin else entry.name
+            name = translate("LibraryModel", "{name} (built-in)").format(name=entry.name) if entry.builtin \
+                else entry.name
             values = [name, entry.architecture, entry.size_label or "", entry.quantization or "",
                       human_bytes(entry.file_size), str(entry.context_length or ""),
-                      "yes" if entry.has_chat_template else "no (base model?)", entry.license or "",
+                      translate("LibraryModel", "yes") if entry.has_chat_template
+                      else translate("LibraryModel", "no (base model?)"), entry.license or "",
                       str(entry.shard_count), self._fit(entry)]
         return values[index.column()]
 
@@ -94,13 +106,15 @@ class LibraryModel(QAbstractTableModel):
         n_ctx = min(self._context_for(entry) or DEFAULT_CONTEXT, entry.context_length or DEFAULT_CONTEXT)
         estimate = estimate_memory(entry.info, n_ctx, entry.file_size)
         fit = classify_fit(estimate, self._ram, self._vram)
-        return f"{fit.value} ({human_bytes(estimate.total)} at {n_ctx} ctx)"
+        return translate("LibraryModel", "{fit} ({size} at {context} ctx)").format(
+            fit=fit.label, size=human_bytes(estimate.total), context=n_ctx)
 
 
 def _where(entry: ModelEntry) -> str:
     if is_remote(entry.path):
         engine, model = split_remote(entry.path)
-        return f"{model}, served by the engine {engine} (Settings › Engines)"
+        return translate("LibraryModel", "{model}, served by the engine {engine} (Settings › Engines)").format(
+            model=model, engine=engine)
     return str(entry.path)
 
 
@@ -148,15 +162,20 @@ class LibraryPage(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
-        self.summary = QLabel("Scanning…")
+        self.summary = QLabel(translate("LibraryPage", "Scanning…"))
         self.summary.setObjectName("librarySummary")
 
         buttons = QHBoxLayout()
-        self.add_button = named_button("addModelButton", "Add…", "Add GGUF files (or drop them on the window)")
-        self.load_button = named_button("loadModelButton", "Load", "Chat with the selected model")
-        self.reveal_button = named_button("revealModelButton", "Show in folder", "Open the file's folder")
-        self.remove_button = named_button("removeModelButton", "Remove…", "Delete the selected model from disk")
-        self.refresh_button = named_button("refreshLibraryButton", "Refresh", "Scan the folders again")
+        self.add_button = named_button("addModelButton", translate("LibraryPage", "Add…"),
+                                       translate("LibraryPage", "Add GGUF files (or drop them on the window)"))
+        self.load_button = named_button("loadModelButton", translate("LibraryPage", "Load"),
+                                        translate("LibraryPage", "Chat with the selected model"))
+        self.reveal_button = named_button("revealModelButton", translate("LibraryPage", "Show in folder"),
+                                          translate("LibraryPage", "Open the file's folder"))
+        self.remove_button = named_button("removeModelButton", translate("LibraryPage", "Remove…"),
+                                          translate("LibraryPage", "Delete the selected model from disk"))
+        self.refresh_button = named_button("refreshLibraryButton", translate("LibraryPage", "Refresh"),
+                                           translate("LibraryPage", "Scan the folders again"))
         for b in (self.add_button, self.load_button, self.reveal_button, self.remove_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -182,7 +201,7 @@ class LibraryPage(QWidget):
         self.message.setVisible(bool(text))
 
     def refresh(self) -> None:
-        self.summary.setText("Scanning…")
+        self.summary.setText(translate("LibraryPage", "Scanning…"))
         self._pool.start(lambda: self._signals.done.emit(self._scan()))
 
     def wait_idle(self) -> None:
@@ -204,8 +223,13 @@ class LibraryPage(QWidget):
         usable = sum(1 for e in entries if e.error is None and e.info is not None)
         total = sum(e.file_size for e in entries)
         unusable = len(entries) - usable
-        remote = f", {len(self._remote)} on engines" if self._remote else ""
-        self.summary.setText(f"{usable} usable model(s), {unusable} unusable, {human_bytes(total)} on disk{remote}")
+        summary = translate("LibraryPage", "%n usable model(s)", None, usable)
+        summary += translate("LibraryPage", ", {unusable} unusable, {size} on disk").format(
+            unusable=unusable, size=human_bytes(total))
+        if self._remote:
+            served = len(self._remote)  # a plain name: lupdate skips a call whose count is an expression
+            summary += translate("LibraryPage", ", %n on engines", None, served)
+        self.summary.setText(summary)
 
     def selected_entry(self) -> ModelEntry | None:
         row = self._selected_row()

@@ -6,15 +6,35 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import estimate_memory, human_bytes, offload_split
 from desktop.core.prompting.sampling import PRESETS
 from desktop.core.settings import DEFAULT_CONTEXT, GPU_LAYERS_ALL, ModelSettings
 
-NO_PRESET = "Keep current settings"
 GPU_CHOICES = (("All layers", GPU_LAYERS_ALL), ("None: CPU only", 0), ("A number of layers", None))
-CPU_BUILD_TIP = "This build of llama.cpp has no GPU support (CPU build)"
-GPU_TIP = "Layers offloaded to the GPU; fewer layers use less video memory and more RAM."
+
+
+def gpu_choice_text(index: int) -> str:
+    return (translate("ModelSettingsPanel", "All layers"), translate("ModelSettingsPanel", "None: CPU only"),
+            translate("ModelSettingsPanel", "A number of layers"))[index]
+
+
+def preset_name(key: str) -> str:
+    """A sampling preset's name as shown, as the sampling panel shows it (the key is what settings store)."""
+    names = {"Precise": translate("ModelSettingsPanel", "Precise"),
+             "Balanced": translate("ModelSettingsPanel", "Balanced"),
+             "Creative": translate("ModelSettingsPanel", "Creative")}
+    return names.get(key, key)
+
+
+def cpu_build_tip() -> str:
+    return translate("ModelSettingsPanel", "This build of llama.cpp has no GPU support (CPU build)")
+
+
+def gpu_tip() -> str:
+    return translate("ModelSettingsPanel",
+                     "Layers offloaded to the GPU; fewer layers use less video memory and more RAM.")
 
 
 class ModelSettingsPanel(QGroupBox):
@@ -23,7 +43,8 @@ class ModelSettingsPanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Settings for the selected model (used the next time it loads)", parent)
+        super().__init__(translate("ModelSettingsPanel",
+                                   "Settings for the selected model (used the next time it loads)"), parent)
         self.setObjectName("modelSettingsPanel")
         self._settings: ModelSettings | None = None
         self._entry: ModelEntry | None = None
@@ -33,36 +54,41 @@ class ModelSettingsPanel(QGroupBox):
         self.context.setObjectName("modelContextSpin")
         self.context.setRange(0, DEFAULT_CONTEXT)
         self.context.setSingleStep(512)
-        self.context.setSpecialValueText(f"Default ({DEFAULT_CONTEXT})")
-        self.context.setToolTip("How many tokens of conversation the model can see. More needs more memory.")
+        self.context.setSpecialValueText(translate("ModelSettingsPanel", "Default ({context})").format(
+            context=DEFAULT_CONTEXT))
+        self.context.setToolTip(translate("ModelSettingsPanel",
+                                          "How many tokens of conversation the model can see. More needs more memory."))
         self.gpu = QComboBox()
         self.gpu.setObjectName("modelGpuLayersCombo")
-        for label, _value in GPU_CHOICES:
-            self.gpu.addItem(label)
+        for index, (_label, value) in enumerate(GPU_CHOICES):
+            self.gpu.addItem(gpu_choice_text(index), value)
         self.gpu_layers = QSpinBox()
         self.gpu_layers.setObjectName("modelGpuLayersSpin")
         self.gpu_layers.setRange(1, 999)
-        self.gpu.setToolTip(GPU_TIP)
-        self.gpu_layers.setToolTip(GPU_TIP)
+        self.gpu.setToolTip(gpu_tip())
+        self.gpu_layers.setToolTip(gpu_tip())
         self.estimate = QLabel()
         self.estimate.setObjectName("modelGpuEstimateLabel")
-        self.estimate.setToolTip("A rough estimate from the file's header: weights, KV cache at the context length, "
-                                 "compute buffers.")
+        self.estimate.setToolTip(translate("ModelSettingsPanel", "A rough estimate from the file's header: weights, "
+                                           "KV cache at the context length, compute buffers."))
         self.system_prompt = QLineEdit()
         self.system_prompt.setObjectName("modelSystemPromptEdit")
-        self.system_prompt.setPlaceholderText("Default system prompt for new chats with this model")
+        self.system_prompt.setPlaceholderText(translate("ModelSettingsPanel",
+                                                        "Default system prompt for new chats with this model"))
         self.preset = QComboBox()
         self.preset.setObjectName("modelPresetCombo")
-        self.preset.addItems([NO_PRESET, *PRESETS])
+        self.preset.addItem(translate("ModelSettingsPanel", "Keep current settings"), "")
+        for name in PRESETS:
+            self.preset.addItem(preset_name(name), name)
         gpu_row = QHBoxLayout()
         gpu_row.addWidget(self.gpu, 1)
         gpu_row.addWidget(self.gpu_layers)
         gpu_row.addWidget(self.estimate, 2)
         form = QFormLayout(self)
-        form.addRow("Context length", self.context)
-        form.addRow("GPU layers", gpu_row)
-        form.addRow("System prompt", self.system_prompt)
-        form.addRow("Sampling preset", self.preset)
+        form.addRow(translate("ModelSettingsPanel", "Context length"), self.context)
+        form.addRow(translate("ModelSettingsPanel", "GPU layers"), gpu_row)
+        form.addRow(translate("ModelSettingsPanel", "System prompt"), self.system_prompt)
+        form.addRow(translate("ModelSettingsPanel", "Sampling preset"), self.preset)
         self.context.valueChanged.connect(self._store)
         self.gpu.currentIndexChanged.connect(self._store)
         self.gpu_layers.valueChanged.connect(self._store)
@@ -76,7 +102,7 @@ class ModelSettingsPanel(QGroupBox):
         self._vram = vram_bytes
         for widget in (self.gpu, self.gpu_layers):
             widget.setEnabled(self._gpu_build)
-            widget.setToolTip(GPU_TIP if self._gpu_build else CPU_BUILD_TIP)
+            widget.setToolTip(gpu_tip() if self._gpu_build else cpu_build_tip())
         self._update_estimate()
 
     def set_entry(self, entry: ModelEntry | None) -> None:
@@ -102,18 +128,24 @@ class ModelSettingsPanel(QGroupBox):
         layers = self._layers_choice() if self._gpu_build else 0
         gpu, ram = offload_split(estimate, layers, total)
         if not self._gpu_build:
-            text = f"≈ {human_bytes(ram)} in RAM (CPU build)"
+            text = translate("ModelSettingsPanel", "≈ {ram} in RAM (CPU build)").format(ram=human_bytes(ram))
         elif layers == 0:
-            text = f"≈ {human_bytes(ram)} in RAM, nothing on the GPU"
+            text = translate("ModelSettingsPanel", "≈ {ram} in RAM, nothing on the GPU").format(ram=human_bytes(ram))
         else:
             if layers < 0 or layers >= total:
-                share = f"all {total} layers" if total else "all layers"
+                share = (translate("ModelSettingsPanel", "all {total} layers").format(total=total) if total
+                         else translate("ModelSettingsPanel", "all layers"))
             else:
-                share = f"{layers} of {total} layers"
-            in_ram = f", {human_bytes(ram)} in RAM" if ram else ""
-            text = f"≈ {human_bytes(gpu)} on GPU{in_ram} with {share}"
+                share = translate("ModelSettingsPanel", "{layers} of {total} layers").format(layers=layers, total=total)
+            if ram:
+                text = translate("ModelSettingsPanel", "≈ {gpu} on GPU, {ram} in RAM with {share}").format(
+                    gpu=human_bytes(gpu), ram=human_bytes(ram), share=share)
+            else:
+                text = translate("ModelSettingsPanel", "≈ {gpu} on GPU with {share}").format(
+                    gpu=human_bytes(gpu), share=share)
             if self._vram is not None and gpu * 10 > self._vram * 9:
-                text += f" · more than the {human_bytes(self._vram)} of free video memory: Parley will load fewer"
+                text += translate("ModelSettingsPanel", " · more than the {vram} of free video memory: Parley will "
+                                  "load fewer").format(vram=human_bytes(self._vram))
         self.estimate.setText(text)
 
     def edit(self, settings: ModelSettings | None, trained_context: int | None = None) -> None:
@@ -128,7 +160,7 @@ class ModelSettingsPanel(QGroupBox):
         self.gpu_layers.setValue(layers if layers and layers > 0 else 1)
         self.gpu_layers.setVisible(self.gpu.currentIndex() == 2)
         self.system_prompt.setText(current.system_prompt or "")
-        self.preset.setCurrentText(current.sampling_preset or NO_PRESET)
+        self.preset.setCurrentIndex(max(0, self.preset.findData(current.sampling_preset or "")))
         self._settings = settings
         self._update_estimate()
 
@@ -141,6 +173,6 @@ class ModelSettingsPanel(QGroupBox):
         settings.context_length = self.context.value() or None
         settings.gpu_layers = self._layers_choice()
         settings.system_prompt = self.system_prompt.text() or None
-        preset = self.preset.currentText()
+        preset = str(self.preset.currentData() or "")
         settings.sampling_preset = preset if preset in PRESETS else None
         self.changed.emit()

@@ -1,7 +1,9 @@
 """The surprisal heat map: the scored text token by token, each on a background as strong as its surprise.
 
 The document is built with QTextCursor and plain text, so a token's text is never read as HTML; each
-token's character format carries its index, which hovering maps back to the token.
+token's character format carries its index, which hovering maps back to the token. A character split over
+several byte-level tokens is drawn once, coloured by its surprisal (the sum of its tokens': the product of
+their probabilities), and its tooltip lists each token's id, bytes and surprisal.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QTextCharFormat, QTex
 from PySide6.QtWidgets import QLabel, QTextBrowser, QToolTip, QWidget
 
 from desktop.core.instruments.perplexity import ScoredToken
+from desktop.core.prompting.characters import (
+    CharacterSpan,
+    hex_bytes,
+    span_of_token,
+    span_surprisal,
+    token_bytes,
+    token_spans,
+)
 
 MAX_BITS = 15.0  # surprisal at which the colour is strongest; rarer tokens look the same
 MAX_SHOWN = 20_000  # tokens drawn; beyond this the document gets slow, and the summary covers the rest
@@ -47,6 +57,27 @@ def token_tooltip(index: int, token: ScoredToken) -> str:
     if math.isnan(token.surprisal):
         return f"{head}<br>The first token: nothing comes before it, so it is not scored."
     return f"{head}<br>{token.surprisal:.2f} bits of surprisal · probability {percent(token.probability)}"
+
+
+def span_tooltip(tokens: tuple[ScoredToken, ...], span: CharacterSpan) -> str:
+    """A token's tooltip; for a character split over several tokens, the character's surprisal and probability
+    and each token's id, bytes and surprisal."""
+    if not span.split:
+        return token_tooltip(span.first, tokens[span.first])
+    count = len(span.text)
+    what = "one character" if count == 1 else f"{count} characters"
+    head = (f"<b>{html.escape(visible_text(span.text))}</b> &nbsp; tokens {span.first + 1}–{span.last + 1}: "
+            f"{what} in {span.size} tokens")
+    rows = "".join(
+        f"<br>id {tokens[i].token_id} · bytes {hex_bytes(token_bytes(tokens[i]) or b'')} · "
+        + ("not scored" if math.isnan(tokens[i].surprisal) else f"{tokens[i].surprisal:.2f} bits")
+        for i in span.indices
+    )
+    bits = span_surprisal([t.surprisal for t in tokens], span)
+    if math.isnan(bits):
+        return f"{head}{rows}<br>Its first token is the text's first: not scored."
+    return (f"{head}{rows}<br>{bits:.2f} bits of surprisal · probability {percent(2.0 ** -bits)} "
+            "(the product over its tokens)")
 
 
 def percent(probability: float) -> str:
@@ -86,21 +117,30 @@ class HeatMap(QTextBrowser):
         self.viewport().setMouseTracking(True)
         self.viewport().installEventFilter(self)
         self.tokens: tuple[ScoredToken, ...] = ()
+        self.spans: list[CharacterSpan] = []  # whole characters: one per token, except for split characters
+        self._span_of: list[int] = []  # token index -> index in spans
         self.shown = 0
         self._hovered = -1
 
     def show_tokens(self, tokens: tuple[ScoredToken, ...]) -> None:
         self.clear()
         self.tokens = tokens
-        self.shown = min(len(tokens), MAX_SHOWN)
+        spans = token_spans(tokens)
+        self.spans = [span for span in spans if span.last < MAX_SHOWN] if len(tokens) > MAX_SHOWN else spans
+        self._span_of = span_of_token(spans, len(tokens))
+        self.shown = self.spans[-1].last + 1 if self.spans else 0
+        surprisals = [token.surprisal for token in tokens]
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
-        for index, token in enumerate(tokens[: self.shown]):
+        for span in self.spans:
+            bits = span_surprisal(surprisals, span)
             fmt = QTextCharFormat()
-            fmt.setBackground(surprisal_colour(token.surprisal))
-            fmt.setForeground(text_colour(token.surprisal))
-            fmt.setProperty(TOKEN_PROPERTY, index)
-            cursor.insertText(token.text, fmt)  # plain text: "\n" starts a new line, "<" stays "<"
+            fmt.setBackground(surprisal_colour(bits))
+            fmt.setForeground(text_colour(bits))
+            fmt.setProperty(TOKEN_PROPERTY, span.first)
+            if span.split:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            cursor.insertText(span.text, fmt)  # plain text: "\n" starts a new line, "<" stays "<"
         if self.shown < len(tokens):
             note = QTextCharFormat()
             note.setForeground(QColor(110, 110, 110))
@@ -121,18 +161,32 @@ class HeatMap(QTextBrowser):
         value = cursor.charFormat().property(TOKEN_PROPERTY)  # the format of the character right of `position`
         return value if isinstance(value, int) and 0 <= value < self.shown else -1
 
+    def span_at(self, index: int) -> CharacterSpan:
+        """The whole characters that token `index` is (part of)."""
+        return self.spans[self._span_of[index]]
+
+    def tooltip_for(self, index: int) -> str:
+        """The tooltip of token `index` (of the character it is part of)."""
+        return span_tooltip(self.tokens, self.span_at(index))
+
     def tooltip_at(self, point: QPoint) -> str:
         index = self.token_at(point)
-        return token_tooltip(index, self.tokens[index]) if index >= 0 else ""
+        return self.tooltip_for(index) if index >= 0 else ""
 
     def token_rect_centre(self, index: int) -> QPoint:
-        """Where token `index` is drawn in viewport coordinates (for tests and scripts)."""
-        start = sum(utf16_length(t.text) for t in self.tokens[:index])
-        length = utf16_length(self.tokens[index].text)
+        """Where token `index` (the character it is part of) is drawn in viewport coordinates (for tests and
+        scripts)."""
+        number = self._span_of[index]
+        start = sum(utf16_length(span.text) for span in self.spans[:number])
+        length = utf16_length(self.spans[number].text)
         cursor = QTextCursor(self.document())
-        cursor.setPosition(start + length // 2)
-        rect = self.cursorRect(cursor)
-        return QPoint(rect.x() + (1 if length > 1 else 2), rect.center().y())
+        cursor.setPosition(start)
+        left = self.cursorRect(cursor)
+        cursor.setPosition(start + length)
+        right = self.cursorRect(cursor)
+        if right.center().y() == left.center().y() and right.x() > left.x() + 2:  # on one line: its middle
+            return QPoint((left.x() + right.x()) // 2, left.center().y())
+        return QPoint(left.x() + 2, left.center().y())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport():
@@ -174,4 +228,4 @@ class TokenDetail(QLabel):
         if index < 0:
             self.setText("<i>Hover over a token to see its id, surprisal and probability.</i>")
         else:
-            self.setText(token_tooltip(index, self.heatmap.tokens[index]).replace("<br>", " &nbsp;·&nbsp; "))
+            self.setText(self.heatmap.tooltip_for(index).replace("<br>", " &nbsp;·&nbsp; "))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPen, QPolygon
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import SamplingStages
 from desktop.ui.widgets import plain_tip
 
@@ -115,14 +116,17 @@ class BarChart(QWidget):
 
     def tooltip_for(self, index: int) -> str:
         row = self.rows[index]
-        lines = [f"{row.text}   (token id {row.token_id}, rank {row.rank})",
-                 f"Model (temperature 1): {percent(row.raw, 2)}",
-                 f"Whole list at temperature {self.temperature:.2f}: {percent(row.tempered, 2)}",
-                 f"Chance in the draw: {percent(row.final, 2)}"]
+        lines = [row.text + "   " + translate(
+            "BarChart", "(token id {id}, rank {rank})").format(id=row.token_id, rank=row.rank),
+                 translate("BarChart", "Model (temperature 1): {share}").format(share=percent(row.raw, 2)),
+                 translate("BarChart", "Whole list at temperature {temperature}: {share}").format(
+                     temperature=f"{self.temperature:.2f}", share=percent(row.tempered, 2)),
+                 translate("BarChart", "Chance in the draw: {share}").format(share=percent(row.final, 2))]
         if not row.kept:
-            lines.append(f"Removed by {row.cut_by}" if row.cut_by != "greedy" else "Temperature 0: never picked")
+            lines.append(translate("BarChart", "Removed by {cut}").format(cut=row.cut_by) if row.cut_by != "greedy"
+                         else translate("BarChart", "Temperature 0: never picked"))
         if row.chosen:
-            lines.append("▶ This token was chosen here")
+            lines.append("▶ " + translate("BarChart", "This token was chosen here"))
         return plain_tip("\n".join(lines))  # token text comes from the model's vocabulary
 
     def event(self, event: QEvent) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,24 +17,54 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
 from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
 from desktop.inference.backend import EngineCapabilities
 
-CUSTOM = "Custom"
+CUSTOM = "Custom"  # the preset key of values that match no preset (keys stay English: they are saved)
 
-TIPS = {
-    "temperature": "How adventurous the word choice is. 0 always picks the most likely next token; "
-    "higher values flatten the odds so unlikely words get picked more often.",
-    "top_p": "Keep only the smallest set of likely tokens whose probabilities add up to this share, "
-    "then pick among them. 1 keeps everything.",
-    "top_k": "Pick only among this many most likely tokens. 0 turns the limit off.",
-    "min_p": "Drop tokens less likely than this fraction of the most likely token's probability.",
-    "repeat_penalty": "Makes tokens that appeared recently less likely, to avoid loops. 1 means no penalty.",
-    "max_tokens": "The longest reply, in tokens, before generation stops by itself.",
-    "seed": "Fixes the random choices so the same prompt and settings give the same reply. "
-    "'Random' uses a new seed every time.",
-}
+
+def preset_name(key: str) -> str:
+    """A sampling preset's name as shown (the key is what settings store)."""
+    names = {"Precise": translate("SamplingPanel", "Precise"), "Balanced": translate("SamplingPanel", "Balanced"),
+             "Creative": translate("SamplingPanel", "Creative"), CUSTOM: translate("SamplingPanel", "Custom")}
+    return names.get(key, key)
+
+
+def tips() -> dict[str, str]:
+    """Each setting's tooltip, in the person's language."""
+    return {
+        "temperature": translate("SamplingPanel", "How adventurous the word choice is. 0 always picks the most "
+                                 "likely next token; higher values flatten the odds so unlikely words get picked "
+                                 "more often."),
+        "top_p": translate("SamplingPanel", "Keep only the smallest set of likely tokens whose probabilities add up "
+                           "to this share, then pick among them. 1 keeps everything."),
+        "top_k": translate("SamplingPanel", "Pick only among this many most likely tokens. 0 turns the limit off."),
+        "min_p": translate("SamplingPanel", "Drop tokens less likely than this fraction of the most likely token's "
+                           "probability."),
+        "repeat_penalty": translate("SamplingPanel", "Makes tokens that appeared recently less likely, to avoid "
+                                    "loops. 1 means no penalty."),
+        "max_tokens": translate("SamplingPanel", "The longest reply, in tokens, before generation stops by itself."),
+        "seed": translate("SamplingPanel", "Fixes the random choices so the same prompt and settings give the same "
+                          "reply. 'Random' uses a new seed every time."),
+    }
+
+
+class _Tips(Mapping[str, str]):
+    """TIPS["top_p"]: the tooltip in the language of the moment (read when used, not at import)."""
+
+    def __getitem__(self, key: str) -> str:
+        return tips()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(tips())
+
+    def __len__(self) -> int:
+        return len(tips())
+
+
+TIPS: Mapping[str, str] = _Tips()
 
 
 class _SliderWithBox(QWidget):
@@ -94,13 +124,15 @@ class SamplingPanel(QWidget):
         self.setObjectName("samplingPanel")
         self.preset = QComboBox()
         self.preset.setObjectName("samplingPresetCombo")
-        self.preset.addItems([*PRESETS, CUSTOM])
-        self.preset.setToolTip("Starting points: Precise for facts and code, Creative for stories.")
+        for key in (*PRESETS, CUSTOM):
+            self.preset.addItem(preset_name(key), key)
+        self.preset.setToolTip(translate("SamplingPanel",
+                                         "Starting points: Precise for facts and code, Creative for stories."))
 
         self.temperature = _SliderWithBox("temperature", RANGES["temperature"].low, RANGES["temperature"].high, 2)
         self.top_p = _SliderWithBox("topP", RANGES["top_p"].low, RANGES["top_p"].high, 2)
         self.top_k = self._int_spin("topKSpin", "top_k")
-        self.top_k.setSpecialValueText("Off")
+        self.top_k.setSpecialValueText(translate("SamplingPanel", "Off"))
         self.min_p = QDoubleSpinBox()
         self.min_p.setObjectName("minPSpin")
         self.min_p.setRange(RANGES["min_p"].low, RANGES["min_p"].high)
@@ -113,22 +145,23 @@ class SamplingPanel(QWidget):
         self.repeat_penalty.setSingleStep(0.05)
         self.max_tokens = self._int_spin("maxTokensSpin", "max_tokens")
         self.seed = self._int_spin("seedSpin", "seed")
-        self.seed.setSpecialValueText("Random")
+        self.seed.setSpecialValueText(translate("SamplingPanel", "Random"))
 
         # Token probabilities: recorded per generated token; costs a little speed (see `make bench`).
         # Parented at once: added first to a layout without a parent, PySide counted them as owned by Python too,
         # and a garbage collection on the inference thread deleted them a second time (a crash seen in tests).
-        self.record_probabilities = QCheckBox("Record top", self)
+        self.record_probabilities = QCheckBox(translate("SamplingPanel", "Record top"), self)
         self.record_probabilities.setObjectName("probabilitiesCheck")
         self.record_probabilities.setChecked(False)  # off: chat at full speed; “Token probabilities” turns it on
-        self.record_probabilities.setToolTip(
+        self.record_probabilities.setToolTip(translate("SamplingPanel",
             "Keep, for every generated token, how likely it was and the most likely alternatives. "
-            "Show them with “Token probabilities” under the chat.")
+            "Show them with “Token probabilities” under the chat."))
         self.alternatives = QSpinBox(self)
         self.alternatives.setObjectName("alternativesSpin")
         self.alternatives.setRange(1, MAX_ALTERNATIVES)
         self.alternatives.setValue(DEFAULT_ALTERNATIVES)
-        self.alternatives.setToolTip("How many of the likeliest alternatives to keep for each generated token.")
+        self.alternatives.setToolTip(translate(
+            "SamplingPanel", "How many of the likeliest alternatives to keep for each generated token."))
         self.alternatives.setEnabled(False)
         self.record_probabilities.toggled.connect(self.alternatives.setEnabled)
         probabilities = QHBoxLayout()
@@ -138,27 +171,27 @@ class SamplingPanel(QWidget):
 
         form = QFormLayout(self)
         self._form = form
-        form.addRow("Preset", self.preset)
+        form.addRow(translate("SamplingPanel", "Preset"), self.preset)
         rows = (
-            ("Temperature", self.temperature, "temperature"),
+            (translate("SamplingPanel", "Temperature"), self.temperature, "temperature"),
             ("Top-p", self.top_p, "top_p"),
             ("Top-k", self.top_k, "top_k"),
             ("Min-p", self.min_p, "min_p"),
-            ("Repeat penalty", self.repeat_penalty, "repeat_penalty"),
-            ("Max new tokens", self.max_tokens, "max_tokens"),
-            ("Seed", self.seed, "seed"),
+            (translate("SamplingPanel", "Repeat penalty"), self.repeat_penalty, "repeat_penalty"),
+            (translate("SamplingPanel", "Max new tokens"), self.max_tokens, "max_tokens"),
+            (translate("SamplingPanel", "Seed"), self.seed, "seed"),
         )
         self._controls: dict[str, QWidget] = {}
         for label, widget, key in rows:
-            widget.setToolTip(TIPS[key])
+            widget.setToolTip(tips()[key])
             form.addRow(label, widget)
             self._controls[key] = widget
-        form.addRow("Probabilities", probabilities)
+        form.addRow(translate("SamplingPanel", "Probabilities"), probabilities)
 
         self._applying = False
         self.set_params(PRESETS["Balanced"])
-        self.preset.setCurrentText("Balanced")
-        self.preset.currentTextChanged.connect(self._apply_preset)
+        self.set_preset("Balanced")
+        self.preset.currentIndexChanged.connect(lambda index: self._apply_preset(self.preset.itemData(index)))
         self.preset.activated.connect(lambda _index: self.edited.emit())  # after _apply_preset: only the person
         for signal in (
             self.temperature.valueChanged,
@@ -184,11 +217,21 @@ class SamplingPanel(QWidget):
         for key, widget in self._controls.items():
             note = capabilities.unsupported_note(key) if capabilities is not None else ""
             widget.setEnabled(not note)
-            widget.setToolTip(note or TIPS[key])
+            widget.setToolTip(note or tips()[key])
             label = self._form.labelForField(widget)
             if label is not None:
                 label.setEnabled(not note)
                 label.setToolTip(note)
+
+    def preset_key(self) -> str:
+        """The chosen preset's key (English, as settings store it): a name in PRESETS, or CUSTOM."""
+        return str(self.preset.currentData())
+
+    def set_preset(self, key: str) -> None:
+        """Choose a preset by its key (its values apply, as when the person chooses it); unknown keys are ignored."""
+        index = self.preset.findData(key)
+        if index >= 0:
+            self.preset.setCurrentIndex(index)
 
     def alternatives_count(self) -> int:
         """Alternatives to record per generated token; 0 when recording is off."""
@@ -239,7 +282,7 @@ class SamplingPanel(QWidget):
             CUSTOM,
         )
         self.preset.blockSignals(True)
-        self.preset.setCurrentText(match)
+        self.preset.setCurrentIndex(self.preset.findData(match))
         self.preset.blockSignals(False)
 
     def _apply_preset(self, name: str) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import (
     NextTokenDistribution,
     SamplingStages,
@@ -39,11 +40,20 @@ from desktop.ui.widgets import named_button, plain_label
 
 COUNTS = (10, 20, 40)
 REFRESH_MS = 30
-BUSY_TEXT = "Computing…"
-EMPTY_TEXT = ("Click a word in a reply (with token probabilities on) to see how that token was picked, "
-              "or press “Next token after the prompt”.")
-EXPLANATION = ("The cut-offs drop unlikely tokens (grey) by the model's own odds, temperature reshapes the rest, "
-               "and the draw picks by the blue bars.")
+
+
+def busy_text() -> str:
+    return translate("SamplingView", "Computing…")
+
+
+def empty_text() -> str:
+    return translate("SamplingView", "Click a word in a reply (with token probabilities on) to see how that token "
+                     "was picked, or press “Next token after the prompt”.")
+
+
+def explanation() -> str:
+    return translate("SamplingView", "The cut-offs drop unlikely tokens (grey) by the model's own odds, temperature "
+                     "reshapes the rest, and the draw picks by the blue bars.")
 
 
 class SamplingView(QWidget):
@@ -65,20 +75,20 @@ class SamplingView(QWidget):
         self._rows: list[BarRow] | None = None
         self._panel: SamplingPanel | None = None
 
-        title = QLabel("<b>Next-token sampling</b>")
+        title = QLabel("<b>" + translate("SamplingView", "Next-token sampling") + "</b>")
         self.count_combo = QComboBox()
         self.count_combo.setObjectName("samplingCountCombo")
         self.count_combo.addItems([str(c) for c in COUNTS])
         self.count_combo.setCurrentText("20")
-        self.count_combo.setToolTip("How many of the likeliest tokens to show")
+        self.count_combo.setToolTip(translate("SamplingView", "How many of the likeliest tokens to show"))
         header = QHBoxLayout()
         header.addWidget(title, 1)
-        header.addWidget(QLabel("Show"))
+        header.addWidget(QLabel(translate("SamplingView", "Show")))
         header.addWidget(self.count_combo)
 
         self.message = plain_label(name="samplingMessage")
         self.message.setWordWrap(True)
-        self.empty = QLabel(EMPTY_TEXT)
+        self.empty = QLabel(empty_text())
         self.empty.setObjectName("samplingEmpty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -87,11 +97,14 @@ class SamplingView(QWidget):
         self.caption = self._label("samplingCaption")
         self.counts = self._label("samplingCounts")
         self.legend = self._label("samplingLegend")
-        self.caption.setToolTip("Uncertainty is the entropy of the model's odds: 0 bits when it is certain, "
-                                "log2(n) bits when it spreads evenly over n tokens.")
-        self.legend.setToolTip("Grey-blue: the model's own odds. Orange: the same at the chosen temperature. "
-                               "Blue: what the draw really uses, after top-k, top-p and min-p and temperature.")
-        self.explanation = self._label("samplingExplanation", EXPLANATION)
+        self.caption.setToolTip(translate(
+            "SamplingView", "Uncertainty is the entropy of the model's odds: 0 bits when it is "
+                                          "certain, log2(n) bits when it spreads evenly over n tokens."))
+        self.legend.setToolTip(translate(
+            "SamplingView", "Grey-blue: the model's own odds. Orange: the same at the chosen "
+                                         "temperature. Blue: what the draw really uses, after top-k, top-p and "
+                                         "min-p and temperature."))
+        self.explanation = self._label("samplingExplanation", explanation())
         self.explanation.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
         self.chart = BarChart()
         scroll = QScrollArea()
@@ -111,8 +124,9 @@ class SamplingView(QWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(content)
 
-        self.prompt_button = named_button("samplingPromptButton", "Next token after the prompt",
-                                          "Show what the model would say first, given the current conversation")
+        self.prompt_button = named_button(
+            "samplingPromptButton", translate("SamplingView", "Next token after the prompt"),
+            translate("SamplingView", "Show what the model would say first, given the current conversation"))
         self.prompt_button.clicked.connect(self.promptDistributionRequested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -174,7 +188,8 @@ class SamplingView(QWidget):
             return
         logits = np.asarray(distribution.logits, dtype=np.float64).ravel()
         if logits.size == 0 or np.isnan(logits).any() or np.isposinf(logits).any() or not np.isfinite(logits).any():
-            self._show_message("The model returned no usable probabilities for this step.", error=True)
+            self._show_message(translate(
+                "SamplingView", "The model returned no usable probabilities for this step."), error=True)
             self._apply()
             return
         self._show_message("")
@@ -198,8 +213,8 @@ class SamplingView(QWidget):
     def set_busy(self, busy: bool) -> None:
         """While a distribution is being computed: say so and stop the button from queueing another."""
         self.prompt_button.setEnabled(not busy)
-        if busy or self.message.text() == BUSY_TEXT:
-            self._show_message(BUSY_TEXT if busy else "")
+        if busy or self.message.text() == busy_text():
+            self._show_message(busy_text() if busy else "")
 
     def set_message(self, text: str) -> None:
         """An error or notice above the chart ("" clears it)."""
@@ -220,7 +235,9 @@ class SamplingView(QWidget):
         if index is None:
             return ""
         reason = rows[index].cut_by
-        return "temperature 0: greedy" if reason == "greedy" else f"{reason} cut-off"
+        if reason == "greedy":
+            return translate("SamplingView", "temperature 0: greedy")
+        return translate("SamplingView", "{cut} cut-off").format(cut=reason)  # top-k, top-p, min-p: names
 
     # --- internals -------------------------------------------------------------------------------------
 
@@ -288,22 +305,27 @@ class SamplingView(QWidget):
     def _update_captions(self, stages: SamplingStages) -> None:
         assert self._distribution is not None
         params = self._params
-        groups = [f"<b>{html.escape(self._distribution.context or 'Next token')}</b>",
-                  f"uncertainty {self._entropy:.2f} bits"]
+        context = self._distribution.context or translate("SamplingView", "Next token")
+        groups = [f"<b>{html.escape(context)}</b>",
+                  translate("SamplingView", "uncertainty {bits} bits").format(bits=f"{self._entropy:.2f}")]
         if self._chosen_rank > 0:
-            groups.append(f"chosen: rank {self._chosen_rank}")
+            groups.append(translate("SamplingView", "chosen: rank {rank}").format(rank=self._chosen_rank))
         self.caption.setText(" · ".join([groups[0], *(_nowrap(g) for g in groups[1:])]))  # a long context wraps
         if params.temperature <= 0:
-            self.counts.setText("Temperature 0: always the likeliest token (the cut-offs are skipped)")
+            self.counts.setText(translate(
+                "SamplingView", "Temperature 0: always the likeliest token (the cut-offs are skipped)"))
         else:
-            off = " (off)" if params.top_k <= 0 else ""
-            groups = [f"Kept {stages.after_top_k:,} after top-k{off}", f"{stages.after_top_p:,} after top-p",
-                      f"{stages.after_min_p:,} after min-p"]
+            top_k = (translate("SamplingView", "Kept {count} after top-k (off)") if params.top_k <= 0
+                     else translate("SamplingView", "Kept {count} after top-k")).format(count=f"{stages.after_top_k:,}")
+            groups = [top_k, translate("SamplingView", "{count} after top-p").format(count=f"{stages.after_top_p:,}"),
+                      translate("SamplingView", "{count} after min-p").format(count=f"{stages.after_min_p:,}")]
             self.counts.setText(" · ".join(_nowrap(g) for g in groups))
-        items = [(RAW_COLOUR, "■", "model (T=1)"), (TEMPERED_COLOUR, "■", f"all at T={params.temperature:.2f}"),
-                 (FINAL_COLOUR, "■", "draw, after cut-offs")]
+        items = [(RAW_COLOUR, "■", translate("SamplingView", "model (T=1)")),
+                 (TEMPERED_COLOUR, "■", translate(
+                     "SamplingView", "all at T={temperature}").format(temperature=f"{params.temperature:.2f}")),
+                 (FINAL_COLOUR, "■", translate("SamplingView", "draw, after cut-offs"))]
         if self._chosen_rank > 0:
-            items.append((FINAL_COLOUR, "▶", "chosen"))
+            items.append((FINAL_COLOUR, "▶", translate("SamplingView", "chosen")))
         self.legend.setText(" &nbsp; ".join(
             f'<span style="color:{colour.name()};">{mark}</span>&nbsp;{_nowrap(text)}' for colour, mark, text in items))
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.instruments.experiment import parley_version
 from desktop.core.paths import DataDirs, resource_dir
 from desktop.inference.backend import LoadedModel
@@ -24,42 +25,55 @@ from desktop.ui.widgets import named_button, plain_label
 if TYPE_CHECKING:
     from desktop.inference.offload import BuildInfo
 
-OFFLINE_PROMISE = ("No telemetry. Nothing leaves this computer: Parley only goes online when you search or "
-                   "download models.")
-TAGLINE = "Private, offline chat with language models that run on this computer."
+
+def offline_promise() -> str:
+    return translate("AboutDialog", "No telemetry. Nothing leaves this computer: Parley only goes online when you "
+                                    "search or download models.")
+
+
+def tagline() -> str:
+    return translate("AboutDialog", "Private, offline chat with language models that run on this computer.")
 
 
 def gpu_layers_text(model: LoadedModel) -> str:
     if model.backend == "CPU":
-        return f"none: the CPU runs all {model.total_layers} layers (CPU build)"
+        return translate("AboutDialog", "none: the CPU runs all {layers} layers (CPU build)").format(
+            layers=model.total_layers)
     if model.gpu_layers == 0:
-        return f"none: the CPU runs all {model.total_layers} layers"
-    return f"{model.gpu_layers} of {model.total_layers} on the GPU ({model.backend})"
+        return translate("AboutDialog", "none: the CPU runs all {layers} layers").format(layers=model.total_layers)
+    return translate("AboutDialog", "{on_gpu} of {layers} on the GPU ({backend})").format(
+        on_gpu=model.gpu_layers, layers=model.total_layers, backend=model.backend)
 
 
-def about_details(build: BuildInfo, model: LoadedModel | None, dirs: DataDirs) -> list[tuple[str, str]]:
-    """The dialog's rows, label and value, in order: what a bug report needs."""
+def _about_rows(build: BuildInfo, model: LoadedModel | None, dirs: DataDirs) -> list[tuple[str, str, str]]:
+    """(key, label, value): the key names the row's field (objectName) in every language."""
     rows = [
-        ("Parley", parley_version()),
-        ("llama-cpp-python", build.llama_cpp_version),
-        ("llama.cpp backend", build.description),
+        ("Parley", "Parley", parley_version()),
+        ("llama-cpp-python", "llama-cpp-python", build.llama_cpp_version),
+        ("llama.cpp backend", translate("AboutDialog", "llama.cpp backend"), build.description),
     ]
     if model is None:
-        rows.append(("Model", "none loaded"))
+        rows.append(("Model", translate("AboutDialog", "Model"), translate("AboutDialog", "none loaded")))
     else:
-        rows += [("Model", f"{model.info.name} ({model.info.path.name})"),
-                 ("Layers on the GPU", gpu_layers_text(model))]
+        rows += [("Model", translate("AboutDialog", "Model"), f"{model.info.name} ({model.info.path.name})"),
+                 ("Layers on the GPU", translate("AboutDialog", "Layers on the GPU"), gpu_layers_text(model))]
     rows += [
-        ("Qt", f"PySide6 {PySide6.__version__}, Qt {qVersion()}"),
-        ("Python", f"{platform.python_version()} on {platform.system()} {platform.machine()}"),
-        ("Data folder", str(dirs.database.parent)),
-        ("Settings file", str(dirs.settings_file)),
+        ("Qt", "Qt", f"PySide6 {PySide6.__version__}, Qt {qVersion()}"),
+        ("Python", "Python", translate("AboutDialog", "{version} on {system} {machine}").format(
+            version=platform.python_version(), system=platform.system(), machine=platform.machine())),
+        ("Data folder", translate("AboutDialog", "Data folder"), str(dirs.database.parent)),
+        ("Settings file", translate("AboutDialog", "Settings file"), str(dirs.settings_file)),
     ]
     return rows
 
 
+def about_details(build: BuildInfo, model: LoadedModel | None, dirs: DataDirs) -> list[tuple[str, str]]:
+    """The dialog's rows, label and value, in order: what a bug report needs."""
+    return [(label, value) for _key, label, value in _about_rows(build, model, dirs)]
+
+
 def details_text(rows: list[tuple[str, str]]) -> str:
-    return "\n".join(f"{label}: {value}" for label, value in rows) + f"\n\n{OFFLINE_PROMISE}\n"
+    return "\n".join(f"{label}: {value}" for label, value in rows) + f"\n\n{offline_promise()}\n"
 
 
 class AboutDialog(QDialog):
@@ -68,35 +82,37 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("aboutDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a fresh one, with the current model, each time
-        self.setWindowTitle("About Parley")
-        self.rows = about_details(build, model, dirs)
+        self.setWindowTitle(translate("AboutDialog", "About Parley"))
+        keyed = _about_rows(build, model, dirs)
+        self.rows = [(label, value) for _key, label, value in keyed]
 
         icon = QLabel()
         icon_file = resource_dir() / "icons" / "parley.svg"
         if icon_file.is_file():
             icon.setPixmap(QIcon(str(icon_file)).pixmap(64, 64))
-        title = QLabel(f"<h2 style='margin:0'>Parley {parley_version()}</h2><p style='margin:2px 0'>{TAGLINE}</p>")
+        title = QLabel(f"<h2 style='margin:0'>Parley {parley_version()}</h2><p style='margin:2px 0'>{tagline()}</p>")
         title.setObjectName("aboutTitle")
         header = QHBoxLayout()
         header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(title, 1)
 
         form = QFormLayout()
-        for label, value in self.rows:
+        for key, label, value in keyed:
             field = plain_label(value)  # model names and paths come from files
-            field.setObjectName("about" + re.sub(r"\W", "", label.title()))
+            field.setObjectName("about" + re.sub(r"\W", "", key.title()))
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(f"{label}:", field)
-        promise = QLabel(OFFLINE_PROMISE)
+            form.addRow(translate("AboutDialog", "{label}:").format(label=label), field)
+        promise = QLabel(offline_promise())
         promise.setObjectName("aboutOfflinePromise")
         promise.setWordWrap(True)
         promise.setStyleSheet(bar_style("#aboutOfflinePromise", "success", "8px"))
 
-        self.copy_button = named_button("aboutCopyButton", "Copy details",
-                                        "Copy these details to the clipboard, e.g. for a bug report")
+        self.copy_button = named_button(
+            "aboutCopyButton", translate("AboutDialog", "Copy details"),
+            translate("AboutDialog", "Copy these details to the clipboard, e.g. for a bug report"))
         self.copy_button.clicked.connect(self.copy_details)
-        close = QPushButton("Close")
+        close = QPushButton(translate("AboutDialog", "Close"))
         close.setObjectName("aboutCloseButton")
         close.setDefault(True)
         close.clicked.connect(self.accept)
@@ -117,4 +133,4 @@ class AboutDialog(QDialog):
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.text())
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(translate("AboutDialog", "Copied"))

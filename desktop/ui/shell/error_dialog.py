@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.core.logs import LogSetup, configure, install_excepthooks
 
 log = logging.getLogger(__name__)
@@ -40,14 +41,18 @@ class ErrorDialog(QDialog):
     def __init__(self, details: str, log_file: Path | None, log_folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorDialog")
-        self.setWindowTitle("Parley: something went wrong")
+        self.setWindowTitle(translate("ErrorDialog", "Parley: something went wrong"))
         self.details = details
         lines = [line for line in details.strip().splitlines() if line.strip()]
-        summary = lines[-1].strip() if lines else "an unexpected error"
-        message = QLabel(f"Something went wrong inside Parley: {summary}\n\nParley keeps running, but what you were "
-                         "doing may not have finished. If it happens again, please report it with the details below.")
-        where = (f"The details are also in the log: {log_file}" if log_file is not None
-                 else f"The log could not be written in {log_folder}: copy the details to keep them.")
+        summary = lines[-1].strip() if lines else translate("ErrorDialog", "an unexpected error")
+        message = QLabel(translate(
+            "ErrorDialog", "Something went wrong inside Parley: {summary}\n\nParley keeps running, but what you were "
+            "doing may not have finished. If it happens again, please report it with the details below."
+        ).format(summary=summary))
+        where = (translate("ErrorDialog", "The details are also in the log: {file}").format(file=log_file)
+                 if log_file is not None
+                 else translate("ErrorDialog", "The log could not be written in {folder}: copy the details to keep "
+                                               "them.").format(folder=log_folder))
         self.log_label = QLabel(where)
         self.log_label.setObjectName("errorLogPath")
         for label in (message, self.log_label):
@@ -59,10 +64,10 @@ class ErrorDialog(QDialog):
         self.details_view.setReadOnly(True)
         self.details_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("Copy details")
+        self.copy_button = QPushButton(translate("ErrorDialog", "Copy details"))
         self.copy_button.setObjectName("copyDetailsButton")
         self.copy_button.clicked.connect(self.copy_details)
-        folder_button = QPushButton("Open log folder")
+        folder_button = QPushButton(translate("ErrorDialog", "Open log folder"))
         folder_button.setObjectName("errorOpenLogFolderButton")
         folder_button.clicked.connect(lambda: open_log_folder(log_folder))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -77,7 +82,7 @@ class ErrorDialog(QDialog):
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(translate("ErrorDialog", "Copied"))
 
 
 class ErrorReporter(QObject):

@@ -13,24 +13,30 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.models.builtin import BASE_NAME, CHAT_NAME, is_base_builtin, is_chat_builtin
 from desktop.core.settings import Settings
 from desktop.inference.backend import LoadedModel
 from desktop.ui.chat.controller import ChatController
-from desktop.ui.shell.about_dialog import OFFLINE_PROMISE
+from desktop.ui.shell.about_dialog import offline_promise
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button
 
-INTRODUCTION = (
-    "Parley is a private chat app for language models that run entirely on this computer. Chat with a model, "
-    "compare models side by side, build few-shot prompts and watch how a model chooses each token."
-)
-BUILT_INS = (
-    f"Two small models come built in: {CHAT_NAME} answers in the chat (it was trained to follow instructions), "
-    f"and {BASE_NAME}, a base model that continues text, is for few-shot prompts on the Few-shot page. "
-    "For longer, better answers, download a bigger chat model."
-)
+
+def introduction() -> str:
+    return translate(
+        "FirstRunPanel", "Parley is a private chat app for language models that run entirely on this computer. Chat "
+        "with a model, compare models side by side, build few-shot prompts and watch how a model chooses each token.")
+
+
+def built_ins() -> str:
+    return translate(
+        "FirstRunPanel", "Two small models come built in: {chat} answers in the chat (it was trained to follow "
+        "instructions), and {base}, a base model that continues text, is for few-shot prompts on the Few-shot page. "
+        "For longer, better answers, download a bigger chat model.").format(chat=CHAT_NAME, base=BASE_NAME)
+
+
 STYLE = """
 #firstRunPage { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 10px; }
 #firstRunPage QLabel { color: palette(window-text); }
@@ -57,18 +63,18 @@ class FirstRunPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("firstRunPage")
         self.setStyleSheet(STYLE)
-        self.title = _label("firstRunTitle", "Welcome to Parley")
-        self.introduction = _label("firstRunIntroduction", INTRODUCTION)
-        self.built_ins = _label("firstRunBuiltIns", BUILT_INS)
-        self.model_status = _label("firstRunModelStatus", "Loading the model…")
+        self.title = _label("firstRunTitle", translate("FirstRunPanel", "Welcome to Parley"))
+        self.introduction = _label("firstRunIntroduction", introduction())
+        self.built_ins = _label("firstRunBuiltIns", built_ins())
+        self.model_status = _label("firstRunModelStatus", translate("FirstRunPanel", "Loading the model…"))
         self.gpu_line = _label("firstRunGpuLine", "")
         self.gpu_line.hide()
-        self.privacy = _label("firstRunPrivacy", OFFLINE_PROMISE)
-        self.chat_button = named_button("firstRunChatButton", "Start chatting",
-                                        "Close this welcome and type a message below")
+        self.privacy = _label("firstRunPrivacy", offline_promise())
+        self.chat_button = named_button("firstRunChatButton", translate("FirstRunPanel", "Start chatting"),
+                                        translate("FirstRunPanel", "Close this welcome and type a message below"))
         self.chat_button.setDefault(True)
-        self.find_button = named_button("firstRunFindModelButton", "Find a chat model",
-                                        "Search Hugging Face for a chat model to download")
+        self.find_button = named_button("firstRunFindModelButton", translate("FirstRunPanel", "Find a chat model"),
+                                        translate("FirstRunPanel", "Search Hugging Face for a chat model to download"))
         self.chat_button.clicked.connect(self.dismiss)
         self.find_button.clicked.connect(self.findModelRequested)
 
@@ -86,18 +92,30 @@ class FirstRunPanel(QFrame):
         self.privacy.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def set_loading(self, path: str) -> None:
-        self.model_status.setText(f"Loading {_describe(Path(path), Path(path).name)}…")
+        file = Path(path)
+        if is_chat_builtin(file):
+            text = translate("FirstRunPanel", "Loading the built-in chat model {name}…").format(name=CHAT_NAME)
+        elif is_base_builtin(file):
+            text = translate("FirstRunPanel", "Loading the built-in base model {name}…").format(name=BASE_NAME)
+        else:
+            text = translate("FirstRunPanel", "Loading {name}…").format(name=file.name)
+        self.model_status.setText(text)
 
     def set_model(self, model: LoadedModel | None) -> None:
         """The model that is loaded now (None: the load failed) and where its layers run."""
         if model is None:
-            self.model_status.setText("No model is loaded yet: choose one on the Models page, or find one below.")
+            self.model_status.setText(translate(
+                "FirstRunPanel", "No model is loaded yet: choose one on the Models page, or find one below."))
             self.gpu_line.hide()
             return
-        described = _describe(model.info.path, model.info.name)
-        if described.startswith("the built-in"):
-            described = "T" + described[1:]
-        self.model_status.setText(f"{described} loaded and ready")
+        path = model.info.path
+        if is_chat_builtin(path):
+            text = translate("FirstRunPanel", "The built-in chat model {name} loaded and ready").format(name=CHAT_NAME)
+        elif is_base_builtin(path):
+            text = translate("FirstRunPanel", "The built-in base model {name} loaded and ready").format(name=BASE_NAME)
+        else:
+            text = translate("FirstRunPanel", "{name} loaded and ready").format(name=model.info.name)
+        self.model_status.setText(text)
         self.gpu_line.setText(model.offload_sentence)
         self.gpu_line.show()
 
@@ -106,14 +124,6 @@ class FirstRunPanel(QFrame):
             return
         self.hide()
         self.dismissed.emit()
-
-
-def _describe(path: Path, name: str) -> str:
-    if is_chat_builtin(path):
-        return f"the built-in chat model {CHAT_NAME}"
-    if is_base_builtin(path):
-        return f"the built-in base model {BASE_NAME}"
-    return name
 
 
 def install_first_run(window: MainWindow, controller: ChatController, settings: Settings,

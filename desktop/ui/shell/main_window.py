@@ -46,7 +46,7 @@ class NoticeBanner(QWidget):
         close = QToolButton()
         close.setText("✕")
         close.setObjectName("noticeClose")
-        close.setToolTip("Dismiss")
+        close.setToolTip(translate("NoticeBanner", "Dismiss"))
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
@@ -87,16 +87,21 @@ class MainWindow(QMainWindow):
         self.model_hint.hide()
         self.chat_view = ChatView()
         self.message_input = MessageInput()
-        self.send_button = named_button("sendButton", "Send", "Send the message (Enter)")
+        self.send_button = named_button("sendButton", translate("MainWindow", "Send"),
+                                        translate("MainWindow", "Send the message (Enter)"))
         self.send_button.setDefault(True)
-        self.stop_button = named_button("stopButton", "Stop", "Stop the reply; the text so far stays (Esc)")
+        self.stop_button = named_button("stopButton", translate("MainWindow", "Stop"),
+                                        translate("MainWindow", "Stop the reply; the text so far stays (Esc)"))
         self.stop_button.setEnabled(False)
-        self.regenerate_button = named_button("regenerateButton", "Regenerate", "Generate the last reply again")
-        self.new_chat_button = named_button("newChatButton", "New chat", "Start an empty conversation (Ctrl+N)")
+        self.regenerate_button = named_button("regenerateButton", translate("MainWindow", "Regenerate"),
+                                              translate("MainWindow", "Generate the last reply again"))
+        self.new_chat_button = named_button("newChatButton", translate("MainWindow", "New chat"),
+                                            translate("MainWindow", "Start an empty conversation (Ctrl+N)"))
         self.token_view_button = named_button(
-            "probabilityColoursButton", "Token probabilities",
-            "Show replies token by token, coloured by how likely the model found each one (deeper orange: less "
-            "likely). Hover a token for its alternatives; click it to continue from another one.")
+            "probabilityColoursButton", translate("MainWindow", "Token probabilities"),
+            translate("MainWindow", "Show replies token by token, coloured by how likely the model found each one "
+                      "(deeper orange: less likely). Hover a token for its alternatives; click it to continue from "
+                      "another one."))
         self.token_view_button.setCheckable(True)
 
         fit_label(self.new_chat_button, self.regenerate_button, self.token_view_button, self.stop_button,
@@ -120,21 +125,20 @@ class MainWindow(QMainWindow):
         self.system_prompt = SystemPromptEditor()
         self.template_combo = QComboBox()
         self.template_combo.setObjectName("chatTemplateCombo")
-        self.template_combo.setToolTip(
-            "How the conversation is turned into the text the model reads. "
-            "Remembered for each model."
-        )
+        self.template_combo.setToolTip(translate(
+            "MainWindow", "How the conversation is turned into the text the model reads. Remembered for each model."
+        ))
         self.sampling = SamplingPanel()
         self.raw_prompt = RawPromptView()
         self.sampling_view = SamplingView()
 
         settings_page = QWidget()
         settings_layout = QVBoxLayout(settings_page)
-        system_group = QGroupBox("System prompt")
+        system_group = QGroupBox(translate("MainWindow", "System prompt"))
         QVBoxLayout(system_group).addWidget(self.system_prompt)
-        template_group = QGroupBox("Chat template")
-        QFormLayout(template_group).addRow("Template", self.template_combo)
-        sampling_group = QGroupBox("Sampling")
+        template_group = QGroupBox(translate("MainWindow", "Chat template"))
+        QFormLayout(template_group).addRow(translate("MainWindow", "Template"), self.template_combo)
+        sampling_group = QGroupBox(translate("MainWindow", "Sampling"))
         QVBoxLayout(sampling_group).addWidget(self.sampling)
         for group in (system_group, template_group, sampling_group):
             settings_layout.addWidget(group)
@@ -143,9 +147,9 @@ class MainWindow(QMainWindow):
 
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sidePanel")
-        self.side_tabs.addTab(settings_scroll, "Settings")
-        self.side_tabs.addTab(self.raw_prompt, "Raw prompt")
-        self.side_tabs.addTab(self.sampling_view, "Sampling view")
+        self.side_tabs.addTab(settings_scroll, translate("MainWindow", "Settings"))
+        self.side_tabs.addTab(self.raw_prompt, translate("MainWindow", "Raw prompt"))
+        self.side_tabs.addTab(self.sampling_view, translate("MainWindow", "Sampling view"))
 
         splitter = QSplitter()
         splitter.setObjectName("chatSplitter")
@@ -158,11 +162,11 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setObjectName("mainTabs")
         self.pages.setDocumentMode(True)
-        self.pages.addTab(splitter, "Chat")
+        self.pages.addTab(splitter, translate("MainWindow", "Chat"))
         self.setCentralWidget(self.pages)
         self.setAcceptDrops(True)
 
-        self.model_status = QLabel("No model loaded")
+        self.model_status = QLabel(translate("MainWindow", "No model loaded"))
         self.model_status.setObjectName("modelStatusLabel")
         # A model's name comes from its file: as rich text, <img src="file:///dev/zero"> read that file.
         self.model_status.setTextFormat(Qt.TextFormat.PlainText)
@@ -174,34 +178,36 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.model_status, 1)
         self.statusBar().addPermanentWidget(self.busy)
 
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open model…", self)
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
+        open_action = QAction(translate("MainWindow", "&Open model…"), self)
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.openModelRequested)
         file_menu.addAction(open_action)
         file_menu.addSeparator()
-        self.export_markdown_action = QAction("Export chat as &Markdown…", self)
+        self.export_markdown_action = QAction(translate("MainWindow", "Export chat as &Markdown…"), self)
         self.export_markdown_action.setObjectName("exportMarkdownAction")
-        self.export_json_action = QAction("Export chat as &JSON…", self)
+        self.export_json_action = QAction(translate("MainWindow", "Export chat as &JSON…"), self)
         self.export_json_action.setObjectName("exportJsonAction")
-        self.import_chat_action = QAction("&Import chat (JSON)…", self)
+        self.import_chat_action = QAction(translate("MainWindow", "&Import chat (JSON)…"), self)
         self.import_chat_action.setObjectName("importChatAction")
         for action in (self.export_markdown_action, self.export_json_action, self.import_chat_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        self.offline_action = QAction("Offline &mode", self)
+        self.offline_action = QAction(translate("MainWindow", "Offline &mode"), self)
         self.offline_action.setObjectName("offlineAction")
         self.offline_action.setCheckable(True)
-        self.offline_action.setToolTip("Make no network requests at all; everything but the Hugging Face page works.")
+        self.offline_action.setToolTip(translate(
+            "MainWindow", "Make no network requests at all; everything but the Hugging Face page works."))
         file_menu.addAction(self.offline_action)
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(translate("MainWindow", "&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        settings_menu = self.menuBar().addMenu("&Settings")
-        self.engines_action = QAction("&Engines…", self)
+        settings_menu = self.menuBar().addMenu(translate("MainWindow", "&Settings"))
+        self.engines_action = QAction(translate("MainWindow", "&Engines…"), self)
         self.engines_action.setObjectName("enginesAction")
-        self.engines_action.setToolTip("Run models on a server (llama-server, vLLM) as well as on this computer.")
+        self.engines_action.setToolTip(translate(
+            "MainWindow", "Run models on a server (llama-server, vLLM) as well as on this computer."))
         settings_menu.addAction(self.engines_action)
         view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
         self.language_menu = view_menu.addMenu(translate("MainWindow", "&Language"))
@@ -215,14 +221,15 @@ class MainWindow(QMainWindow):
             action.setData(code)
             self.language_actions.addAction(action)
             self.language_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.about_action = QAction("&About Parley", self)
+        help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
+        self.about_action = QAction(translate("MainWindow", "&About Parley"), self)
         self.about_action.setObjectName("aboutAction")
-        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action = QAction(translate("MainWindow", "&Keyboard shortcuts"), self)
         self.shortcuts_action.setObjectName("shortcutsAction")
-        self.open_log_folder_action = QAction("Open &log folder", self)
+        self.open_log_folder_action = QAction(translate("MainWindow", "Open &log folder"), self)
         self.open_log_folder_action.setObjectName("openLogFolderAction")
-        self.open_log_folder_action.setToolTip("Parley's log and crash files, to look at or attach to a report.")
+        self.open_log_folder_action.setToolTip(translate(
+            "MainWindow", "Parley's log and crash files, to look at or attach to a report."))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.open_log_folder_action)
         help_menu.addAction(self.about_action)

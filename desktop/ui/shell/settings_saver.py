@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
+from desktop.core.i18n import translate
 from desktop.core.settings import Settings
 
 SAVE_INTERVAL_MS = 2000
@@ -35,13 +36,15 @@ class SettingsSaver(QObject):
         except OSError as exc:
             reason = exc.strerror or str(exc)
             if self.failing is None:
-                self._notify(f"Parley cannot save its settings to {self.path} ({reason}). It keeps them and tries "
-                             "again every few seconds; free some space or check the folder's permissions.")
+                self._notify(translate(
+                    "SettingsSaver", "Parley cannot save its settings to {path} ({reason}). It keeps them and tries "
+                    "again every few seconds; free some space or check the folder's permissions."
+                ).format(path=self.path, reason=reason))
             self.failing = reason
             return False
         if self.failing is not None:
             self.failing = None
-            self._notify("Parley's settings are saved again.")
+            self._notify(translate("SettingsSaver", "Parley's settings are saved again."))
         return True
 
     def close(self) -> None:

@@ -16,38 +16,44 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversations.messages import Role
+from desktop.core.i18n import translate
 from desktop.ui.chat.controller import ChatController
 from desktop.ui.chat.conversation_list import ConversationList
 from desktop.ui.shell.main_window import MainWindow
 
-# (keys, what they do) in the order Help lists them; the page list is filled in from the window's tabs.
-FIXED = [
-    ("Enter", "Send the message"),
-    ("Shift+Enter", "New line in the message"),
-    ("Esc", "Stop the reply (the text so far stays)"),
-    ("Ctrl+N", "New chat"),
-    ("Ctrl+R", "Regenerate the last reply"),
-    ("Ctrl+F", "Search the saved chats"),
-    ("Ctrl+Shift+C", "Copy the last reply"),
-    ("Ctrl+O", "Open a model file"),
-    ("Tab / Shift+Tab", "Move to the next / previous field (also out of the big text boxes)"),
-    ("Ctrl+Tab", "Type a tab in a big text box"),
-    ("Ctrl+Q", "Quit"),
-]
+
+def fixed_shortcuts() -> list[tuple[str, str]]:
+    """(keys, what they do) in the order Help lists them; the page list is filled in from the window's tabs."""
+    return [
+        ("Enter", translate("ShortcutsDialog", "Send the message")),
+        ("Shift+Enter", translate("ShortcutsDialog", "New line in the message")),
+        ("Esc", translate("ShortcutsDialog", "Stop the reply (the text so far stays)")),
+        ("Ctrl+N", translate("ShortcutsDialog", "New chat")),
+        ("Ctrl+R", translate("ShortcutsDialog", "Regenerate the last reply")),
+        ("Ctrl+F", translate("ShortcutsDialog", "Search the saved chats")),
+        ("Ctrl+Shift+C", translate("ShortcutsDialog", "Copy the last reply")),
+        ("Ctrl+O", translate("ShortcutsDialog", "Open a model file")),
+        ("Tab / Shift+Tab", translate("ShortcutsDialog", "Move to the next / previous field (also out of the big "
+                                                         "text boxes)")),
+        ("Ctrl+Tab", translate("ShortcutsDialog", "Type a tab in a big text box")),
+        ("Ctrl+Q", translate("ShortcutsDialog", "Quit")),
+    ]
 
 
 def page_shortcuts(pages: QTabWidget) -> list[tuple[str, str]]:
-    return [(f"Ctrl+{n + 1}", f"Go to {pages.tabText(n).replace('&', '')}") for n in range(min(pages.count(), 9))]
+    return [(f"Ctrl+{n + 1}", translate("ShortcutsDialog", "Go to {page}").format(page=pages.tabText(n).replace(
+        "&", ""))) for n in range(min(pages.count(), 9))]
 
 
 class ShortcutsDialog(QDialog):
     def __init__(self, rows: list[tuple[str, str]], parent: QMainWindow | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(translate("ShortcutsDialog", "Keyboard shortcuts"))
         self.table = QTableWidget(len(rows), 2)
         self.table.setObjectName("shortcutsTable")
-        self.table.setHorizontalHeaderLabels(["Keys", "Does"])
+        self.table.setHorizontalHeaderLabels([translate("ShortcutsDialog", "Keys"),
+                                              translate("ShortcutsDialog", "Does")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (keys, does) in enumerate(rows):
@@ -76,7 +82,8 @@ def install_shortcuts(window: QMainWindow, pages: QTabWidget, regenerate: Callab
         QShortcut(QKeySequence(keys), window).activated.connect(action)
 
     def show_list() -> None:
-        ShortcutsDialog(FIXED[:4] + page_shortcuts(pages) + FIXED[4:], window).open()
+        fixed = fixed_shortcuts()
+        ShortcutsDialog(fixed[:4] + page_shortcuts(pages) + fixed[4:], window).open()
 
     help_menu_action.triggered.connect(show_list)
 
@@ -99,6 +106,6 @@ def install_chat_shortcuts(window: MainWindow, controller: ChatController, conve
         replies = [m.content for m in controller.conversation.messages if m.role == Role.ASSISTANT]
         if replies:
             QGuiApplication.clipboard().setText(replies[-1])
-            window.statusBar().showMessage("Copied the last reply", 3000)
+            window.statusBar().showMessage(translate("ShortcutsDialog", "Copied the last reply"), 3000)
 
     install_shortcuts(window, window.pages, regenerate, search_chats, copy_last_reply, window.shortcuts_action)

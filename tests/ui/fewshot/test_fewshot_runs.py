@@ -273,7 +273,8 @@ def test_every_finished_run_is_saved_and_listed(qtbot: QtBot, page: FewShotPage,
     rows = history_rows(page)
     assert len(rows) == 2
     date, accuracy, shots, rule, template, model = rows[0]
-    assert (template, model, shots, rule) == ("Sentiment (reviews)", "fake.gguf", "2", "likelihood")
+    assert (template, model, shots, rule) == ("Sentiment (reviews)", "fake.gguf", "2", "Most likely answer")
+    assert record.rule == "likelihood"  # the record keeps the key; the table shows the rule's name
     assert accuracy == run.accuracy_text() and date[:2] == "20"
     assert rows[1][4] == "broken.json" and rows[1][1].startswith("damaged: ") and "not valid JSON" in rows[1][1]
     page.history.select_rows([1])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListView,
     QMenu,
     QMenuBar,
     QPlainTextEdit,
@@ -28,6 +29,7 @@ NAMES = {
     "smollm", "qwen", "json", "jsonl", "csv", "tsv", "markdown", "http", "https", "url", "api", "cpu", "gpu", "cuda",
     "metal", "vulkan", "ram", "vram", "top", "min", "ctrl", "shift", "enter", "esc", "alt", "tab", "sqlite",
     "server", "jinja", "chatml", "mistral", "bos", "eos", "sha", "rpc", "ssh", "utf",
+    "english",  # a language's own name in View › Language, as every language menu writes it
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
 
@@ -53,7 +55,7 @@ def texts(root: QWidget) -> Iterator[tuple[str, str]]:
         elif isinstance(widget, QTabWidget):
             for i in range(widget.count()):
                 yield f"{name} tab", widget.tabText(i)
-        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+        elif isinstance(widget, QAbstractItemView) and not isinstance(widget, QListView) and widget.model() is not None:
             model = widget.model()
             for column in range(model.columnCount()):
                 yield f"{name} header", str(model.headerData(column, Qt.Orientation.Horizontal) or "")

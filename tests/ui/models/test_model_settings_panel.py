@@ -12,7 +12,7 @@ from desktop.core.models.gguf_file import read_model_info
 from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import GIB, MIB
 from desktop.core.settings import GPU_LAYERS_ALL, ModelSettings
-from desktop.ui.models.model_settings_panel import CPU_BUILD_TIP, ModelSettingsPanel
+from desktop.ui.models.model_settings_panel import ModelSettingsPanel, cpu_build_tip
 from tests.fakes import FakeBackend
 
 
@@ -64,7 +64,7 @@ def test_cpu_build_disables_the_control_and_says_why(qtbot: QtBot, builtin_model
     assert panel.isEnabled()
     for name, cls in (("modelGpuLayersCombo", QComboBox), ("modelGpuLayersSpin", QSpinBox)):
         widget = panel.findChild(cls, name)
-        assert not widget.isEnabled() and widget.toolTip() == CPU_BUILD_TIP
+        assert not widget.isEnabled() and widget.toolTip() == cpu_build_tip()
     text = panel.findChild(QLabel, "modelGpuEstimateLabel").text()
     assert text.startswith("≈ ") and text.endswith("in RAM (CPU build)")
 

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop.app import Parley, create_window
 from desktop.core.settings import Settings
 from desktop.inference.backend import LoadedModel, LoadOptions
-from desktop.ui.shell.about_dialog import OFFLINE_PROMISE, AboutDialog
+from desktop.ui.shell.about_dialog import AboutDialog, offline_promise
 from desktop.ui.shell.first_run import FirstRunPanel
 from tests.fakes import FakeBackend, fake_info
 
@@ -62,8 +62,8 @@ def test_welcome_on_a_fresh_data_folder_says_what_parley_is(window: Parley) -> N
     assert "Parley is a private chat app" in text(panel, "firstRunIntroduction")
     assert text(panel, "firstRunModelStatus") == "The built-in base model Gemma 3 270M loaded and ready"
     assert text(panel, "firstRunGpuLine") == "Running on the CPU (this build has no GPU support)"
-    assert text(panel, "firstRunPrivacy") == OFFLINE_PROMISE
-    assert "No telemetry" in OFFLINE_PROMISE and "search or download" in OFFLINE_PROMISE
+    assert text(panel, "firstRunPrivacy") == offline_promise()
+    assert "No telemetry" in offline_promise() and "search or download" in offline_promise()
     assert window.window.findChild(QPlainTextEdit, "messageInput").isVisible()  # the chat stays usable below
 
 
@@ -146,10 +146,10 @@ def test_about_dialog_shows_versions_backend_model_and_copies(window: Parley, da
     assert rows["Layers on the GPU"] == "none: the CPU runs all 4 layers (CPU build)"
     assert "gemma" in rows["Model"].lower() and rows["Qt"].startswith("PySide6 6.")
     assert rows["Data folder"] == str(data_dir.resolve())
-    assert text(dialog, "aboutOfflinePromise") == OFFLINE_PROMISE
+    assert text(dialog, "aboutOfflinePromise") == offline_promise()
     dialog.findChild(QPushButton, "aboutCopyButton").click()
     copied = QGuiApplication.clipboard().text()
-    assert "llama-cpp-python: " in copied and OFFLINE_PROMISE in copied and str(data_dir.resolve()) in copied
+    assert "llama-cpp-python: " in copied and offline_promise() in copied and str(data_dir.resolve()) in copied
     dialog.close()
 
 
