@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QLabel, QTextBrowser, QToolTip, QWidget
 
+from desktop.core.i18n import translate
 from desktop.core.instruments.perplexity import ScoredToken
 from desktop.core.prompting.characters import (
     CharacterSpan,
@@ -53,10 +54,13 @@ def visible_text(text: str) -> str:
 
 def token_tooltip(index: int, token: ScoredToken) -> str:
     """Rich text (the tooltip renders tags), so the token's own text is escaped."""
-    head = f"<b>{html.escape(visible_text(token.text)) or '(empty)'}</b> &nbsp; token {index + 1} · id {token.token_id}"
+    shown = html.escape(visible_text(token.text)) or html.escape(translate("HeatMap", "(empty)"))
+    head = f"<b>{shown}</b> &nbsp; " + translate("HeatMap", "token {number} · id {id}").format(
+        number=index + 1, id=token.token_id)
     if math.isnan(token.surprisal):
-        return f"{head}<br>The first token: nothing comes before it, so it is not scored."
-    return f"{head}<br>{token.surprisal:.2f} bits of surprisal · probability {percent(token.probability)}"
+        return f"{head}<br>" + translate("HeatMap", "The first token: nothing comes before it, so it is not scored.")
+    return f"{head}<br>" + translate("HeatMap", "{bits} bits of surprisal · probability {probability}").format(
+        bits=f"{token.surprisal:.2f}", probability=percent(token.probability))
 
 
 def span_tooltip(tokens: tuple[ScoredToken, ...], span: CharacterSpan) -> str:
@@ -65,19 +69,24 @@ def span_tooltip(tokens: tuple[ScoredToken, ...], span: CharacterSpan) -> str:
     if not span.split:
         return token_tooltip(span.first, tokens[span.first])
     count = len(span.text)
-    what = "one character" if count == 1 else f"{count} characters"
-    head = (f"<b>{html.escape(visible_text(span.text))}</b> &nbsp; tokens {span.first + 1}–{span.last + 1}: "
-            f"{what} in {span.size} tokens")
+    what = (translate("HeatMap", "one character") if count == 1 else
+            translate("HeatMap", "{count} characters").format(count=count))
+    head = f"<b>{html.escape(visible_text(span.text))}</b> &nbsp; " + translate(
+        "HeatMap", "tokens {first}–{last}: {what} in {size} tokens").format(
+        first=span.first + 1, last=span.last + 1, what=what, size=span.size)
     rows = "".join(
-        f"<br>id {tokens[i].token_id} · bytes {hex_bytes(token_bytes(tokens[i]) or b'')} · "
-        + ("not scored" if math.isnan(tokens[i].surprisal) else f"{tokens[i].surprisal:.2f} bits")
+        "<br>" + translate("HeatMap", "id {id} · bytes {bytes}").format(
+            id=tokens[i].token_id, bytes=hex_bytes(token_bytes(tokens[i]) or b"")) + " · "
+        + (translate("HeatMap", "not scored") if math.isnan(tokens[i].surprisal) else
+           translate("HeatMap", "{bits} bits").format(bits=f"{tokens[i].surprisal:.2f}"))
         for i in span.indices
     )
     bits = span_surprisal([t.surprisal for t in tokens], span)
     if math.isnan(bits):
-        return f"{head}{rows}<br>Its first token is the text's first: not scored."
-    return (f"{head}{rows}<br>{bits:.2f} bits of surprisal · probability {percent(2.0 ** -bits)} "
-            "(the product over its tokens)")
+        return f"{head}{rows}<br>" + translate("HeatMap", "Its first token is the text's first: not scored.")
+    return f"{head}{rows}<br>" + translate(
+        "HeatMap", "{bits} bits of surprisal · probability {probability} (the product over its tokens)").format(
+        bits=f"{bits:.2f}", probability=percent(2.0 ** -bits))
 
 
 def percent(probability: float) -> str:
@@ -96,7 +105,8 @@ def legend_html() -> str:
         colour = surprisal_colour(bits).name()
         label = f"{bits}+" if bits == MAX_BITS else str(bits)
         cells.append(f'<span style="background:{colour}; color:{text_colour(bits).name()}">&nbsp;{label}&nbsp;</span>')
-    return "Surprisal in bits: " + "".join(cells) + " &nbsp; (grey: first token, not scored)"
+    return (html.escape(translate("HeatMap", "Surprisal in bits:")) + " " + "".join(cells) + " &nbsp; "
+            + html.escape(translate("HeatMap", "(grey: first token, not scored)")))
 
 
 def text_colour(bits: float) -> QColor:
@@ -144,8 +154,9 @@ class HeatMap(QTextBrowser):
         if self.shown < len(tokens):
             note = QTextCharFormat()
             note.setForeground(QColor(110, 110, 110))
-            cursor.insertText(f"\n\n… {len(tokens) - self.shown:,} more tokens, counted in the summary but not drawn.",
-                              note)
+            more = translate("HeatMap", "… {count} more tokens, counted in the summary but not drawn.").format(
+                count=f"{len(tokens) - self.shown:,}")
+            cursor.insertText("\n\n" + more, note)
         cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._set_hovered(-1)
@@ -226,6 +237,7 @@ class TokenDetail(QLabel):
 
     def _show(self, index: int) -> None:
         if index < 0:
-            self.setText("<i>Hover over a token to see its id, surprisal and probability.</i>")
+            self.setText("<i>" + html.escape(translate("TokenDetail", "Hover over a token to see its id, surprisal and "
+                                                        "probability.")) + "</i>")
         else:
             self.setText(self.heatmap.tooltip_for(index).replace("<br>", " &nbsp;·&nbsp; "))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.i18n import translate
 from desktop.core.instruments.perplexity import TextScore
 from desktop.inference.backend import LoadedModel
 from desktop.inference.jobs import Job, ScoreRequest
@@ -30,9 +31,18 @@ from desktop.ui.theme import bar_style
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
 
 MAX_BYTES = 5 * 1024 * 1024  # a bigger text takes many minutes to score and is too long to draw
-TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
-SCORE_TIP = "Measure how surprised the loaded model is by each token of the text"
-WAITING_TIP = "Waiting for the chat (or another page) to finish with the model"
+
+
+def text_filter() -> str:
+    return translate("PerplexityPage", "Text files (*.txt *.md);;All files (*)")
+
+
+def score_tip() -> str:
+    return translate("PerplexityPage", "Measure how surprised the loaded model is by each token of the text")
+
+
+def waiting_tip() -> str:
+    return translate("PerplexityPage", "Waiting for the chat (or another page) to finish with the model")
 
 
 def format_perplexity(value: float) -> str:
@@ -45,16 +55,24 @@ def format_perplexity(value: float) -> str:
 
 def summary_text(score: TextScore) -> str:
     """'Perplexity 12.3 · 3.6 bits per token on average · 1,234 tokens · 3 windows of 4096'."""
-    scored = len(score.scored)
+    scored, count = len(score.scored), len(score.tokens)
     if scored == 0:
-        return (f"Too short to score: {len(score.tokens)} token{'s' if len(score.tokens) != 1 else ''}, "
-                "and the first has nothing before it to be predicted from.")
-    windows = f"{score.windows} window{'s' if score.windows != 1 else ''} of {score.n_ctx}"
-    text = (f"Perplexity {format_perplexity(score.perplexity)} · {score.mean_surprisal:.1f} bits per token on average"
-            f" · {len(score.tokens):,} tokens · {windows}")
+        short = (translate("PerplexityPage", "Too short to score: {count} token, and the first has nothing before "
+                           "it to be predicted from.") if count == 1 else
+                 translate("PerplexityPage", "Too short to score: {count} tokens, and the first has nothing before "
+                           "it to be predicted from."))
+        return short.format(count=count)
+    windows = (translate("PerplexityPage", "{count} window of {n_ctx}") if score.windows == 1 else
+               translate("PerplexityPage", "{count} windows of {n_ctx}")).format(count=score.windows, n_ctx=score.n_ctx)
+    tokens = (translate("PerplexityPage", "{count} token") if count == 1 else
+              translate("PerplexityPage", "{count} tokens")).format(count=f"{count:,}")
+    parts = [translate("PerplexityPage", "Perplexity {value}").format(value=format_perplexity(score.perplexity)),
+             translate("PerplexityPage", "{bits} bits per token on average").format(
+                 bits=f"{score.mean_surprisal:.1f}"),
+             tokens, windows]
     if score.stopped:
-        text += f" · stopped early: {scored:,} tokens scored"
-    return text
+        parts.append(translate("PerplexityPage", "stopped early: {count} tokens scored").format(count=f"{scored:,}"))
+    return " · ".join(parts)
 
 
 def read_text_file(path: Path) -> str:
@@ -62,22 +80,25 @@ def read_text_file(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ValueError(f"{path.name} is {size / 1024 / 1024:.1f} MB; Parley scores texts up to "
-                             f"{MAX_BYTES // 1024 // 1024} MB. Open a shorter part of it.")
+            raise ValueError(translate("PerplexityPage", "{file} is {size} MB; Parley scores texts up to {limit} MB. "
+                                       "Open a shorter part of it.").format(
+                file=path.name, size=f"{size / 1024 / 1024:.1f}", limit=MAX_BYTES // 1024 // 1024))
         data = path.read_bytes()
     except OSError as exc:
-        raise ValueError(f"Could not read {path.name}: {exc.strerror or exc}") from exc
+        raise ValueError(translate("PerplexityPage", "Could not read {file}: {reason}").format(
+            file=path.name, reason=exc.strerror or exc)) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path.name} is not UTF-8 text (byte {exc.start:,} is not valid UTF-8). "
-                         "Save it as UTF-8 and open it again.") from exc
+        raise ValueError(translate("PerplexityPage", "{file} is not UTF-8 text (byte {offset} is not valid UTF-8). "
+                                   "Save it as UTF-8 and open it again.").format(
+            file=path.name, offset=f"{exc.start:,}")) from exc
 
 
 def cannot_score(engine: str) -> str:
     """Why Score stays off with an engine that gives no token probabilities (a remote server, say)."""
-    return (f"The {engine} engine cannot score a text: perplexity needs each token's probability, which it does "
-            "not give.")
+    return translate("PerplexityPage", "The {engine} engine cannot score a text: perplexity needs each token's "
+                     "probability, which it does not give.").format(engine=engine)
 
 
 class PerplexityPage(QWidget):
@@ -94,22 +115,25 @@ class PerplexityPage(QWidget):
 
         self.model_label = QLabel()
         self.model_label.setObjectName("perplexityModel")
-        self.open_button = named_button("perplexityOpenButton", "Open…", "Score a .txt or .md file (UTF-8, up to 5 MB)")
-        self.score_button = named_button("perplexityScoreButton", "Score", SCORE_TIP)
-        self.stop_button = named_button("perplexityStopButton", "Stop", "Stop; the tokens scored so far are shown")
+        self.open_button = named_button(
+            "perplexityOpenButton", translate("PerplexityPage", "Open…"),
+            translate("PerplexityPage", "Score a .txt or .md file (UTF-8, up to 5 MB)"))
+        self.score_button = named_button("perplexityScoreButton", translate("PerplexityPage", "Score"), score_tip())
+        self.stop_button = named_button("perplexityStopButton", translate("PerplexityPage", "Stop"),
+                                        translate("PerplexityPage", "Stop; the tokens scored so far are shown"))
         self.stop_button.setEnabled(False)
         self.message = plain_label(name="perplexityMessage")  # messages quote file names
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.input = tab_moves_focus(QPlainTextEdit())
         self.input.setObjectName("perplexityInput")
-        self.input.setPlaceholderText("Paste a text here, or open a file. Lower perplexity: the text reads as "
-                                      "more expected to this model.")
+        self.input.setPlaceholderText(translate("PerplexityPage", "Paste a text here, or open a file. Lower "
+                                                "perplexity: the text reads as more expected to this model."))
         self.progress = QProgressBar()
         self.progress.setObjectName("perplexityProgress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.progress.setFormat("%v / %m tokens")
+        self.progress.setFormat(translate("PerplexityPage", "%v / %m tokens"))
         self.progress.setTextVisible(False)  # until a run has counts to show
         self.summary = QLabel("")
         self.summary.setObjectName("perplexitySummary")
@@ -120,7 +144,8 @@ class PerplexityPage(QWidget):
         font.setBold(True)
         self.summary.setFont(font)
         self.heatmap = HeatMap()
-        self.heatmap.setPlaceholderText("Score a text to see each token coloured by how surprising it was.")
+        self.heatmap.setPlaceholderText(translate("PerplexityPage",
+                                                "Score a text to see each token coloured by how surprising it was."))
         self.legend = QLabel(legend_html())
         self.legend.setObjectName("perplexityLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -165,10 +190,11 @@ class PerplexityPage(QWidget):
         if not self.session.capabilities.scores_text:
             self.model_label.setText(html.escape(cannot_score(self.session.capabilities.name)))
         elif model is None:
-            self.model_label.setText("No model loaded: load one to score a text.")
+            self.model_label.setText(translate("PerplexityPage", "No model loaded: load one to score a text."))
         else:
             name = html.escape(model.info.name)
-            self.model_label.setText(f"Scores with <b>{name}</b> · context {model.n_ctx:,} tokens")
+            self.model_label.setText(translate("PerplexityPage", "Scores with <b>{model}</b> · context {n_ctx} tokens")
+                                     .format(model=name, n_ctx=f"{model.n_ctx:,}"))
         self._update_buttons()
 
     def _follow_session(self, *_changed: object) -> None:
@@ -195,7 +221,8 @@ class PerplexityPage(QWidget):
     # --- input ------------------------------------------------------------------------------
 
     def _ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a text to score", "", TEXT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, translate("PerplexityPage", "Open a text to score"), "",
+                                              text_filter())
         if path:
             self.open_file(Path(path))
 
@@ -206,7 +233,8 @@ class PerplexityPage(QWidget):
             self.show_message(str(exc))
             return False
         self.input.setPlainText(text)
-        self.show_message(f"Opened {Path(path).name} ({len(text):,} characters).", error=False)
+        self.show_message(translate("PerplexityPage", "Opened {file} ({count} characters).").format(
+            file=Path(path).name, count=f"{len(text):,}"), error=False)
         return True
 
     # --- scoring ----------------------------------------------------------------------------
@@ -217,20 +245,21 @@ class PerplexityPage(QWidget):
             self.show_message(cannot_score(self.session.capabilities.name))
             return False
         if self.model is None:
-            self.show_message("Load a model first.")
+            self.show_message(translate("PerplexityPage", "Load a model first."))
             return False
         if self._job is not None or self.waiting:
-            self.show_message("The model is busy; wait for it or press Stop.")
+            self.show_message(translate("PerplexityPage", "The model is busy; wait for it or press Stop."))
             return False
         if not text.strip():
-            self.show_message("Paste or open a text to score first.")
+            self.show_message(translate("PerplexityPage", "Paste or open a text to score first."))
             return False
         if len(text.encode("utf-8")) > MAX_BYTES:
-            self.show_message(f"The text is longer than {MAX_BYTES // 1024 // 1024} MB; score a shorter part of it.")
+            self.show_message(translate("PerplexityPage", "The text is longer than {limit} MB; score a shorter part "
+                                        "of it.").format(limit=MAX_BYTES // 1024 // 1024))
             return False
         self.show_message("")
         self.progress.setRange(0, 0)  # busy until the first count arrives
-        self.summary.setText("Scoring…")
+        self.summary.setText(translate("PerplexityPage", "Scoring…"))
         self.input.setReadOnly(True)
         self._answered = False
         self._job = self.session.submit(ScoreRequest(text))
@@ -246,7 +275,7 @@ class PerplexityPage(QWidget):
         """Stop within a batch of tokens; the tokens scored so far still arrive as the result."""
         if self._job is not None:
             self._job.cancel()
-            self.summary.setText("Stopping…")
+            self.summary.setText(translate("PerplexityPage", "Stopping…"))
             self._update_buttons()
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -254,7 +283,8 @@ class PerplexityPage(QWidget):
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(min(done, total))
         if self._job is not None and not self._job.cancelling:
-            self.summary.setText(f"Scoring… {done:,} of {total:,} tokens")
+            self.summary.setText(translate("PerplexityPage", "Scoring… {done} of {total} tokens").format(
+                done=f"{done:,}", total=f"{total:,}"))
 
     def _on_finished(self, score: TextScore) -> None:
         self._answered = True
@@ -292,6 +322,6 @@ class PerplexityPage(QWidget):
         if not can_score:
             self.score_button.setToolTip(cannot_score(self.session.capabilities.name))
         elif self.model is not None and self.waiting:
-            self.score_button.setToolTip(WAITING_TIP)
+            self.score_button.setToolTip(waiting_tip())
         else:
-            self.score_button.setToolTip(SCORE_TIP)
+            self.score_button.setToolTip(score_tip())

@@ -544,6 +544,69 @@
     </message>
 </context>
 <context>
+    <name>HeatMap</name>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>token {number} · id {id}</source>
+        <translation>第 {number} 个词元 · ID {id}</translation>
+    </message>
+    <message>
+        <source>The first token: nothing comes before it, so it is not scored.</source>
+        <translation>第一个词元：前面没有内容，因此不评分。</translation>
+    </message>
+    <message>
+        <source>{bits} bits of surprisal · probability {probability}</source>
+        <translation>惊异度 {bits} 比特 · 概率 {probability}</translation>
+    </message>
+    <message>
+        <source>one character</source>
+        <translation>1 个字符</translation>
+    </message>
+    <message>
+        <source>{count} characters</source>
+        <translation>{count} 个字符</translation>
+    </message>
+    <message>
+        <source>tokens {first}–{last}: {what} in {size} tokens</source>
+        <translation>第 {first}–{last} 个词元：{what}，由 {size} 个词元组成</translation>
+    </message>
+    <message>
+        <source>id {id} · bytes {bytes}</source>
+        <translation>ID {id} · 字节 {bytes}</translation>
+    </message>
+    <message>
+        <source>not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <source>{bits} bits</source>
+        <translation>{bits} 比特</translation>
+    </message>
+    <message>
+        <source>Its first token is the text's first: not scored.</source>
+        <translation>它的第一个词元就是文本的第一个词元：未评分。</translation>
+    </message>
+    <message>
+        <source>{bits} bits of surprisal · probability {probability} (the product over its tokens)</source>
+        <translation>惊异度 {bits} 比特 · 概率 {probability}（其各词元概率之积）</translation>
+    </message>
+    <message>
+        <source>Surprisal in bits:</source>
+        <translation>惊异度（比特）：</translation>
+    </message>
+    <message>
+        <source>(grey: first token, not scored)</source>
+        <translation>（灰色：第一个词元，未评分）</translation>
+    </message>
+    <message>
+        <source>… {count} more tokens, counted in the summary but not drawn.</source>
+        <translation>… 另有 {count} 个词元已计入汇总，但未显示。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>Open</source>
@@ -604,6 +667,149 @@
     <message>
         <source>Could not delete {file}: {error}</source>
         <translation>无法删除 {file}：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>PerplexityPage</name>
+    <message>
+        <source>Text files (*.txt *.md);;All files (*)</source>
+        <translation>文本文件 (*.txt *.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Measure how surprised the loaded model is by each token of the text</source>
+        <translation>测量已加载模型对文本中每个词元的惊异度</translation>
+    </message>
+    <message>
+        <source>Waiting for the chat (or another page) to finish with the model</source>
+        <translation>正在等待对话（或其他页面）用完模型</translation>
+    </message>
+    <message>
+        <source>Too short to score: {count} token, and the first has nothing before it to be predicted from.</source>
+        <translation>文本太短，无法评分：只有 {count} 个词元，而第一个词元前面没有可供预测的内容。</translation>
+    </message>
+    <message>
+        <source>Too short to score: {count} tokens, and the first has nothing before it to be predicted from.</source>
+        <translation>文本太短，无法评分：只有 {count} 个词元，而第一个词元前面没有可供预测的内容。</translation>
+    </message>
+    <message>
+        <source>{count} window of {n_ctx}</source>
+        <translation>{count} 个 {n_ctx} 词元的窗口</translation>
+    </message>
+    <message>
+        <source>{count} windows of {n_ctx}</source>
+        <translation>{count} 个 {n_ctx} 词元的窗口</translation>
+    </message>
+    <message>
+        <source>{count} token</source>
+        <translation>{count} 个词元</translation>
+    </message>
+    <message>
+        <source>{count} tokens</source>
+        <translation>{count} 个词元</translation>
+    </message>
+    <message>
+        <source>Perplexity {value}</source>
+        <translation>困惑度 {value}</translation>
+    </message>
+    <message>
+        <source>{bits} bits per token on average</source>
+        <translation>平均每词元 {bits} 比特</translation>
+    </message>
+    <message>
+        <source>stopped early: {count} tokens scored</source>
+        <translation>提前停止：已评分 {count} 个词元</translation>
+    </message>
+    <message>
+        <source>{file} is {size} MB; Parley scores texts up to {limit} MB. Open a shorter part of it.</source>
+        <translation>{file} 大小为 {size} MB；Parley 最多为 {limit} MB 的文本评分。请打开其中较短的一部分。</translation>
+    </message>
+    <message>
+        <source>Could not read {file}: {reason}</source>
+        <translation>无法读取 {file}：{reason}</translation>
+    </message>
+    <message>
+        <source>{file} is not UTF-8 text (byte {offset} is not valid UTF-8). Save it as UTF-8 and open it again.</source>
+        <translation>{file} 不是 UTF-8 文本（位置 {offset} 处的字节不是有效的 UTF-8）。请将其另存为 UTF-8 后重新打开。</translation>
+    </message>
+    <message>
+        <source>The {engine} engine cannot score a text: perplexity needs each token's probability, which it does not give.</source>
+        <translation>{engine} 引擎无法为文本评分：困惑度需要每个词元的概率，而该引擎不提供。</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Score a .txt or .md file (UTF-8, up to 5 MB)</source>
+        <translation>为纯文本或 Markdown 文件评分（UTF-8，最大 5 MB）</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop; the tokens scored so far are shown</source>
+        <translation>停止；显示目前已评分的词元</translation>
+    </message>
+    <message>
+        <source>Paste a text here, or open a file. Lower perplexity: the text reads as more expected to this model.</source>
+        <translation>在此粘贴文本，或打开一个文件。困惑度越低，说明该文本越符合这个模型的预期。</translation>
+    </message>
+    <message>
+        <source>%v / %m tokens</source>
+        <translation>%v / %m 个词元</translation>
+    </message>
+    <message>
+        <source>Score a text to see each token coloured by how surprising it was.</source>
+        <translation>为文本评分后，每个词元会按其惊异度着色。</translation>
+    </message>
+    <message>
+        <source>No model loaded: load one to score a text.</source>
+        <translation>未加载模型：加载模型后即可为文本评分。</translation>
+    </message>
+    <message>
+        <source>Scores with &lt;b&gt;{model}&lt;/b&gt; · context {n_ctx} tokens</source>
+        <translation>评分模型 &lt;b&gt;{model}&lt;/b&gt; · 上下文 {n_ctx} 个词元</translation>
+    </message>
+    <message>
+        <source>Open a text to score</source>
+        <translation>打开要评分的文本</translation>
+    </message>
+    <message>
+        <source>Opened {file} ({count} characters).</source>
+        <translation>已打开 {file}（{count} 个字符）。</translation>
+    </message>
+    <message>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <source>The model is busy; wait for it or press Stop.</source>
+        <translation>模型正忙；请等待，或按“停止”。</translation>
+    </message>
+    <message>
+        <source>Paste or open a text to score first.</source>
+        <translation>请先粘贴或打开要评分的文本。</translation>
+    </message>
+    <message>
+        <source>The text is longer than {limit} MB; score a shorter part of it.</source>
+        <translation>文本超过 {limit} MB；请为其中较短的一部分评分。</translation>
+    </message>
+    <message>
+        <source>Scoring…</source>
+        <translation>正在评分…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Scoring… {done} of {total} tokens</source>
+        <translation>正在评分… {done} / {total} 个词元</translation>
     </message>
 </context>
 <context>
@@ -1109,6 +1315,13 @@ Zhao 等，2021，“Calibrate Before Use: Improving Few-Shot Performance of Lan
     <message>
         <source>Save the few-shot template</source>
         <translation>保存少样本模板</translation>
+    </message>
+</context>
+<context>
+    <name>TokenDetail</name>
+    <message>
+        <source>Hover over a token to see its id, surprisal and probability.</source>
+        <translation>将鼠标悬停在词元上，即可查看其 ID、惊异度和概率。</translation>
     </message>
 </context>
 <context>
