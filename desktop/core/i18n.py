@@ -30,3 +30,9 @@ def set_translator(translator: Translator | None) -> None:
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
     """`text` in the person's language; %n in it becomes n."""
     return _hook[0](context, text, n)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
+    """Marks `text` for translation where it is defined (a constant made at import, before any translator is
+    installed); it is shown through translate(context, text) later."""
+    return text

@@ -37,6 +37,7 @@ from huggingface_hub.utils._headers import build_hf_headers
 from huggingface_hub.utils._validators import validate_repo_id
 
 from desktop.core.errors import ParleyError
+from desktop.core.i18n import QT_TRANSLATE_NOOP
 from desktop.hub.names import refusal, unsafe_name_reason
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,18 @@ _QUANT_RE = re.compile(r"(?<![A-Za-z0-9])(I?Q\d+(?:_[A-Z0-9]{1,3})*|TQ\d_\d|BF16
 _SHARD_RE = re.compile(r"-(\d{3,5})-of-(\d{3,5})\.gguf$", re.IGNORECASE)
 
 RECOMMENDED: tuple[tuple[str, str], ...] = (
-    ("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "Qwen 2.5 0.5B: tiny and fast, runs on any computer (about 0.5 GB)"),
-    ("bartowski/Llama-3.2-1B-Instruct-GGUF", "Llama 3.2 1B: small general assistant from Meta (about 0.8 GB)"),
-    ("bartowski/gemma-2-2b-it-GGUF", "Gemma 2 2B: Google's small model, good English writing (about 1.7 GB)"),
-    ("bartowski/Llama-3.2-3B-Instruct-GGUF", "Llama 3.2 3B: a capable everyday assistant (about 2 GB)"),
-    ("microsoft/Phi-3-mini-4k-instruct-gguf", "Phi-3 mini 3.8B: strong reasoning for its size (about 2.4 GB)"),
-    ("bartowski/Qwen2.5-7B-Instruct-GGUF", "Qwen 2.5 7B: much stronger, needs 8 GB of memory or more (about 4.7 GB)"),
+    ("Qwen/Qwen2.5-0.5B-Instruct-GGUF",
+     QT_TRANSLATE_NOOP("HubBrowser", "Qwen 2.5 0.5B: tiny and fast, runs on any computer (about 0.5 GB)")),
+    ("bartowski/Llama-3.2-1B-Instruct-GGUF",
+     QT_TRANSLATE_NOOP("HubBrowser", "Llama 3.2 1B: small general assistant from Meta (about 0.8 GB)")),
+    ("bartowski/gemma-2-2b-it-GGUF",
+     QT_TRANSLATE_NOOP("HubBrowser", "Gemma 2 2B: Google's small model, good English writing (about 1.7 GB)")),
+    ("bartowski/Llama-3.2-3B-Instruct-GGUF",
+     QT_TRANSLATE_NOOP("HubBrowser", "Llama 3.2 3B: a capable everyday assistant (about 2 GB)")),
+    ("microsoft/Phi-3-mini-4k-instruct-gguf",
+     QT_TRANSLATE_NOOP("HubBrowser", "Phi-3 mini 3.8B: strong reasoning for its size (about 2.4 GB)")),
+    ("bartowski/Qwen2.5-7B-Instruct-GGUF",
+     QT_TRANSLATE_NOOP("HubBrowser", "Qwen 2.5 7B: much stronger, needs 8 GB of memory or more (about 4.7 GB)")),
 )
 
 

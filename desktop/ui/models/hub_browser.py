@@ -65,22 +65,9 @@ def offline_text() -> str:
 
 
 def recommended_description(repo_id: str, description: str) -> str:
-    """The hub's description of a recommended model (desktop.hub.client.RECOMMENDED) in the person's language."""
-    shown = {
-        "Qwen/Qwen2.5-0.5B-Instruct-GGUF": translate(
-            "HubBrowser", "Qwen 2.5 0.5B: tiny and fast, runs on any computer (about 0.5 GB)"),
-        "bartowski/Llama-3.2-1B-Instruct-GGUF": translate(
-            "HubBrowser", "Llama 3.2 1B: small general assistant from Meta (about 0.8 GB)"),
-        "bartowski/gemma-2-2b-it-GGUF": translate(
-            "HubBrowser", "Gemma 2 2B: Google's small model, good English writing (about 1.7 GB)"),
-        "bartowski/Llama-3.2-3B-Instruct-GGUF": translate(
-            "HubBrowser", "Llama 3.2 3B: a capable everyday assistant (about 2 GB)"),
-        "microsoft/Phi-3-mini-4k-instruct-gguf": translate(
-            "HubBrowser", "Phi-3 mini 3.8B: strong reasoning for its size (about 2.4 GB)"),
-        "bartowski/Qwen2.5-7B-Instruct-GGUF": translate(
-            "HubBrowser", "Qwen 2.5 7B: much stronger, needs 8 GB of memory or more (about 4.7 GB)"),
-    }
-    return shown.get(repo_id, description)
+    """The hub's description of a recommended model (desktop.hub.client.RECOMMENDED, marked for translation
+    there) in the person's language."""
+    return translate("HubBrowser", description)
 _REPO = Qt.ItemDataRole.UserRole
 # GitHub-flavoured tables and lists, but raw HTML shows as text: a model card is untrusted input.
 _MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML

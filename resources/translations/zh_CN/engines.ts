@@ -47,4 +47,31 @@
         <translation>相同输入得到相同输出</translation>
     </message>
 </context>
+<context>
+    <name>HubBrowser</name>
+    <message>
+        <source>Qwen 2.5 0.5B: tiny and fast, runs on any computer (about 0.5 GB)</source>
+        <translation>Qwen 2.5 0.5B：小巧快速，任何电脑都能运行（约 0.5 GB）</translation>
+    </message>
+    <message>
+        <source>Llama 3.2 1B: small general assistant from Meta (about 0.8 GB)</source>
+        <translation>Llama 3.2 1B：Meta 出品的小型通用助手（约 0.8 GB）</translation>
+    </message>
+    <message>
+        <source>Gemma 2 2B: Google's small model, good English writing (about 1.7 GB)</source>
+        <translation>Gemma 2 2B：Google 的小模型，英文写作出色（约 1.7 GB）</translation>
+    </message>
+    <message>
+        <source>Llama 3.2 3B: a capable everyday assistant (about 2 GB)</source>
+        <translation>Llama 3.2 3B：能干的日常助手（约 2 GB）</translation>
+    </message>
+    <message>
+        <source>Phi-3 mini 3.8B: strong reasoning for its size (about 2.4 GB)</source>
+        <translation>Phi-3 mini 3.8B：同等体量中推理能力强（约 2.4 GB）</translation>
+    </message>
+    <message>
+        <source>Qwen 2.5 7B: much stronger, needs 8 GB of memory or more (about 4.7 GB)</source>
+        <translation>Qwen 2.5 7B：能力强得多，需要 8 GB 或更多内存（约 4.7 GB）</translation>
+    </message>
+</context>
 </TS>

@@ -129,7 +129,7 @@
         <translation>提示词的对数概率（困惑度、似然评分）</translation>
     </message>
     <message>
-        <source>Tokenize and apply the model's template</source>
+        <source>Tokenize and apply the model&apos;s template</source>
         <translation>分词并套用模型的模板</translation>
     </message>
     <message>
@@ -168,7 +168,7 @@
         <translation>再次询问服务器提供哪些模型、具备哪些功能</translation>
     </message>
     <message>
-        <source>The server's base address: llama-server listens on port 8080, vLLM on 8000. A trailing /v1 is fine.</source>
+        <source>The server&apos;s base address: llama-server listens on port 8080, vLLM on 8000. A trailing /v1 is fine.</source>
         <translation>服务器的基础地址：llama-server 监听 8080 端口，vLLM 监听 8000 端口。末尾带 /v1 也可以。</translation>
     </message>
     <message>
@@ -208,7 +208,7 @@
         <translation> 秒</translation>
     </message>
     <message>
-        <source>How long a server may stay silent before a request fails. A big model's first token on a busy server can take a minute.</source>
+        <source>How long a server may stay silent before a request fails. A big model&apos;s first token on a busy server can take a minute.</source>
         <translation>服务器无响应多久后请求判为失败。在繁忙的服务器上，大模型的第一个词元可能需要一分钟。</translation>
     </message>
     <message>
@@ -311,30 +311,6 @@
         <translation>离线：离线模式开启时 Parley 不发出任何网络请求，因此无法搜索或下载模型。要使用 Hugging Face，请关闭离线模式（并取消设置 HF_HUB_OFFLINE）。</translation>
     </message>
     <message>
-        <source>Qwen 2.5 0.5B: tiny and fast, runs on any computer (about 0.5 GB)</source>
-        <translation>Qwen 2.5 0.5B：小巧快速，任何电脑都能运行（约 0.5 GB）</translation>
-    </message>
-    <message>
-        <source>Llama 3.2 1B: small general assistant from Meta (about 0.8 GB)</source>
-        <translation>Llama 3.2 1B：Meta 出品的小型通用助手（约 0.8 GB）</translation>
-    </message>
-    <message>
-        <source>Gemma 2 2B: Google's small model, good English writing (about 1.7 GB)</source>
-        <translation>Gemma 2 2B：Google 的小模型，英文写作出色（约 1.7 GB）</translation>
-    </message>
-    <message>
-        <source>Llama 3.2 3B: a capable everyday assistant (about 2 GB)</source>
-        <translation>Llama 3.2 3B：能干的日常助手（约 2 GB）</translation>
-    </message>
-    <message>
-        <source>Phi-3 mini 3.8B: strong reasoning for its size (about 2.4 GB)</source>
-        <translation>Phi-3 mini 3.8B：同等体量中推理能力强（约 2.4 GB）</translation>
-    </message>
-    <message>
-        <source>Qwen 2.5 7B: much stronger, needs 8 GB of memory or more (about 4.7 GB)</source>
-        <translation>Qwen 2.5 7B：能力强得多，需要 8 GB 或更多内存（约 4.7 GB）</translation>
-    </message>
-    <message>
         <source>Search GGUF models on Hugging Face, e.g. qwen, llama, gemma</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型，例如 qwen、llama、gemma</translation>
     </message>
@@ -419,7 +395,7 @@
         <translation>及另外 %n 个</translation>
     </message>
     <message>
-        <source>Not listed: "{name}"{others}, because Parley refuses file names that could escape or hide in the models folder ({reason}).</source>
+        <source>Not listed: &quot;{name}&quot;{others}, because Parley refuses file names that could escape or hide in the models folder ({reason}).</source>
         <translation>未列出：“{name}”{others}，因为 Parley 拒绝可能逃出或藏匿于模型文件夹的文件名（{reason}）。</translation>
     </message>
     <message>
@@ -454,7 +430,7 @@
         <translation>无法将 {name} 复制到模型库（{reason}）。请检查 {folder} 是否可写且有足够空间。</translation>
     </message>
     <message>
-        <source>Add %n model file(s) ({size}) by copying them into Parley's models folder, or use them where they are?</source>
+        <source>Add %n model file(s) ({size}) by copying them into Parley&apos;s models folder, or use them where they are?</source>
         <translation>添加 %n 个模型文件（{size}）：复制到 Parley 的模型文件夹，还是在原位置使用？</translation>
     </message>
     <message>
@@ -584,7 +560,7 @@
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <source>Open the file's folder</source>
+        <source>Open the file&apos;s folder</source>
         <translation>打开文件所在的文件夹</translation>
     </message>
     <message>
@@ -663,7 +639,7 @@
         <translation>模型能看到的对话词元数。越多需要越多内存。</translation>
     </message>
     <message>
-        <source>A rough estimate from the file's header: weights, KV cache at the context length, compute buffers.</source>
+        <source>A rough estimate from the file&apos;s header: weights, KV cache at the context length, compute buffers.</source>
         <translation>根据文件头粗略估算：权重、该上下文长度下的 KV 缓存、计算缓冲区。</translation>
     </message>
     <message>
