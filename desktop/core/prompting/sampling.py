@@ -84,3 +84,11 @@ def eval_params(temperature: float = EVAL_TEMPERATURE, max_tokens: int = EVAL_MA
                 seed: int = EVAL_SEED) -> SamplingParams:
     """The sampling of a few-shot run: everything but these three at Parley's defaults, as `parley eval` uses."""
     return SamplingParams(temperature=temperature, max_tokens=max_tokens, seed=seed)
+
+
+def preset_name(key: str) -> str:
+    """A sampling preset's name as shown (the key, English, is what settings store); "Custom" is the sampling
+    panel's name for values that match no preset."""
+    names = {"Precise": translate("SamplingPresets", "Precise"), "Balanced": translate("SamplingPresets", "Balanced"),
+             "Creative": translate("SamplingPresets", "Creative"), "Custom": translate("SamplingPresets", "Custom")}
+    return names.get(key, key)

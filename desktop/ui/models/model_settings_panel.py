@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QL
 from desktop.core.i18n import translate
 from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import estimate_memory, human_bytes, offload_split
-from desktop.core.prompting.sampling import PRESETS
+from desktop.core.prompting.sampling import PRESETS, preset_name
 from desktop.core.settings import DEFAULT_CONTEXT, GPU_LAYERS_ALL, ModelSettings
 
 GPU_CHOICES = (("All layers", GPU_LAYERS_ALL), ("None: CPU only", 0), ("A number of layers", None))
@@ -18,14 +18,6 @@ GPU_CHOICES = (("All layers", GPU_LAYERS_ALL), ("None: CPU only", 0), ("A number
 def gpu_choice_text(index: int) -> str:
     return (translate("ModelSettingsPanel", "All layers"), translate("ModelSettingsPanel", "None: CPU only"),
             translate("ModelSettingsPanel", "A number of layers"))[index]
-
-
-def preset_name(key: str) -> str:
-    """A sampling preset's name as shown, as the sampling panel shows it (the key is what settings store)."""
-    names = {"Precise": translate("ModelSettingsPanel", "Precise"),
-             "Balanced": translate("ModelSettingsPanel", "Balanced"),
-             "Creative": translate("ModelSettingsPanel", "Creative")}
-    return names.get(key, key)
 
 
 def cpu_build_tip() -> str:

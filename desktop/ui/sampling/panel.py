@@ -19,17 +19,10 @@ from PySide6.QtWidgets import (
 
 from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import DEFAULT_ALTERNATIVES, MAX_ALTERNATIVES
-from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams
+from desktop.core.prompting.sampling import PRESETS, RANDOM_SEED, RANGES, SamplingParams, preset_name
 from desktop.inference.backend import EngineCapabilities
 
 CUSTOM = "Custom"  # the preset key of values that match no preset (keys stay English: they are saved)
-
-
-def preset_name(key: str) -> str:
-    """A sampling preset's name as shown (the key is what settings store)."""
-    names = {"Precise": translate("SamplingPanel", "Precise"), "Balanced": translate("SamplingPanel", "Balanced"),
-             "Creative": translate("SamplingPanel", "Creative"), CUSTOM: translate("SamplingPanel", "Custom")}
-    return names.get(key, key)
 
 
 def tips() -> dict[str, str]:

@@ -339,7 +339,7 @@
         <translation>复制</translation>
     </message>
     <message>
-        <source>Copy this message's text</source>
+        <source>Copy this message&apos;s text</source>
         <translation>复制这条消息的文本</translation>
     </message>
     <message>
@@ -471,22 +471,6 @@
 <context>
     <name>SamplingPanel</name>
     <message>
-        <source>Precise</source>
-        <translation>精确</translation>
-    </message>
-    <message>
-        <source>Balanced</source>
-        <translation>均衡</translation>
-    </message>
-    <message>
-        <source>Creative</source>
-        <translation>创意</translation>
-    </message>
-    <message>
-        <source>Custom</source>
-        <translation>自定义</translation>
-    </message>
-    <message>
         <source>How adventurous the word choice is. 0 always picks the most likely next token; higher values flatten the odds so unlikely words get picked more often.</source>
         <translation>选词有多大胆。0 总是选择最可能的下一个词元；数值越高，概率分布越平坦，不太可能的词被选中的机会越多。</translation>
     </message>
@@ -499,7 +483,7 @@
         <translation>只在这么多个最可能的词元中选择。0 表示不限制。</translation>
     </message>
     <message>
-        <source>Drop tokens less likely than this fraction of the most likely token's probability.</source>
+        <source>Drop tokens less likely than this fraction of the most likely token&apos;s probability.</source>
         <translation>丢弃概率低于最可能词元概率这一比例的词元。</translation>
     </message>
     <message>
@@ -511,7 +495,7 @@
         <translation>回复的最大长度（词元数），达到后自动停止生成。</translation>
     </message>
     <message>
-        <source>Fixes the random choices so the same prompt and settings give the same reply. 'Random' uses a new seed every time.</source>
+        <source>Fixes the random choices so the same prompt and settings give the same reply. &apos;Random&apos; uses a new seed every time.</source>
         <translation>固定随机选择，使相同的提示词和设置得到相同的回复。“随机”表示每次使用新的种子。</translation>
     </message>
     <message>
@@ -574,7 +558,7 @@
         <translation>点击回复中的某个词（需开启词元概率）查看该词元是如何被选中的，或点击“提示词之后的下一个词元”。</translation>
     </message>
     <message>
-        <source>The cut-offs drop unlikely tokens (grey) by the model's own odds, temperature reshapes the rest, and the draw picks by the blue bars.</source>
+        <source>The cut-offs drop unlikely tokens (grey) by the model&apos;s own odds, temperature reshapes the rest, and the draw picks by the blue bars.</source>
         <translation>截断按模型自身的概率去掉不太可能的词元（灰色），温度重塑其余词元的概率，最终按蓝色条抽取。</translation>
     </message>
     <message>
@@ -590,11 +574,11 @@
         <translation>显示</translation>
     </message>
     <message>
-        <source>Uncertainty is the entropy of the model's odds: 0 bits when it is certain, log2(n) bits when it spreads evenly over n tokens.</source>
+        <source>Uncertainty is the entropy of the model&apos;s odds: 0 bits when it is certain, log2(n) bits when it spreads evenly over n tokens.</source>
         <translation>不确定性是模型概率分布的熵：完全确定时为 0 比特；在 n 个词元上均匀分布时为 n 的以 2 为底的对数比特（例如 4 个词元为 2 比特）。</translation>
     </message>
     <message>
-        <source>Grey-blue: the model's own odds. Orange: the same at the chosen temperature. Blue: what the draw really uses, after top-k, top-p and min-p and temperature.</source>
+        <source>Grey-blue: the model&apos;s own odds. Orange: the same at the chosen temperature. Blue: what the draw really uses, after top-k, top-p and min-p and temperature.</source>
         <translation>灰蓝色：模型自身的概率。橙色：在所选温度下的概率。蓝色：经过 top-k、top-p、min-p 和温度之后，抽取时实际使用的概率。</translation>
     </message>
     <message>
@@ -701,7 +685,7 @@
         <translation>翻译</translation>
     </message>
     <message>
-        <source>Translate the user's message into English. Reply with the translation only.</source>
+        <source>Translate the user&apos;s message into English. Reply with the translation only.</source>
         <translation>把用户的消息翻译成英文。只回复译文。</translation>
     </message>
     <message>

@@ -632,6 +632,25 @@
     </message>
 </context>
 <context>
+    <name>SamplingPresets</name>
+    <message>
+        <source>Precise</source>
+        <translation>精确</translation>
+    </message>
+    <message>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <source>Creative</source>
+        <translation>创意</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>Parley's settings file {path} was written by a newer version of Parley (settings version {version}; this version knows {known}). This session uses the default settings and leaves that file unchanged; update Parley to use them.</source>

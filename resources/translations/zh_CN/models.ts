@@ -607,18 +607,6 @@
         <translation>指定层数</translation>
     </message>
     <message>
-        <source>Precise</source>
-        <translation>精确</translation>
-    </message>
-    <message>
-        <source>Balanced</source>
-        <translation>均衡</translation>
-    </message>
-    <message>
-        <source>Creative</source>
-        <translation>创意</translation>
-    </message>
-    <message>
         <source>This build of llama.cpp has no GPU support (CPU build)</source>
         <translation>此版本的 llama.cpp 不支持 GPU（CPU 版本）</translation>
     </message>
