@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(PY) tests/bench/bench_probabilities.py
 	$(PY) tests/bench/bench_experiments.py
 	$(PY) tests/bench/bench_remote.py
+	$(PY) tests/bench/bench_cpu_variants.py  # builds llama-bench from the same source once
 
 # A self-contained app folder for this platform (dist/parley, dist/Parley, dist/Parley.app), plus an AppImage
 # on Linux when appimagetool is on PATH. Bundles must run on other CPUs: llama.cpp is (re)installed with

@@ -8,6 +8,7 @@ set -euo pipefail
 
 PY=${1:?usage: build-llama-server.sh PYTHON}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/llama-source.sh"
 VERSION=$(sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' "$HERE/../pyproject.toml")
 [ -n "$VERSION" ] || { echo "build-llama-server: no llama-cpp-python pin in pyproject.toml" >&2; exit 1; }
 read -r BACKEND ARGS <<<"$(bash "$HERE/install-llama.sh" --print-backend)"
@@ -20,20 +21,10 @@ if [ ! -x "$BIN" ]; then
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   echo "build-llama-server: building llama-server from llama-cpp-python $VERSION's llama.cpp for $BACKEND; this takes several minutes once" >&2
-  "$PY" -m pip download --quiet --disable-pip-version-check --no-deps --no-binary llama-cpp-python \
-    "llama-cpp-python==$VERSION" -d "$WORK"
-  tar -xzf "$WORK"/llama_cpp_python-"$VERSION".tar.gz -C "$WORK"
-  SRC="$WORK/llama_cpp_python-$VERSION/vendor/llama.cpp"
-  GEN=()
-  command -v ninja >/dev/null 2>&1 && GEN=(-G Ninja)
+  SRC="$(llama_source "$PY" "$VERSION" "$WORK")/vendor/llama.cpp"
   # shellcheck disable=SC2086  # ARGS is a list of -D options
-  cmake -S "$SRC" -B "$WORK/build" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
-    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON \
-    -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF $ARGS >"$WORK/configure.log" \
-    || { cat "$WORK/configure.log" >&2; exit 1; }
-  cmake --build "$WORK/build" --target llama-server --config Release \
-    -j "${CMAKE_BUILD_PARALLEL_LEVEL:-$(getconf _NPROCESSORS_ONLN)}" >"$WORK/build.log" \
-    || { tail -n 60 "$WORK/build.log" >&2; exit 1; }
+  build_llama_target "$SRC" "$WORK/build" llama-server -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_SERVER=ON \
+    -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF $ARGS
   mkdir -p "$CACHE"
   cp "$WORK/build/bin/llama-server" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
   echo "build-llama-server: built in $(( $(date +%s) - START )) s" >&2

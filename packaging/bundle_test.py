@@ -70,12 +70,14 @@ def megabytes(n: int) -> str:
     return f"{n / 1_000_000:.0f} MB"
 
 
-def run_once(executable: Path, model: Path | None) -> tuple[int, float, dict[str, float], str]:
-    """Run the self-test once (with `model` placed in the new models folder); returns exit status, wall time,
-    when each milestone line appeared, and the output."""
-    hidden = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PARLEY_DATA_DIR")
+def run_once(executable: Path, model: Path | None, variant: str = "") -> tuple[int, float, dict[str, float], str]:
+    """Run the self-test once (with `model` placed in the new models folder, on the CPU kernels `variant` when
+    given); returns exit status, wall time, when each milestone line appeared, and the output."""
+    hidden = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PARLEY_DATA_DIR", "PARLEY_CPU_VARIANT")
     env = {k: v for k, v in os.environ.items() if k not in hidden}
     env["QT_QPA_PLATFORM"] = "offscreen"
+    if variant:
+        env["PARLEY_CPU_VARIANT"] = variant
     milestones: dict[str, float] = {}
     output: list[str] = []
     with tempfile.TemporaryDirectory(prefix="parley-bundle-test-") as scratch:
@@ -147,8 +149,34 @@ def run_all(executable: Path, model: Path | None, runs: int) -> int:
         print(f"bundle-test: run {run}: exit {status}; window after {window}, model loaded after {model_at}, "
               f"all done in {wall:.2f} s")
         if status != 0:
-            break
-    return status
+            return status
+    return older_cpus(executable, model)
+
+
+# The CPUs a bundle must still run on, by the kernels they would get: no AVX-512 (AVX2), no AVX at all (x86-64).
+OLDER_CPUS = (("haswell", "AVX2 kernels"), ("x64", "x86-64 kernels"))
+
+
+def older_cpus(executable: Path, model: Path | None) -> int:
+    """A portable bundle carries CPU kernels per instruction set: run the self-test on those an older CPU gets."""
+    libraries = executable.parent.rglob("libggml-cpu-*") if sys.platform.startswith("linux") else iter(())
+    shipped = {re.sub(r"^libggml-cpu-|\.so.*$", "", p.name) for p in libraries}
+    if not shipped:
+        print("bundle-test: this bundle has one set of CPU kernels; no older-CPU runs")
+        return 0
+    print(f"bundle-test: CPU kernels in the bundle: {', '.join(sorted(shipped))}")
+    for variant, expected in OLDER_CPUS:
+        if variant not in shipped:
+            print(f"bundle-test: FAILED: the {variant} kernels are missing, so CPUs that need them cannot run Parley")
+            return 1
+        print(f"bundle-test: as on a CPU that gets the {variant} kernels (PARLEY_CPU_VARIANT={variant})")
+        status, wall, _milestones, output = run_once(executable, model, variant)
+        if status != 0 or expected not in output:
+            print(f"bundle-test: FAILED on the {variant} kernels (exit {status}; expected {expected!r} in the "
+                  "backend line)")
+            return 1
+        print(f"bundle-test: {variant}: passed in {wall:.2f} s")
+    return 0
 
 
 if __name__ == "__main__":

@@ -57,20 +57,23 @@ def build_base(data_dir: str | Path | None, backend: InferenceBackend | None) ->
     notices: list[str] = []
     try:
         dirs.create()
+        failed: OSError | None = None
     except OSError as exc:  # a data folder that is a file, a read-only or full disk: start anyway, and say so
+        failed = exc
+    settings = Settings.load(dirs.settings_file)  # never raises; settings.notice says what was wrong
+    app = QCoreApplication.instance()
+    if app is not None:  # before any text is made or widget built: every page builds its texts once
+        install_language(app, chosen_language(settings.language))
+    if failed is not None:
         notices.append(translate(
             "Startup", "{error} Parley starts anyway but cannot save there: move what is in the way (or start "
-            "Parley with --data-dir on another folder) and restart Parley.").format(error=exc))
-    settings = Settings.load(dirs.settings_file)  # never raises; settings.notice says what was wrong
+            "Parley with --data-dir on another folder) and restart Parley.").format(error=failed))
     keys = KeyStore(dirs.engine_keys)
     if backend is None:
         from desktop.inference.llama.backend import LlamaBackend
 
         backend = LlamaBackend()
     backend = EngineRouter(backend, RemoteBackend(engine_access(settings, keys)))
-    app = QCoreApplication.instance()
-    if app is not None:  # before any widget is built: every page builds its texts once
-        install_language(app, chosen_language(settings.language))
     window = MainWindow()
     follow_language_choice(window, settings)
     if ICON.is_file():

@@ -262,8 +262,8 @@ def data_notes(record: EvalRun) -> list[str]:
     return notes
 
 
-ENGINE_KEYS = ("llama_cpp_python", "llama_cpp_library_sha256", "backend", "gpu_layers", "threads", "n_ctx",
-               "n_batch", "prompt_chunks")
+ENGINE_KEYS = ("llama_cpp_python", "llama_cpp_library_sha256", "cpu_kernels", "backend", "gpu_layers", "threads",
+               "n_ctx", "n_batch", "prompt_chunks")
 SERVER_KEYS = ("engine", "engine_version", "server_model", "n_ctx")  # a server's identity, as remote_environment
 
 

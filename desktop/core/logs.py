@@ -21,6 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
+from desktop.core.os_reason import os_reason
+
 LOG_NAME = "parley.log"
 CRASH_NAME = "crash.log"
 MAX_BYTES = 1_000_000  # per file; with BACKUPS old files, at most about 6 MB in all
@@ -65,7 +67,7 @@ def configure(folder: Path, level: int = logging.INFO) -> LogSetup:
         handler = RotatingFileHandler(folder / LOG_NAME, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError as exc:  # read-only, full, a file in the way: Parley starts anyway
         log_file, handler = None, _stderr_handler(level)
-        notice = (f"Parley cannot write its log file in {folder} ({exc.strerror or exc}), so it logs to the "
+        notice = (f"Parley cannot write its log file in {folder} ({os_reason(exc)}), so it logs to the "
                   "terminal instead.")
     handler.setFormatter(logging.Formatter(FORMAT))
     handlers = [handler]

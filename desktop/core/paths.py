@@ -12,6 +12,7 @@ import platformdirs
 
 from desktop.core.errors import ParleyError
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 
 APP_NAME = "Parley"
 DATA_DIR_ENV = "PARLEY_DATA_DIR"
@@ -108,6 +109,6 @@ def _cannot_create(folder: Path, exc: OSError) -> Callable[[], str]:
             return lambda: translate(
                 "DataFolderError", "Parley cannot use {folder} as a data folder: {part} is a file, not a folder."
             ).format(folder=folder, part=blocker)
-    error = exc.strerror or str(exc)
+    error = os_reason(exc)
     return lambda: translate("DataFolderError", "Parley cannot create the folder {folder}: {error}.").format(
         folder=folder, error=error)

@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.core.files import set_aside, write_text_atomic
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 
 SCHEMA_VERSION = 3
 GPU_LAYERS_ALL = -1
@@ -127,7 +128,7 @@ class Settings:
         except OSError as exc:
             settings = cls()
             settings._keep_file = True
-            error = exc.strerror or str(exc)
+            error = os_reason(exc)
             settings._notice = lambda: translate(
                 "Settings", "Parley could not read its settings file {path} ({error}), so it uses the default "
                 "settings this session and leaves that file as it is.").format(path=path, error=error)
@@ -147,7 +148,7 @@ class Settings:
             copy = set_aside(path)
         except OSError as exc:
             self._keep_file = True
-            error = exc.strerror or str(exc)
+            error = os_reason(exc)
             self._notice = lambda: translate(
                 "Settings", "{what} The file could not be kept aside ({error}), so Parley leaves it as it is and does "
                 "not save settings this session.").format(what=what(), error=error)

@@ -37,7 +37,8 @@ from huggingface_hub.utils._headers import build_hf_headers
 from huggingface_hub.utils._validators import validate_repo_id
 
 from desktop.core.errors import ParleyError
-from desktop.core.i18n import QT_TRANSLATE_NOOP
+from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.core.os_reason import os_reason
 from desktop.hub.names import refusal, unsafe_name_reason
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,10 @@ class AuthRequired(HubError):  # noqa: N818 - the name is part of the agreed API
 class OfflineError(HubError):
     """Offline mode is on, or the network is unreachable."""
 
+    def __init__(self, message: str, offline_mode: bool = False) -> None:
+        super().__init__(message)
+        self.offline_mode = offline_mode  # Parley's or huggingface_hub's offline mode, not a network failure
+
 
 @dataclass(frozen=True)
 class RepoSummary:
@@ -150,13 +155,14 @@ def save_token(token: str) -> None:
     """Store an access token where huggingface_hub keeps it (its token file), without a network check or git."""
     token = token.strip()
     if not token:
-        raise HubError("The access token is empty. Paste a token from " + _TOKENS_PAGE + ".")
+        raise HubError(translate("HubError", "The access token is empty. Paste a token from {page}.").format(
+            page=_TOKENS_PAGE))
     try:
         _save_token(token=token, token_name=_TOKEN_NAME)
         _set_active_token(token_name=_TOKEN_NAME, add_to_git_credential=False)
     except OSError as e:
-        raise HubError(f"Parley could not save the access token ({e.strerror or e}). "
-                       "Check that your home folder is writable.") from e
+        raise HubError(translate("HubError", "Parley could not save the access token ({error}). Check that your "
+                                 "home folder is writable.").format(error=os_reason(e))) from e
 
 
 def stored_token() -> str | None:
@@ -186,7 +192,7 @@ class HubClient:
             "expand": ["downloads", "likes", "lastModified", "gated"]}
         if query.strip():
             params["search"] = query.strip()
-        with self._errors("search Hugging Face"):
+        with self._errors(translate("HubError", "search Hugging Face")):
             # HfApi.list_models sends no timeout and retries timeouts five times, so the request is made here
             response = get_session().get(f"{self.endpoint}/api/models", params=params, headers=self.headers(),
                                          timeout=_timeout())
@@ -209,7 +215,7 @@ class HubClient:
         """The .gguf files Parley can download, and (path, reason) for those whose names it refuses
         (desktop.hub.names): a HubError when there is no file of either kind, or only refused ones."""
         repo_id = self._valid_repo_id(repo_id)
-        with self._errors(f"list the files of {repo_id}", repo_id):
+        with self._errors(translate("HubError", "list the files of {repo}").format(repo=repo_id), repo_id):
             info = self._api.model_info(repo_id, files_metadata=True,
                                         timeout=_timeout())  # type: ignore[arg-type]  # passed on to httpx
         files, refused = [], []
@@ -224,18 +230,21 @@ class HubClient:
             files.append(make_repo_file(sibling.rfilename, size, lfs.sha256 if lfs is not None else None))
         if not files and refused:
             path, reason = refused[0]
-            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
-            raise HubError(f"{repo_id} lists only GGUF files whose names Parley refuses{more}. "
-                           + refusal(path, repo_id, reason))
+            others = len(refused) - 1
+            more = translate("HubError", " (and {count} more)").format(count=others) if others else ""
+            raise HubError(translate("HubError", "{repo} lists only GGUF files whose names Parley refuses{more}. "
+                                     "{refusal}").format(repo=repo_id, more=more,
+                                                         refusal=refusal(path, repo_id, reason)))
         if not files:
-            raise HubError(f"{repo_id} has no GGUF files; Parley runs GGUF models only. "
-                           "Search for a GGUF version of this model (its name usually ends in -GGUF).")
+            raise HubError(translate("HubError", "{repo} has no GGUF files; Parley runs GGUF models only. Search for "
+                                     "a GGUF version of this model (its name usually ends in -GGUF).").format(
+                repo=repo_id))
         return sorted(files, key=lambda f: f.path.lower()), sorted(refused)
 
     def model_card(self, repo_id: str) -> str:
         """The repository's README.md (its model card), or "" when it has none."""
         repo_id = self._valid_repo_id(repo_id)
-        with self._errors(f"read the model card of {repo_id}", repo_id):
+        with self._errors(translate("HubError", "read the model card of {repo}").format(repo=repo_id), repo_id):
             response = get_session().get(self.file_url(repo_id, "README.md"), headers=self.headers(),
                                          timeout=_timeout())
             if response.status_code == 404 and response.headers.get("X-Error-Code") != "RepoNotFound":
@@ -256,16 +265,18 @@ class HubClient:
     def check_online(self) -> None:
         """Raise OfflineError before any request when Parley or huggingface_hub is in offline mode."""
         if self.offline or constants.is_offline_mode():
-            raise OfflineError("Parley is in offline mode, so it cannot reach Hugging Face. "
-                               "Turn off offline mode (and unset HF_HUB_OFFLINE) to browse and download models.")
+            raise OfflineError(translate("HubError", "Parley is in offline mode, so it cannot reach Hugging Face. "
+                                         "Turn off offline mode (and unset HF_HUB_OFFLINE) to browse and download "
+                                         "models."), offline_mode=True)
 
     def _valid_repo_id(self, repo_id: str) -> str:
         repo_id = repo_id.strip().removeprefix(self.endpoint + "/").removeprefix("https://huggingface.co/").strip("/")
         try:
             validate_repo_id(repo_id)
         except HFValidationError:
-            raise HubError(f'"{repo_id}" is not a Hugging Face repository name. Names look like '
-                           '"owner/model-name", for example "Qwen/Qwen2.5-0.5B-Instruct-GGUF".') from None
+            raise HubError(translate("HubError", "\"{repo}\" is not a Hugging Face repository name. Names look like "
+                                     "\"owner/model-name\", for example \"Qwen/Qwen2.5-0.5B-Instruct-GGUF\".").format(
+                repo=repo_id)) from None
         return repo_id
 
     @contextmanager
@@ -310,12 +321,11 @@ def _look_up(endpoint: str, action: str) -> None:
 
     threading.Thread(target=resolve, name="parley-hub-lookup", daemon=True).start()
     if not done.wait(HUB_CONNECT_TIMEOUT):
-        raise OfflineError(f"Could not {action}: {endpoint} cannot be reached (looking up {host} took longer than "
-                           f"{HUB_CONNECT_TIMEOUT:g} s). Check your internet connection, or use Parley offline "
-                           "with the models you have.")
+        why = translate("HubError", "looking up {host} took longer than {seconds:g} s").format(
+            host=host, seconds=HUB_CONNECT_TIMEOUT)
+        raise OfflineError(_unreachable(action, endpoint, why))
     if failure:
-        raise OfflineError(f"Could not {action}: {endpoint} cannot be reached ({_short(failure[0])}). "
-                           "Check your internet connection, or use Parley offline with the models you have.")
+        raise OfflineError(_unreachable(action, endpoint, _short(failure[0])))
     _looked_up[host] = time.monotonic()
 
 
@@ -323,54 +333,70 @@ def translate_error(e: Exception, action: str, endpoint: str, repo_id: str | Non
     """A user-facing HubError for an exception raised while talking to the Hub."""
     page = f"{endpoint}/{repo_id}" if repo_id else endpoint
     if isinstance(e, OfflineModeIsEnabled):
-        return OfflineError("huggingface_hub's offline mode is on (HF_HUB_OFFLINE), so Parley cannot reach "
-                            "Hugging Face. Unset HF_HUB_OFFLINE to browse and download models.")
+        return OfflineError(translate("HubError", "huggingface_hub's offline mode is on (HF_HUB_OFFLINE), so Parley "
+                                      "cannot reach Hugging Face. Unset HF_HUB_OFFLINE to browse and download "
+                                      "models."), offline_mode=True)
     if isinstance(e, httpx2.ConnectTimeout):
-        return OfflineError(f"Could not {action}: {endpoint} cannot be reached (no connection within "
-                            f"{HUB_CONNECT_TIMEOUT:g} s). Check your internet connection, or use Parley offline "
-                            "with the models you have.")
+        why = translate("HubError", "no connection within {seconds:g} s").format(seconds=HUB_CONNECT_TIMEOUT)
+        return OfflineError(_unreachable(action, endpoint, why))
     if isinstance(e, httpx2.TimeoutException):
-        return HubError(f"Could not {action}: Hugging Face did not answer in time. "
-                        "Check your internet connection and try again.")
+        return HubError(translate("HubError", "Could not {action}: Hugging Face did not answer in time. Check your "
+                                  "internet connection and try again.").format(action=action))
     if isinstance(e, httpx2.TransportError):
-        return OfflineError(f"Could not {action}: {endpoint} cannot be reached ({_short(e)}). "
-                            "Check your internet connection, or use Parley offline with the models you have.")
+        return OfflineError(_unreachable(action, endpoint, _short(e)))
     if isinstance(e, HfHubHTTPError):
         return _http_error(e, action, page, repo_id)
     if isinstance(e, HFValidationError):
-        return HubError(f"Could not {action}: {_short(e)}.")
+        return HubError(translate("HubError", "Could not {action}: {error}.").format(action=action, error=_short(e)))
     if isinstance(e, (ValueError, KeyError, TypeError)):  # undecodable JSON or an unexpected answer
-        return HubError(f"Could not {action}: Hugging Face sent an answer Parley does not understand. "
-                        "Try again later; if it keeps happening, update Parley.")
+        return HubError(translate("HubError", "Could not {action}: Hugging Face sent an answer Parley does not "
+                                  "understand. Try again later; if it keeps happening, update Parley.").format(
+            action=action))
     log.warning("Unexpected error while trying to %s", action, exc_info=e)
-    return HubError(f"Could not {action}: {_short(e)}. Try again later.")
+    return HubError(translate("HubError", "Could not {action}: {error}. Try again later.").format(
+        action=action, error=_short(e)))
+
+
+def _unreachable(action: str, endpoint: str, why: str) -> str:
+    return translate("HubError", "Could not {action}: {endpoint} cannot be reached ({why}). Check your internet "
+                     "connection, or use Parley offline with the models you have.").format(
+        action=action, endpoint=endpoint, why=why)
 
 
 def _http_error(e: HfHubHTTPError, action: str, page: str, repo_id: str | None) -> HubError:
     status = e.response.status_code
     code = e.response.headers.get("X-Error-Code")
-    what = repo_id or "this repository"
+    what = repo_id or translate("HubError", "this repository")
     if isinstance(e, GatedRepoError) or code == "GatedRepo" or (status in (401, 403) and code != "RepoNotFound"):
         return auth_required(action, page, what)
     if code == "RepoNotFound" or (status in (401, 404) and code is None and repo_id is not None):
-        return HubError(f"Hugging Face has no model named {what}. Check the spelling; if it is a private "
-                        f"repository, enter an access token that can read it.")
+        return HubError(translate("HubError", "Hugging Face has no model named {repo}. Check the spelling; if it is "
+                                  "a private repository, enter an access token that can read it.").format(repo=what))
     if code in ("EntryNotFound", "RevisionNotFound") or status == 404:
-        return HubError(f"Could not {action}: the file is no longer in {what} (it may have been renamed or removed). "
-                        "Refresh the file list and choose again.")
+        return HubError(translate("HubError", "Could not {action}: the file is no longer in {repo} (it may have been "
+                                  "renamed or removed). Refresh the file list and choose again.").format(
+            action=action, repo=what))
     if status == 429:
-        return HubError(f"Could not {action}: Hugging Face is limiting requests right now. "
-                        "Wait a few minutes and try again.")
+        return HubError(translate("HubError", "Could not {action}: Hugging Face is limiting requests right now. Wait "
+                                  "a few minutes and try again.").format(action=action))
     if status >= 500:
-        return HubError(f"Could not {action}: Hugging Face has a server problem (HTTP {status}). Try again later.")
-    return HubError(f"Could not {action}: Hugging Face answered HTTP {status}. Try again later.")
+        return HubError(translate("HubError", "Could not {action}: Hugging Face has a server problem (HTTP {status}). "
+                                  "Try again later.").format(action=action, status=status))
+    return http_status_error(action, status)
+
+
+def http_status_error(action: str, status: int) -> HubError:
+    """Any other HTTP status from the Hub."""
+    return HubError(translate("HubError", "Could not {action}: Hugging Face answered HTTP {status}. Try again "
+                              "later.").format(action=action, status=status))
 
 
 def auth_required(action: str, page: str, what: str) -> AuthRequired:
     """The message for a gated or private repository: accept the licence, then enter a token."""
-    return AuthRequired(f"{what} is gated or private, so Hugging Face needs your permission to {action}. Open {page} "
-                        f"in your browser, sign in and accept the licence, then create an access token at "
-                        f"{_TOKENS_PAGE} and enter it in Parley.")
+    return AuthRequired(translate("HubError", "{repo} is gated or private, so Hugging Face needs your permission to "
+                                  "{action}. Open {page} in your browser, sign in and accept the licence, then create "
+                                  "an access token at {tokens} and enter it in Parley.").format(
+        repo=what, action=action, page=page, tokens=_TOKENS_PAGE))
 
 
 def _short(e: BaseException) -> str:

@@ -23,8 +23,18 @@ import httpx2
 from huggingface_hub import get_session, hf_raise_for_status
 from huggingface_hub.errors import HfHubHTTPError
 
+from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import GGUFError, read_model_info
-from desktop.hub.client import HubClient, HubError, OfflineError, RepoFile, auth_required, translate_error
+from desktop.core.os_reason import os_reason
+from desktop.hub.client import (
+    HubClient,
+    HubError,
+    OfflineError,
+    RepoFile,
+    auth_required,
+    http_status_error,
+    translate_error,
+)
 from desktop.hub.download_files import (
     PARTIAL_DIR,
     DownloadProgress,
@@ -116,9 +126,9 @@ class Download:
                 return self.target
             if self._cancel.is_set() or self.state is DownloadState.CANCELLED:
                 self.state = DownloadState.CANCELLED
-                raise HubError(f"The download of {self.name} was cancelled.")
+                raise HubError(translate("HubError", "The download of {name} was cancelled.").format(name=self.name))
             if self.state in (DownloadState.RUNNING, DownloadState.VERIFYING):
-                raise HubError(f"{self.name} is already downloading.")
+                raise HubError(translate("HubError", "{name} is already downloading.").format(name=self.name))
             if self.state is DownloadState.PAUSED:
                 self._pause.clear()  # run() after a pause resumes
             self._wake.clear()
@@ -131,8 +141,10 @@ class Download:
                 self.state = DownloadState.CANCELLED if cancelled else DownloadState.PAUSED
             if cancelled:
                 self._discard_if_free()  # a cancel that came after the run let go of the partial file
-                raise HubError(f"The download of {self.name} was cancelled.") from None
-            raise HubError(f"Download paused: {self.name} will continue where it stopped.") from None
+                raise HubError(translate("HubError", "The download of {name} was cancelled.").format(
+                    name=self.name)) from None
+            raise HubError(translate("HubError", "Download paused: {name} will continue where it stopped.").format(
+                name=self.name)) from None
         except (HubError, OSError) as e:
             with self._lock:
                 self.state = DownloadState.CANCELLED if self._cancel.is_set() else DownloadState.FAILED
@@ -140,8 +152,9 @@ class Download:
                 self._discard_if_free()
             if isinstance(e, HubError):
                 raise
-            raise HubError(f"Parley could not write {self.name} to {self.models_dir} ({e.strerror or e}). "
-                           "Check that the models folder exists and is writable.") from e
+            raise HubError(translate("HubError", "Parley could not write {name} to {folder} ({error}). Check that the "
+                                     "models folder exists and is writable.").format(
+                name=self.name, folder=self.models_dir, error=os_reason(e))) from e
         with self._lock:
             self.state = DownloadState.DONE
         return path
@@ -160,16 +173,19 @@ class Download:
         remaining = size - (self._matching_partial() or 0)
         free = shutil.disk_usage(existing_parent(self.partial)).free
         if free < remaining + DISK_MARGIN:
-            raise HubError(f"Not enough disk space for {self.name}: it needs {fmt(remaining + DISK_MARGIN)} "
-                           f"(including a {fmt(DISK_MARGIN)} safety margin) but only {fmt(free)} is free in "
-                           f"{self.models_dir}. Free up space or choose a smaller file.")
+            raise HubError(translate("HubError", "Not enough disk space for {name}: it needs {needed} (including a "
+                                     "{margin} safety margin) but only {free} is free in {folder}. Free up space or "
+                                     "choose a smaller file.").format(
+                name=self.name, needed=fmt(remaining + DISK_MARGIN), margin=fmt(DISK_MARGIN), free=fmt(free),
+                folder=self.models_dir))
         self.partial.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._owner.acquire()
         except LockedError:
-            raise HubError(f"{shown_name(self.name)} is already being downloaded into {self.models_dir} (by another "
-                           "Parley window or a `parley models download`). Let that download finish, or pause it "
-                           "there, then try again.") from None
+            raise HubError(translate("HubError", "{name} is already being downloaded into {folder} (by another Parley "
+                                     "window or a `parley models download`). Let that download finish, or pause it "
+                                     "there, then try again.").format(
+                name=shown_name(self.name), folder=self.models_dir)) from None
         try:
             return self._run()
         except BaseException:
@@ -193,18 +209,20 @@ class Download:
             try:
                 self._fetch()
                 if self._done < size:
-                    raise _TransientError("the connection closed early", cut=True)
+                    raise _TransientError(translate("HubError", "the connection closed early"), cut=True)
             except _TransientError as e:
                 failures = 1 if self._done > before else failures + 1
                 if failures > self.retries:
                     if e.cut and self._done == before:
-                        raise HubError(f"The server keeps cutting {self.name} short: every answer ends at byte "
-                                       f"{self._done:,} of the {size:,} bytes Hugging Face lists ({e}). The file "
-                                       "on the server may be smaller than listed; try again later, it will "
-                                       "continue where it stopped.") from None
+                        raise HubError(translate(
+                            "HubError", "The server keeps cutting {name} short: every answer ends at byte {done:,} of "
+                            "the {size:,} bytes Hugging Face lists ({error}). The file on the server may be smaller "
+                            "than listed; try again later, it will continue where it stopped.").format(
+                            name=self.name, done=self._done, size=size, error=e)) from None
                     error = OfflineError if e.unreachable else HubError
-                    raise error(f"The download of {self.name} keeps failing ({e}). Check your internet connection "
-                                "and try again; it will continue where it stopped.") from None
+                    raise error(translate("HubError", "The download of {name} keeps failing ({error}). Check your "
+                                          "internet connection and try again; it will continue where it "
+                                          "stopped.").format(name=self.name, error=e)) from None
                 self._wake.wait(min(_MAX_BACKOFF, self.backoff * 2 ** (failures - 1)))
         self._check_stop()
         self.state = DownloadState.VERIFYING
@@ -225,20 +243,22 @@ class Download:
         on_disk = self._partial_size()
         if on_disk != self.file.size:
             self._discard()
-            raise HubError(f"{self.name} failed verification: the file on disk has {on_disk:,} bytes instead of "
-                           f"{self.file.size:,} (something else changed the partial file). It was deleted; "
-                           "download it again.")
+            raise HubError(translate("HubError", "{name} failed verification: the file on disk has {on_disk:,} bytes "
+                                     "instead of {size:,} (something else changed the partial file). It was deleted; "
+                                     "download it again.").format(name=self.name, on_disk=on_disk, size=self.file.size))
         if expected is not None and hash_file(self.partial, on_disk, self._check_stop).hexdigest() != expected:
             self._discard()
-            raise HubError(f"{self.name} failed verification: the checksum does not match the one Hugging Face "
-                           "lists, so it arrived damaged or was changed on disk while downloading. The partial file "
-                           "was deleted; download it again.")
+            raise HubError(translate("HubError", "{name} failed verification: the checksum does not match the one "
+                                     "Hugging Face lists, so it arrived damaged or was changed on disk while "
+                                     "downloading. The partial file was deleted; download it again.").format(
+                name=self.name))
 
     def _mismatch(self, served: int) -> HubError:
         self._discard()
-        return HubError(f"{self.name} on the server is not the size Hugging Face lists: the listing says "
-                        f"{self.file.size:,} bytes, the server has {served:,}. The partial file was deleted. Refresh "
-                        "the file list and try again later; if it keeps happening, the repository is broken.")
+        return HubError(translate("HubError", "{name} on the server is not the size Hugging Face lists: the listing "
+                                  "says {size:,} bytes, the server has {served:,}. The partial file was deleted. "
+                                  "Refresh the file list and try again later; if it keeps happening, the repository "
+                                  "is broken.").format(name=self.name, size=self.file.size, served=served))
 
     def _restart(self) -> None:
         """Forget the bytes on disk: the next write starts the file from byte 0."""
@@ -264,7 +284,8 @@ class Download:
                 if status < 300 and total is not None and total != self.file.size:
                     raise self._mismatch(total)
                 if status in (408, 416, 429) or status >= 500:
-                    raise _TransientError(f"the server answered HTTP {status}")
+                    raise _TransientError(translate("HubError", "the server answered HTTP {status}").format(
+                        status=status))
                 if status >= 400:
                     response.read()
                     raise self._http_error(response)
@@ -272,15 +293,18 @@ class Download:
                     self._restart()
                 elif self._done and not response.headers.get("Content-Range", "").startswith(f"bytes {self._done}-"):
                     self._restart()
-                    raise _TransientError("the server sent a different part of the file than asked for")
+                    raise _TransientError(translate("HubError", "the server sent a different part of the file than "
+                                                    "asked for"))
                 started = True
                 with open(self.partial, "ab" if self._done else "wb") as out:
                     try:
                         for chunk in response.iter_bytes(CHUNK_SIZE):
                             if self._done + len(chunk) > self.file.size:
                                 self._discard()
-                                raise HubError(f"Hugging Face sent more data for {self.name} than the "
-                                               f"{fmt(self.file.size)} it lists. Refresh the file list and try again.")
+                                raise HubError(translate(
+                                    "HubError", "Hugging Face sent more data for {name} than the {size} it lists. "
+                                    "Refresh the file list and try again.").format(
+                                    name=self.name, size=fmt(self.file.size)))
                             out.write(chunk)
                             self._done += len(chunk)
                             self._emit(self._done)
@@ -292,17 +316,21 @@ class Download:
             cut = started and not isinstance(e, httpx2.TimeoutException)
             raise _TransientError(str(e) or type(e).__name__, isinstance(e, httpx2.ConnectError), cut) from e
         except ConnectionError as e:  # huggingface_hub's OfflineModeIsEnabled
-            raise translate_error(e, f"download {self.name}", self.client.endpoint, self.repo_id) from e
+            raise translate_error(e, self._action(), self.client.endpoint, self.repo_id) from e
 
     def _http_error(self, response: httpx2.Response) -> HubError:
-        action = f"download {self.name}"
+        action = self._action()
         if response.status_code in (401, 403):  # the repository was listed, so this is about permission
             return auth_required(action, f"{self.client.endpoint}/{self.repo_id}", self.repo_id)
         try:
             hf_raise_for_status(response)
         except HfHubHTTPError as e:
             return translate_error(e, action, self.client.endpoint, self.repo_id)
-        return HubError(f"Could not {action}: Hugging Face answered HTTP {response.status_code}. Try again later.")
+        return http_status_error(action, response.status_code)
+
+    def _action(self) -> str:
+        """What failed, for "Could not …" messages."""
+        return translate("HubError", "download {name}").format(name=self.name)
 
     def _check_stop(self) -> None:
         if self._cancel.is_set() or self._pause.is_set():
@@ -314,8 +342,9 @@ class Download:
             read_model_info(self.partial, require_architecture=first_shard)
         except GGUFError as e:
             self._discard()
-            raise HubError(f"{self.name} from {self.repo_id} downloaded completely but is not a usable GGUF model: "
-                           f"{e.problem}. The file was deleted. {e.hint}") from None
+            raise HubError(translate("HubError", "{name} from {repo} downloaded completely but is not a usable GGUF "
+                                     "model: {problem}. The file was deleted. {hint}").format(
+                name=self.name, repo=self.repo_id, problem=e.problem, hint=e.hint)) from None
 
     def _same_file(self, path: Path) -> bool:
         if path.stat().st_size != self.file.size:
@@ -323,8 +352,9 @@ class Download:
         return not self.file.sha256 or hash_file(path, self.file.size).hexdigest() == self.file.sha256.lower()
 
     def _name_taken(self) -> HubError:
-        return HubError(f'A different file named "{self.name}" is already in your models folder ({self.models_dir}). '
-                        "Rename or move that file, then download again.")
+        return HubError(translate("HubError", "A different file named \"{name}\" is already in your models folder "
+                                  "({folder}). Rename or move that file, then download again.").format(
+            name=self.name, folder=self.models_dir))
 
     def _matching_partial(self) -> int | None:
         """Bytes of a partial file that belongs to this exact file version, or None (reads only)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx2
 
+from desktop.core.i18n import translate
 from desktop.hub.names import unsafe_name_reason
 
 __all__ = ["PARTIAL_DIR", "DownloadProgress", "DownloadState", "existing_parent", "fmt", "hash_file", "partial_name",
@@ -105,7 +106,7 @@ def fmt(n: int) -> str:
     for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n >= scale:
             return f"{n / scale:,.1f} {unit}"
-    return f"{n:,} bytes"
+    return translate("HubError", "{count:,} bytes").format(count=n)
 
 
 def total_size(response: httpx2.Response) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from desktop.core.i18n import translate
 from desktop.core.terminal import terminal_safe
 
 __all__ = ["MAX_NAME_BYTES", "refusal", "shown_name", "unsafe_name_reason"]
@@ -23,25 +24,25 @@ _WINDOWS_DEVICES = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])
 def unsafe_name_reason(path: str) -> str | None:
     """Why Parley will not save the repository file `path` (a short phrase), or None when its name is plain."""
     if not path:
-        return "it is empty"
+        return translate("HubError", "it is empty")
     if "\\" in path:
-        return "it contains a backslash, which is a folder separator on Windows"
+        return translate("HubError", "it contains a backslash, which is a folder separator on Windows")
     if not all(char.isprintable() for char in path):
-        return "it contains control or invisible characters"
+        return translate("HubError", "it contains control or invisible characters")
     if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
-        return "it is an absolute path"
+        return translate("HubError", "it is an absolute path")
     parts = path.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        return 'it has an empty, "." or ".." folder in its path'
+        return translate("HubError", 'it has an empty, "." or ".." folder in its path')
     name = parts[-1]
     if name.startswith("."):
-        return "it starts with a dot (a hidden file)"
+        return translate("HubError", "it starts with a dot (a hidden file)")
     if _WINDOWS_FORBIDDEN & set(name):
-        return 'it contains one of < > : " | ? *, which Windows does not allow in file names'
+        return translate("HubError", 'it contains one of < > : " | ? *, which Windows does not allow in file names')
     if _WINDOWS_DEVICES.match(name) or name.endswith((" ", ".")):
-        return "it is a name Windows reserves"
+        return translate("HubError", "it is a name Windows reserves")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        return f"it is longer than {MAX_NAME_BYTES} bytes"
+        return translate("HubError", "it is longer than {most} bytes").format(most=MAX_NAME_BYTES)
     return None
 
 
@@ -53,5 +54,6 @@ def shown_name(path: str, limit: int = 80) -> str:
 
 def refusal(path: str, repo_id: str, reason: str) -> str:
     """The message for a refused file name; it names the file (escaped) and the reason."""
-    return (f'Parley refuses the file name "{shown_name(path)}" from {terminal_safe(repo_id)}: {reason}. '
-            "Only plain file names are downloaded into the models folder; ask the repository's owner to rename it.")
+    return translate("HubError", "Parley refuses the file name \"{name}\" from {repo}: {reason}. Only plain file names "
+                     "are downloaded into the models folder; ask the repository's owner to rename it.").format(
+        name=shown_name(path), repo=terminal_safe(repo_id), reason=reason)

@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.errors import ParleyError
 from desktop.core.fewshot.likelihood import ContinuationScores
+from desktop.core.i18n import translate
 from desktop.core.instruments.perplexity import TextScore
 from desktop.core.models.gguf_file import ModelInfo
 from desktop.core.prompting.probabilities import NextTokenDistribution, TokenPiece, TokenStep
@@ -60,7 +61,8 @@ class EngineCapabilities:
         """Why a sampling setting is greyed out; "" when the engine obeys it."""
         if setting in self.sampling:
             return ""
-        return f"{self.name} does not accept this setting, so it has no effect on this model."
+        return translate("EngineCapabilities", "{name} does not accept this setting, so it has no effect on this "
+                         "model.").format(name=translate("EngineCapabilities", self.name))
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class LoadedModel:
     notice: str = ""  # what the load did differently from what was asked (fewer GPU layers), for the person
     capabilities: EngineCapabilities | None = None  # None: the engine's own (a local llama.cpp model: all)
     engine: str = ""  # the server's name for a remote model; "" for this computer
+    cpu_kernels: str = ""  # the instruction set of the CPU kernels in use ("AVX-512 VNNI"); "" for a single library
 
     @property
     def remote(self) -> bool:
@@ -83,23 +86,38 @@ class LoadedModel:
     def offload_summary(self) -> str:
         """For the status bar: the build's backend always, and where the layers went."""
         if self.remote:
-            return f"{self.backend} on {self.engine}"
+            return translate("Offload", "{backend} on {engine}").format(backend=self.backend, engine=self.engine)
+        threads = self.n_threads
+        if self.backend == "CPU" and self.cpu_kernels:
+            return translate("Offload", "CPU · {kernels} kernels · %n threads", None, threads).format(
+                kernels=self.cpu_kernels)
         if self.backend == "CPU":
-            return f"CPU build · {self.n_threads} threads"
+            return translate("Offload", "CPU build · %n threads", None, threads)
+        if self.gpu_layers == 0 and self.cpu_kernels:
+            return translate("Offload", "{backend} build, CPU only · {kernels} kernels · %n threads", None,
+                             threads).format(backend=self.backend, kernels=self.cpu_kernels)
         if self.gpu_layers == 0:
-            return f"{self.backend} build, CPU only · {self.n_threads} threads"
-        return f"{self.backend} · {self.gpu_layers}/{self.total_layers} layers on GPU"
+            return translate("Offload", "{backend} build, CPU only · %n threads", None, threads).format(
+                backend=self.backend)
+        return translate("Offload", "{backend} · {layers}/{total} layers on GPU").format(
+            backend=self.backend, layers=self.gpu_layers, total=self.total_layers)
 
     @property
     def offload_sentence(self) -> str:
         """For the first-run page and the About dialog."""
         if self.remote:
-            return f"Running on {self.engine}, a {self.backend} server: prompts and replies go to that server"
+            return translate("Offload", "Running on {engine}, a {backend} server: prompts and replies go to that "
+                             "server").format(engine=self.engine, backend=self.backend)
+        if self.backend == "CPU" and self.cpu_kernels:
+            return translate("Offload", "Running on the CPU with its {kernels} kernels (this build has no GPU "
+                             "support)").format(kernels=self.cpu_kernels)
         if self.backend == "CPU":
-            return "Running on the CPU (this build has no GPU support)"
+            return translate("Offload", "Running on the CPU (this build has no GPU support)")
         if self.gpu_layers == 0:
-            return f"Running on the CPU: no layers on the GPU (this build supports {self.backend})"
-        return f"Using {self.backend} with {self.gpu_layers} of {self.total_layers} layers on the GPU"
+            return translate("Offload", "Running on the CPU: no layers on the GPU (this build supports "
+                             "{backend})").format(backend=self.backend)
+        return translate("Offload", "Using {backend} with {layers} of {total} layers on the GPU").format(
+            backend=self.backend, layers=self.gpu_layers, total=self.total_layers)
 
 
 @dataclass(frozen=True)
@@ -173,25 +191,26 @@ class InferenceBackend(ABC):
 
     def token_pieces(self, text: str) -> list[TokenPiece]:
         """The prompt's tokens, with their text, exactly as generate() would evaluate them."""
-        raise InferenceError("This model runtime cannot show token boundaries.")
+        raise InferenceError(translate("InferenceError", "This model runtime cannot show token boundaries."))
 
     def next_token_distribution(
         self, prompt: str, token_ids: Sequence[int] = (), context: str = "", chosen: int = -1
     ) -> NextTokenDistribution:
         """The model's logits for the token after prompt + token_ids (the whole vocabulary)."""
-        raise InferenceError("This model runtime cannot show next-token distributions.")
+        raise InferenceError(translate("InferenceError", "This model runtime cannot show next-token distributions."))
 
     def continuation_logprobs(self, prompt: str, continuations: Sequence[str]) -> ContinuationScores:
         """The summed log-probability (natural log) of each continuation's tokens right after the prompt."""
-        raise InferenceError("This model runtime cannot return log-probabilities, so it cannot score by "
-                             "\u201cMost likely answer\u201d. Choose a rule that reads the generated text.")
+        raise InferenceError(translate("InferenceError", "This model runtime cannot return log-probabilities, so it "
+                                       "cannot score by “Most likely answer”. Choose a rule that reads the "
+                                       "generated text."))
 
     def score_text(
         self, text: str, on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]
     ) -> TextScore:
         """Per-token surprisal and perplexity of `text`, in windows when it is longer than the context;
         on_progress(tokens scored, tokens in all) after each batch."""
-        raise InferenceError("This model runtime cannot score text.")
+        raise InferenceError(translate("InferenceError", "This model runtime cannot score text."))
 
     @abstractmethod
     def reset_cache(self) -> None:

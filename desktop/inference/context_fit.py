@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from desktop.core.i18n import translate
 from desktop.core.prompting.context_window import ANCHOR_CHARS_PER_TOKEN, ChatShortener
 from desktop.inference.backend import GenerationRequest, InferenceError
 from desktop.inference.token_counts import TokenCounts
@@ -21,7 +22,7 @@ class StoppedError(InferenceError):
     """Stop (or quitting) came while the chat was being fitted."""
 
     def __init__(self) -> None:
-        super().__init__("Stopped before the model began its reply.")
+        super().__init__(translate("InferenceError", "Stopped before the model began its reply."))
 
 
 class PromptTooLongError(InferenceError):
@@ -29,12 +30,14 @@ class PromptTooLongError(InferenceError):
 
     def __init__(self, at_least: int, n_ctx: int, dropped: int, message_alone: bool = False) -> None:
         if message_alone:  # no leaving out of older turns can help: say that the message is the problem
-            text = (f"Your message alone is more than {at_least:,} tokens, longer than the model's whole context "
-                    f"({n_ctx:,} tokens), so the model cannot read it. Shorten it or split it over several "
-                    "messages, or load the model with a longer context (Models page).")
+            text = translate("InferenceError", "Your message alone is more than {at_least:,} tokens, longer than the "
+                             "model's whole context ({n_ctx:,} tokens), so the model cannot read it. Shorten it or "
+                             "split it over several messages, or load the model with a longer context (Models "
+                             "page).").format(at_least=at_least, n_ctx=n_ctx)
         else:
-            text = (f"The prompt is more than {at_least:,} tokens but the context holds {n_ctx:,}. "
-                    "Shorten the message or the system prompt, or start a new chat.")
+            text = translate("InferenceError", "The prompt is more than {at_least:,} tokens but the context holds "
+                             "{n_ctx:,}. Shorten the message or the system prompt, or start a new chat.").format(
+                at_least=at_least, n_ctx=n_ctx)
         super().__init__(text)
         self.at_least = at_least
         self.dropped = dropped
@@ -126,7 +129,8 @@ def fit_chat(tokenize: Callable[[str], list[int]], counts: TokenCounts, chat: Ch
 def _tokens(tokenize: Callable[[str], list[int]], chat: ChatShortener, k: int) -> list[int]:
     text = chat(k)
     if text is None:
-        raise InferenceError("The chat template could not render this conversation. Choose another template.")
+        raise InferenceError(translate("InferenceError", "The chat template could not render this conversation. "
+                                       "Choose another template."))
     return tokenize(text)
 
 

@@ -43,6 +43,7 @@ def engine_environment(loaded: LoadedModel) -> dict[str, Any]:
         "llama_cpp_python": build.llama_cpp_version,
         "llama_cpp_library_sha256": library_sha256(),
         "system_info": build.system_info,
+        "cpu_kernels": build.cpu_kernels.record if build.cpu_kernels else "none",
         "backend": loaded.backend,
         "gpu_layers": loaded.gpu_layers,
         "total_layers": loaded.total_layers,

@@ -14,6 +14,7 @@ from desktop.core.fewshot.dataset import TestItem
 from desktop.core.fewshot.likelihood import CONTENT_FREE_INPUTS, decide, mean_bias, normalise
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult, score
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, RenderMode, final_prompt
+from desktop.core.i18n import translate
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, InferenceBackend, InferenceError
@@ -98,7 +99,8 @@ def run_evaluation(
         except StoppedError:  # Stop while the item's prompt was read: the run ends with the items done so far
             break
         except (InferenceError, FewShotError) as exc:
-            raise type(exc)(f"Line {item.line}: {exc}") from exc
+            line = translate("InferenceError", "Line {line}: {error}").format(line=item.line, error=exc)
+            raise type(exc)(line) from exc
         if found is None:
             break
         result = replace(found, seconds=time.perf_counter() - started)

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.i18n import translate
 from desktop.core.models.library import SHARD_PATTERN
 from desktop.inference.backend import InferenceError
 
@@ -45,14 +46,15 @@ def check_unchanged(stamps: tuple[FileStamp, ...]) -> None:
         try:
             info = os.stat(stamp.path)
         except OSError:
-            raise InferenceError(
-                f"The model file {stamp.path.name} is no longer on disk, so Parley cannot use it any more "
-                "(it was loaded from there). Load a model from the Models page."
-            ) from None
+            raise InferenceError(translate(
+                "InferenceError", "The model file {name} is no longer on disk, so Parley cannot use it any more (it "
+                "was loaded from there). Load a model from the Models page.").format(name=stamp.path.name)) from None
         if info.st_size != stamp.size or info.st_mtime_ns != stamp.mtime_ns:
-            change = (f"size {stamp.size:,} bytes when loaded, {info.st_size:,} now" if info.st_size != stamp.size
-                      else "modified since")
-            raise InferenceError(
-                f"The model file {stamp.path.name} changed on disk since it was loaded ({change}). "
-                "Reload it from the Models page."
-            )
+            if info.st_size != stamp.size:
+                change = translate("InferenceError", "size {then:,} bytes when loaded, {now:,} now").format(
+                    then=stamp.size, now=info.st_size)
+            else:
+                change = translate("InferenceError", "modified since")
+            raise InferenceError(translate(
+                "InferenceError", "The model file {name} changed on disk since it was loaded ({change}). Reload it "
+                "from the Models page.").format(name=stamp.path.name, change=change))

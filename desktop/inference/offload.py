@@ -17,6 +17,9 @@ from typing import Generic, TypeVar
 
 import llama_cpp
 
+from desktop.core.i18n import translate
+from desktop.inference.llama.kernels import CpuKernels, CpuKernelsError, load_backends
+
 T = TypeVar("T")
 
 CPU = "CPU"
@@ -33,12 +36,13 @@ class BuildInfo:
     gpu_offload: bool
     llama_cpp_version: str
     system_info: str  # llama.cpp's own one-line summary of the backends and CPU features it was built with
+    cpu_kernels: CpuKernels | None = None  # the CPU kernels loaded at run time; None when none could be
 
     @property
     def description(self) -> str:
         if not self.gpu_offload:
-            return "CPU only (this build of llama.cpp has no GPU support)"
-        return f"{self.backend} (GPU offload supported)"
+            return translate("Offload", "CPU only (this build of llama.cpp has no GPU support)")
+        return translate("Offload", "{backend} (GPU offload supported)").format(backend=self.backend)
 
 
 def _library_names() -> str:
@@ -61,6 +65,7 @@ def build_backend() -> str:
     `llama_supports_gpu_offload()` says whether there is a GPU backend at all; which one is read from the ggml
     libraries shipped with llama_cpp, then from llama.cpp's system info; Apple's default build is Metal.
     """
+    loaded_kernels()  # a portable build's backends are libraries loaded at run time: before asking about them
     if not llama_cpp.llama_supports_gpu_offload():
         return CPU
     names, info = _library_names(), _system_info().lower()
@@ -73,9 +78,18 @@ def build_backend() -> str:
     return "Metal" if platform.system() == "Darwin" else "GPU"
 
 
+def loaded_kernels() -> CpuKernels | None:
+    """The CPU kernels in use (loading them the first time); None when none can run here (the load says why)."""
+    try:
+        return load_backends()
+    except CpuKernelsError:
+        return None
+
+
 def build_info() -> BuildInfo:
     backend = build_backend()
-    return BuildInfo(backend, backend != CPU, str(getattr(llama_cpp, "__version__", "unknown")), _system_info())
+    return BuildInfo(backend, backend != CPU, str(getattr(llama_cpp, "__version__", "unknown")), _system_info(),
+                     loaded_kernels())
 
 
 @dataclass(frozen=True)
@@ -88,8 +102,12 @@ class FallbackResult(Generic[T]):
 
 def _describe(requested: int, total: int) -> str:
     if requested < 0 or (total and requested >= total):
-        return f"all {total} layers" if total else "all layers"
-    return f"{requested} of {total} layers" if total else f"{requested} layers"
+        if total:
+            return translate("Offload", "all {total} layers").format(total=total)
+        return translate("Offload", "all layers")
+    if total:
+        return translate("Offload", "{requested} of {total} layers").format(requested=requested, total=total)
+    return translate("Offload", "{requested} layers").format(requested=requested)
 
 
 def fallback_layers(requested: int, total_layers: int) -> list[int]:
@@ -153,9 +171,16 @@ def _fallback_message(requested: int, total: int, attempts: list[int], error: st
     layers, failed = attempts[-1], [str(a) for a in attempts[1:-1]]
     nor = ""
     if failed:
-        nor = f", nor with {failed[0]}" if len(failed) == 1 else f", nor with {', '.join(failed[:-1])} or {failed[-1]}"
-    detail = (f"(llama.cpp could not load it with {wanted} on the GPU{nor}: “{error}”. To skip these attempts "
-              "next time, set fewer GPU layers for this model on the Models page.)")
+        if len(failed) == 1:
+            nor = translate("Offload", ", nor with {layers}").format(layers=failed[0])
+        else:
+            nor = translate("Offload", ", nor with {layers} or {last}").format(
+                layers=translate("Offload", ", ").join(failed[:-1]), last=failed[-1])
+    detail = translate("Offload", "(llama.cpp could not load it with {wanted} on the GPU{nor}: “{error}”. To skip "
+                       "these attempts next time, set fewer GPU layers for this model on the Models page.)").format(
+        wanted=wanted, nor=nor, error=error)
     if layers == 0:
-        return f"Not enough GPU memory for {wanted}: loaded on the CPU only, which is slower. {detail}"
-    return f"Not enough GPU memory for {wanted}: loaded with {layers} on the GPU and the rest on the CPU. {detail}"
+        return translate("Offload", "Not enough GPU memory for {wanted}: loaded on the CPU only, which is slower. "
+                         "{detail}").format(wanted=wanted, detail=detail)
+    return translate("Offload", "Not enough GPU memory for {wanted}: loaded with {layers} on the GPU and the rest on "
+                     "the CPU. {detail}").format(wanted=wanted, layers=layers, detail=detail)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.core.i18n import translate
 from desktop.core.models.template_choice import template_for
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.core.settings import Settings
@@ -76,7 +77,8 @@ class ModelSession(QObject):
         if self.model is None and fallback is not None:
             builtin = fallback()
             if builtin is not None and path != builtin:
-                self.loadFailed.emit(str(path), f"{message}\n\nParley opened the built-in model instead.")
+                self.loadFailed.emit(str(path), translate(
+                    "InferenceError", "{message}\n\nParley opened the built-in model instead.").format(message=message))
                 self.load(builtin)
                 return
         self.loadFailed.emit(str(path), message)

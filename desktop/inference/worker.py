@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import GGUFError
 from desktop.core.prompting.chat_template import TemplateError
 from desktop.core.prompting.probabilities import TokenStep
@@ -109,8 +110,9 @@ class InferenceWorker(QObject):
             return
         except Exception as exc:  # boundary: a bug, logged; the page says its work failed and the app goes on
             log.exception("Unexpected error in %s", type(request).__name__)
-            self.jobEnded.emit(job_id, False, f"Something went wrong ({type(exc).__name__}: {exc}). The details "
-                                              "are in Parley's log (Help › Open log folder).")
+            self.jobEnded.emit(job_id, False, translate(
+                "InferenceError", "Something went wrong ({kind}: {error}). The details are in Parley's log (Help › "
+                "Open log folder).").format(kind=type(exc).__name__, error=exc))
             return
         self.jobEnded.emit(job_id, True, result)
 
@@ -168,7 +170,8 @@ class InferenceWorker(QObject):
         except Exception as exc:  # boundary: a bug, logged; the app must keep running
             log.exception("Unexpected error while loading %s", request.path)
             self._restore(previous, previous_options)
-            raise _JobFailedError(f"Unexpected error while loading {request.path.name}: {exc}") from exc
+            raise _JobFailedError(translate("InferenceError", "Unexpected error while loading {name}: {error}").format(
+                name=request.path.name, error=exc)) from exc
         self._loaded, self._loaded_options = request.path, request.options
         return loaded
 
@@ -196,7 +199,7 @@ class InferenceWorker(QObject):
         except Exception as exc:  # boundary: a bug, logged; the chat says the reply failed
             log.exception("Unexpected error while generating")
             coalescer.flush()
-            raise _JobFailedError(f"Generation failed: {exc}") from exc
+            raise _JobFailedError(translate("InferenceError", "Generation failed: {error}").format(error=exc)) from exc
         coalescer.flush()
         if on_step is not None:
             self.jobSteps.emit(job_id, tuple(steps))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from desktop.core.i18n import set_translator
+from desktop.core.i18n import set_number_format, set_translator
 from desktop.core.paths import resource_dir
 
 SYSTEM = ""  # follow the system locale
@@ -47,7 +47,9 @@ def install_language(app: QCoreApplication, language: str) -> list[QTranslator]:
         old.setParent(None)
         old.deleteLater()
     set_translator(_qt_translate)
-    QLocale.setDefault(QLocale(language if language != "en" else "en_US"))
+    locale = QLocale(language if language != "en" else "en_US")
+    QLocale.setDefault(locale)
+    set_number_format(lambda value, decimals: locale.toString(float(value), "f", decimals))
     installed: list[QTranslator] = []
     if language == "en":
         return installed

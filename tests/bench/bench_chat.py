@@ -36,6 +36,7 @@ from desktop.core.settings import GPU_LAYERS_ALL, Settings
 from desktop.inference.backend import LoadedModel
 from desktop.inference.hardware import physical_cores
 from desktop.inference.llama.backend import LlamaBackend
+from desktop.inference.llama.kernels import load_backends
 from desktop.inference.offload import build_info
 
 MESSAGE = "Write a long story about a lighthouse keeper who finds a message in a bottle."
@@ -46,6 +47,7 @@ N_CTX = 4096
 
 def raw_llama(model: Path, n_threads: int | None, n_gpu_layers: int) -> Llama:
     threads = {} if n_threads is None else {"n_threads": n_threads, "n_threads_batch": n_threads}
+    load_backends()  # the same CPU kernels Parley picks (a portable build loads them)
     return Llama(model_path=str(model), n_ctx=N_CTX, n_batch=512, n_ubatch=512, n_gpu_layers=n_gpu_layers,
                  swa_full=True, seed=0, verbose=False, **threads)
 

@@ -33,6 +33,7 @@ from desktop.core.prompting.sampling import SamplingParams
 from desktop.inference.backend import GenerationRequest, LoadOptions
 from desktop.inference.evaluation import EvalRequest, run_evaluation
 from desktop.inference.llama.backend import BATCH, LlamaBackend
+from desktop.inference.llama.kernels import load_backends
 from desktop.inference.prompt_chunks import MAX_CHUNK, MIN_CHUNK
 
 GEMMA = BUILTIN_TEMPLATES["gemma"].to_chat_template("<bos>", "<eos>")
@@ -76,6 +77,7 @@ def parley_ttft(backend: LlamaBackend, prompt: str) -> tuple[float, int]:
 
 def multi_turn(model: Path, backend: LlamaBackend) -> None:
     prompts = conversation_prompts()
+    load_backends()  # the same CPU kernels Parley picks (a portable build loads them)
     llm = Llama(model_path=str(model), n_ctx=N_CTX, n_batch=BATCH, n_ubatch=BATCH, n_threads=backend_threads(backend),
                 n_gpu_layers=0, swa_full=True, verbose=False)
     raw_turn10, parley_turn10, parley_evaluated = [], [], []
@@ -106,6 +108,7 @@ def backend_threads(backend: LlamaBackend) -> int:
 
 def replies_that_change(model: Path, backend: LlamaBackend) -> None:
     prompts = [GEMMA.render([{"role": "user", "content": f"Write one sentence about {s}."}]).text for s in SUBJECTS]
+    load_backends()  # the same CPU kernels Parley picks (a portable build loads them)
     llm = Llama(model_path=str(model), n_ctx=N_CTX, n_batch=BATCH, n_ubatch=BATCH, n_threads=backend_threads(backend),
                 n_gpu_layers=0, swa_full=True, verbose=False, seed=1)
 

@@ -30,6 +30,7 @@ from desktop.core.models.builtin import BUILTIN_FILENAME
 from desktop.core.prompting.sampling import SamplingParams
 from desktop.core.settings import GPU_LAYERS_ALL, Settings
 from desktop.inference.llama.backend import LlamaBackend
+from desktop.inference.llama.kernels import load_backends
 from desktop.inference.offload import build_info
 
 MESSAGES = 3_000
@@ -79,6 +80,7 @@ def raw_child(model: str, tokens_file: str, rounds: str, gpu_layers: str) -> Non
     llama-cpp-python reuses the common prefix of its previous prompt)."""
     from llama_cpp import Llama
     first, second = json.loads(Path(tokens_file).read_text())
+    load_backends()  # the same CPU kernels Parley picks (a portable build loads them)
     llm = Llama(model_path=model, n_ctx=N_CTX, n_batch=512, n_ubatch=512, n_gpu_layers=int(gpu_layers),
                 swa_full=True, seed=0, verbose=False)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import TypeVar
 import pytest
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -25,10 +28,12 @@ from pytestqt.qtbot import QtBot
 from desktop.core.models.memory import GIB, human_bytes
 from desktop.hub.client import RECOMMENDED, HubClient, stored_token
 from desktop.hub.download import PARTIAL_DIR, Download, DownloadState
+from desktop.ui.language import install_language
 from desktop.ui.models.download_manager import DownloadItem, DownloadManager
 from desktop.ui.models.hub_browser import HubBrowser, offline_text
 from tests.hub.fake_hub import TOKEN, FakeHub
 
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("small_chunks")
 
 W = TypeVar("W", bound=QObject)
@@ -314,3 +319,19 @@ def test_resume_pending_after_restart(qtbot: QtBot, hub: FakeHub, gate: Gate, mo
     finally:
         second.shutdown()
 
+
+
+def test_offline_reads_as_offline_in_chinese_too(qtbot: QtBot, qapp: QApplication, hub: FakeHub,
+                                                 manager: DownloadManager, models: Path) -> None:
+    """Offline mode says so in Chinese, before any request, like in English."""
+    subprocess.run([sys.executable, str(ROOT / "packaging" / "translations.py"), "release"], check=True,
+                   capture_output=True)
+    install_language(qapp, "zh_CN")
+    try:
+        browser = make_browser(qtbot, manager, models, lambda: HubClient(offline=True))
+        child(browser, QLineEdit, "hubSearchEdit").setText("tiny")
+        child(browser, QPushButton, "hubSearchButton").click()
+        assert child(browser, QLabel, "hubMessage").text() == offline_text()
+        assert offline_text().startswith("离线") and hub.requests == []
+    finally:
+        install_language(qapp, "en")

@@ -54,3 +54,20 @@ def test_override_and_native_opt_in(tmp_path: Path) -> None:
 def test_unknown_override_is_refused(tmp_path: Path) -> None:
     out = detect(tmp_path, {}, PARLEY_GPU="tpu")
     assert out.returncode != 0 and "PARLEY_GPU must be" in out.stderr
+
+
+def variants(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("PARLEY_GPU", "PARLEY_NATIVE", "PARLEY_CPU_VARIANTS")}
+    clean.update(env)
+    return subprocess.run(["bash", str(SCRIPT), "--print-variants"], capture_output=True, text=True, env=clean)
+
+
+@pytest.mark.skipif(os.uname().sysname == "Darwin", reason="Apple builds one CPU library")
+def test_portable_builds_carry_every_cpu_variant_unless_told_otherwise(tmp_path: Path) -> None:
+    assert variants(tmp_path).stdout.strip() == "all"
+    assert variants(tmp_path, PARLEY_NATIVE="on").stdout.strip() == "off"  # built for this CPU alone
+    assert variants(tmp_path, PARLEY_CPU_VARIANTS="off").stdout.strip() == "off"
+    refused = variants(tmp_path, PARLEY_CPU_VARIANTS="some")
+    assert refused.returncode != 0 and "PARLEY_CPU_VARIANTS must be" in refused.stderr
+    # llama-server is linked statically from the same options: the variant switches are not among them
+    assert "GGML_BACKEND_DL" not in detect(tmp_path, {}).stdout

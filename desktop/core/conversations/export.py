@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.core.conversations.messages import GenerationStats, Role
+from desktop.core.i18n import translate
 
 FORMAT = "parley-conversation"
 ROLES = frozenset(r.value for r in Role)
@@ -106,7 +107,7 @@ def _stats_line(stats: Mapping[str, Any] | None) -> str | None:
     if not stats:
         return None
     found = GenerationStats.from_json(stats)
-    return None if found is None else found.summary()
+    return None if found is None else found.file_summary()
 
 
 def to_markdown(info: ConversationInfo, visible: Sequence[StoredMessage]) -> str:
@@ -138,15 +139,19 @@ def _text(content: Any, where: str) -> str:
         parts = []
         for part in content:
             if not (isinstance(part, Mapping) and part.get("type") == "text" and isinstance(part.get("text"), str)):
-                raise ValueError(f"{where} has content Parley cannot store (only text parts are supported)")
+                raise ValueError(translate(
+                    "ConversationImport", "{where} has content Parley cannot store (only text parts are supported)"
+                ).format(where=where))
             parts.append(part["text"])
         return "".join(parts)
-    raise ValueError(f"{where} content must be text, not {type(content).__name__}")
+    raise ValueError(translate("ConversationImport", "{where} content must be text, not {kind}").format(
+        where=where, kind=type(content).__name__))
 
 
 def _role(raw: Any, where: str) -> str:
     if raw not in ROLES:
-        raise ValueError(f"{where} has role {raw!r}; Parley stores only {', '.join(sorted(ROLES))}")
+        raise ValueError(translate("ConversationImport", "{where} has role {role}; Parley stores only {roles}").format(
+            where=where, role=repr(raw), roles=", ".join(sorted(ROLES))))
     return str(raw)
 
 
@@ -166,17 +171,19 @@ def _title_from(messages: Sequence[ImportedMessage]) -> str:
 def _tree(raw: Any) -> tuple[list[ImportedMessage], dict[int, int | None]]:
     """Validate Parley's branch list and order it parents first; cycles and dangling parents are errors."""
     if not isinstance(raw, list):
-        raise ValueError('"parley.branches" must be a list')
+        raise ValueError(translate("ConversationImport", '"parley.branches" must be a list'))
     nodes: dict[int, ImportedMessage] = {}
     for i, item in enumerate(raw, 1):
-        where = f"branch message {i}"
+        where = translate("ConversationImport", "branch message {number}").format(number=i)
         if not isinstance(item, Mapping):
-            raise ValueError(f"{where} is not an object")
+            raise ValueError(translate("ConversationImport", "{where} is not an object").format(where=where))
         key, parent = item.get("id"), item.get("parent_id")
         if not isinstance(key, int) or isinstance(key, bool) or key in nodes:
-            raise ValueError(f"{where} needs a unique whole-number id")
+            raise ValueError(translate("ConversationImport", "{where} needs a unique whole-number id").format(
+                where=where))
         if parent is not None and (not isinstance(parent, int) or isinstance(parent, bool)):
-            raise ValueError(f"{where} has a parent_id that is not a whole number")
+            raise ValueError(translate("ConversationImport", "{where} has a parent_id that is not a whole number"
+                                       ).format(where=where))
         stats = item.get("stats")
         nodes[key] = ImportedMessage(
             key=key, parent_key=parent, role=_role(item.get("role"), where), content=_text(item.get("content"), where),
@@ -187,7 +194,8 @@ def _tree(raw: Any) -> tuple[list[ImportedMessage], dict[int, int | None]]:
         chain, at = [], key
         while at not in depth:
             if at in chain:
-                raise ValueError(f"branch message {at} is its own ancestor")
+                raise ValueError(translate("ConversationImport", "branch message {number} is its own ancestor"
+                                           ).format(number=at))
             chain.append(at)
             parent = nodes[at].parent_key
             if parent is None:
@@ -195,7 +203,9 @@ def _tree(raw: Any) -> tuple[list[ImportedMessage], dict[int, int | None]]:
                 chain.pop()
                 break
             if parent not in nodes:
-                raise ValueError(f"branch message {at} has parent {parent}, which is not in the file")
+                raise ValueError(translate(
+                    "ConversationImport", "branch message {number} has parent {parent}, which is not in the file"
+                ).format(number=at, parent=parent))
             at = parent
         for node in reversed(chain):
             parent_key = nodes[node].parent_key
@@ -213,15 +223,15 @@ def _leaf(parents: Mapping[int, int | None], wanted: Any) -> int | None:
 def parse(data: Any) -> ImportedConversation:
     """What to create for an exported file; ValueError says what is wrong with it."""
     if not isinstance(data, Mapping) or not isinstance(data.get("messages"), list):
-        raise ValueError('expected a JSON object with a "messages" list')
+        raise ValueError(translate("ConversationImport", 'expected a JSON object with a "messages" list'))
     extra = data.get("parley")
     extra = extra if isinstance(extra, Mapping) else {}
     system_prompt = extra.get("system_prompt") if isinstance(extra.get("system_prompt"), str) else None
     flat: list[ImportedMessage] = []
     for i, item in enumerate(data["messages"], 1):
-        where = f"message {i}"
+        where = translate("ConversationImport", "message {number}").format(number=i)
         if not isinstance(item, Mapping):
-            raise ValueError(f"{where} is not an object")
+            raise ValueError(translate("ConversationImport", "{where} is not an object").format(where=where))
         role, content = _role(item.get("role"), where), _text(item.get("content"), where)
         if role == Role.SYSTEM.value and not flat and system_prompt is None:
             system_prompt = content  # a leading system message is the conversation's system prompt

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import TokenStep
 
 
@@ -63,6 +64,24 @@ class GenerationStats:
         return None if cleaned is None else cls(**cleaned)
 
     def summary(self) -> str:
+        """The line under a reply, in the person's language."""
+        prompt, generated = self.prompt_tokens, self.generated_tokens
+        parts = [
+            translate("StatsLine", "%n prompt tokens ({cached} cached)", None, prompt).format(cached=self.cached_tokens)
+            if self.cached_tokens else translate("StatsLine", "%n prompt tokens", None, prompt),
+            translate("StatsLine", "%n generated", None, generated),
+            translate("StatsLine", "first token {ms} ms").format(ms=f"{self.time_to_first_token * 1000:.0f}"),
+            translate("StatsLine", "{speed} tokens/s").format(speed=f"{self.tokens_per_second:.1f}"),
+        ]
+        if self.stopped:
+            parts.append(translate("StatsLine", "stopped"))
+        if self.context_full:
+            parts.append(translate("StatsLine", "cut short: the context is full (start a new chat, or load the model "
+                                                "with a longer context)"))
+        return " · ".join(parts)
+
+    def file_summary(self) -> str:
+        """The same line in English, for files (a Markdown export), which read the same in every language."""
         cached = f" ({self.cached_tokens} cached)" if self.cached_tokens else ""
         stopped = " · stopped" if self.stopped else ""
         full = (" · cut short: the context is full (start a new chat, or load the model with a longer context)"

@@ -24,6 +24,7 @@ from desktop.core.conversations.schema import (
     set_aside,
 )
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 
 
 def not_saved() -> str:
@@ -81,7 +82,7 @@ def open_database(path: Path) -> Opened:
 
 def _why(exc: BaseException, folder: Path | None = None) -> str:
     """What went wrong, in words; for SQLite's vague "unable to open database file", what the folder shows."""
-    why = str(getattr(exc, "strerror", None) or exc)
+    why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
     if folder is None:
         return why
     try:

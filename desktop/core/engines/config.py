@@ -129,4 +129,4 @@ def split_remote(path: str | Path) -> tuple[str, str]:
 def remote_label(path: str | Path) -> str:
     """\u201cQwen3-32B on gpu-box\u201d."""
     engine, model = split_remote(path)
-    return f"{model.rsplit('/', 1)[-1]} on {engine}"
+    return translate("EngineConfig", "{model} on {engine}").format(model=model.rsplit("/", 1)[-1], engine=engine)

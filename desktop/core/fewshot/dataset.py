@@ -21,6 +21,7 @@ from desktop.core.fewshot.rows import FORMAT_NAMES, DataError, DataRow, Dataset,
 from desktop.core.fewshot.template import Example, FewShotTemplate
 from desktop.core.files import from_spreadsheet_safe, spreadsheet_safe, write_text_atomic
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 
 __all__ = [
     "FORMAT_NAMES", "SUFFIXES", "ColumnMapping", "DataError", "DataRow", "Dataset", "TestItem", "guess_mapping",
@@ -61,7 +62,7 @@ def read_table(path: Path) -> Dataset:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(translate("DataError", "Could not read {path}: {error}.").format(
-            path=path, error=exc.strerror or exc)) from exc
+            path=path, error=os_reason(exc))) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -191,7 +192,7 @@ def write_table(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, 
         write_text_atomic(path, text, newline="")
     except OSError as exc:
         raise DataError(translate("DataError", "Could not write {path}: {error}.").format(
-            path=path, error=exc.strerror or exc)) from exc
+            path=path, error=os_reason(exc))) from exc
 
 
 def _json_value(value: object) -> object:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop.core.fewshot.rows import DataError, DataRow, Dataset
 from desktop.core.fewshot.scoring import compile_pattern
+from desktop.core.i18n import translate
 
 
 def filled(value: object) -> bool:
@@ -28,14 +29,18 @@ def filled(value: object) -> bool:
 def _kind(value: object) -> str:
     """A JSON value's type in the words of a message."""
     if value is None:
-        return "null"
+        return translate("DataError", "null")
     if isinstance(value, bool):
-        return "true/false"
+        return translate("DataError", "true/false")
     if isinstance(value, (int, float)):
-        return "a number"
+        return translate("DataError", "a number")
     if isinstance(value, str):
-        return "text"
-    return "a list" if isinstance(value, list) else "an object"
+        return translate("DataError", "text")
+    return translate("DataError", "a list") if isinstance(value, list) else translate("DataError", "an object")
+
+
+def _line(path: Path, number: int) -> str:
+    return translate("DataError", "{file}, line {line}").format(file=path.name, line=number)
 
 
 # --- OpenAI Evals JSONL ----------------------------------------------------------------
@@ -63,10 +68,12 @@ def read_evals(path: Path, objects: Sequence[tuple[int, Mapping[str, object]]]) 
         if not filled(obj):
             skipped += 1
             continue
-        where = f"{path.name}, line {number}"
+        where = _line(path, number)
         if "input" not in obj:
-            raise DataError(f'{where}: no \u201cinput\u201d. Each line of an OpenAI Evals file needs "input" '
-                            f'(the question, or a list of messages such as {_EVALS_MESSAGE}) and "ideal" (the answer).')
+            raise DataError(translate(
+                "DataError", '{where}: no \u201cinput\u201d. Each line of an OpenAI Evals file needs "input" (the '
+                'question, or a list of messages such as {example}) and "ideal" (the answer).').format(
+                where=where, example=_EVALS_MESSAGE))
         question, system, context = _evals_input(where, obj["input"])
         ideal, accepted = _evals_ideal(where, obj)
         values = {"input": question, "system": system, "context": context, "ideal": ideal}
@@ -74,8 +81,9 @@ def read_evals(path: Path, objects: Sequence[tuple[int, Mapping[str, object]]]) 
             if key in ("input", "ideal"):
                 continue
             if key in ("system", "context") and isinstance(obj["input"], list):
-                raise DataError(f"{where}: the field \u201c{key}\u201d clashes with the {key} Parley takes from the "
-                                "messages in \u201cinput\u201d. Rename the field.")
+                raise DataError(translate(
+                    "DataError", "{where}: the field \u201c{key}\u201d clashes with the {key} Parley takes from the "
+                    "messages in \u201cinput\u201d. Rename the field.").format(where=where, key=key))
             values[key] = cell_text(path, number, key, value)
         flat.append((number, values, accepted))
     # system and context appear only when some line has one; other fields keep the order they first appear in.
@@ -94,19 +102,26 @@ def _evals_input(where: str, value: object) -> tuple[str, str, str]:
     if isinstance(value, str):
         return value, "", ""
     if not isinstance(value, list):
-        raise DataError(f"{where}: \u201cinput\u201d is {_kind(value)}. Write the question as text, or as a list "
-                        f"of messages such as {_EVALS_MESSAGE}.")
+        raise DataError(translate(
+            "DataError", "{where}: \u201cinput\u201d is {kind}. Write the question as text, or as a list of messages "
+            "such as {example}.").format(where=where, kind=_kind(value), example=_EVALS_MESSAGE))
     system: list[str] = []
     turns: list[tuple[int, str, str]] = []  # (message number, role, content)
     for i, message in enumerate(value, 1):
-        what = f"message {i} of \u201cinput\u201d"
+        what = translate("DataError", "message {number} of \u201cinput\u201d").format(number=i)
         if not isinstance(message, dict):
-            raise DataError(f"{where}: {what} is {_kind(message)}, not a message such as {_EVALS_MESSAGE}.")
+            raise DataError(translate(
+                "DataError", "{where}: {what} is {kind}, not a message such as {example}.").format(
+                where=where, what=what, kind=_kind(message), example=_EVALS_MESSAGE))
         role, content, name = message.get("role"), message.get("content"), message.get("name")
         if not isinstance(role, str) or not role.strip():
-            raise DataError(f'{where}: {what} has no role. Give it "role": "system", "user" or "assistant".')
+            raise DataError(translate(
+                "DataError", '{where}: {what} has no role. Give it "role": "system", "user" or "assistant".').format(
+                where=where, what=what))
         if not isinstance(content, str):
-            raise DataError(f'{where}: {what} has no content text. Give it "content" with the message as text.')
+            raise DataError(translate(
+                "DataError", '{where}: {what} has no content text. Give it "content" with the message as text.'
+            ).format(where=where, what=what))
         role = role.strip().lower()
         if role == "system" and name in ("example_user", "example_assistant"):
             role = str(name).removeprefix("example_")
@@ -115,14 +130,19 @@ def _evals_input(where: str, value: object) -> tuple[str, str, str]:
         elif role in ("user", "assistant"):
             turns.append((i, role, content))
         else:
-            raise DataError(f"{where}: {what} has the role \u201c{role}\u201d. Parley reads system, user and "
-                            "assistant messages; change its role or remove it.")
+            raise DataError(translate(
+                "DataError", "{where}: {what} has the role \u201c{role}\u201d. Parley reads system, user and "
+                "assistant messages; change its role or remove it.").format(where=where, what=what, role=role))
     last = max((n for n, (_, role, _) in enumerate(turns) if role == "user"), default=None)
     if last is None:
-        raise DataError(f"{where}: \u201cinput\u201d has no user message. Add {_EVALS_MESSAGE} with the question.")
+        raise DataError(translate(
+            "DataError", "{where}: \u201cinput\u201d has no user message. Add {example} with the question.").format(
+            where=where, example=_EVALS_MESSAGE))
     if last < len(turns) - 1:
-        raise DataError(f"{where}: message {turns[last + 1][0]} of \u201cinput\u201d comes after the last user "
-                        "message. Parley asks the model the last user message, so end \u201cinput\u201d with it.")
+        raise DataError(translate(
+            "DataError", "{where}: message {number} of \u201cinput\u201d comes after the last user message. Parley "
+            "asks the model the last user message, so end \u201cinput\u201d with it.").format(
+            where=where, number=turns[last + 1][0]))
     context = "\n".join(f"{role.capitalize()}: {content}" for _, role, content in turns[:last])
     return turns[last][2], "\n\n".join(system), context
 
@@ -130,21 +150,28 @@ def _evals_input(where: str, value: object) -> tuple[str, str, str]:
 def _evals_ideal(where: str, obj: Mapping[str, object]) -> tuple[str, tuple[str, ...]]:
     """The first ideal answer and the further acceptable ones; numbers count as text, as in any other field."""
     if "ideal" not in obj:
-        raise DataError(f'{where}: no \u201cideal\u201d answer. Add "ideal": "..." with the expected answer '
-                        "(or a list of acceptable answers).")
+        raise DataError(translate(
+            "DataError", '{where}: no \u201cideal\u201d answer. Add "ideal": "..." with the expected answer (or a '
+            "list of acceptable answers).").format(where=where))
     value = obj["ideal"]
     answers = value if isinstance(value, list) else [value]
     if not answers:
-        raise DataError(f"{where}: \u201cideal\u201d is an empty list. Put at least one acceptable answer in it.")
+        raise DataError(translate(
+            "DataError", "{where}: \u201cideal\u201d is an empty list. Put at least one acceptable answer in it."
+        ).format(where=where))
     texts: list[str] = []
     for i, answer in enumerate(answers, 1):
-        what = f"answer {i} of \u201cideal\u201d" if isinstance(value, list) else "\u201cideal\u201d"
+        what = (translate("DataError", "answer {number} of \u201cideal\u201d").format(number=i)
+                if isinstance(value, list) else "\u201cideal\u201d")
         if isinstance(answer, bool) or not isinstance(answer, (str, int, float)):
-            raise DataError(f'{where}: {what} is {_kind(answer)}, not text. Write the expected answer as text, '
-                            'e.g. "ideal": "Paris", or a list of texts.')
+            raise DataError(translate(
+                "DataError", '{where}: {what} is {kind}, not text. Write the expected answer as text, e.g. "ideal": '
+                '"Paris", or a list of texts.').format(where=where, what=what, kind=_kind(answer)))
         text = answer if isinstance(answer, str) else str(answer)
         if not text.strip():
-            raise DataError(f"{where}: {what} is empty. Write the expected answer there, or remove the line.")
+            raise DataError(translate(
+                "DataError", "{where}: {what} is empty. Write the expected answer there, or remove the line."
+            ).format(where=where, what=what))
         texts.append(text)
     first, *rest = texts
     return first, tuple(dict.fromkeys(t for t in rest if t != first))
@@ -159,8 +186,13 @@ def cell_text(path: Path, line: int, key: str, value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
-    raise DataError(f"{path.name}, line {line}, field \u201c{key}\u201d: expected text or a number, "
-                    f"not a {'list' if isinstance(value, list) else 'nested object'}.")
+    if isinstance(value, list):
+        raise DataError(translate(
+            "DataError", "{file}, line {line}, field \u201c{key}\u201d: expected text or a number, not a list."
+        ).format(file=path.name, line=line, key=key))
+    raise DataError(translate(
+        "DataError", "{file}, line {line}, field \u201c{key}\u201d: expected text or a number, not a nested object."
+    ).format(file=path.name, line=line, key=key))
 
 
 # --- promptfoo CSV --------------------------------------------------------------------
@@ -202,7 +234,7 @@ def read_promptfoo(path: Path, data: Dataset) -> Dataset:
     columns = [c for c in data.columns if c not in alternatives and c not in _PROMPTFOO_OPTIONS]
     rows: list[DataRow] = []
     for row in data.rows:
-        where = f"{path.name}, line {row.line}"
+        where = _line(path, row.line)
         rule, expected, prefix = _promptfoo_check(where, first, row.values[first])
         accepted: list[str] = []
         for column in alternatives:
@@ -210,15 +242,17 @@ def read_promptfoo(path: Path, data: Dataset) -> Dataset:
             if not cell.strip():
                 continue
             if not row.values[first].strip():
-                raise DataError(f"{where}: \u201c{column}\u201d has an answer but \u201c{first}\u201d is empty. "
-                                f"Put the first answer in \u201c{first}\u201d.")
+                raise DataError(translate(
+                    "DataError", "{where}: \u201c{column}\u201d has an answer but \u201c{first}\u201d is empty. Put "
+                    "the first answer in \u201c{first}\u201d.").format(where=where, column=column, first=first))
             other_rule, other, other_prefix = _promptfoo_check(where, column, cell)
             if other_rule != rule:
-                raise DataError(
-                    f"{where}: \u201c{column}\u201d ({other_prefix or 'no prefix'}) is checked differently from "
-                    f"\u201c{first}\u201d ({prefix or 'no prefix'}). Parley reads every __expected column as "
-                    "another acceptable answer, so give them the same prefix."
-                )
+                none = translate("DataError", "no prefix")
+                raise DataError(translate(
+                    "DataError", "{where}: \u201c{column}\u201d ({other}) is checked differently from "
+                    "\u201c{first}\u201d ({prefix}). Parley reads every __expected column as another acceptable "
+                    "answer, so give them the same prefix.").format(
+                    where=where, column=column, other=other_prefix or none, first=first, prefix=prefix or none))
             if other != expected and other not in accepted:
                 accepted.append(other)
         values = {c: expected if c == first else row.values[c] for c in columns}
@@ -241,19 +275,21 @@ def _promptfoo_check(where: str, column: str, cell: str) -> tuple[str | None, st
     prefix = found.group(0)
     rule = _PROMPTFOO_RULES.get(name)
     if rule is None or found["threshold"] or not found["colon"]:
-        raise DataError(
-            f"{where}, column \u201c{column}\u201d: the promptfoo check \u201c{prefix}\u201d is not one Parley "
-            f"can score. Parley reads {_PROMPTFOO_SUPPORTED} or a plain answer (scored by the run's rule); "
-            "change the cell or remove the row."
-        )
+        raise DataError(translate(
+            "DataError", "{where}, column \u201c{column}\u201d: the promptfoo check \u201c{prefix}\u201d is not "
+            "one Parley can score. Parley reads {supported} or a plain answer (scored by the run's rule); change the "
+            "cell or remove the row.").format(
+            where=where, column=column, prefix=prefix, supported=_PROMPTFOO_SUPPORTED))
     text = cell[found.end():]
     if not text.strip():
-        raise DataError(f"{where}, column \u201c{column}\u201d: nothing after \u201c{prefix}\u201d. Write the "
-                        "expected text after it, or leave the cell empty.")
+        raise DataError(translate(
+            "DataError", "{where}, column \u201c{column}\u201d: nothing after \u201c{prefix}\u201d. Write the "
+            "expected text after it, or leave the cell empty.").format(where=where, column=column, prefix=prefix))
     if rule == "regex":
         try:
             compile_pattern(text)
         except ValueError as exc:
-            raise DataError(f"{where}, column \u201c{column}\u201d: {exc} Fix the pattern after "
-                            "\u201cregex:\u201d.") from exc
+            raise DataError(translate(
+                "DataError", "{where}, column \u201c{column}\u201d: {error} Fix the pattern after "
+                "\u201cregex:\u201d.").format(where=where, column=column, error=exc)) from exc
     return rule, text, prefix

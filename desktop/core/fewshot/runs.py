@@ -20,6 +20,7 @@ from desktop.core.fewshot.dataset import TestItem
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult, RunRecordError, item_key, read_run
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, RenderMode
 from desktop.core.files import file_sha256
+from desktop.core.i18n import translate
 from desktop.core.instruments.statistics import PairedComparison, Spread, accuracy_text, compare_paired, spread
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.core.prompting.sampling import SamplingParams
@@ -82,10 +83,11 @@ def new_run(
 def template_of(run: EvalRun) -> FewShotTemplate:
     """The template exactly as the run used it; RunRecordError when the record has none (schema 1)."""
     if not run.template:
-        raise RunRecordError("This run record was saved before runs could be replayed (schema 1): it holds no "
-                             "template. Run the template again to get a replayable record.")
+        raise RunRecordError(translate(
+            "RunRecordError", "This run record was saved before runs could be replayed (schema 1): it holds no "
+            "template. Run the template again to get a replayable record."))
     try:
-        return FewShotTemplate.from_json(run.template, source="the record's template")
+        return FewShotTemplate.from_json(run.template, source=translate("RunRecordError", "the record's template"))
     except FewShotError as exc:
         raise RunRecordError(str(exc)) from exc
 
@@ -93,10 +95,13 @@ def template_of(run: EvalRun) -> FewShotTemplate:
 def items_of(run: EvalRun) -> list[TestItem]:
     """The test items exactly as run, in the same order, from the record alone."""
     if not run.items:
-        raise RunRecordError("This run record holds no test items (it was saved before runs could be replayed).")
+        raise RunRecordError(translate(
+            "RunRecordError", "This run record holds no test items (it was saved before runs could be replayed)."))
     items = []
     for i, raw in enumerate(run.items):
-        damaged = RunRecordError(f"Item {i + 1} of the run record is damaged (it needs line, values and expected).")
+        damaged = RunRecordError(translate(
+            "RunRecordError", "Item {number} of the run record is damaged (it needs line, values and expected)."
+        ).format(number=i + 1))
         if not isinstance(raw, dict):
             raise damaged
         values, line, expected = raw.get("values"), raw.get("line"), raw.get("expected")
@@ -120,7 +125,8 @@ def params_of(run: EvalRun) -> SamplingParams:
     try:
         return SamplingParams(**{k: v for k, v in run.sampling.items() if k in known})
     except (TypeError, ValueError) as exc:
-        raise RunRecordError(f"The run record's sampling settings are damaged: {exc}.") from exc
+        raise RunRecordError(translate("RunRecordError", "The run record's sampling settings are damaged: {error}."
+                                       ).format(error=exc)) from exc
 
 
 def run_label(run: EvalRun) -> str:
@@ -134,14 +140,17 @@ def compare_runs(a: EvalRun, b: EvalRun) -> PairedComparison:
     """McNemar's exact test over the items both runs scored; ValueError when they are not the same items."""
     for run, name in ((a, "A"), (b, "B")):
         if not run.results:
-            raise ValueError(f"Run {name} has no scored items to compare.")
+            raise ValueError(translate("RunComparison", "Run {name} has no scored items to compare.").format(
+                name=name))
     if a.items and b.items:
         values_a = {item_key(i.line): i.values for i in items_of(a)}
         values_b = {item_key(i.line): i.values for i in items_of(b)}
         changed = sorted(k for k in values_a.keys() & values_b.keys() if values_a[k] != values_b[k])
         if changed:
-            raise ValueError(f"The two runs are not over the same items: {len(changed)} lines hold different "
-                             f"text ({', '.join(changed[:3])}). Compare runs made on the same test set.")
+            count = len(changed)
+            raise ValueError(translate(
+                "RunComparison", "The two runs are not over the same items: %n lines hold different text ({lines}). "
+                "Compare runs made on the same test set.", None, count).format(lines=", ".join(changed[:3])))
     return compare_paired(a.outcomes(), b.outcomes(), "A", "B")
 
 

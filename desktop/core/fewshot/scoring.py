@@ -17,7 +17,9 @@ from typing import Any
 
 from desktop.core.errors import ParleyError
 from desktop.core.files import spreadsheet_safe, write_text_atomic
+from desktop.core.i18n import translate
 from desktop.core.instruments.statistics import accuracy_text, wilson_interval
+from desktop.core.os_reason import os_reason
 
 RULES: dict[str, str] = {
     "exact": "Exact match",
@@ -53,8 +55,12 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as exc:
-        where = f" at position {exc.pos}" if exc.pos is not None else ""
-        raise ValueError(f"The regular expression {pattern!r} is not valid: {exc.msg}{where}.") from exc
+        if exc.pos is None:
+            raise ValueError(translate("Scoring", "The regular expression {pattern} is not valid: {error}.").format(
+                pattern=repr(pattern), error=exc.msg)) from exc
+        raise ValueError(translate(
+            "Scoring", "The regular expression {pattern} is not valid: {error} at position {position}.").format(
+            pattern=repr(pattern), error=exc.msg, position=exc.pos)) from exc
 
 
 def extract_choice(output: str) -> str | None:
@@ -88,7 +94,8 @@ def score(rule: str, output: str, expected: str, pattern: str | None = None) -> 
     if rule == "choice":
         want = extract_choice(expected) or expected.strip().upper()[:1]
         return extract_choice(output) == want
-    raise ValueError(f"Unknown scoring rule {rule!r}; use one of {', '.join(RULES)}.")
+    raise ValueError(translate("Scoring", "Unknown scoring rule {rule}; use one of {rules}.").format(
+        rule=repr(rule), rules=", ".join(RULES)))
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ class ItemResult:
     def from_json(cls, data: Any) -> ItemResult:
         """Known, well-typed fields only: a record from a newer Parley or a hand edit opens, or says why not."""
         if not isinstance(data, dict):
-            raise ValueError("each result must be an object")
+            raise ValueError(translate("RunRecordError", "each result must be an object"))
         kw: dict[str, Any] = {}
         for name, kind, default in _ITEM_FIELDS:
             value = data.get(name, default)
@@ -122,17 +129,20 @@ class ItemResult:
                 kw[name] = None
                 continue
             if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
-                raise ValueError(f"result field \u201c{name}\u201d must be {kind.__name__}, not {type(value).__name__}")
+                raise ValueError(translate(
+                    "RunRecordError", "result field \u201c{name}\u201d must be {kind}, not {actual}").format(
+                    name=name, kind=kind.__name__, actual=type(value).__name__))
             kw[name] = value
         probabilities = data.get("probabilities") or {}
         if not isinstance(probabilities, dict) or not all(
                 isinstance(k, str) and isinstance(v, (int, float)) for k, v in probabilities.items()):
-            raise ValueError("result field \u201cprobabilities\u201d must map labels to numbers")
+            raise ValueError(translate(
+                "RunRecordError", "result field \u201cprobabilities\u201d must map labels to numbers"))
         kw["probabilities"] = {k: float(v) for k, v in probabilities.items()}
         variables = data.get("variables") or {}
         if not isinstance(variables, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in variables.items()):
-            raise ValueError("result field \u201cvariables\u201d must map names to text")
+            raise ValueError(translate("RunRecordError", "result field \u201cvariables\u201d must map names to text"))
         kw["variables"] = dict(variables)
         return cls(**kw)
 
@@ -247,28 +257,35 @@ class EvalRun:
         }
 
     @classmethod
-    def from_json(cls, data: Any, source: str = "run record") -> EvalRun:
+    def from_json(cls, data: Any, source: str | None = None) -> EvalRun:
         """Schema 1 (before replayable runs) and 2; a damaged or foreign file raises RunRecordError naming it."""
+        source = source if source is not None else translate("RunRecordError", "run record")
         if not isinstance(data, dict) or "schema_version" not in data or "results" not in data:
-            raise RunRecordError(f"{source} is not a Parley run record (no \u201cschema_version\u201d and "
-                                 "\u201cresults\u201d fields).")
+            raise RunRecordError(translate(
+                "RunRecordError", "{source} is not a Parley run record (no \u201cschema_version\u201d and "
+                "\u201cresults\u201d fields).").format(source=source))
         schema = data["schema_version"]
         if isinstance(schema, bool) or not isinstance(schema, int) or schema not in (1, 2):
-            newer = " It was saved by a newer Parley; update Parley to open it." if isinstance(schema, int) and \
-                schema > EVAL_RUN_SCHEMA_VERSION else ""
-            raise RunRecordError(f"{source} has run schema version {schema!r}; this Parley reads 1 and 2.{newer}")
+            if isinstance(schema, int) and schema > EVAL_RUN_SCHEMA_VERSION:
+                raise RunRecordError(translate(
+                    "RunRecordError", "{source} has run schema version {schema}; this Parley reads 1 and 2. It was "
+                    "saved by a newer Parley; update Parley to open it.").format(source=source, schema=repr(schema)))
+            raise RunRecordError(translate(
+                "RunRecordError", "{source} has run schema version {schema}; this Parley reads 1 and 2.").format(
+                source=source, schema=repr(schema)))
         try:
             results = [ItemResult.from_json(r) for r in _typed(data, "results", list, [])]
             calibration = data.get("calibration")
             if calibration is not None and not (isinstance(calibration, dict) and all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in calibration.values())):
-                raise ValueError("field \u201ccalibration\u201d must map labels to numbers")
+                raise ValueError(translate(
+                    "RunRecordError", "field \u201ccalibration\u201d must map labels to numbers"))
             labels = _typed(data, "labels", list, [])
             if not all(isinstance(x, str) for x in labels):
-                raise ValueError("field \u201clabels\u201d must be a list of text")
+                raise ValueError(translate("RunRecordError", "field \u201clabels\u201d must be a list of text"))
             order_seed = data.get("order_seed")
             if order_seed is not None and (not isinstance(order_seed, int) or isinstance(order_seed, bool)):
-                raise ValueError("field \u201corder_seed\u201d must be a whole number")
+                raise ValueError(translate("RunRecordError", "field \u201corder_seed\u201d must be a whole number"))
             return cls(
                 template_name=_typed(data, "template_name", str, ""),
                 template_version=_typed(data, "template_version", int, 1),
@@ -295,7 +312,8 @@ class EvalRun:
                 schema_version=schema,
             )
         except ValueError as exc:
-            raise RunRecordError(f"{source} is damaged: {exc}.") from exc
+            raise RunRecordError(translate("RunRecordError", "{source} is damaged: {error}.").format(
+                source=source, error=exc)) from exc
 
     def write_json(self, path: Path) -> None:
         """Atomic write; OSError when the file cannot be written."""
@@ -329,7 +347,8 @@ def _typed(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
     if value is None:
         return default
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"field \u201c{name}\u201d must be {kind.__name__}, not {type(value).__name__}")
+        raise ValueError(translate("RunRecordError", "field \u201c{name}\u201d must be {kind}, not {actual}").format(
+            name=name, kind=kind.__name__, actual=type(value).__name__))
     return value
 
 
@@ -339,13 +358,16 @@ def read_run(path: Path) -> EvalRun:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise RunRecordError(f"Could not read the run record {path}: {exc.strerror or exc}.") from exc
+        raise RunRecordError(translate("RunRecordError", "Could not read the run record {path}: {error}.").format(
+            path=path, error=os_reason(exc))) from exc
     except UnicodeDecodeError as exc:
-        raise RunRecordError(f"The run record {path} is not UTF-8 text.") from exc
+        raise RunRecordError(translate("RunRecordError", "The run record {path} is not UTF-8 text.").format(
+            path=path)) from exc
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise RunRecordError(f"The run record {path} is not valid JSON.") from exc
+        raise RunRecordError(translate("RunRecordError", "The run record {path} is not valid JSON.").format(
+            path=path)) from exc
     return EvalRun.from_json(data, source=str(path))
 
 

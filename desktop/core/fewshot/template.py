@@ -19,6 +19,7 @@ from desktop.core.errors import ParleyError
 from desktop.core.fewshot.scoring import LIKELIHOOD, RULES
 from desktop.core.files import write_text_atomic
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 from desktop.core.paths import resource_dir
 from desktop.core.prompting.chat_template import ChatTemplate, TemplateError
 
@@ -167,8 +168,9 @@ class FewShotTemplate:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any], source: str = "template") -> FewShotTemplate:
+    def from_json(cls, data: Mapping[str, Any], source: str | None = None) -> FewShotTemplate:
         """Validate every field so a hand-edited file fails with the field's name, not deep inside rendering."""
+        source = source if source is not None else translate("FewShotError", "template")
         if not isinstance(data, Mapping):
             raise FewShotError(translate("FewShotError", "{source}: expected a JSON object with the template's "
                                          "fields.").format(source=source))
@@ -195,28 +197,32 @@ class FewShotTemplate:
             kw[name] = _field(data, name, str, getattr(defaults, name), source)
         version = _field(data, "version", int, 1, source)
         if version < 1:
-            raise FewShotError(f"{source}: field \u201cversion\u201d must be 1 or more, not {version}.")
+            raise FewShotError(translate(
+                "FewShotError", "{source}: field \u201cversion\u201d must be 1 or more, not {version}.").format(
+                source=source, version=version))
         kw["version"] = version
         mode = _field(data, "mode", str, RenderMode.COMPLETION.value, source)
         if mode not in {m.value for m in RenderMode}:
-            raise FewShotError(
-                f"{source}: field \u201cmode\u201d must be \u201cchat\u201d or \u201ccompletion\u201d, not {mode!r}."
-            )
+            raise FewShotError(translate(
+                "FewShotError", "{source}: field \u201cmode\u201d must be \u201cchat\u201d or "
+                "\u201ccompletion\u201d, not {mode}.").format(source=source, mode=repr(mode)))
         kw["mode"] = RenderMode(mode)
         if kw["scoring"] not in RULES:
-            raise FewShotError(
-                f"{source}: field \u201cscoring\u201d is {kw['scoring']!r}; use one of {', '.join(RULES)}."
-            )
+            raise FewShotError(translate(
+                "FewShotError", "{source}: field \u201cscoring\u201d is {rule}; use one of {rules}.").format(
+                source=source, rule=repr(kw["scoring"]), rules=", ".join(RULES)))
         pattern = data.get("pattern")
         if pattern is not None and not isinstance(pattern, str):
-            raise FewShotError(f"{source}: field \u201cpattern\u201d must be text or null.")
+            raise FewShotError(translate(
+                "FewShotError", "{source}: field \u201cpattern\u201d must be text or null.").format(source=source))
         kw["pattern"] = pattern
         labels = _field(data, "labels", list, [], source)
         for i, label in enumerate(labels):
             if not isinstance(label, str):
-                raise FewShotError(f"{source}: labels[{i}] must be text, not {type(label).__name__}.")
+                raise FewShotError(translate("FewShotError", "{source}: {field} must be text, not {kind}.").format(
+                    source=source, field=f"labels[{i}]", kind=type(label).__name__))
         if labels or kw["scoring"] == LIKELIHOOD:
-            check_labels(labels, f"{source}: field \u201clabels\u201d")
+            check_labels(labels, translate("FewShotError", "{source}: field \u201clabels\u201d").format(source=source))
         kw["labels"] = list(labels)
         raw_examples = _field(data, "examples", list, [], source)
         kw["examples"] = [_example(item, f"examples[{i}]", source) for i, item in enumerate(raw_examples)]
@@ -274,24 +280,31 @@ def _field(data: Mapping[str, Any], name: str, kind: type, default: Any, source:
     if value is None and default is not None:
         value = default
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        want = {str: "text", int: "a whole number", list: "a list", bool: "true or false", dict: "an object"}[kind]
-        raise FewShotError(f"{source}: field \u201c{name}\u201d must be {want}, not {type(value).__name__}.")
+        want = {str: translate("FewShotError", "text"), int: translate("FewShotError", "a whole number"),
+                list: translate("FewShotError", "a list"), bool: translate("FewShotError", "true or false"),
+                dict: translate("FewShotError", "an object")}[kind]
+        raise FewShotError(translate("FewShotError", "{source}: field \u201c{name}\u201d must be {want}, not {kind}."
+                                     ).format(source=source, name=name, want=want, kind=type(value).__name__))
     return value
 
 
 def _example(item: Any, where: str, source: str) -> Example:
     if not isinstance(item, Mapping):
-        raise FewShotError(f"{source}: {where} must be an object with \u201cinput\u201d and \u201coutput\u201d.")
+        raise FewShotError(translate(
+            "FewShotError", "{source}: {where} must be an object with \u201cinput\u201d and \u201coutput\u201d."
+        ).format(source=source, where=where))
     for key in ("input", "output"):
         if key not in item:
-            raise FewShotError(f"{source}: {where} has no \u201c{key}\u201d field.")
+            raise FewShotError(translate("FewShotError", "{source}: {where} has no \u201c{key}\u201d field.").format(
+                source=source, where=where, key=key))
     text_in = _field(item, "input", str, "", f"{source}: {where}")
     text_out = _field(item, "output", str, "", f"{source}: {where}")
     enabled = _field(item, "enabled", bool, True, f"{source}: {where}")
     variables = _field(item, "variables", dict, {}, f"{source}: {where}")
     for key, value in variables.items():
         if not isinstance(value, str):
-            raise FewShotError(f"{source}: {where}.variables.{key} must be text, not {type(value).__name__}.")
+            raise FewShotError(translate("FewShotError", "{source}: {field} must be text, not {kind}.").format(
+                source=source, field=f"{where}.variables.{key}", kind=type(value).__name__))
     return Example(text_in, text_out, enabled, dict(variables))
 
 
@@ -305,7 +318,7 @@ def load_template(path: Path) -> FewShotTemplate:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise FewShotError(translate("FewShotError", "Could not read the template {path}: {error}.").format(
-            path=path, error=exc.strerror or exc)) from exc
+            path=path, error=os_reason(exc))) from exc
     except UnicodeDecodeError as exc:
         raise FewShotError(translate("FewShotError", "The template {path} is not UTF-8 text; save it as UTF-8 "
                                      "JSON.").format(path=path)) from exc
@@ -345,7 +358,7 @@ def save_template(template: FewShotTemplate, path: Path) -> FewShotTemplate:
         write_text_atomic(path, text)
     except OSError as exc:
         raise FewShotError(translate("FewShotError", "Could not save the template to {path}: {error}.").format(
-            path=path, error=exc.strerror or exc)) from exc
+            path=path, error=os_reason(exc))) from exc
     return saved
 
 

@@ -19,6 +19,7 @@ from desktop.core.conversations.messages import Conversation, GenerationStats
 from desktop.core.errors import ParleyError
 from desktop.core.files import file_sha256, write_text_atomic
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 from desktop.core.prompting.chat_template import ChatTemplate, RenderedPrompt
 from desktop.core.prompting.sampling import SamplingError, SamplingParams
 
@@ -61,7 +62,7 @@ class CompareConfig:
             label=_text(data, "label", where),
             model=model if isinstance(model, str) and model else None,
             system_prompt=_text(data, "system_prompt", where),
-            params=_params(data.get("sampling"), f"{where} sampling"),
+            params=_params(data.get("sampling"), translate("ExperimentError", "{where} sampling").format(where=where)),
         )
 
 
@@ -87,10 +88,12 @@ class ColumnResult:
         """One line for under the output, e.g. "34.1 tokens/s · first token 80 ms · 120 tokens"."""
         if self.error:
             return self.error
-        parts = [f"{self.tokens_per_second:.1f} tokens/s", f"first token {self.time_to_first_token * 1000:.0f} ms",
-                 f"{self.generated_tokens} tokens"]
+        generated = self.generated_tokens
+        parts = [translate("StatsLine", "{speed} tokens/s").format(speed=f"{self.tokens_per_second:.1f}"),
+                 translate("StatsLine", "first token {ms} ms").format(ms=f"{self.time_to_first_token * 1000:.0f}"),
+                 translate("StatsLine", "%n tokens", None, generated)]
         if self.stopped:
-            parts.append("stopped")
+            parts.append(translate("StatsLine", "stopped"))
         return " · ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,15 +168,18 @@ class Experiment:
             raise ExperimentError(translate(
                 "ExperimentError", "This experiment file is damaged: it must have 1 to {count} columns.").format(
                 count=MAX_COLUMNS))
-        configs = [CompareConfig.from_dict(c, f"column {i + 1}") for i, c in enumerate(columns)]
-        results = [None if c.get("result") is None else ColumnResult.from_dict(c["result"], f"column {i + 1} result")
+        configs = [CompareConfig.from_dict(c, translate("ExperimentError", "column {number}").format(number=i + 1))
                    for i, c in enumerate(columns)]
+        results = [None if c.get("result") is None else ColumnResult.from_dict(
+            c["result"], translate("ExperimentError", "column {number} result").format(number=i + 1))
+            for i, c in enumerate(columns)]
+        whole = translate("ExperimentError", "the experiment")
         hashes = raw.get("model_hashes")
         created = raw.get("created")
         saved_by = raw.get("parley_version")
         return cls(
-            name=_text(raw, "name", "the experiment") or "Untitled experiment",
-            prompt=_text(raw, "prompt", "the experiment"),
+            name=_text(raw, "name", whole) or "Untitled experiment",
+            prompt=_text(raw, "prompt", whole),
             configs=configs,
             results=results,
             created=created if isinstance(created, str) else "",
@@ -185,7 +191,8 @@ class Experiment:
 
 def _mapping(raw: object, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ExperimentError(f"This experiment file is damaged: {where} is not an object.")
+        raise ExperimentError(translate("ExperimentError", "This experiment file is damaged: {where} is not an object."
+                                        ).format(where=where))
     return raw
 
 
@@ -194,14 +201,18 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ExperimentError(f"This experiment file is damaged: {where} has a {key} that is not text.")
+        raise ExperimentError(translate(
+            "ExperimentError", "This experiment file is damaged: {where} has a {key} that is not text.").format(
+            where=where, key=key))
     return value
 
 
 def _number(data: dict[str, Any], key: str, where: str) -> float:
     value = data.get(key, 0)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ExperimentError(f"This experiment file is damaged: {where} has a {key} that is not a number.")
+        raise ExperimentError(translate(
+            "ExperimentError", "This experiment file is damaged: {where} has a {key} that is not a number.").format(
+            where=where, key=key))
     return float(value)
 
 
@@ -213,7 +224,8 @@ def _params(raw: object, where: str) -> SamplingParams:
     try:
         return SamplingParams(**{k: v for k, v in data.items() if k in known})
     except SamplingError as exc:
-        raise ExperimentError(f"This experiment file is damaged: {where}: {exc}.") from exc
+        raise ExperimentError(translate("ExperimentError", "This experiment file is damaged: {where}: {error}."
+                                        ).format(where=where, error=exc)) from exc
 
 
 # --- prompts ---------------------------------------------------------------------------------------------------
@@ -266,7 +278,7 @@ def save_experiment(experiment: Experiment, folder: Path) -> Path:
         write_text_atomic(path, experiment.to_json())
     except OSError as exc:
         raise ExperimentError(translate("ExperimentError", "Could not save the experiment in {folder}: {error}").format(
-            folder=folder, error=exc.strerror or exc)) from exc
+            folder=folder, error=os_reason(exc))) from exc
     return path
 
 
@@ -275,7 +287,7 @@ def load_experiment(path: Path) -> Experiment:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ExperimentError(translate("ExperimentError", "Could not read {file}: {error}").format(
-            file=Path(path).name, error=getattr(exc, "strerror", None) or exc)) from exc
+            file=Path(path).name, error=os_reason(exc) if isinstance(exc, OSError) else exc)) from exc
     try:
         return Experiment.from_json(text)
     except ExperimentError as exc:

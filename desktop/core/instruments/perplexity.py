@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from desktop.core.i18n import translate
 from desktop.core.prompting.characters import keeps_bytes
 
 
@@ -84,7 +85,7 @@ def plan_windows(n_tokens: int, n_ctx: int, overlap: int | None = None) -> list[
     if n_tokens <= 0:
         return []
     if n_ctx < 2:
-        raise ValueError("the context must hold at least two tokens")
+        raise ValueError(translate("Perplexity", "the context must hold at least two tokens"))
     overlap = n_ctx // 2 if overlap is None else max(0, min(overlap, n_ctx - 1))
     windows = [Window(0, min(n_tokens, n_ctx), 1)]
     while windows[-1].end < n_tokens:

@@ -20,6 +20,7 @@ from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
 
 from desktop.core.errors import ParleyError
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 
 __all__ = ["KNOWN_ARCHITECTURES", "GGUFError", "ModelInfo", "read_model_info"]
 
@@ -123,7 +124,11 @@ def _q(name: str) -> str:
 
 
 def _size(n: int) -> str:
-    return "1 byte" if n == 1 else f"{n:,} bytes" if n < 1_000_000 else f"{n / 1_000_000:,.1f} MB"
+    if n == 1:
+        return translate("GGUFError", "1 byte")
+    if n < 1_000_000:
+        return translate("GGUFError", "{count} bytes").format(count=f"{n:,}")
+    return f"{n / 1_000_000:,.1f} MB"
 
 
 class _Header:
@@ -165,13 +170,15 @@ class _Header:
     def string(self, what: str) -> str:
         n = self.u64()
         if n > _MAX_STRING:
-            self.damaged(f"{what} at byte {self.pos - 8:,} claims to be {_size(n)} long")
+            self.damaged(translate("GGUFError", "{what} at byte {position} claims to be {size} long").format(
+                what=what, position=f"{self.pos - 8:,}", size=_size(n)))
         self.ensure(self.pos + n)
         self.pos += n
         try:
             return self.buf[self.pos - n : self.pos].decode("utf-8")
         except UnicodeDecodeError:
-            self.damaged(f"{what} at byte {self.pos - n:,} is not valid UTF-8 text")
+            self.damaged(translate("GGUFError", "{what} at byte {position} is not valid UTF-8 text").format(
+                what=what, position=f"{self.pos - n:,}"))
 
     def skip_strings(self, count: int) -> None:
         """Step over `count` strings without decoding them: the hot path for vocabularies."""
@@ -181,7 +188,9 @@ class _Header:
                 while i < count:
                     (n,) = unpack(buf, pos)
                     if n > limit:
-                        self.damaged(f"a text at byte {pos:,} claims to be {_size(n)} long")
+                        self.damaged(translate(
+                            "GGUFError", "{what} at byte {position} claims to be {size} long").format(
+                            what=translate("GGUFError", "a text"), position=f"{pos:,}", size=_size(n)))
                     pos += 8 + n
                     i += 1
             except struct.error:  # ran off the buffered part: read more and carry on
@@ -199,21 +208,24 @@ class _Header:
     def value(self, key: str, vtype: int, arrays: dict[str, tuple[int, int]]) -> object:
         """One metadata value; long arrays become a summary string (string arrays are noted in `arrays`)."""
         if vtype == _STRING:
-            return self.string(f"the value of {_q(key)}")
+            return self.string(translate("GGUFError", "the value of {key}").format(key=_q(key)))
         if vtype in _SCALARS:
             return self.take(_SCALARS[vtype][0])
         if vtype != _ARRAY:
-            self.damaged(f"{_q(key)} has unknown value type {vtype}")
+            self.damaged(translate("GGUFError", "{key} has unknown value type {type}").format(key=_q(key), type=vtype))
         elem, count = self.u32(), self.u64()
         st, type_name = _SCALARS.get(elem, (_U64, "string"))
         if elem != _STRING and elem not in _SCALARS:
-            self.damaged(f"the list {_q(key)} has unknown element type {elem}")
+            self.damaged(translate("GGUFError", "the list {key} has unknown element type {type}").format(
+                key=_q(key), type=elem))
         if count > _MAX_ARRAY:
-            self.damaged(f"the list {_q(key)} claims {count:,} entries")
+            self.damaged(translate("GGUFError", "the list {key} claims {count} entries").format(
+                key=_q(key), count=f"{count:,}"))
         if elem == _STRING:
             arrays[key] = (self.pos, count)
             if count <= _SHORT_ARRAY:
-                return tuple(self.string(f"an entry of {_q(key)}") for _ in range(count))
+                entry = translate("GGUFError", "an entry of {key}").format(key=_q(key))
+                return tuple(self.string(entry) for _ in range(count))
             self.skip_strings(count)
         elif count <= _SHORT_ARRAY:
             return tuple(self.take(st) for _ in range(count))
@@ -269,7 +281,7 @@ def read_model_info(path: str | Path, *, require_architecture: bool = True) -> M
         raise GGUFError(path, translate("GGUFError", "it does not exist"), translate(
             "GGUFError", "Check that it has not been moved, renamed or deleted, or choose another model.")) from None
     except OSError as e:
-        raise GGUFError(path, translate("GGUFError", "it cannot be read ({error})").format(error=e.strerror or e),
+        raise GGUFError(path, translate("GGUFError", "it cannot be read ({error})").format(error=os_reason(e)),
                         translate("GGUFError", "Check the file's permissions, or choose another model.")) from None
 
 
@@ -288,54 +300,60 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
         raise GGUFError(path, translate("GGUFError", "it is a big-endian GGUF file, which Parley cannot load"),
                         translate("GGUFError", "Choose a little-endian (ordinary) GGUF version of this model."))
     if not 2 <= version <= 255:
-        h.damaged(f"its format version number {version} is impossible")
+        h.damaged(translate("GGUFError", "its format version number {version} is impossible").format(version=version))
     if version > 3:
         raise GGUFError(path, translate("GGUFError", "it uses GGUF version {version}, which Parley does not support"
                                         ).format(version=version),
                         translate("GGUFError", "Update Parley, or choose another model."))
     tensor_count, kv_count = h.u64(), h.u64()
     if tensor_count > _MAX_COUNT or kv_count > _MAX_COUNT:
-        h.damaged(f"the header claims {tensor_count:,} tensors and {kv_count:,} settings")
+        h.damaged(translate("GGUFError", "the header claims {tensors} tensors and {settings} settings").format(
+            tensors=f"{tensor_count:,}", settings=f"{kv_count:,}"))
     if tensor_count == 0:
-        h.damaged("the header lists no tensors")
+        h.damaged(translate("GGUFError", "the header lists no tensors"))
 
     kv: dict[str, object] = {}
     arrays: dict[str, tuple[int, int]] = {}
     for _ in range(kv_count):
         key = h.string("a setting name")
         if key in kv:
-            h.damaged(f"the setting {_q(key)} appears twice")
+            h.damaged(translate("GGUFError", "the setting {key} appears twice").format(key=_q(key)))
         kv[key] = h.value(key, h.u32(), arrays)
 
     alignment = kv.get("general.alignment", 32)
     if type(alignment) is not int or alignment <= 0 or alignment & (alignment - 1):
-        h.damaged(f"its data alignment {alignment!r} is not a power of two")
+        h.damaged(translate("GGUFError", "its data alignment {alignment} is not a power of two").format(
+            alignment=repr(alignment)))
 
     tensors: list[tuple[int, int, str]] = []  # (offset, nbytes, name)
     names: set[str] = set()
     for _ in range(tensor_count):
         name = h.string("a tensor name")
         if name in names or len(name.encode()) >= _MAX_NAME:
-            h.damaged(f"the tensor name {_q(name)} is repeated or too long")
+            h.damaged(translate("GGUFError", "the tensor name {name} is repeated or too long").format(name=_q(name)))
         names.add(name)
         n_dims = h.u32()
         if not 1 <= n_dims <= 4:
-            h.damaged(f"the tensor {_q(name)} has {n_dims} dimensions")
+            h.damaged(translate("GGUFError", "the tensor {name} has {count} dimensions").format(
+                name=_q(name), count=n_dims))
         dims = [h.u64() for _ in range(n_dims)]
         ggml_type, offset = h.u32(), h.u64()
         elements = 1
         for d in dims:
             elements *= d
         if 0 in dims or elements >= 1 << 63:
-            h.damaged(f"the tensor {_q(name)} has impossible dimensions {dims}")
+            h.damaged(translate("GGUFError", "the tensor {name} has impossible dimensions {dims}").format(
+                name=_q(name), dims=dims))
         try:
             block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(ggml_type)]
         except (ValueError, KeyError):
-            h.damaged(f"the tensor {_q(name)} has unknown data type {ggml_type}")
+            h.damaged(translate("GGUFError", "the tensor {name} has unknown data type {type}").format(
+                name=_q(name), type=ggml_type))
         if dims[0] % block:
-            h.damaged(f"the tensor {_q(name)} has a row length not divisible by its block size")
+            h.damaged(translate("GGUFError", "the tensor {name} has a row length not divisible by its block size"
+                                ).format(name=_q(name)))
         if offset % alignment:
-            h.damaged(f"the tensor {_q(name)} is not aligned in the file")
+            h.damaged(translate("GGUFError", "the tensor {name} is not aligned in the file").format(name=_q(name)))
         tensors.append((offset, elements // block * type_size, name))
 
     arch = kv.get("general.architecture")
@@ -354,7 +372,8 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
     end, last = 0, ""
     for offset, nbytes, name in tensors:
         if offset < end:
-            h.damaged(f"the tensors {_q(last)} and {_q(name)} overlap")
+            h.damaged(translate("GGUFError", "the tensors {first} and {second} overlap").format(
+                first=_q(last), second=_q(name)))
         end, last = offset + nbytes, name
     if data_start + end > size:
         missing = min(end, data_start + end - size)

@@ -258,7 +258,7 @@ class BuiltinTemplate:
         """A ChatTemplate for this built-in, preferring the model's own BOS/EOS strings."""
         return ChatTemplate(
             source=self.source,
-            label=f"{self.label} (built-in)",
+            label=translate("TemplateChoice", "{template} (built-in)").format(template=self.label),
             bos_token=self.bos_token if bos_token is None else bos_token,
             eos_token=self.eos_token if eos_token is None else eos_token,
             stop=self.stop,

@@ -14,6 +14,7 @@ from llama_cpp import Llama
 
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.fewshot.likelihood import ContinuationScores
+from desktop.core.i18n import translate
 from desktop.core.instruments.perplexity import TextScore
 from desktop.core.models.gguf_file import read_model_info
 from desktop.core.prompting.characters import visible_text
@@ -39,6 +40,7 @@ from desktop.inference.backend import (
 )
 from desktop.inference.context_fit import PromptTooLongError, StoppedError, fit_request
 from desktop.inference.hardware import physical_cores
+from desktop.inference.llama.kernels import CpuKernelsError, load_backends
 from desktop.inference.llama.likelihood import score_continuations
 from desktop.inference.llama.log import route_llama_log
 from desktop.inference.llama.perplexity import score_text
@@ -88,6 +90,10 @@ class LlamaBackend(InferenceBackend):
         files = stamp_files(path)
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = max(MIN_CONTEXT, min(options.n_ctx or DEFAULT_CONTEXT, trained))
+        try:
+            kernels = load_backends()  # a portable build's kernels for this CPU, once per process
+        except CpuKernelsError as exc:
+            raise InferenceError(str(exc)) from exc
         backend = build_backend()
         total_layers = info.block_count or 0
         n_gpu_layers = options.n_gpu_layers if options.n_gpu_layers is not None else (-1 if backend != "CPU" else 0)
@@ -121,10 +127,9 @@ class LlamaBackend(InferenceBackend):
             loaded = load_with_fallback(attempt, n_gpu_layers, total_layers, possibly_out_of_memory(backend))
         except (ValueError, RuntimeError, OSError) as exc:
             self._llm = None
-            raise InferenceError(
-                f"llama.cpp could not load {path.name} ({exc}). The file may be incomplete or need a newer llama.cpp; "
-                "try another model or quantisation."
-            ) from exc
+            raise InferenceError(translate(
+                "InferenceError", "llama.cpp could not load {name} ({error}). The file may be incomplete or need a "
+                "newer llama.cpp; try another model or quantisation.").format(name=path.name, error=exc)) from exc
         self._llm, n_gpu_layers = loaded.value, loaded.layers
         self._canonical = 0
         self._boundaries = {}
@@ -141,7 +146,8 @@ class LlamaBackend(InferenceBackend):
             offloaded = total_layers
         else:
             offloaded = min(n_gpu_layers, total_layers)
-        return LoadedModel(info, n_ctx, n_threads, backend, offloaded, total_layers, loaded.message)
+        return LoadedModel(info, n_ctx, n_threads, backend, offloaded, total_layers, loaded.message,
+                           cpu_kernels=kernels.label)
 
     def unload(self) -> None:
         if self._llm is not None:
@@ -153,7 +159,8 @@ class LlamaBackend(InferenceBackend):
 
     def _model(self) -> _CountingLlama:
         if self._llm is None:
-            raise InferenceError("No model is loaded yet. Wait for the model to finish loading, or choose one.")
+            raise InferenceError(translate("InferenceError", "No model is loaded yet. Wait for the model to finish "
+                                           "loading, or choose one."))
         return self._llm
 
     def _checked_model(self) -> _CountingLlama:
@@ -216,7 +223,8 @@ class LlamaBackend(InferenceBackend):
         """
         count = len(tokens)
         if count == 0:
-            raise InferenceError("There is no prompt to evaluate: type a message or a prompt first.")
+            raise InferenceError(translate("InferenceError", "There is no prompt to evaluate: type a message or a "
+                                           "prompt first."))
         limit = min(self._canonical, llm.n_tokens, count)
         wanted = np.asarray(tokens[:limit], dtype=llm.input_ids.dtype)
         differ = np.flatnonzero(llm.input_ids[:limit] != wanted)
@@ -246,10 +254,9 @@ class LlamaBackend(InferenceBackend):
         tokens += request.forced
         room = llm.n_ctx() - len(tokens)
         if room <= 0:
-            raise InferenceError(
-                f"The prompt is {len(tokens)} tokens but the context holds {llm.n_ctx()}. "
-                "Start a new chat or shorten the system prompt."
-            )
+            raise InferenceError(translate(
+                "InferenceError", "The prompt is {tokens} tokens but the context holds {n_ctx}. Start a new chat or "
+                "shorten the system prompt.").format(tokens=len(tokens), n_ctx=llm.n_ctx()))
         max_tokens = min(params.max_tokens, room)
         llm.set_seed(params.seed if params.seed >= 0 else random.randrange(2**31))
         llm.evaluated = 0
@@ -351,9 +358,9 @@ class LlamaBackend(InferenceBackend):
     def _eval_for_logits(self, llm: _CountingLlama, tokens: list[int]) -> None:
         """Evaluate `tokens` reusing the cache, so the last position has fresh logits (the same as generation's)."""
         if len(tokens) > llm.n_ctx():
-            raise InferenceError(
-                f"That point is {len(tokens)} tokens into the text but the context holds {llm.n_ctx()}."
-            )
+            raise InferenceError(translate(
+                "InferenceError", "That point is {tokens} tokens into the text but the context holds {n_ctx}.").format(
+                tokens=len(tokens), n_ctx=llm.n_ctx()))
         self._evaluate_prompt(llm, tokens)
 
     def next_token_distribution(
@@ -362,7 +369,8 @@ class LlamaBackend(InferenceBackend):
         llm = self._checked_model()
         tokens = self.tokenize(prompt) + list(token_ids)
         if not tokens:
-            raise InferenceError("There is no text to predict from: type a message or a prompt first.")
+            raise InferenceError(translate("InferenceError", "There is no text to predict from: type a message or a "
+                                           "prompt first."))
         self._eval_for_logits(llm, tokens)
         logits = np.array(self._last_logits(llm), dtype=np.float32)  # a copy: the next decode overwrites it
         top = np.argpartition(logits, -DISTRIBUTION_TEXTS)[-DISTRIBUTION_TEXTS:]

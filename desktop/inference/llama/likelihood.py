@@ -11,6 +11,7 @@ import numpy.typing as npt
 from llama_cpp import Llama
 
 from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
+from desktop.core.i18n import translate
 from desktop.core.prompting.probabilities import Logits
 from desktop.inference.backend import InferenceError
 
@@ -36,7 +37,8 @@ def score_continuations(backend: LlamaBackend, llm: _CountingLlama, prompt: str,
     """
     prompt_tokens = backend.tokenize(prompt)
     if len(prompt_tokens) >= llm.n_ctx():
-        raise InferenceError(f"The prompt is {len(prompt_tokens)} tokens but the context holds {llm.n_ctx()}.")
+        raise InferenceError(translate("InferenceError", "The prompt is {tokens} tokens but the context holds "
+                                       "{n_ctx}.").format(tokens=len(prompt_tokens), n_ctx=llm.n_ctx()))
     answers = [_continuation_tokens(backend, llm, prompt, prompt_tokens, text) for text in continuations]
     llm.evaluated = 0
     backend._evaluate_prompt(llm, prompt_tokens)
@@ -47,8 +49,8 @@ def score_continuations(backend: LlamaBackend, llm: _CountingLlama, prompt: str,
     scores = []
     for answer in answers:
         if end + len(answer) > llm.n_ctx():
-            raise InferenceError("The prompt and the longest answer do not fit the context; "
-                                 "load the model with a longer context.")
+            raise InferenceError(translate("InferenceError", "The prompt and the longest answer do not fit the "
+                                           "context; load the model with a longer context."))
         total = float(first[answer[0]])
         if len(answer) > 1:
             batch = answer[:-1]
@@ -74,9 +76,10 @@ def _continuation_tokens(backend: LlamaBackend, llm: Llama, prompt: str, prompt_
     else:
         answer = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
     if not answer:
-        raise InferenceError(f"The answer {text.strip()!r} becomes no tokens for this model; "
-                             "give every label some text.")
+        raise InferenceError(translate("InferenceError", "The answer {answer} becomes no tokens for this model; "
+                                       "give every label some text.").format(answer=repr(text.strip())))
     if len(answer) > MAX_LABEL_TOKENS:
-        raise InferenceError(f"The answer {text.strip()[:40]!r}… is {len(answer)} tokens; labels for "
-                             f"likelihood scoring may have at most {MAX_LABEL_TOKENS}.")
+        raise InferenceError(translate("InferenceError", "The answer {answer}… is {tokens} tokens; labels for "
+                                       "likelihood scoring may have at most {most}.").format(
+            answer=repr(text.strip()[:40]), tokens=len(answer), most=MAX_LABEL_TOKENS))
     return answer

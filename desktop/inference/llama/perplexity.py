@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from desktop.core.i18n import translate
 from desktop.core.instruments.perplexity import ScoredToken, TextScore, plan_windows
 from desktop.core.prompting.characters import incremental_texts
 from desktop.core.prompting.probabilities import LN2
@@ -22,7 +23,7 @@ SCORE_BATCH = 64  # positions per decode, each with a full row of logits (64 x v
 def score_text(backend: LlamaBackend, llm: _CountingLlama, name: str, text: str,
                on_progress: Callable[[int, int], None], should_stop: Callable[[], bool]) -> TextScore:
     if not text.strip():
-        raise InferenceError("There is no text to score: paste or open some text first.")
+        raise InferenceError(translate("InferenceError", "There is no text to score: paste or open some text first."))
     tokens = llm.tokenize(text.encode("utf-8"), add_bos=True, special=False)
     raws = [llm.detokenize([t]) for t in tokens]
     texts = incremental_texts(raws)  # "" for a token ending inside a character; the next adds all of it

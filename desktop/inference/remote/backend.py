@@ -19,6 +19,7 @@ import numpy as np
 from desktop.core.conversations.messages import GenerationStats
 from desktop.core.engines.config import split_remote
 from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScores
+from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
 from desktop.core.prompting.characters import incremental_texts
 from desktop.core.prompting.probabilities import (
@@ -59,7 +60,7 @@ class RemoteBackend(InferenceBackend):
     """Models on engines the person added; `resolve(engine name)` gives how to reach one (URL, key, timeout,
     offline mode) at the moment of each load, so a changed key or offline mode takes effect on the next load."""
 
-    capabilities = EngineCapabilities(name="a server")
+    capabilities = EngineCapabilities(name=QT_TRANSLATE_NOOP("EngineCapabilities", "a server"))
 
     def __init__(self, resolve: Callable[[str], EngineAccess]) -> None:
         self._resolve = resolve
@@ -88,14 +89,15 @@ class RemoteBackend(InferenceBackend):
         if model is None:
             client.close()
             served = ", ".join(m.id for m in probe.models[:8])
-            raise InferenceError(f"{engine} does not serve \u201c{model_id}\u201d any more (it serves: {served}). "
-                                 "Choose one of those on the Models page.")
+            raise InferenceError(translate("InferenceError", "{engine} does not serve “{model}” any more (it serves: "
+                                           "{served}). Choose one of those on the Models page.").format(
+                engine=engine, model=model_id, served=served))
         self.unload()
         self._client, self._probe, self._model = client, probe, model
         self.capabilities = probe.capabilities
         props = None
         if probe.router:  # this model's own template and context
-            with client.talking("asking about the model"):
+            with client.talking(translate("EngineClient", "asking about the model")):
                 props = client.model_props(model.id) or None
             settings = props.get("default_generation_settings") if props else None
             n_ctx_props = settings.get("n_ctx") if isinstance(settings, dict) else None
@@ -121,7 +123,8 @@ class RemoteBackend(InferenceBackend):
 
     def _connected(self) -> tuple[EngineClient, EngineProbe, RemoteModel]:
         if self._client is None or self._probe is None or self._model is None:
-            raise InferenceError("No model is loaded yet. Wait for the model to finish loading, or choose one.")
+            raise InferenceError(translate("InferenceError", "No model is loaded yet. Wait for the model to finish "
+                                           "loading, or choose one."))
         return self._client, self._probe, self._model
 
     def reset_cache(self) -> None:
@@ -136,8 +139,9 @@ class RemoteBackend(InferenceBackend):
     def _tokenize_raw(self, text: str) -> list[dict[str, Any]]:
         client, probe, _model = self._connected()
         if not probe.capabilities.tokenizes:
-            raise InferenceError(f"{probe.capabilities.name} cannot show token boundaries.")
-        with client.talking("counting tokens"):
+            raise InferenceError(translate("InferenceError", "{name} cannot show token boundaries.").format(
+                name=probe.capabilities.name))
+        with client.talking(translate("EngineClient", "counting tokens")):
             data = client.post_json("/tokenize", {"model": self._model.id if self._model else "",
                                                   "content": self._sent_prompt(text), "add_special": True,
                                                   "parse_special": True, "with_pieces": True})
@@ -217,14 +221,16 @@ class RemoteBackend(InferenceBackend):
     ) -> GenerationStats:
         client, probe, model = self._connected()
         if request.forced and probe.kind != LLAMA_SERVER:
-            raise InferenceError(f"{probe.capabilities.name} cannot continue a reply from a chosen token.")
+            raise InferenceError(translate("InferenceError", "{name} cannot continue a reply from a chosen "
+                                           "token.").format(name=probe.capabilities.name))
         started = time.perf_counter()
         fitted = self.fitted_prompt(request, should_stop) if request.shorten is not None else \
             FittedPrompt(request.prompt)
         if fitted.at_least:
-            raise InferenceError(f"The prompt is at least {fitted.at_least} tokens but {probe.engine.name} runs this "
-                                 f"model with a context of {self._loaded.n_ctx if self._loaded else 0}. Start a new "
-                                 "chat or shorten the system prompt.")
+            raise InferenceError(translate(
+                "InferenceError", "The prompt is at least {tokens} tokens but {engine} runs this model with a context "
+                "of {n_ctx}. Start a new chat or shorten the system prompt.").format(
+                tokens=fitted.at_least, engine=probe.engine.name, n_ctx=self._loaded.n_ctx if self._loaded else 0))
         args, extra = self._body(request, probe, model, fitted.text, stream=True)
         record = on_step is not None and "logprobs" in args
         first_at = 0.0
@@ -234,7 +240,7 @@ class RemoteBackend(InferenceBackend):
         usage: Any = None
         finish = ""
         chunks = 0
-        with client.talking("generating a reply"):
+        with client.talking(translate("EngineClient", "generating a reply")):
             stream = client.complete(**args, extra_body=extra)
             try:
                 for chunk in stream:
@@ -296,9 +302,10 @@ class RemoteBackend(InferenceBackend):
         outside the top DISTRIBUTION_TOP get no probability."""
         client, probe, model = self._connected()
         if not probe.capabilities.token_probabilities:
-            raise InferenceError(f"{probe.capabilities.name} does not send token probabilities.")
+            raise InferenceError(translate("InferenceError", "{name} does not send token probabilities.").format(
+                name=probe.capabilities.name))
         if probe.kind == LLAMA_SERVER:
-            with client.talking("asking for next-token probabilities"):
+            with client.talking(translate("EngineClient", "asking for next-token probabilities")):
                 body: dict[str, Any] = {"prompt": [self._sent_prompt(prompt), *token_ids] if token_ids
                                         else self._sent_prompt(prompt), "model": model.id,
                                         "n_predict": 1, "n_probs": DISTRIBUTION_TOP,
@@ -308,8 +315,9 @@ class RemoteBackend(InferenceBackend):
                 top = [(str(p["token"]), float(p["logprob"]), int(p["id"])) for p in probs]
         else:
             if token_ids:
-                raise InferenceError(f"{probe.capabilities.name} can show the distribution after the prompt only.")
-            with client.talking("asking for next-token probabilities"):
+                raise InferenceError(translate("InferenceError", "{name} can show the distribution after the prompt "
+                                               "only.").format(name=probe.capabilities.name))
+            with client.talking(translate("EngineClient", "asking for next-token probabilities")):
                 reply = client.complete(model=model.id, prompt=self._sent_prompt(prompt),
                                                          max_tokens=1, temperature=0, logprobs=SERVER_MAX_LOGPROBS)
                 steps = completion_steps(reply.choices[0]) if isinstance(getattr(reply, "choices", None), list) \
@@ -318,14 +326,15 @@ class RemoteBackend(InferenceBackend):
                     raise ValueError("no log-probabilities in the reply")
                 top = [(t, v, i if i is not None else n) for n, (t, v, i) in enumerate(steps[0].top)]
         if not top:
-            raise InferenceError(f"{probe.capabilities.name} sent no candidates for the next token.")
+            raise InferenceError(translate("InferenceError", "{name} sent no candidates for the next token.").format(
+                name=probe.capabilities.name))
         size = max(i for _t, _v, i in top) + 1
         logits = np.full(size, -np.inf, dtype=np.float32)
         texts: dict[int, str] = {}
         for text, value, token_id in top:
             logits[token_id] = value
             texts[token_id] = text
-        note = f"top {len(top)} from {probe.engine.name}"
+        note = translate("EngineClient", "top {count} from {engine}").format(count=len(top), engine=probe.engine.name)
         return NextTokenDistribution(logits, texts, f"{context} ({note})" if context else note, chosen)
 
     def _echo(self, text: str, doing: str) -> list[tuple[str, float | None, int]]:
@@ -340,13 +349,15 @@ class RemoteBackend(InferenceBackend):
         """Each continuation's summed log-probability after the prompt: the tokens the server echoes from the
         prompt's end on (the prompt and the continuation tokenized together, as the model reads them)."""
         if not self.capabilities.scores_continuations:
-            raise InferenceError(self._no_prompt_logprobs("score by \u201cMost likely answer\u201d") +
-                                 " Choose a rule that reads the generated text.")
+            raise InferenceError(translate(
+                "InferenceError", "{name} does not return the prompt's log-probabilities, so Parley cannot score by "
+                "“Most likely answer” on it. Use a model on this computer, or a vLLM server. Choose a rule that "
+                "reads the generated text.").format(name=self._name()))
         sent = self._sent_prompt(prompt)
         scores = []
         prompt_tokens = 0
         for continuation in continuations:
-            echoed = self._echo(sent + continuation, "scoring the answers")
+            echoed = self._echo(sent + continuation, translate("EngineClient", "scoring the answers"))
             ours = [(v, o) for _t, v, o in echoed if o >= len(sent)]
             prompt_tokens = len(echoed) - len(ours)
             scores.append(ContinuationScore(sum(v for v, _o in ours if v is not None), len(ours)))
@@ -358,18 +369,19 @@ class RemoteBackend(InferenceBackend):
         """Per-token surprisal from the server's `echo` of the text, in one window (a text longer than the server's
         context is refused by the server, with its message)."""
         if not self.capabilities.scores_text:
-            raise InferenceError(self._no_prompt_logprobs("score text (perplexity)"))
-        echoed = self._echo(self._sent_prompt(text), "scoring the text")
+            raise InferenceError(translate(
+                "InferenceError", "{name} does not return the prompt's log-probabilities, so Parley cannot score text "
+                "(perplexity) on it. Use a model on this computer, or a vLLM server.").format(name=self._name()))
+        echoed = self._echo(self._sent_prompt(text), translate("EngineClient", "scoring the text"))
         tokens = tuple(ScoredToken(-1 - i, piece, math.nan if value is None else -value / LN2)
                        for i, (piece, value, _offset) in enumerate(echoed))
         on_progress(len(tokens), len(tokens))
         n_ctx = self._loaded.n_ctx if self._loaded else 0
         return TextScore(tokens, 1, n_ctx, self._loaded.info.name if self._loaded else "")
 
-    def _no_prompt_logprobs(self, what: str) -> str:
-        name = self.capabilities.name
-        return (f"{name} does not return the prompt's log-probabilities, so Parley cannot {what} on it. "
-                "Use a model on this computer, or a vLLM server.")
+    def _name(self) -> str:
+        """The engine's name in messages ("a server" before any model is loaded)."""
+        return translate("EngineCapabilities", self.capabilities.name)
 
 
 def _token_step(step: WireStep) -> TokenStep:

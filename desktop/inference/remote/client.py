@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx2 as httpx  # the openai client's own HTTP library (httpx's successor)
 import openai
 
+from desktop.core.engines.capability_lines import capability_lines
 from desktop.core.engines.config import EngineConfig, offline_message, remote_label, remote_path
 from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import ModelInfo
@@ -76,16 +77,11 @@ class EngineProbe:
 
     def capability_lines(self) -> list[tuple[str, bool]]:
         c = self.capabilities
-        return [
-            (translate("EngineProbe", "Chat"), self.chat or self.completions),
-            (translate("EngineProbe", "Completions (Parley renders the prompt)"), self.completions),
-            (translate("EngineProbe", "Token probabilities with top alternatives"), c.token_probabilities),
-            (translate("EngineProbe", "Probabilities after the sampler chain"), c.post_sampling_probs),
-            (translate("EngineProbe", "Prompt log-probabilities (perplexity, likelihood scoring)"), c.scores_text),
-            (translate("EngineProbe", "Tokenize and apply the model's template"), c.tokenizes and c.applies_template),
-            (translate("EngineProbe", "Grammar / JSON schema"), c.grammar),
-            (translate("EngineProbe", "Identical output for identical input"), c.reproducible),
-        ]
+        return capability_lines(
+            chat=self.chat or self.completions, completions=self.completions,
+            token_probabilities=c.token_probabilities, post_sampling_probs=c.post_sampling_probs,
+            scores_text=c.scores_text, tokenizes_and_templates=c.tokenizes and c.applies_template,
+            grammar=c.grammar, reproducible=c.reproducible)
 
     def model_info(self, model: RemoteModel, props: Mapping[str, Any] | None = None) -> ModelInfo:
         """The model as the Models page and the chat show it, from what the server reports (`props`: that
@@ -158,32 +154,42 @@ class EngineClient:
     def error(self, exc: Exception, doing: str = "") -> InferenceError:
         """A sentence for the person about what went wrong talking to this engine."""
         name, url = self.engine.name, self.engine.public_root
-        what = f" while {doing}" if doing else ""
-        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)) or (
-                isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in (401, 403)):
-            return InferenceError(f"{name} refused the API key{what} (HTTP 401/403): the key is wrong or missing. "
-                                  "Enter the right key for it in Settings \u203a Engines.")
+        what = translate("EngineClient", " while {doing}").format(doing=doing) if doing else ""
+        if _refused(exc):
+            return InferenceError(translate(
+                "EngineClient", "{name} refused the API key{what} (HTTP 401/403): the key is wrong or missing. Enter "
+                "the right key for it in Settings › Engines.").format(name=name, what=what))
         if isinstance(exc, (openai.APITimeoutError, httpx.TimeoutException)):
-            return InferenceError(f"{name} did not answer within {self.access.timeout:g} seconds{what}. It may be "
-                                  "busy or the model may be very large; try again, or allow it longer in Settings "
-                                  "\u203a Engines.")
+            return InferenceError(translate(
+                "EngineClient", "{name} did not answer within {seconds:g} seconds{what}. It may be busy or the model "
+                "may be very large; try again, or allow it longer in Settings › Engines.").format(
+                name=name, seconds=self.access.timeout, what=what))
         if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
-            return InferenceError(f"Parley cannot reach {name} at {url}{what}: the server is not running or not "
-                                  "reachable from this computer. Start it (see docs/engines.md) and try again.")
+            return InferenceError(translate(
+                "EngineClient", "Parley cannot reach {name} at {url}{what}: the server is not running or not "
+                "reachable from this computer. Start it (see docs/engines.md) and try again.").format(
+                name=name, url=url, what=what))
         if isinstance(exc, openai.NotFoundError) or (
                 isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code == 404):
-            return InferenceError(f"{name} has no such endpoint or model{what} (HTTP 404). Check the URL in "
-                                  "Settings \u203a Engines and the model the server serves.")
+            return InferenceError(translate(
+                "EngineClient", "{name} has no such endpoint or model{what} (HTTP 404). Check the URL in Settings › "
+                "Engines and the model the server serves.").format(name=name, what=what))
+        status, message = -1, ""
         if isinstance(exc, openai.APIStatusError):
-            return InferenceError(f"{name} answered with an error{what} (HTTP {exc.status_code}): "
-                                  f"{_server_message(exc.body) or exc.message}")
-        if isinstance(exc, httpx.HTTPStatusError):
-            return InferenceError(f"{name} answered with an error{what} (HTTP {exc.response.status_code}): "
-                                  f"{_server_message(_json_or_none(exc.response)) or exc.response.reason_phrase}")
+            status, message = exc.status_code, _server_message(exc.body) or exc.message
+        elif isinstance(exc, httpx.HTTPStatusError):
+            status = exc.response.status_code
+            message = _server_message(_json_or_none(exc.response)) or exc.response.reason_phrase
+        if status >= 0:
+            return InferenceError(translate("EngineClient", "{name} answered with an error{what} (HTTP {status}): "
+                                            "{message}").format(name=name, what=what, status=status, message=message))
         if isinstance(exc, (ValueError, KeyError, TypeError, IndexError, openai.APIResponseValidationError)):
-            return InferenceError(f"{name} sent an answer Parley cannot read{what} ({type(exc).__name__}: "
-                                  f"{str(exc)[:200]}). Is {url} an OpenAI-compatible server (llama-server, vLLM)?")
-        return InferenceError(f"Talking to {name} failed{what}: {exc}")
+            return InferenceError(translate(
+                "EngineClient", "{name} sent an answer Parley cannot read{what} ({kind}: {error}). Is {url} an "
+                "OpenAI-compatible server (llama-server, vLLM)?").format(
+                name=name, what=what, kind=type(exc).__name__, error=str(exc)[:200], url=url))
+        return InferenceError(translate("EngineClient", "Talking to {name} failed{what}: {error}").format(
+            name=name, what=what, error=exc))
 
     @contextmanager
     def talking(self, doing: str = "") -> Iterator[None]:
@@ -238,7 +244,7 @@ class EngineClient:
     # --- the probe ------------------------------------------------------------------------------
 
     def list_models(self) -> tuple[RemoteModel, ...]:
-        with self.talking("listing its models"):
+        with self.talking(translate("EngineClient", "listing its models")):
             page = self.openai.models.list()
             found = []
             for model in page.data:
@@ -247,15 +253,16 @@ class EngineClient:
                 context = extra.get("max_model_len") or meta.get("n_ctx_train")  # vLLM, llama-server
                 found.append(RemoteModel(str(model.id), int(context) if isinstance(context, int) else None, meta))
         if not found:
-            raise InferenceError(f"{self.engine.name} serves no models yet: start it with a model (llama-server "
-                                 "-m FILE, vllm serve MODEL) and probe it again.")
+            raise InferenceError(translate("EngineClient", "{name} serves no models yet: start it with a model "
+                                           "(llama-server -m FILE, vllm serve MODEL) and probe it again.").format(
+                name=self.engine.name))
         return tuple(found)
 
     def probe(self) -> EngineProbe:
         """Ask the server what it is and what it can do: GET /v1/models, /health, /props (llama-server), /version
         (vLLM), and one-token trial requests for log-probabilities and prompt log-probabilities."""
         models = self.list_models()
-        with self.talking("asking what it is"):
+        with self.talking(translate("EngineClient", "asking what it is")):
             props = self.optional_json("/props")
             version_doc = self.optional_json("/version")
             self.optional_json("/health")
@@ -321,11 +328,11 @@ class EngineClient:
 
     def _logprobs_work(self, model: str) -> bool:
         try:
-            with self.talking("trying token probabilities"):
+            with self.talking(translate("EngineClient", "trying token probabilities")):
                 reply = self.complete(model=model, prompt="Hello", max_tokens=1, temperature=0,
                                                        logprobs=2, timeout=PROBE_TIMEOUT)
         except InferenceError as exc:
-            if "API key" in str(exc) or "cannot reach" in str(exc):
+            if _refused(exc.__cause__) or _unreachable(exc.__cause__):  # the probe cannot go on
                 raise
             return False
         choices = getattr(reply, "choices", None)  # a server may answer with something that is no completion
@@ -334,7 +341,7 @@ class EngineClient:
     def _echo_works(self, model: str) -> bool:
         """Whether /v1/completions returns the prompt's own log-probabilities (echo with max_tokens 0)."""
         try:
-            with self.talking("trying prompt log-probabilities"):
+            with self.talking(translate("EngineClient", "trying prompt log-probabilities")):
                 reply = self.complete(model=model, prompt="Hello world", max_tokens=1,
                                                        temperature=0, logprobs=1, echo=True, timeout=PROBE_TIMEOUT)
         except InferenceError:
@@ -344,6 +351,19 @@ class EngineClient:
             return False
         values = getattr(choices[0].logprobs, "token_logprobs", None) or []
         return len(values) >= 2
+
+
+def _refused(exc: BaseException | None) -> bool:
+    """The server refused the API key (HTTP 401/403)."""
+    return isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)) or (
+        isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in (401, 403))
+
+
+def _unreachable(exc: BaseException | None) -> bool:
+    """No connection to the server at all (a time-out is not that: the server is there but slow)."""
+    if isinstance(exc, (openai.APITimeoutError, httpx.TimeoutException)):
+        return False
+    return isinstance(exc, (openai.APIConnectionError, httpx.TransportError))
 
 
 def _json_or_none(response: httpx.Response) -> Any:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversations.messages import GenerationStats, Role
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.core.prompting.probabilities import TokenStep
 from desktop.ui.chat.markdown_view import COPY_SCHEME
 from desktop.ui.chat.markdown_view import render as render_markdown
@@ -175,7 +175,7 @@ class MessageBubble(QFrame):
     def _update_more(self) -> None:
         longer = len(self._text) > self._limit()
         self._show_all.setText(translate("MessageBubble", "Show all ({count} characters)").format(
-            count=f"{len(self._text):,}"))
+            count=number(len(self._text))))
         self._show_all.setVisible(longer and not self._expanded)
         self._save.setVisible(longer)
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.core.prompting.probabilities import TokenPiece
 from desktop.core.prompting.sections import EXAMPLES, HISTORY, NEW_MESSAGE, SYSTEM, TEMPLATE
 from desktop.ui.chat.raw_prompt_tokens import MAX_TOKEN_VIEW, TokenTextView
@@ -148,7 +148,7 @@ class RawPromptView(QWidget):
             if len(text) > SHOWN_CHARS:
                 half = SHOWN_CHARS // 2
                 hidden = translate(
-                    "RawPromptView", "[… {count} characters not shown …]").format(count=f"{len(text) - 2 * half:,}")
+                    "RawPromptView", "[… {count} characters not shown …]").format(count=number(len(text) - 2 * half))
                 text = f"{text[:half]}\n\n{hidden}\n\n{text[-half:]}"
             self.view.setPlainText(text)
             if self._has_tokens:
@@ -187,7 +187,7 @@ class RawPromptView(QWidget):
                 "RawPromptView", "{count} tokens of {size} in the context").format(count=count, size=n_ctx)
                                 if exact else translate(
                                     "RawPromptView", "more than {count} tokens: too long for the context of {size}")
-                                .format(count=f"{count:,}", size=n_ctx))
+                                .format(count=number(count), size=n_ctx))
 
     def show_pieces(self, pieces: Sequence[TokenPiece], sections_counts: Mapping[str, int], n_ctx: int,
                     token_sections: Sequence[str] = ()) -> None:
@@ -206,7 +206,7 @@ class RawPromptView(QWidget):
         self.tokens_toggle.setEnabled(not too_long)
         self.tokens_toggle.setToolTip(
             translate("RawPromptView", "This prompt has more than {count} tokens, too many to show one by one.")
-            .format(count=f"{MAX_TOKEN_VIEW:,}") if too_long else tokens_tip())
+            .format(count=number(MAX_TOKEN_VIEW)) if too_long else tokens_tip())
         self.tokens_toggle.setVisible(bool(pieces))
         self._update_views()
 

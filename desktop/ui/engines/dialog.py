@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.engines.capability_lines import capability_lines
 from desktop.core.engines.config import engine_problem, unencrypted_warning
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.inference.remote.client import EngineProbe
 from desktop.ui.engines.directory import EngineDirectory
 from desktop.ui.theme import bar_style
@@ -33,17 +34,9 @@ YES, NO = "\u2713", "\u2717"
 
 
 def local_lines() -> list[tuple[str, bool]]:
-    """What the in-process llama.cpp does: everything but constrained output (the labels EngineProbe uses)."""
-    return [
-        (translate("EngineProbe", "Chat"), True),
-        (translate("EngineProbe", "Completions (Parley renders the prompt)"), True),
-        (translate("EngineProbe", "Token probabilities with top alternatives"), True),
-        (translate("EngineProbe", "Probabilities after the sampler chain"), True),
-        (translate("EngineProbe", "Prompt log-probabilities (perplexity, likelihood scoring)"), True),
-        (translate("EngineProbe", "Tokenize and apply the model's template"), True),
-        (translate("EngineProbe", "Grammar / JSON schema"), False),
-        (translate("EngineProbe", "Identical output for identical input"), True),
-    ]
+    """What the in-process llama.cpp does: everything but constrained output."""
+    return capability_lines(chat=True, completions=True, token_probabilities=True, post_sampling_probs=True,
+                            scores_text=True, tokenizes_and_templates=True, grammar=False, reproducible=True)
 
 
 class EnginesDialog(QDialog):
@@ -79,7 +72,7 @@ class EnginesDialog(QDialog):
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("engineNameEdit")
-        self.name_edit.setPlaceholderText("gpu-box")
+        self.name_edit.setPlaceholderText(translate("EnginesDialog", "gpu-box", "an example name for a server"))
         self.url_edit = QLineEdit(self)
         self.url_edit.setObjectName("engineUrlEdit")
         self.url_edit.setPlaceholderText("http://gpu-box:8080")
@@ -276,7 +269,7 @@ class EnginesDialog(QDialog):
             kind = "error"
         elif found is not None:
             models = [f"    {m.id}" + (translate("EnginesDialog", " (context {tokens} tokens)").format(
-                tokens=f"{m.context_length:,}") if m.context_length else "") for m in found.models]
+                tokens=number(m.context_length)) if m.context_length else "") for m in found.models]
             heading = (translate("EnginesDialog", "{kind}, version {version}").format(kind=found.kind,
                                                                                      version=found.version)
                        if found.version else found.kind)

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,12 +25,26 @@ from PySide6.QtWidgets import (
 
 from desktop.core.fewshot.scoring import LIKELIHOOD, RULES
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, RenderMode, check_labels, load_template
-from desktop.core.i18n import translate
+from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.ui.fewshot.examples import ExamplesModel, example_text
 from desktop.ui.fewshot.labels import modes, rule_label
 from desktop.ui.widgets import named_button, tab_moves_focus
 
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+# The shipped English samples' names, shown in the interface's language (the template itself keeps its name).
+SAMPLE_NAMES = (
+    QT_TRANSLATE_NOOP("SampleTemplates", "Entailment (premise and hypothesis)"),
+    QT_TRANSLATE_NOOP("SampleTemplates", "Multiple choice (A-D)"),
+    QT_TRANSLATE_NOOP("SampleTemplates", "Sentiment (reviews)"),
+    QT_TRANSLATE_NOOP("SampleTemplates", "Same meaning? (sentence pairs)"),
+)
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def sample_order(names: list[str], chinese_first: bool) -> list[int]:
+    """Indexes of the samples, those written in the interface's language first (Chinese samples have Chinese
+    names), each group in name order."""
+    return sorted(range(len(names)), key=lambda i: (bool(_CJK.search(names[i])) != chinese_first, names[i]))
 
 
 def escape_line(text: str) -> str:
@@ -291,12 +305,17 @@ class TemplateEditor(QWidget):
     def fill_samples(self, folder: Path) -> None:
         """The sample templates shipped in resources/templates, by name; a broken one still shows by file name."""
         self.sample_combo.addItem(translate("TemplateEditor", "Sample templates…"), None)
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        names = []
+        for path in paths:
             try:
-                label = load_template(path).name
+                names.append(load_template(path).name)
             except FewShotError:
-                label = path.stem
-            self.sample_combo.addItem(label, str(path))
+                names.append(path.stem)
+        chinese = QLocale().language() == QLocale.Language.Chinese
+        for i in sample_order(names, chinese_first=chinese):
+            label = translate("SampleTemplates", names[i]) if names[i] in SAMPLE_NAMES else names[i]
+            self.sample_combo.addItem(label, str(paths[i]))
 
     def set_version(self, version: int) -> None:
         self._loaded = replace(self._loaded, version=version)

@@ -25,6 +25,7 @@ from desktop.core.fewshot.scoring import EvalRun, sweep_shots
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
 from desktop.core.i18n import translate
 from desktop.core.models.builtin import is_base_builtin
+from desktop.core.os_reason import os_reason
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.evaluation import stop_strings
@@ -373,7 +374,7 @@ class FewShotPage(QWidget):
                 run.write_csv(Path(path))
         except OSError as exc:
             self.show_message(translate("FewShotPage", "Could not write {path}: {error}").format(
-                path=path, error=exc.strerror or exc))
+                path=path, error=os_reason(exc)))
             return False
         count = len(run.results)
         self.show_message(translate("FewShotPage", "Exported %n results to {file}", None, count).format(

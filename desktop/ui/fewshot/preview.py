@@ -7,7 +7,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.core.conversations.messages import GenerationStats
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.inference.jobs import Job
 from desktop.ui.theme import ERROR_TEXT, bar_style
 from desktop.ui.widgets import named_button
@@ -53,7 +53,7 @@ class PreviewPanel(QWidget):
         over = bool(n_ctx) and count > (n_ctx or 0)
         shown = translate("PreviewPanel", "{count} tokens of {n_ctx}")
         shown = shown if n_ctx else translate("PreviewPanel", "{count} tokens")
-        text = shown.format(count=f"{count:,}", n_ctx=f"{n_ctx or 0:,}")
+        text = shown.format(count=number(count), n_ctx=number(n_ctx or 0))
         if over:
             text = translate("PreviewPanel",
                              "⚠ {count}: longer than the context. Turn off examples or load the model with more "

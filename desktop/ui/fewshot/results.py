@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.fewshot.runs import order_spread
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.core.instruments.statistics import spread
 from desktop.ui.fewshot.labels import column_title
 from desktop.ui.theme import is_dark, tint
@@ -37,7 +37,7 @@ def accuracy_text(run: EvalRun | None, total_items: int | None = None) -> str:
                 else translate("ResultsModel", " · {done} of {total} done").format(done=done, total=total_items))
     return translate("ResultsModel",
                      "Accuracy {accuracy} · {evaluated} prompt tokens evaluated of {total}{progress}").format(
-        accuracy=run.accuracy_text(), evaluated=f"{run.evaluated_prompt_tokens:,}", total=f"{run.prompt_tokens:,}",
+        accuracy=run.accuracy_text(), evaluated=number(run.evaluated_prompt_tokens), total=number(run.prompt_tokens),
         progress=progress)
 
 

@@ -22,6 +22,7 @@ from desktop.core.fewshot.runs import RunStore, new_run
 from desktop.core.fewshot.scoring import LIKELIHOOD, EvalRun, ItemResult
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.core.prompting.sampling import RANDOM_SEED, RANGES, SamplingParams
 from desktop.inference.backend import LoadedModel
@@ -244,7 +245,7 @@ class EvalRunner(QObject):
         except OSError as exc:
             self.failed.emit(translate("EvalRunner", "Could not save the run to {folder}: {error}. Its results stay "
                                        "here; use Export results… to keep them.").format(folder=self.store.folder,
-                                                                                         error=exc.strerror or exc))
+                                                                                         error=os_reason(exc)))
             return
         self.saved.append((run, path))
         self.runSaved.emit(path)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.core.models.memory import MIB, MemoryEstimate, classify_fit, human_bytes
 from desktop.hub.background import BackgroundThreads, Ticket
 from desktop.hub.client import (
@@ -340,8 +340,7 @@ class HubBrowser(QWidget):
     def _show_error(self, error: HubError, retry: Callable[[], None], ident: int = 0) -> None:
         if ident and not self._search_ended(ident):
             return
-        self._set_message(offline_text() if isinstance(error, OfflineError) and "offline mode" in str(error)
-                          else str(error))
+        self._set_message(offline_text() if isinstance(error, OfflineError) and error.offline_mode else str(error))
         if isinstance(error, AuthRequired):
             self._retry = retry
             self.token_row.show()
@@ -381,7 +380,7 @@ class HubBrowser(QWidget):
                                    else translate("HubBrowser", "No GGUF repositories found"))
         for repo in repos:
             gated = translate("HubBrowser", " · 🔒 gated") if repo.gated else ""
-            item = QListWidgetItem(f"{repo.repo_id}    ⬇ {repo.downloads:,} · ♥ {repo.likes:,}{gated}")
+            item = QListWidgetItem(f"{repo.repo_id}    ⬇ {number(repo.downloads)} · ♥ {number(repo.likes)}{gated}")
             item.setData(_REPO, repo.repo_id)
             self.results.addItem(item)
 

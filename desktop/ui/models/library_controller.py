@@ -16,6 +16,7 @@ from desktop.core.i18n import translate
 from desktop.core.models.gguf_file import GGUFError, read_model_info
 from desktop.core.models.library import ModelEntry
 from desktop.core.models.memory import human_bytes
+from desktop.core.os_reason import os_reason
 from desktop.core.settings import Settings
 from desktop.ui.models.library_page import LibraryPage
 from desktop.ui.widgets import confirm as ask_yes
@@ -84,7 +85,7 @@ class LibraryController(QObject):
                         partial.unlink(missing_ok=True)
                     self._notify(translate("LibraryController", "{name} could not be copied into the library "
                                            "({reason}). Check that {folder} is writable and has room.").format(
-                        name=path.name, reason=exc.strerror or exc, folder=self.models_dir), True)
+                        name=path.name, reason=os_reason(exc), folder=self.models_dir), True)
             elif str(path.parent) not in self.settings.extra_model_folders and path.parent != self.models_dir:
                 self.settings.extra_model_folders.append(str(path.parent))
         self.page.refresh()
@@ -116,7 +117,7 @@ class LibraryController(QObject):
                 shard.unlink(missing_ok=True)
         except OSError as exc:
             self._notify(translate("LibraryController", "{name} could not be deleted ({reason}).").format(
-                name=entry.path.name, reason=exc.strerror or exc), True)
+                name=entry.path.name, reason=os_reason(exc)), True)
         self.page.refresh()
 
     def reveal(self, entry: ModelEntry) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QLabel, QTextBrowser, QToolTip, QWidget
 
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.core.instruments.perplexity import ScoredToken
 from desktop.core.prompting.characters import (
     CharacterSpan,
@@ -155,7 +155,7 @@ class HeatMap(QTextBrowser):
             note = QTextCharFormat()
             note.setForeground(QColor(110, 110, 110))
             more = translate("HeatMap", "… {count} more tokens, counted in the summary but not drawn.").format(
-                count=f"{len(tokens) - self.shown:,}")
+                count=number(len(tokens) - self.shown))
             cursor.insertText("\n\n" + more, note)
         cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.core.instruments.perplexity import TextScore
+from desktop.core.os_reason import os_reason
 from desktop.inference.backend import LoadedModel
 from desktop.inference.jobs import Job, ScoreRequest
 from desktop.inference.session import ModelSession
@@ -47,10 +48,10 @@ def waiting_tip() -> str:
 
 def format_perplexity(value: float) -> str:
     if value < 10:
-        return f"{value:.2f}"
+        return number(value, 2)
     if value < 1000:
-        return f"{value:.1f}"
-    return f"{value:,.0f}"
+        return number(value, 1)
+    return number(value)
 
 
 def summary_text(score: TextScore) -> str:
@@ -65,13 +66,13 @@ def summary_text(score: TextScore) -> str:
     windows = (translate("PerplexityPage", "{count} window of {n_ctx}") if score.windows == 1 else
                translate("PerplexityPage", "{count} windows of {n_ctx}")).format(count=score.windows, n_ctx=score.n_ctx)
     tokens = (translate("PerplexityPage", "{count} token") if count == 1 else
-              translate("PerplexityPage", "{count} tokens")).format(count=f"{count:,}")
+              translate("PerplexityPage", "{count} tokens")).format(count=number(count))
     parts = [translate("PerplexityPage", "Perplexity {value}").format(value=format_perplexity(score.perplexity)),
              translate("PerplexityPage", "{bits} bits per token on average").format(
                  bits=f"{score.mean_surprisal:.1f}"),
              tokens, windows]
     if score.stopped:
-        parts.append(translate("PerplexityPage", "stopped early: {count} tokens scored").format(count=f"{scored:,}"))
+        parts.append(translate("PerplexityPage", "stopped early: {count} tokens scored").format(count=number(scored)))
     return " · ".join(parts)
 
 
@@ -86,13 +87,13 @@ def read_text_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ValueError(translate("PerplexityPage", "Could not read {file}: {reason}").format(
-            file=path.name, reason=exc.strerror or exc)) from exc
+            file=path.name, reason=os_reason(exc))) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(translate("PerplexityPage", "{file} is not UTF-8 text (byte {offset} is not valid UTF-8). "
                                    "Save it as UTF-8 and open it again.").format(
-            file=path.name, offset=f"{exc.start:,}")) from exc
+            file=path.name, offset=number(exc.start))) from exc
 
 
 def cannot_score(engine: str) -> str:
@@ -194,7 +195,7 @@ class PerplexityPage(QWidget):
         else:
             name = html.escape(model.info.name)
             self.model_label.setText(translate("PerplexityPage", "Scores with <b>{model}</b> · context {n_ctx} tokens")
-                                     .format(model=name, n_ctx=f"{model.n_ctx:,}"))
+                                     .format(model=name, n_ctx=number(model.n_ctx)))
         self._update_buttons()
 
     def _follow_session(self, *_changed: object) -> None:
@@ -234,7 +235,7 @@ class PerplexityPage(QWidget):
             return False
         self.input.setPlainText(text)
         self.show_message(translate("PerplexityPage", "Opened {file} ({count} characters).").format(
-            file=Path(path).name, count=f"{len(text):,}"), error=False)
+            file=Path(path).name, count=number(len(text))), error=False)
         return True
 
     # --- scoring ----------------------------------------------------------------------------
@@ -284,7 +285,7 @@ class PerplexityPage(QWidget):
         self.progress.setValue(min(done, total))
         if self._job is not None and not self._job.cancelling:
             self.summary.setText(translate("PerplexityPage", "Scoring… {done} of {total} tokens").format(
-                done=f"{done:,}", total=f"{total:,}"))
+                done=number(done), total=number(total)))
 
     def _on_finished(self, score: TextScore) -> None:
         self._answered = True

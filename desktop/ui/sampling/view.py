@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.core.i18n import translate
+from desktop.core.i18n import number, translate
 from desktop.core.prompting.probabilities import (
     NextTokenDistribution,
     SamplingStages,
@@ -316,9 +316,10 @@ class SamplingView(QWidget):
                 "SamplingView", "Temperature 0: always the likeliest token (the cut-offs are skipped)"))
         else:
             top_k = (translate("SamplingView", "Kept {count} after top-k (off)") if params.top_k <= 0
-                     else translate("SamplingView", "Kept {count} after top-k")).format(count=f"{stages.after_top_k:,}")
-            groups = [top_k, translate("SamplingView", "{count} after top-p").format(count=f"{stages.after_top_p:,}"),
-                      translate("SamplingView", "{count} after min-p").format(count=f"{stages.after_min_p:,}")]
+                     else translate("SamplingView", "Kept {count} after top-k"))
+            top_k = top_k.format(count=number(stages.after_top_k))
+            groups = [top_k, translate("SamplingView", "{count} after top-p").format(count=number(stages.after_top_p)),
+                      translate("SamplingView", "{count} after min-p").format(count=number(stages.after_min_p))]
             self.counts.setText(" · ".join(_nowrap(g) for g in groups))
         items = [(RAW_COLOUR, "■", translate("SamplingView", "model (T=1)")),
                  (TEMPERED_COLOUR, "■", translate(

@@ -45,12 +45,28 @@ def gpu_layers_text(model: LoadedModel) -> str:
         on_gpu=model.gpu_layers, layers=model.total_layers, backend=model.backend)
 
 
+def cpu_kernels_text(build: BuildInfo) -> str:
+    kernels = build.cpu_kernels
+    if kernels is None:
+        return translate("AboutDialog", "none of this build's CPU kernels can run on this CPU")
+    if not kernels.variant:
+        return translate("AboutDialog", "one set, built into llama.cpp")
+    if kernels.forced:
+        return translate("AboutDialog", "{label} ({variant}, chosen with PARLEY_CPU_VARIANT)").format(
+            label=kernels.label, variant=kernels.variant)
+    usable, shipped = len(kernels.usable), len(kernels.shipped)
+    return translate("AboutDialog", "{label} ({variant}: the fastest of the {usable} of {shipped} in this build that "
+                     "run on this CPU)").format(label=kernels.label, variant=kernels.variant, usable=usable,
+                                                shipped=shipped)
+
+
 def _about_rows(build: BuildInfo, model: LoadedModel | None, dirs: DataDirs) -> list[tuple[str, str, str]]:
     """(key, label, value): the key names the row's field (objectName) in every language."""
     rows = [
         ("Parley", "Parley", parley_version()),
         ("llama-cpp-python", "llama-cpp-python", build.llama_cpp_version),
         ("llama.cpp backend", translate("AboutDialog", "llama.cpp backend"), build.description),
+        ("CPU kernels", translate("AboutDialog", "CPU kernels"), cpu_kernels_text(build)),
     ]
     if model is None:
         rows.append(("Model", translate("AboutDialog", "Model"), translate("AboutDialog", "none loaded")))

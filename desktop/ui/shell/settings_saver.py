@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 
 from desktop.core.i18n import translate
+from desktop.core.os_reason import os_reason
 from desktop.core.settings import Settings
 
 SAVE_INTERVAL_MS = 2000
@@ -34,7 +35,7 @@ class SettingsSaver(QObject):
         try:
             self.settings.save(self.path)
         except OSError as exc:
-            reason = exc.strerror or str(exc)
+            reason = os_reason(exc)
             if self.failing is None:
                 self._notify(translate(
                     "SettingsSaver", "Parley cannot save its settings to {path} ({reason}). It keeps them and tries "

@@ -150,6 +150,57 @@
     </message>
 </context>
 <context>
+    <name>ConversationImport</name>
+    <message>
+        <source>{where} has content Parley cannot store (only text parts are supported)</source>
+        <translation>{where} 包含 Parley 无法保存的内容（仅支持文本部分）</translation>
+    </message>
+    <message>
+        <source>{where} content must be text, not {kind}</source>
+        <translation>{where} 的内容必须是文本，而不是 {kind}</translation>
+    </message>
+    <message>
+        <source>{where} has role {role}; Parley stores only {roles}</source>
+        <translation>{where} 的角色为 {role}；Parley 只保存 {roles}</translation>
+    </message>
+    <message>
+        <source>"parley.branches" must be a list</source>
+        <translation>"parley.branches" 必须是列表</translation>
+    </message>
+    <message>
+        <source>branch message {number}</source>
+        <translation>分支消息 {number}</translation>
+    </message>
+    <message>
+        <source>{where} is not an object</source>
+        <translation>{where} 不是对象</translation>
+    </message>
+    <message>
+        <source>{where} needs a unique whole-number id</source>
+        <translation>{where} 需要一个唯一的整数 id</translation>
+    </message>
+    <message>
+        <source>{where} has a parent_id that is not a whole number</source>
+        <translation>{where} 的 parent_id 不是整数</translation>
+    </message>
+    <message>
+        <source>branch message {number} is its own ancestor</source>
+        <translation>分支消息 {number} 是它自己的祖先</translation>
+    </message>
+    <message>
+        <source>branch message {number} has parent {parent}, which is not in the file</source>
+        <translation>分支消息 {number} 的父消息 {parent} 不在文件中</translation>
+    </message>
+    <message>
+        <source>expected a JSON object with a "messages" list</source>
+        <translation>应为包含 "messages" 列表的 JSON 对象</translation>
+    </message>
+    <message>
+        <source>message {number}</source>
+        <translation>消息 {number}</translation>
+    </message>
+</context>
+<context>
     <name>DataError</name>
     <message>
         <source>The data</source>
@@ -255,6 +306,126 @@
         <source>The template uses {variable} but {file} has no “{name}” column. Rename a column to “{name}” or map one to {variable}.</source>
         <translation>模板使用了 {variable}，但 {file} 中没有“{name}”列。请把某一列重命名为“{name}”，或把一列对应到 {variable}。</translation>
     </message>
+    <message>
+        <source>null</source>
+        <translation>空值（null）</translation>
+    </message>
+    <message>
+        <source>true/false</source>
+        <translation>布尔值（true/false）</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>{file}, line {line}</source>
+        <translation>{file} 第 {line} 行</translation>
+    </message>
+    <message>
+        <source>{where}: no “input”. Each line of an OpenAI Evals file needs "input" (the question, or a list of messages such as {example}) and "ideal" (the answer).</source>
+        <translation>{where}：没有“input”。OpenAI Evals 文件的每一行都需要 "input"（问题，或消息列表，例如 {example}）和 "ideal"（答案）。</translation>
+    </message>
+    <message>
+        <source>{where}: the field “{key}” clashes with the {key} Parley takes from the messages in “input”. Rename the field.</source>
+        <translation>{where}：字段“{key}”与 Parley 从“input”的消息中取得的 {key} 冲突。请重命名该字段。</translation>
+    </message>
+    <message>
+        <source>{where}: “input” is {kind}. Write the question as text, or as a list of messages such as {example}.</source>
+        <translation>{where}：“input”是{kind}。请把问题写成文本，或写成消息列表，例如 {example}。</translation>
+    </message>
+    <message>
+        <source>message {number} of “input”</source>
+        <translation>“input”的第 {number} 条消息</translation>
+    </message>
+    <message>
+        <source>{where}: {what} is {kind}, not a message such as {example}.</source>
+        <translation>{where}：{what}是{kind}，而不是像 {example} 这样的消息。</translation>
+    </message>
+    <message>
+        <source>{where}: {what} has no role. Give it "role": "system", "user" or "assistant".</source>
+        <translation>{where}：{what}没有角色。请为其添加 "role": "system"、"user" 或 "assistant"。</translation>
+    </message>
+    <message>
+        <source>{where}: {what} has no content text. Give it "content" with the message as text.</source>
+        <translation>{where}：{what}没有内容文本。请为其添加 "content"，以文本写出消息。</translation>
+    </message>
+    <message>
+        <source>{where}: {what} has the role “{role}”. Parley reads system, user and assistant messages; change its role or remove it.</source>
+        <translation>{where}：{what}的角色是“{role}”。Parley 只读取 system、user 和 assistant 消息；请更改其角色或删除它。</translation>
+    </message>
+    <message>
+        <source>{where}: “input” has no user message. Add {example} with the question.</source>
+        <translation>{where}：“input”中没有用户消息。请添加带有问题的 {example}。</translation>
+    </message>
+    <message>
+        <source>{where}: message {number} of “input” comes after the last user message. Parley asks the model the last user message, so end “input” with it.</source>
+        <translation>{where}：“input”的第 {number} 条消息位于最后一条用户消息之后。Parley 会向模型提问最后一条用户消息，因此请让“input”以它结尾。</translation>
+    </message>
+    <message>
+        <source>{where}: no “ideal” answer. Add "ideal": "..." with the expected answer (or a list of acceptable answers).</source>
+        <translation>{where}：没有“ideal”答案。请添加 "ideal": "..."，写出期望的答案（或可接受答案的列表）。</translation>
+    </message>
+    <message>
+        <source>{where}: “ideal” is an empty list. Put at least one acceptable answer in it.</source>
+        <translation>{where}：“ideal”是空列表。请在其中放入至少一个可接受的答案。</translation>
+    </message>
+    <message>
+        <source>answer {number} of “ideal”</source>
+        <translation>“ideal”的第 {number} 个答案</translation>
+    </message>
+    <message>
+        <source>{where}: {what} is {kind}, not text. Write the expected answer as text, e.g. "ideal": "Paris", or a list of texts.</source>
+        <translation>{where}：{what}是{kind}，不是文本。请以文本写出期望的答案，例如 "ideal": "Paris"，或写成文本列表。</translation>
+    </message>
+    <message>
+        <source>{where}: {what} is empty. Write the expected answer there, or remove the line.</source>
+        <translation>{where}：{what}为空。请在此写出期望的答案，或删除这一行。</translation>
+    </message>
+    <message>
+        <source>{file}, line {line}, field “{key}”: expected text or a number, not a list.</source>
+        <translation>{file} 第 {line} 行，字段“{key}”：应为文本或数字，而不是列表。</translation>
+    </message>
+    <message>
+        <source>{file}, line {line}, field “{key}”: expected text or a number, not a nested object.</source>
+        <translation>{file} 第 {line} 行，字段“{key}”：应为文本或数字，而不是嵌套对象。</translation>
+    </message>
+    <message>
+        <source>{where}: “{column}” has an answer but “{first}” is empty. Put the first answer in “{first}”.</source>
+        <translation>{where}：“{column}”中有答案，但“{first}”为空。请把第一个答案放在“{first}”中。</translation>
+    </message>
+    <message>
+        <source>no prefix</source>
+        <translation>无前缀</translation>
+    </message>
+    <message>
+        <source>{where}: “{column}” ({other}) is checked differently from “{first}” ({prefix}). Parley reads every __expected column as another acceptable answer, so give them the same prefix.</source>
+        <translation>{where}：“{column}”（{other}）与“{first}”（{prefix}）的检查方式不同。Parley 把每个 __expected 列都当作另一个可接受的答案，因此请给它们相同的前缀。</translation>
+    </message>
+    <message>
+        <source>{where}, column “{column}”: the promptfoo check “{prefix}” is not one Parley can score. Parley reads {supported} or a plain answer (scored by the run's rule); change the cell or remove the row.</source>
+        <translation>{where}，列“{column}”：Parley 无法评分 promptfoo 检查“{prefix}”。Parley 读取 {supported} 或普通答案（按本次运行的规则评分）；请修改该单元格或删除这一行。</translation>
+    </message>
+    <message>
+        <source>{where}, column “{column}”: nothing after “{prefix}”. Write the expected text after it, or leave the cell empty.</source>
+        <translation>{where}，列“{column}”：“{prefix}”之后没有内容。请在其后写出期望的文本，或让该单元格留空。</translation>
+    </message>
+    <message>
+        <source>{where}, column “{column}”: {error} Fix the pattern after “regex:”.</source>
+        <translation>{where}，列“{column}”：{error}请修正“regex:”之后的模式。</translation>
+    </message>
 </context>
 <context>
     <name>DataFolderError</name>
@@ -305,9 +476,52 @@
         <source>Offline mode is on, so Parley does not connect to {name}, which is not on this computer. Turn off File › Offline mode to use it.</source>
         <translation>离线模式已开启，因此 Parley 不会连接不在本机上的 {name}。要使用它，请关闭“文件 › 离线模式”。</translation>
     </message>
+    <message>
+        <source>{model} on {engine}</source>
+        <translation>{engine} 上的 {model}</translation>
+    </message>
+</context>
+<context>
+    <name>EngineProbe</name>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Completions (Parley renders the prompt)</source>
+        <translation>文本补全（由 Parley 渲染提示词）</translation>
+    </message>
+    <message>
+        <source>Token probabilities with top alternatives</source>
+        <translation>词元概率及最可能的候选词元</translation>
+    </message>
+    <message>
+        <source>Probabilities after the sampler chain</source>
+        <translation>采样链之后的概率</translation>
+    </message>
+    <message>
+        <source>Prompt log-probabilities (perplexity, likelihood scoring)</source>
+        <translation>提示词的对数概率（困惑度、似然评分）</translation>
+    </message>
+    <message>
+        <source>Tokenize and apply the model's template</source>
+        <translation>分词并套用模型的模板</translation>
+    </message>
+    <message>
+        <source>Grammar / JSON schema</source>
+        <translation>语法约束 / JSON 模式</translation>
+    </message>
+    <message>
+        <source>Identical output for identical input</source>
+        <translation>相同输入得到相同输出</translation>
+    </message>
 </context>
 <context>
     <name>ExperimentError</name>
+    <message>
+        <source>{where} sampling</source>
+        <translation>{where}的采样设置</translation>
+    </message>
     <message>
         <source>This is not a Parley experiment: the file is not valid JSON ({error}).</source>
         <translation>这不是 Parley 实验：文件不是有效的 JSON（{error}）。</translation>
@@ -327,6 +541,34 @@
     <message>
         <source>This experiment file is damaged: it must have 1 to {count} columns.</source>
         <translation>此实验文件已损坏：它必须有 1 到 {count} 列。</translation>
+    </message>
+    <message>
+        <source>column {number}</source>
+        <translation>第 {number} 列</translation>
+    </message>
+    <message>
+        <source>column {number} result</source>
+        <translation>第 {number} 列的结果</translation>
+    </message>
+    <message>
+        <source>the experiment</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>This experiment file is damaged: {where} is not an object.</source>
+        <translation>此实验文件已损坏：{where}不是对象。</translation>
+    </message>
+    <message>
+        <source>This experiment file is damaged: {where} has a {key} that is not text.</source>
+        <translation>此实验文件已损坏：{where}的 {key} 不是文本。</translation>
+    </message>
+    <message>
+        <source>This experiment file is damaged: {where} has a {key} that is not a number.</source>
+        <translation>此实验文件已损坏：{where}的 {key} 不是数字。</translation>
+    </message>
+    <message>
+        <source>This experiment file is damaged: {where}: {error}.</source>
+        <translation>此实验文件已损坏：{where}：{error}。</translation>
     </message>
     <message>
         <source>Could not save the experiment in {folder}: {error}</source>
@@ -356,6 +598,10 @@
         <translation>此条目的标签</translation>
     </message>
     <message>
+        <source>template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
         <source>{source}: expected a JSON object with the template's fields.</source>
         <translation>{source}：应为包含模板各字段的 JSON 对象。</translation>
     </message>
@@ -374,6 +620,30 @@
     <message>
         <source>It was saved by a newer Parley; update Parley to open it.</source>
         <translation>它由更新版本的 Parley 保存；请更新 Parley 后再打开。</translation>
+    </message>
+    <message>
+        <source>{source}: field “version” must be 1 or more, not {version}.</source>
+        <translation>{source}：字段“version”必须大于等于 1，而不是 {version}。</translation>
+    </message>
+    <message>
+        <source>{source}: field “mode” must be “chat” or “completion”, not {mode}.</source>
+        <translation>{source}：字段“mode”必须是“chat”或“completion”，而不是 {mode}。</translation>
+    </message>
+    <message>
+        <source>{source}: field “scoring” is {rule}; use one of {rules}.</source>
+        <translation>{source}：字段“scoring”为 {rule}；请使用以下之一：{rules}。</translation>
+    </message>
+    <message>
+        <source>{source}: field “pattern” must be text or null.</source>
+        <translation>{source}：字段“pattern”必须是文本或 null。</translation>
+    </message>
+    <message>
+        <source>{source}: {field} must be text, not {kind}.</source>
+        <translation>{source}：{field} 必须是文本，而不是 {kind}。</translation>
+    </message>
+    <message>
+        <source>{source}: field “labels”</source>
+        <translation>{source}：字段“labels”</translation>
     </message>
     <message>
         <source>The {what} is not valid ({error}). Write variables as {example} and a literal brace as {open} or {close}.</source>
@@ -398,6 +668,38 @@
     <message>
         <source>{where}: “{label}” appears twice (as “{other}” too). Give every label a different text.</source>
         <translation>{where}：“{label}”出现了两次（另一个是“{other}”）。请为每个标签使用不同的文本。</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>{source}: field “{name}” must be {want}, not {kind}.</source>
+        <translation>{source}：字段“{name}”必须是{want}，而不是 {kind}。</translation>
+    </message>
+    <message>
+        <source>{source}: {where} must be an object with “input” and “output”.</source>
+        <translation>{source}：{where} 必须是包含“input”和“output”的对象。</translation>
+    </message>
+    <message>
+        <source>{source}: {where} has no “{key}” field.</source>
+        <translation>{source}：{where} 没有“{key}”字段。</translation>
     </message>
     <message>
         <source>Could not read the template {path}: {error}.</source>
@@ -450,12 +752,52 @@
         <translation>Parley 无法使用模型文件“{path}”：{problem}。{hint}</translation>
     </message>
     <message>
+        <source>1 byte</source>
+        <translation>1 字节</translation>
+    </message>
+    <message>
+        <source>{count} bytes</source>
+        <translation>{count} 字节</translation>
+    </message>
+    <message>
         <source>it is damaged ({detail})</source>
         <translation>文件已损坏（{detail}）</translation>
     </message>
     <message>
         <source>it is truncated (the header ends early)</source>
         <translation>文件不完整（文件头提前结束）</translation>
+    </message>
+    <message>
+        <source>{what} at byte {position} claims to be {size} long</source>
+        <translation>位于第 {position} 字节的{what}声称长度为 {size}</translation>
+    </message>
+    <message>
+        <source>{what} at byte {position} is not valid UTF-8 text</source>
+        <translation>位于第 {position} 字节的{what}不是有效的 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>a text</source>
+        <translation>一段文本</translation>
+    </message>
+    <message>
+        <source>the value of {key}</source>
+        <translation>{key} 的值</translation>
+    </message>
+    <message>
+        <source>{key} has unknown value type {type}</source>
+        <translation>{key} 的值类型 {type} 未知</translation>
+    </message>
+    <message>
+        <source>the list {key} has unknown element type {type}</source>
+        <translation>列表 {key} 的元素类型 {type} 未知</translation>
+    </message>
+    <message>
+        <source>the list {key} claims {count} entries</source>
+        <translation>列表 {key} 声称有 {count} 项</translation>
+    </message>
+    <message>
+        <source>an entry of {key}</source>
+        <translation>{key} 中的一项</translation>
     </message>
     <message>
         <source>(it is empty)</source>
@@ -550,12 +892,56 @@
         <translation>请选择此模型的小端序（普通）GGUF 版本。</translation>
     </message>
     <message>
+        <source>its format version number {version} is impossible</source>
+        <translation>其格式版本号 {version} 不可能存在</translation>
+    </message>
+    <message>
         <source>it uses GGUF version {version}, which Parley does not support</source>
         <translation>它使用 GGUF 第 {version} 版，Parley 不支持</translation>
     </message>
     <message>
         <source>Update Parley, or choose another model.</source>
         <translation>请更新 Parley，或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>the header claims {tensors} tensors and {settings} settings</source>
+        <translation>文件头声称有 {tensors} 个张量和 {settings} 项设置</translation>
+    </message>
+    <message>
+        <source>the header lists no tensors</source>
+        <translation>文件头中没有列出任何张量</translation>
+    </message>
+    <message>
+        <source>the setting {key} appears twice</source>
+        <translation>设置 {key} 出现了两次</translation>
+    </message>
+    <message>
+        <source>its data alignment {alignment} is not a power of two</source>
+        <translation>其数据对齐值 {alignment} 不是 2 的幂</translation>
+    </message>
+    <message>
+        <source>the tensor name {name} is repeated or too long</source>
+        <translation>张量名称 {name} 重复或过长</translation>
+    </message>
+    <message>
+        <source>the tensor {name} has {count} dimensions</source>
+        <translation>张量 {name} 有 {count} 个维度</translation>
+    </message>
+    <message>
+        <source>the tensor {name} has impossible dimensions {dims}</source>
+        <translation>张量 {name} 的维度 {dims} 不可能存在</translation>
+    </message>
+    <message>
+        <source>the tensor {name} has unknown data type {type}</source>
+        <translation>张量 {name} 的数据类型 {type} 未知</translation>
+    </message>
+    <message>
+        <source>the tensor {name} has a row length not divisible by its block size</source>
+        <translation>张量 {name} 的行长度不能被其块大小整除</translation>
+    </message>
+    <message>
+        <source>the tensor {name} is not aligned in the file</source>
+        <translation>张量 {name} 在文件中未对齐</translation>
     </message>
     <message>
         <source>it does not say which model architecture it is</source>
@@ -568,6 +954,10 @@
     <message>
         <source>it uses the model architecture {architecture}, which this version of Parley's llama.cpp does not support</source>
         <translation>它使用的模型架构 {architecture} 不受此版本 Parley 所带的 llama.cpp 支持</translation>
+    </message>
+    <message>
+        <source>the tensors {first} and {second} overlap</source>
+        <translation>张量 {first} 和 {second} 相互重叠</translation>
     </message>
     <message>
         <source>it is truncated: {missing} of the {needed} its tensors need are missing</source>
@@ -617,6 +1007,166 @@
     </message>
 </context>
 <context>
+    <name>OSReason</name>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>the disk quota is used up</source>
+        <translation>磁盘配额已用完</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>权限不足</translation>
+    </message>
+    <message>
+        <source>the operation is not permitted</source>
+        <translation>不允许执行该操作</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>磁盘为只读</translation>
+    </message>
+    <message>
+        <source>no such file or folder</source>
+        <translation>没有这个文件或文件夹</translation>
+    </message>
+    <message>
+        <source>something with that name is already there</source>
+        <translation>已存在同名的项目</translation>
+    </message>
+    <message>
+        <source>a file is where a folder should be</source>
+        <translation>应为文件夹的位置是一个文件</translation>
+    </message>
+    <message>
+        <source>it is a folder, not a file</source>
+        <translation>它是文件夹，而不是文件</translation>
+    </message>
+    <message>
+        <source>the name is too long</source>
+        <translation>名称过长</translation>
+    </message>
+    <message>
+        <source>the disk could not be read or written (an input/output error)</source>
+        <translation>无法读写磁盘（输入/输出错误）</translation>
+    </message>
+    <message>
+        <source>the file is in use</source>
+        <translation>文件正被使用</translation>
+    </message>
+    <message>
+        <source>too many files are open</source>
+        <translation>打开的文件过多</translation>
+    </message>
+</context>
+<context>
+    <name>Perplexity</name>
+    <message>
+        <source>the context must hold at least two tokens</source>
+        <translation>上下文必须至少容纳两个词元</translation>
+    </message>
+</context>
+<context>
+    <name>RunComparison</name>
+    <message>
+        <source>Run {name} has no scored items to compare.</source>
+        <translation>运行 {name} 没有可供比较的已评分条目。</translation>
+    </message>
+    <message>
+        <source>The two runs are not over the same items: %n lines hold different text ({lines}). Compare runs made on the same test set.</source>
+        <translation>这两次运行的条目不同：有 %n 行文本不一样（{lines}）。请比较在同一测试集上进行的运行。</translation>
+    </message>
+</context>
+<context>
+    <name>RunRecordError</name>
+    <message>
+        <source>This run record was saved before runs could be replayed (schema 1): it holds no template. Run the template again to get a replayable record.</source>
+        <translation>此运行记录保存于支持重放运行之前（架构 1）：其中没有模板。请再次运行该模板，以获得可重放的记录。</translation>
+    </message>
+    <message>
+        <source>the record's template</source>
+        <translation>记录中的模板</translation>
+    </message>
+    <message>
+        <source>This run record holds no test items (it was saved before runs could be replayed).</source>
+        <translation>此运行记录中没有测试条目（它保存于支持重放运行之前）。</translation>
+    </message>
+    <message>
+        <source>Item {number} of the run record is damaged (it needs line, values and expected).</source>
+        <translation>运行记录的第 {number} 个条目已损坏（它需要 line、values 和 expected）。</translation>
+    </message>
+    <message>
+        <source>The run record's sampling settings are damaged: {error}.</source>
+        <translation>运行记录的采样设置已损坏：{error}。</translation>
+    </message>
+    <message>
+        <source>each result must be an object</source>
+        <translation>每个结果都必须是对象</translation>
+    </message>
+    <message>
+        <source>result field “{name}” must be {kind}, not {actual}</source>
+        <translation>结果字段“{name}”必须是 {kind}，而不是 {actual}</translation>
+    </message>
+    <message>
+        <source>result field “probabilities” must map labels to numbers</source>
+        <translation>结果字段“probabilities”必须把标签映射到数字</translation>
+    </message>
+    <message>
+        <source>result field “variables” must map names to text</source>
+        <translation>结果字段“variables”必须把名称映射到文本</translation>
+    </message>
+    <message>
+        <source>run record</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>{source} is not a Parley run record (no “schema_version” and “results” fields).</source>
+        <translation>{source} 不是 Parley 运行记录（没有“schema_version”和“results”字段）。</translation>
+    </message>
+    <message>
+        <source>{source} has run schema version {schema}; this Parley reads 1 and 2. It was saved by a newer Parley; update Parley to open it.</source>
+        <translation>{source} 的运行架构版本为 {schema}；此版本的 Parley 只能读取 1 和 2。它由更新版本的 Parley 保存；请更新 Parley 后再打开。</translation>
+    </message>
+    <message>
+        <source>{source} has run schema version {schema}; this Parley reads 1 and 2.</source>
+        <translation>{source} 的运行架构版本为 {schema}；此版本的 Parley 只能读取 1 和 2。</translation>
+    </message>
+    <message>
+        <source>field “calibration” must map labels to numbers</source>
+        <translation>字段“calibration”必须把标签映射到数字</translation>
+    </message>
+    <message>
+        <source>field “labels” must be a list of text</source>
+        <translation>字段“labels”必须是文本列表</translation>
+    </message>
+    <message>
+        <source>field “order_seed” must be a whole number</source>
+        <translation>字段“order_seed”必须是整数</translation>
+    </message>
+    <message>
+        <source>{source} is damaged: {error}.</source>
+        <translation>{source} 已损坏：{error}。</translation>
+    </message>
+    <message>
+        <source>field “{name}” must be {kind}, not {actual}</source>
+        <translation>字段“{name}”必须是 {kind}，而不是 {actual}</translation>
+    </message>
+    <message>
+        <source>Could not read the run record {path}: {error}.</source>
+        <translation>无法读取运行记录 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>The run record {path} is not UTF-8 text.</source>
+        <translation>运行记录 {path} 不是 UTF-8 文本。</translation>
+    </message>
+    <message>
+        <source>The run record {path} is not valid JSON.</source>
+        <translation>运行记录 {path} 不是有效的 JSON。</translation>
+    </message>
+</context>
+<context>
     <name>SamplingError</name>
     <message>
         <source>{name} must be a number, not {value}</source>
@@ -648,6 +1198,21 @@
     <message>
         <source>Custom</source>
         <translation>自定义</translation>
+    </message>
+</context>
+<context>
+    <name>Scoring</name>
+    <message>
+        <source>The regular expression {pattern} is not valid: {error}.</source>
+        <translation>正则表达式 {pattern} 无效：{error}。</translation>
+    </message>
+    <message>
+        <source>The regular expression {pattern} is not valid: {error} at position {position}.</source>
+        <translation>正则表达式 {pattern} 无效：{error}（位置 {position}）。</translation>
+    </message>
+    <message>
+        <source>Unknown scoring rule {rule}; use one of {rules}.</source>
+        <translation>未知的评分规则 {rule}；请使用以下之一：{rules}。</translation>
     </message>
 </context>
 <context>
@@ -758,6 +1323,41 @@
     <message>
         <source>The two runs are not over the same items: {parts}. Compare runs made on the same test set.</source>
         <translation>这两次运行的条目不同：{parts}。请比较在同一测试集上完成的运行。</translation>
+    </message>
+</context>
+<context>
+    <name>StatsLine</name>
+    <message>
+        <source>%n prompt tokens ({cached} cached)</source>
+        <translation>提示词 %n 个词元（{cached} 个已缓存）</translation>
+    </message>
+    <message>
+        <source>%n prompt tokens</source>
+        <translation>提示词 %n 个词元</translation>
+    </message>
+    <message>
+        <source>%n generated</source>
+        <translation>生成 %n 个</translation>
+    </message>
+    <message>
+        <source>first token {ms} ms</source>
+        <translation>首个词元 {ms} ms</translation>
+    </message>
+    <message>
+        <source>{speed} tokens/s</source>
+        <translation>{speed} 词元/秒</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>cut short: the context is full (start a new chat, or load the model with a longer context)</source>
+        <translation>已截断：上下文已满（请新建对话，或以更长的上下文重新加载模型）</translation>
+    </message>
+    <message>
+        <source>%n tokens</source>
+        <translation>%n 个词元</translation>
     </message>
 </context>
 <context>

@@ -1046,6 +1046,25 @@ B：{b}</translation>
     </message>
 </context>
 <context>
+    <name>SampleTemplates</name>
+    <message>
+        <source>Entailment (premise and hypothesis)</source>
+        <translation>文本蕴含（英文前提与假设）</translation>
+    </message>
+    <message>
+        <source>Multiple choice (A-D)</source>
+        <translation>单项选择题（英文，A–D）</translation>
+    </message>
+    <message>
+        <source>Sentiment (reviews)</source>
+        <translation>情感分类（英文评论）</translation>
+    </message>
+    <message>
+        <source>Same meaning? (sentence pairs)</source>
+        <translation>语义相同吗？（英文句子对）</translation>
+    </message>
+</context>
+<context>
     <name>ScoringRule</name>
     <message>
         <source>Exact match</source>

@@ -107,41 +107,6 @@
     </message>
 </context>
 <context>
-    <name>EngineProbe</name>
-    <message>
-        <source>Chat</source>
-        <translation>对话</translation>
-    </message>
-    <message>
-        <source>Completions (Parley renders the prompt)</source>
-        <translation>文本补全（由 Parley 渲染提示词）</translation>
-    </message>
-    <message>
-        <source>Token probabilities with top alternatives</source>
-        <translation>词元概率及最可能的候选词元</translation>
-    </message>
-    <message>
-        <source>Probabilities after the sampler chain</source>
-        <translation>采样链之后的概率</translation>
-    </message>
-    <message>
-        <source>Prompt log-probabilities (perplexity, likelihood scoring)</source>
-        <translation>提示词的对数概率（困惑度、似然评分）</translation>
-    </message>
-    <message>
-        <source>Tokenize and apply the model&apos;s template</source>
-        <translation>分词并套用模型的模板</translation>
-    </message>
-    <message>
-        <source>Grammar / JSON schema</source>
-        <translation>语法约束 / JSON 模式</translation>
-    </message>
-    <message>
-        <source>Identical output for identical input</source>
-        <translation>相同输入得到相同输出</translation>
-    </message>
-</context>
-<context>
     <name>EnginesDialog</name>
     <message>
         <source>Engines</source>
@@ -166,6 +131,11 @@
     <message>
         <source>Ask the server again what it serves and what it can do</source>
         <translation>再次询问服务器提供哪些模型、具备哪些功能</translation>
+    </message>
+    <message>
+        <source>gpu-box</source>
+        <comment>an example name for a server</comment>
+        <translation>显卡服务器</translation>
     </message>
     <message>
         <source>The server&apos;s base address: llama-server listens on port 8080, vLLM on 8000. A trailing /v1 is fine.</source>

@@ -24,8 +24,28 @@
         <translation>{layers} 层中有 {on_gpu} 层在 GPU 上（{backend}）</translation>
     </message>
     <message>
+        <source>none of this build's CPU kernels can run on this CPU</source>
+        <translation>此版本的 CPU 内核都无法在这台电脑的 CPU 上运行</translation>
+    </message>
+    <message>
+        <source>one set, built into llama.cpp</source>
+        <translation>一套，内置于 llama.cpp</translation>
+    </message>
+    <message>
+        <source>{label} ({variant}, chosen with PARLEY_CPU_VARIANT)</source>
+        <translation>{label}（{variant}，由 PARLEY_CPU_VARIANT 指定）</translation>
+    </message>
+    <message>
+        <source>{label} ({variant}: the fastest of the {usable} of {shipped} in this build that run on this CPU)</source>
+        <translation>{label}（{variant}：此版本 {shipped} 套内核中有 {usable} 套能在这台电脑的 CPU 上运行，这是其中最快的）</translation>
+    </message>
+    <message>
         <source>llama.cpp backend</source>
         <translation>llama.cpp 后端</translation>
+    </message>
+    <message>
+        <source>CPU kernels</source>
+        <translation>CPU 内核</translation>
     </message>
     <message>
         <source>Model</source>

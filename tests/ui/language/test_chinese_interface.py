@@ -3,44 +3,25 @@ are translated show no English (a name is not English: see visible_text.NAMES)."
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
-from pytestqt.qtbot import QtBot
 
-from desktop.app import Parley, create_window
+from desktop.app import Parley
 from desktop.core.i18n import translate
-from desktop.ui.language import chosen_language, install_language
-from tests.fakes import FakeBackend
+from desktop.ui.language import chosen_language
+from tests.ui.language.conftest import OpenWindow
 from tests.ui.language.visible_text import untranslated
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "packaging" / "translations.py"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    """The .qm files the app loads, from the .ts sources (what `make` does first)."""
-    subprocess.run([sys.executable, str(SCRIPT), "release"], check=True)
-
-
 @pytest.fixture
-def chinese(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parley]:
-    settings = data_dir / "settings.json"
-    settings.write_text(json.dumps({"schema_version": 3, "language": "zh_CN", "first_run_done": True}))
-    monkeypatch.delenv("PARLEY_LANGUAGE", raising=False)
-    parts = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(parts.window)
-    yield parts
-    parts.window.close()
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")  # the next test's window is English again
+def chinese(open_chinese: OpenWindow) -> Parley:
+    return open_chinese()
 
 
 def test_lupdate_finds_nothing_unfinished_or_obsolete() -> None:
@@ -73,3 +54,12 @@ def test_choosing_a_language_is_remembered_for_the_next_start(chinese: Parley) -
     english.trigger()
     assert chinese.settings.language == "en"
     assert "Parley" in chinese.window.notice.label.text()
+
+
+def test_numbers_are_written_as_the_language_writes_them(chinese: Parley) -> None:
+    from PySide6.QtCore import QLocale
+
+    from desktop.core.i18n import number
+
+    assert number(1234567) == QLocale("zh_CN").toString(1234567.0, "f", 0) == "1,234,567"
+    assert number(2.5, 2) == "2.50"

@@ -19,7 +19,7 @@ from desktop.core.prompting.probabilities import NextTokenDistribution
 from desktop.ui.chat.conversation_rows import relative_time
 from desktop.ui.chat.prompt_panels import system_presets
 from desktop.ui.sampling.panel import CUSTOM, SamplingPanel
-from tests.ui.language.test_chinese_interface import chinese, compiled  # noqa: F401  (fixtures)
+from tests.ui.language.test_chinese_interface import chinese  # noqa: F401  (a fixture)
 from tests.ui.language.visible_text import untranslated
 
 # Widgets built by the files translated separately (see the module's docstring).

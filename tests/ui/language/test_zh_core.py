@@ -5,9 +5,6 @@ settings notice, made before the language is known, is in Chinese when the windo
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,22 +22,6 @@ from desktop.core.models.template_choice import template_choices
 from desktop.ui.language import install_language
 from tests.fakes import FakeBackend, fake_info
 from tests.ui.language.visible_text import english
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    subprocess.run([sys.executable, str(ROOT / "packaging" / "translations.py"), "release"], check=True)
-
-
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[None]:
-    install_language(qapp, "zh_CN")
-    try:
-        yield
-    finally:
-        install_language(qapp, "en")
 
 
 def no_english(text: str, *paths: Path) -> list[str]:
@@ -65,7 +46,7 @@ def test_core_messages_are_chinese(chinese: None, tmp_path: Path) -> None:
     store, notice = ChatStore.open(folder)
     store.close()
     assert notice is not None
-    assert no_english(notice, folder) == ["data", "dir"]  # the --data-dir option, as typed
+    assert not no_english(notice, folder)  # the --data-dir option, as typed, is a name
     for text in shown:
         assert not no_english(text, tmp_path), text
 

@@ -4,10 +4,7 @@ Chinese while the keys saved in templates and run records stay English."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.app import Parley, create_window
+from desktop.app import Parley
 from desktop.core.fewshot.dataset import ColumnMapping
 from desktop.core.fewshot.scoring import RULES
 from desktop.core.fewshot.template import load_template, sample_templates_dir
@@ -26,18 +23,13 @@ from desktop.inference.worker import InferenceClient
 from desktop.ui.fewshot.page import FewShotPage
 from desktop.ui.language import install_language
 from tests.fakes import FakeBackend
+from tests.ui.language.conftest import OpenWindow
 from tests.ui.language.visible_text import english, texts
 
-ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = sample_templates_dir()
 SENTIMENT_ZH = SAMPLES / "sentiment-zh.json"
 SENTIMENT_ZH_TEST = SAMPLES / "sentiment-zh-test.csv"
 DATA = re.compile(r"\{\w+\}|\S*/\S*|[\w.-]+\.(?:csv|tsv|jsonl|json|gguf)")  # variables, paths, file names
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    subprocess.run([sys.executable, str(ROOT / "packaging" / "translations.py"), "release"], check=True)
 
 
 @pytest.fixture
@@ -50,18 +42,10 @@ def chinese_app() -> Iterator[QApplication]:
 
 
 @pytest.fixture
-def chinese(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parley]:
-    (data_dir / "settings.json").write_text(json.dumps({"schema_version": 3, "language": "zh_CN",
-                                                        "first_run_done": True}))
-    monkeypatch.delenv("PARLEY_LANGUAGE", raising=False)
-    parts = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(parts.window)
+def chinese(open_chinese: OpenWindow) -> Parley:
+    parts = open_chinese()
     parts.window.show()
-    yield parts
-    parts.window.close()
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")
+    return parts
 
 
 def english_left(root: QWidget) -> list[str]:

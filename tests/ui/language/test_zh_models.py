@@ -3,17 +3,12 @@ interface show no English but names."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.app import Parley, create_window
+from desktop.app import Parley
 from desktop.core.engines.config import EngineConfig
 from desktop.core.engines.keys import KeyStore
 from desktop.core.settings import Settings
@@ -22,31 +17,14 @@ from desktop.inference.backend import EngineCapabilities
 from desktop.inference.remote.client import EngineProbe, RemoteModel
 from desktop.ui.engines.dialog import EnginesDialog
 from desktop.ui.engines.directory import EngineDirectory
-from desktop.ui.language import install_language
 from desktop.ui.models.download_manager import state_text
-from tests.fakes import FakeBackend
+from tests.ui.language.conftest import OpenWindow
 from tests.ui.language.visible_text import english, texts, untranslated
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    subprocess.run([sys.executable, str(ROOT / "packaging" / "translations.py"), "release"], check=True)
 
 
 @pytest.fixture
-def chinese(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parley]:
-    settings = data_dir / "settings.json"
-    settings.write_text(json.dumps({"schema_version": 3, "language": "zh_CN", "first_run_done": True}))
-    monkeypatch.delenv("PARLEY_LANGUAGE", raising=False)
-    parts = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(parts.window)
-    yield parts
-    parts.window.close()
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")  # the next test's window is English again
+def chinese(open_chinese: OpenWindow) -> Parley:
+    return open_chinese()
 
 
 EXAMPLES = ("gpu-box", "--api-key", "vllm serve", "Qwen3-32B", "b6000")  # a host, commands, a model, a build

@@ -3,49 +3,29 @@ text's summary, the heat map's token tooltips and the line under it show no Engl
 
 from __future__ import annotations
 
-import json
 import math
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.app import Parley, create_window
+from desktop.app import Parley
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
-from desktop.ui.language import install_language
 from desktop.ui.perplexity.heatmap import token_tooltip
 from desktop.ui.perplexity.page import PerplexityPage, read_text_file, summary_text
-from tests.fakes import FakeBackend
+from tests.ui.language.conftest import OpenWindow
 from tests.ui.language.visible_text import english, untranslated
 
-ROOT = Path(__file__).resolve().parents[3]
 TEXT = "今天 天气 非常 好，我们 去 公园 散步"  # FakeBackend: a token per word, surprisal = its length in bits
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    subprocess.run([sys.executable, str(ROOT / "packaging" / "translations.py"), "release"], check=True)
-
-
 @pytest.fixture
-def chinese(qtbot: QtBot, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parley]:
-    (data_dir / "settings.json").write_text(json.dumps({"schema_version": 3, "language": "zh_CN",
-                                                        "first_run_done": True}))
-    monkeypatch.delenv("PARLEY_LANGUAGE", raising=False)
-    parts = create_window(data_dir, tmp_path / "示例模型.gguf", FakeBackend())  # a model name with no English
-    qtbot.addWidget(parts.window)
+def chinese(qtbot: QtBot, open_chinese: OpenWindow, tmp_path: Path) -> Parley:
+    parts = open_chinese(tmp_path / "示例模型.gguf")  # a model name with no English
     parts.window.show()
     qtbot.waitUntil(lambda: parts.perplexity.model is not None)
     parts.window.pages.setCurrentWidget(parts.perplexity)
-    yield parts
-    parts.window.close()
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")
+    return parts
 
 
 def score(qtbot: QtBot, page: PerplexityPage, text: str) -> None:

@@ -3,28 +3,20 @@ the first-run page, the About, Keyboard shortcuts and error dialogs show no Engl
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QPushButton, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.app import Parley, create_window
+from desktop.app import Parley
 from desktop.core.models.builtin import BASE_NAME, CHAT_NAME
-from desktop.ui.language import install_language
 from desktop.ui.shell.about_dialog import AboutDialog
 from desktop.ui.shell.error_dialog import ErrorDialog
 from desktop.ui.shell.first_run import FirstRunPanel
 from desktop.ui.shell.shortcuts import ShortcutsDialog
-from tests.fakes import FakeBackend
+from tests.ui.language.conftest import OpenWindow
 from tests.ui.language.visible_text import english, texts, untranslated
-
-ROOT = Path(__file__).resolve().parents[3]
-SCRIPT = ROOT / "packaging" / "translations.py"
 
 
 def english_besides(root: QWidget, names: tuple[str, ...] = (), skip: frozenset[str] = frozenset()) -> list[str]:
@@ -41,31 +33,13 @@ def english_besides(root: QWidget, names: tuple[str, ...] = (), skip: frozenset[
     return found
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    subprocess.run([sys.executable, str(SCRIPT), "release"], check=True, capture_output=True)
-
-
-def chinese_window(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch, first_run_done: bool) -> Parley:
-    settings = {"schema_version": 3, "language": "zh_CN", "first_run_done": first_run_done}
-    (data_dir / "settings.json").write_text(json.dumps(settings))
-    monkeypatch.delenv("PARLEY_LANGUAGE", raising=False)
-    parts = create_window(data_dir, backend=FakeBackend())
-    qtbot.addWidget(parts.window)
-    return parts
-
-
 @pytest.fixture
-def welcome(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parley]:
+def welcome(qtbot: QtBot, open_chinese: OpenWindow) -> Parley:
     """A first start under zh_CN: the welcome shows above the chat."""
-    parts = chinese_window(qtbot, data_dir, monkeypatch, first_run_done=False)
+    parts = open_chinese(first_run_done=False)
     parts.window.show()
     qtbot.waitUntil(lambda: parts.controller.model is not None)
-    yield parts
-    parts.window.close()
-    app = QApplication.instance()
-    assert app is not None
-    install_language(app, "en")  # the next test's window is English again
+    return parts
 
 
 def test_the_whole_menu_bar_is_chinese(welcome: Parley) -> None:
@@ -151,14 +125,7 @@ def test_the_error_dialog_is_chinese(qtbot: QtBot, welcome: Parley, tmp_path: Pa
     assert not any(english(text) for text in buttons.values()), buttons  # Close is Qt's own, translated by Qt
 
 
-def test_a_later_start_shows_the_chinese_window_without_the_welcome(qtbot: QtBot, data_dir: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    parts = chinese_window(qtbot, data_dir, monkeypatch, first_run_done=True)
-    try:
-        assert parts.first_run is None
-        assert parts.window.notice.findChild(QToolButton, "noticeClose").toolTip() == "关闭"
-    finally:
-        parts.window.close()
-        app = QApplication.instance()
-        assert app is not None
-        install_language(app, "en")
+def test_a_later_start_shows_the_chinese_window_without_the_welcome(open_chinese: OpenWindow) -> None:
+    parts = open_chinese(first_run_done=True)
+    assert parts.first_run is None
+    assert parts.window.notice.findChild(QToolButton, "noticeClose").toolTip() == "关闭"

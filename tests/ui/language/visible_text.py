@@ -30,8 +30,15 @@ NAMES = {
     "metal", "vulkan", "ram", "vram", "top", "min", "ctrl", "shift", "enter", "esc", "alt", "tab", "sqlite",
     "server", "jinja", "chatml", "mistral", "bos", "eos", "sha", "rpc", "ssh", "utf",
     "english",  # a language's own name in View › Language, as every language menu writes it
+    "serve",  # vllm serve, a command as typed
+    # instruction sets and llama.cpp's CPU kernel variants, named after them or after CPUs
+    "avx", "vnni", "amx", "sse", "fma", "sandybridge", "ivybridge", "piledriver", "haswell", "skylakex", "cannonlake",
+    "cascadelake", "icelake", "cooperlake", "zen", "alderlake", "sapphirerapids",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
+PLACEHOLDER = r"\{\w+\}"  # a few-shot template's variable, as typed: {input}
+OPTION = r"(?<![\w-])--?[a-z][\w-]*"  # a command-line option, as typed: --api-key
+PATH = r"(?<![\w.])(?:~|[A-Za-z]:)?[/\\](?:[\w.\-]+[/\\])+[\w.\-]*"  # a folder or file (two parts at least)
 
 
 def texts(root: QWidget) -> Iterator[tuple[str, str]]:
@@ -74,7 +81,7 @@ def _menu_texts(menu: QMenuBar | QMenu) -> Iterator[tuple[str, str]]:
 
 def english(text: str) -> list[str]:
     """The English words in text that are not names (markup and URLs left out)."""
-    plain = re.sub(r"<[^>]+>|https?://\S+|&\w+;", " ", text)
+    plain = re.sub(r"<[^>]+>|https?://\S+|&\w+;|" + "|".join((PLACEHOLDER, PATH, OPTION)), " ", text)
     return [w for w in WORD.findall(plain.replace("&", "")) if w.lower().strip("'’") not in NAMES]
 
 

@@ -192,3 +192,26 @@ def test_model_file_errors(tmp_path: Path) -> None:
         set_translator(None)
     assert str(caught.value).startswith(f'<GGUFError>Parley cannot use the model file "{page}": <GGUFError>it is '
                                         "not a GGUF model file <GGUFError>(it looks like a web page")
+
+
+def test_system_errors_are_said_in_words_and_through_the_hook(translated: None) -> None:
+    import errno
+
+    from desktop.core.os_reason import os_reason
+
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "<OSReason>the disk is full"
+    assert os_reason(OSError(errno.EACCES, "Permission denied", "/x")) == "<OSReason>permission denied"
+    assert os_reason(OSError(errno.ECONNRESET, "Connection reset by peer")) == "Connection reset by peer"
+    assert os_reason(OSError("no errno at all")) == "no errno at all"
+
+
+def test_numbers_follow_the_hook_and_default_to_english_grouping() -> None:
+    from desktop.core.i18n import number, set_number_format
+
+    assert (number(4096), number(1234567.891, 1), number(0.5, 2)) == ("4,096", "1,234,567.9", "0.50")
+    set_number_format(lambda value, decimals: f"{value:_.{decimals}f}")
+    try:
+        assert number(4096) == "4_096"
+    finally:
+        set_number_format(None)
+    assert number(4096) == "4,096"

@@ -260,7 +260,7 @@ def test_a_data_folder_on_a_read_only_disk(tmp_path: Path, mount_point: Callable
         store.create_conversation("new")
     store.close()
     fresh, notice = ChatStore.open(target / "elsewhere" / "parley.sqlite3")
-    assert notice is not None and "Read-only file system" in notice
+    assert notice is not None and "the disk is read-only" in notice  # said in words (os_reason), translatable
     assert_unsaved_but_usable(fresh)
     fresh.close()
 

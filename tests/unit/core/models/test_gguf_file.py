@@ -393,12 +393,13 @@ def test_unreadable(tmp_path: Path) -> None:
 @pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(5, "Input/output error")])
 def test_os_errors_become_gguf_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
     import desktop.core.models.gguf_file as module
+    from desktop.core.os_reason import os_reason
 
     def failing_open(*args: object, **kwargs: object) -> None:
         raise error
 
     monkeypatch.setattr(module, "open", failing_open, raising=False)
-    err = expect_error(write(tmp_path, build()[0]), "cannot be read", str(error.strerror))
+    err = expect_error(write(tmp_path, build()[0]), "cannot be read", os_reason(error))  # in words, translatable
     assert "permissions" in err.hint
 
 
