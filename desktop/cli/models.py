@@ -16,8 +16,10 @@ from desktop.core.models.memory import Fit, classify_fit, estimate_memory, human
 from desktop.core.paths import DataDirs
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.core.terminal import terminal_safe
-from desktop.hub.client import HubClient, HubError, RepoFile
+from desktop.hub.client import HubClient
 from desktop.hub.download import Download, DownloadProgress
+from desktop.hub.errors import HubError
+from desktop.hub.listing import RepoFile
 from desktop.hub.names import refusal, shown_name, unsafe_name_reason
 
 

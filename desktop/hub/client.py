@@ -1,78 +1,49 @@
 """Searching the Hugging Face Hub for GGUF models and listing their files.
 
-Every failure leaves this module as a HubError whose text the GUI can show as is, so no
-httpx or huggingface_hub exception ever reaches a dialog. Every request has a timeout (HUB_TIMEOUT): a server
-that accepts the connection and never answers ends in a message, not a hang. With no network the answer comes
-within seconds: requests are made once (huggingface_hub's pagination retries network errors five times with
+Every failure leaves this module as a HubError whose text the GUI can show as is (desktop.hub.errors), so no
+httpx or huggingface_hub exception ever reaches a dialog. Every request has a timeout (desktop.hub.timeouts): a
+server that accepts the connection and never answers ends in a message, not a hang. With no network the answer
+comes within seconds: requests are made once (huggingface_hub's pagination retries network errors five times with
 back-off, 23 s in all, so Parley does not use it), connecting is bounded by HUB_CONNECT_TIMEOUT, and so is the
 name lookup, which no socket timeout covers.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 import socket
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 
 import httpx2
 from huggingface_hub import HfApi, ModelInfo, constants, get_session, get_token, hf_hub_url, hf_raise_for_status
 from huggingface_hub._login import _set_active_token
-from huggingface_hub.errors import (
-    GatedRepoError,
-    HfHubHTTPError,
-    HFValidationError,
-    OfflineModeIsEnabled,
-)
+from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils._auth import _save_token
 from huggingface_hub.utils._headers import build_hf_headers
 from huggingface_hub.utils._validators import validate_repo_id
 
-from desktop.core.errors import ParleyError
 from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.core.os_reason import os_reason
+from desktop.hub.errors import TOKENS_PAGE, HubError, OfflineError, short_reason, translate_error, unreachable
+from desktop.hub.listing import RepoFile, RepoSummary, make_repo_file
 from desktop.hub.names import refusal, unsafe_name_reason
+from desktop.hub.timeouts import HUB_CONNECT_TIMEOUT, request_timeout
 
-log = logging.getLogger(__name__)
-
-__all__ = [
-    "HUB_CONNECT_TIMEOUT",
-    "HUB_TIMEOUT",
-    "RECOMMENDED",
-    "AuthRequired",
-    "HubClient",
-    "HubError",
-    "OfflineError",
-    "RepoFile",
-    "RepoSummary",
-    "make_repo_file",
-    "save_token",
-    "stored_token",
-]
+__all__ = ["RECOMMENDED", "HubClient", "save_token", "stored_token"]
 
 # Parley promises privacy: no telemetry, and no "agent harness" lookup that huggingface_hub
 # otherwise sends to huggingface.co the first time it builds a user agent.
 constants.HF_HUB_DISABLE_TELEMETRY = True
 
-HUB_TIMEOUT = 20.0  # seconds between any two bytes of an answer (search, file list, model card)
-HUB_CONNECT_TIMEOUT = 5.0  # seconds to look up the Hub's name and to connect: no network fails this fast
 _LOOKUP_REUSE = 300.0  # seconds a successful name lookup is trusted before the next request checks again
 _looked_up: dict[str, float] = {}  # host -> when its name last resolved
 _TOKEN_NAME = "parley"
-_TOKENS_PAGE = "https://huggingface.co/settings/tokens"
 _SORTS = {"downloads": "downloads", "likes": "likes", "updated": "lastModified"}  # the Hub's sort keys
-# Q4_K_M, Q8_0, IQ4_XS, IQ2_XXS, TQ1_0, Q4_0_4_4, F16, BF16, F32, MXFP4 (also lower case).
-_QUANT_RE = re.compile(r"(?<![A-Za-z0-9])(I?Q\d+(?:_[A-Z0-9]{1,3})*|TQ\d_\d|BF16|FP16|F16|F32|MXFP4)(?![A-Za-z0-9])",
-                       re.IGNORECASE)
-_SHARD_RE = re.compile(r"-(\d{3,5})-of-(\d{3,5})\.gguf$", re.IGNORECASE)
 
 RECOMMENDED: tuple[tuple[str, str], ...] = (
     ("Qwen/Qwen2.5-0.5B-Instruct-GGUF",
@@ -90,60 +61,6 @@ RECOMMENDED: tuple[tuple[str, str], ...] = (
 )
 
 
-class HubError(ParleyError):
-    """str() is a complete user-facing message: what went wrong and what to do."""
-
-
-class AuthRequired(HubError):  # noqa: N818 - the name is part of the agreed API
-    """Gated or private repository (401/403): the message says to accept the licence on the model page and enter an
-    access token."""
-
-
-class OfflineError(HubError):
-    """Offline mode is on, or the network is unreachable."""
-
-    def __init__(self, message: str, offline_mode: bool = False) -> None:
-        super().__init__(message)
-        self.offline_mode = offline_mode  # Parley's or huggingface_hub's offline mode, not a network failure
-
-
-@dataclass(frozen=True)
-class RepoSummary:
-    """One search result: enough to list and sort repositories without fetching each one."""
-
-    repo_id: str
-    downloads: int
-    likes: int
-    last_modified: datetime | None
-    gated: bool
-
-
-@dataclass(frozen=True)
-class RepoFile:
-    """One .gguf file in a repository, with what the download needs to verify it."""
-
-    path: str
-    size: int
-    sha256: str | None
-    quantization: str | None
-    shard_index: int | None
-    shard_count: int | None
-
-
-def make_repo_file(path: str, size: int, sha256: str | None) -> RepoFile:
-    """A RepoFile with quantization and shard numbers parsed from the name (also for resuming from a sidecar)."""
-    name = path.rsplit("/", 1)[-1]
-    shard = _SHARD_RE.search(name)
-    stem = name[: shard.start()] if shard else re.sub(r"\.gguf$", "", name, flags=re.IGNORECASE)
-    quants = _QUANT_RE.findall(stem)
-    return RepoFile(
-        path=path, size=size, sha256=sha256.lower() if sha256 else None,
-        quantization=quants[-1].upper() if quants else None,
-        shard_index=int(shard.group(1)) if shard else None,
-        shard_count=int(shard.group(2)) if shard else None,
-    )
-
-
 def _parley_version() -> str:
     try:
         return version("parley")
@@ -156,7 +73,7 @@ def save_token(token: str) -> None:
     token = token.strip()
     if not token:
         raise HubError(translate("HubError", "The access token is empty. Paste a token from {page}.").format(
-            page=_TOKENS_PAGE))
+            page=TOKENS_PAGE))
     try:
         _save_token(token=token, token_name=_TOKEN_NAME)
         _set_active_token(token_name=_TOKEN_NAME, add_to_git_credential=False)
@@ -195,7 +112,7 @@ class HubClient:
         with self._errors(translate("HubError", "search Hugging Face")):
             # HfApi.list_models sends no timeout and retries timeouts five times, so the request is made here
             response = get_session().get(f"{self.endpoint}/api/models", params=params, headers=self.headers(),
-                                         timeout=_timeout())
+                                         timeout=request_timeout())
             hf_raise_for_status(response)
             items = response.json()
             if not isinstance(items, list):
@@ -217,7 +134,7 @@ class HubClient:
         repo_id = self._valid_repo_id(repo_id)
         with self._errors(translate("HubError", "list the files of {repo}").format(repo=repo_id), repo_id):
             info = self._api.model_info(repo_id, files_metadata=True,
-                                        timeout=_timeout())  # type: ignore[arg-type]  # passed on to httpx
+                                        timeout=request_timeout())  # type: ignore[arg-type]  # passed on to httpx
         files, refused = [], []
         for sibling in info.siblings or []:
             if not sibling.rfilename.lower().endswith(".gguf"):
@@ -246,7 +163,7 @@ class HubClient:
         repo_id = self._valid_repo_id(repo_id)
         with self._errors(translate("HubError", "read the model card of {repo}").format(repo=repo_id), repo_id):
             response = get_session().get(self.file_url(repo_id, "README.md"), headers=self.headers(),
-                                         timeout=_timeout())
+                                         timeout=request_timeout())
             if response.status_code == 404 and response.headers.get("X-Error-Code") != "RepoNotFound":
                 return ""
             hf_raise_for_status(response)
@@ -292,10 +209,6 @@ class HubClient:
             raise translate_error(e, action, self.endpoint, repo_id) from e
 
 
-def _timeout() -> httpx2.Timeout:
-    return httpx2.Timeout(HUB_TIMEOUT, connect=HUB_CONNECT_TIMEOUT)
-
-
 def _look_up(endpoint: str, action: str) -> None:
     """Resolve the endpoint's host name within HUB_CONNECT_TIMEOUT, or raise OfflineError.
 
@@ -323,83 +236,7 @@ def _look_up(endpoint: str, action: str) -> None:
     if not done.wait(HUB_CONNECT_TIMEOUT):
         why = translate("HubError", "looking up {host} took longer than {seconds:g} s").format(
             host=host, seconds=HUB_CONNECT_TIMEOUT)
-        raise OfflineError(_unreachable(action, endpoint, why))
+        raise OfflineError(unreachable(action, endpoint, why))
     if failure:
-        raise OfflineError(_unreachable(action, endpoint, _short(failure[0])))
+        raise OfflineError(unreachable(action, endpoint, short_reason(failure[0])))
     _looked_up[host] = time.monotonic()
-
-
-def translate_error(e: Exception, action: str, endpoint: str, repo_id: str | None = None) -> HubError:
-    """A user-facing HubError for an exception raised while talking to the Hub."""
-    page = f"{endpoint}/{repo_id}" if repo_id else endpoint
-    if isinstance(e, OfflineModeIsEnabled):
-        return OfflineError(translate("HubError", "huggingface_hub's offline mode is on (HF_HUB_OFFLINE), so Parley "
-                                      "cannot reach Hugging Face. Unset HF_HUB_OFFLINE to browse and download "
-                                      "models."), offline_mode=True)
-    if isinstance(e, httpx2.ConnectTimeout):
-        why = translate("HubError", "no connection within {seconds:g} s").format(seconds=HUB_CONNECT_TIMEOUT)
-        return OfflineError(_unreachable(action, endpoint, why))
-    if isinstance(e, httpx2.TimeoutException):
-        return HubError(translate("HubError", "Could not {action}: Hugging Face did not answer in time. Check your "
-                                  "internet connection and try again.").format(action=action))
-    if isinstance(e, httpx2.TransportError):
-        return OfflineError(_unreachable(action, endpoint, _short(e)))
-    if isinstance(e, HfHubHTTPError):
-        return _http_error(e, action, page, repo_id)
-    if isinstance(e, HFValidationError):
-        return HubError(translate("HubError", "Could not {action}: {error}.").format(action=action, error=_short(e)))
-    if isinstance(e, (ValueError, KeyError, TypeError)):  # undecodable JSON or an unexpected answer
-        return HubError(translate("HubError", "Could not {action}: Hugging Face sent an answer Parley does not "
-                                  "understand. Try again later; if it keeps happening, update Parley.").format(
-            action=action))
-    log.warning("Unexpected error while trying to %s", action, exc_info=e)
-    return HubError(translate("HubError", "Could not {action}: {error}. Try again later.").format(
-        action=action, error=_short(e)))
-
-
-def _unreachable(action: str, endpoint: str, why: str) -> str:
-    return translate("HubError", "Could not {action}: {endpoint} cannot be reached ({why}). Check your internet "
-                     "connection, or use Parley offline with the models you have.").format(
-        action=action, endpoint=endpoint, why=why)
-
-
-def _http_error(e: HfHubHTTPError, action: str, page: str, repo_id: str | None) -> HubError:
-    status = e.response.status_code
-    code = e.response.headers.get("X-Error-Code")
-    what = repo_id or translate("HubError", "this repository")
-    if isinstance(e, GatedRepoError) or code == "GatedRepo" or (status in (401, 403) and code != "RepoNotFound"):
-        return auth_required(action, page, what)
-    if code == "RepoNotFound" or (status in (401, 404) and code is None and repo_id is not None):
-        return HubError(translate("HubError", "Hugging Face has no model named {repo}. Check the spelling; if it is "
-                                  "a private repository, enter an access token that can read it.").format(repo=what))
-    if code in ("EntryNotFound", "RevisionNotFound") or status == 404:
-        return HubError(translate("HubError", "Could not {action}: the file is no longer in {repo} (it may have been "
-                                  "renamed or removed). Refresh the file list and choose again.").format(
-            action=action, repo=what))
-    if status == 429:
-        return HubError(translate("HubError", "Could not {action}: Hugging Face is limiting requests right now. Wait "
-                                  "a few minutes and try again.").format(action=action))
-    if status >= 500:
-        return HubError(translate("HubError", "Could not {action}: Hugging Face has a server problem (HTTP {status}). "
-                                  "Try again later.").format(action=action, status=status))
-    return http_status_error(action, status)
-
-
-def http_status_error(action: str, status: int) -> HubError:
-    """Any other HTTP status from the Hub."""
-    return HubError(translate("HubError", "Could not {action}: Hugging Face answered HTTP {status}. Try again "
-                              "later.").format(action=action, status=status))
-
-
-def auth_required(action: str, page: str, what: str) -> AuthRequired:
-    """The message for a gated or private repository: accept the licence, then enter a token."""
-    return AuthRequired(translate("HubError", "{repo} is gated or private, so Hugging Face needs your permission to "
-                                  "{action}. Open {page} in your browser, sign in and accept the licence, then create "
-                                  "an access token at {tokens} and enter it in Parley.").format(
-        repo=what, action=action, page=page, tokens=_TOKENS_PAGE))
-
-
-def _short(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    return text[0][:200] if text else type(e).__name__
-

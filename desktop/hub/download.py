@@ -1,16 +1,15 @@
 """One resumable, verified GGUF download into Parley's models folder.
 
 Plain Python with callbacks (no Qt), so the GUI can run it on a worker thread and a script can run it
-directly. Bytes go to a hidden partial file first, which one Download at a time owns (an OS lock, so a second
-window or process is refused); only a file whose size, SHA-256 (hashed from the file on disk, not from the network)
-and GGUF header check out is moved into the library, so the library never shows a half-downloaded or damaged model.
-File names from the server are checked before anything touches the disk (desktop.hub.names).
+directly. Bytes go to a hidden partial file first (desktop.hub.partial_file), which one Download at a time owns
+(an OS lock, so a second window or process is refused); only a file whose size, SHA-256 (hashed from the file on
+disk, not from the network) and GGUF header check out is moved into the library, so the library never shows a
+half-downloaded or damaged model. File names from the server are checked before anything touches the disk
+(desktop.hub.names).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import shutil
 import threading
@@ -24,17 +23,8 @@ from huggingface_hub import get_session, hf_raise_for_status
 from huggingface_hub.errors import HfHubHTTPError
 
 from desktop.core.i18n import translate
-from desktop.core.models.gguf_file import GGUFError, read_model_info
 from desktop.core.os_reason import os_reason
-from desktop.hub.client import (
-    HubClient,
-    HubError,
-    OfflineError,
-    RepoFile,
-    auth_required,
-    http_status_error,
-    translate_error,
-)
+from desktop.hub.client import HubClient
 from desktop.hub.download_files import (
     PARTIAL_DIR,
     DownloadProgress,
@@ -46,8 +36,11 @@ from desktop.hub.download_files import (
     pending_downloads,
     total_size,
 )
+from desktop.hub.errors import HubError, OfflineError, auth_required, http_status_error, translate_error
+from desktop.hub.listing import RepoFile
 from desktop.hub.names import refusal, shown_name, unsafe_name_reason
-from desktop.hub.partial_lock import LockedError, PartialLock
+from desktop.hub.partial_file import PartialFile
+from desktop.hub.partial_lock import LockedError
 
 __all__ = ["PARTIAL_DIR", "Download", "DownloadProgress", "DownloadState", "pending_downloads"]
 
@@ -91,9 +84,9 @@ class Download:
         self._refused = refusal(file.path, repo_id, reason) if reason else None  # then nothing touches the disk
         safe = "refused.gguf" if reason else self.name
         self.target: Path = self.models_dir / safe
-        self.partial: Path = self.models_dir / PARTIAL_DIR / partial_name(repo_id, safe)
-        self.sidecar: Path = self.partial.with_suffix(".json")
-        self._owner = PartialLock(self.partial)
+        self._part = PartialFile(self.models_dir / PARTIAL_DIR / partial_name(repo_id, safe))
+        self.partial: Path = self._part.path
+        self.sidecar: Path = self._part.sidecar
         self.url = client.file_url(repo_id, file.path)
         self.state = DownloadState.QUEUED
         self._lock = threading.Lock()
@@ -170,7 +163,7 @@ class Download:
                 return self.target
             raise self._name_taken()
         self.client.check_online()
-        remaining = size - (self._matching_partial() or 0)
+        remaining = size - (self._part.matching(self.file) or 0)
         free = shutil.disk_usage(existing_parent(self.partial)).free
         if free < remaining + DISK_MARGIN:
             raise HubError(translate("HubError", "Not enough disk space for {name}: it needs {needed} (including a "
@@ -180,7 +173,7 @@ class Download:
                 folder=self.models_dir))
         self.partial.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._owner.acquire()
+            self._part.lock.acquire()
         except LockedError:
             raise HubError(translate("HubError", "{name} is already being downloaded into {folder} (by another Parley "
                                      "window or a `parley models download`). Let that download finish, or pause it "
@@ -189,15 +182,15 @@ class Download:
         try:
             return self._run()
         except BaseException:
-            if self._cancel.is_set() or self._partial_size() == 0:
-                self._discard()  # nothing worth resuming: no stale sidecar is left behind
+            if self._cancel.is_set() or self._part.size() == 0:
+                self._part.discard()  # nothing worth resuming: no stale sidecar is left behind
             raise
         finally:
-            self._owner.release()
+            self._part.lock.release()
 
     def _run(self) -> Path:
-        size, expected = self.file.size, (self.file.sha256 or "").lower() or None
-        self._done = self._usable_partial()
+        size = self.file.size
+        self._done = self._part.usable(self.file)
         self._write_sidecar()
         self._samples.clear()
         self._samples.append((time.monotonic(), self._done))
@@ -227,34 +220,19 @@ class Download:
         self._check_stop()
         self.state = DownloadState.VERIFYING
         self._emit(size, force=True)
-        self._verify(expected)
-        self._check_header()
+        self._part.verify(self.file, self.name, self._check_stop)
+        self._part.check_header(self.file, self.name, self.repo_id)
         if self.target.exists():  # appeared while we downloaded
             if self._same_file(self.target):
-                self._discard()
+                self._part.discard()
                 return self.target
             raise self._name_taken()
         os.replace(self.partial, self.target)
         self.sidecar.unlink(missing_ok=True)
         return self.target
 
-    def _verify(self, expected: str | None) -> None:
-        """Size and SHA-256 of the partial file as it is on disk now, whatever arrived over the network."""
-        on_disk = self._partial_size()
-        if on_disk != self.file.size:
-            self._discard()
-            raise HubError(translate("HubError", "{name} failed verification: the file on disk has {on_disk:,} bytes "
-                                     "instead of {size:,} (something else changed the partial file). It was deleted; "
-                                     "download it again.").format(name=self.name, on_disk=on_disk, size=self.file.size))
-        if expected is not None and hash_file(self.partial, on_disk, self._check_stop).hexdigest() != expected:
-            self._discard()
-            raise HubError(translate("HubError", "{name} failed verification: the checksum does not match the one "
-                                     "Hugging Face lists, so it arrived damaged or was changed on disk while "
-                                     "downloading. The partial file was deleted; download it again.").format(
-                name=self.name))
-
     def _mismatch(self, served: int) -> HubError:
-        self._discard()
+        self._part.discard()
         return HubError(translate("HubError", "{name} on the server is not the size Hugging Face lists: the listing "
                                   "says {size:,} bytes, the server has {served:,}. The partial file was deleted. "
                                   "Refresh the file list and try again later; if it keeps happening, the repository "
@@ -262,7 +240,7 @@ class Download:
 
     def _restart(self) -> None:
         """Forget the bytes on disk: the next write starts the file from byte 0."""
-        self._truncate()
+        self._part.truncate()
         self._done = 0
         self._samples.clear()
         self._samples.append((time.monotonic(), 0))
@@ -300,7 +278,7 @@ class Download:
                     try:
                         for chunk in response.iter_bytes(CHUNK_SIZE):
                             if self._done + len(chunk) > self.file.size:
-                                self._discard()
+                                self._part.discard()
                                 raise HubError(translate(
                                     "HubError", "Hugging Face sent more data for {name} than the {size} it lists. "
                                     "Refresh the file list and try again.").format(
@@ -336,16 +314,6 @@ class Download:
         if self._cancel.is_set() or self._pause.is_set():
             raise _StoppedError
 
-    def _check_header(self) -> None:
-        first_shard = (self.file.shard_index or 1) == 1  # only shard 1 of a split model names its architecture
-        try:
-            read_model_info(self.partial, require_architecture=first_shard)
-        except GGUFError as e:
-            self._discard()
-            raise HubError(translate("HubError", "{name} from {repo} downloaded completely but is not a usable GGUF "
-                                     "model: {problem}. The file was deleted. {hint}").format(
-                name=self.name, repo=self.repo_id, problem=e.problem, hint=e.hint)) from None
-
     def _same_file(self, path: Path) -> bool:
         if path.stat().st_size != self.file.size:
             return False
@@ -356,58 +324,14 @@ class Download:
                                   "({folder}). Rename or move that file, then download again.").format(
             name=self.name, folder=self.models_dir))
 
-    def _matching_partial(self) -> int | None:
-        """Bytes of a partial file that belongs to this exact file version, or None (reads only)."""
-        try:
-            meta = json.loads(self.sidecar.read_text(encoding="utf-8"))
-            size = self.partial.stat().st_size
-        except (OSError, ValueError, RecursionError):
-            return None
-        same = isinstance(meta, dict) and meta.get("size") == self.file.size and meta.get("sha256") == self.file.sha256
-        return size if same and size <= self.file.size else None
-
-    def _usable_partial(self) -> int:
-        """Bytes to continue from: those of a matching partial file (else 0, and it is cleared). Needs the lock."""
-        done = self._matching_partial()
-        if done is None:
-            self._truncate()
-        return done or 0
-
-    def _partial_size(self) -> int:
-        try:
-            return self.partial.stat().st_size
-        except OSError:
-            return 0
-
     def _write_sidecar(self) -> None:
-        meta = {"repo": self.repo_id, "path": self.file.path, "size": self.file.size, "sha256": self.file.sha256,
-                "url": self.url}
-        tmp = self.sidecar.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        os.replace(tmp, self.sidecar)
-
-    def _truncate(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            os.truncate(self.partial, 0)
-
-    def _discard(self) -> None:
-        """Delete the partial file and sidecar; only while holding the lock (see _discard_if_free)."""
-        for path in (self.partial, self.sidecar):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        self._part.write_sidecar({"repo": self.repo_id, "path": self.file.path, "size": self.file.size,
+                                  "sha256": self.file.sha256, "url": self.url})
 
     def _discard_if_free(self) -> None:
         """Delete the partial file unless another Download owns it (or the name was refused: nothing was written)."""
-        if self._refused is not None:
-            return
-        try:
-            self._owner.acquire()
-        except (LockedError, OSError):  # someone else is writing it, or there is no partial folder at all
-            return
-        try:
-            self._discard()
-        finally:
-            self._owner.release()
+        if self._refused is None:
+            self._part.discard_if_free()
 
     def _emit(self, done: int, force: bool = False) -> None:
         now = time.monotonic()

@@ -8,16 +8,9 @@ from types import SimpleNamespace
 import pytest
 from huggingface_hub.utils import _http as hf_http
 
-from desktop.hub.client import (
-    RECOMMENDED,
-    AuthRequired,
-    HubClient,
-    HubError,
-    OfflineError,
-    make_repo_file,
-    save_token,
-    stored_token,
-)
+from desktop.hub.client import RECOMMENDED, HubClient, save_token, stored_token
+from desktop.hub.errors import AuthRequired, HubError, OfflineError
+from desktop.hub.listing import make_repo_file
 from tests.hub.fake_hub import TOKEN, FakeHub, sha256
 
 

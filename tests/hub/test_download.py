@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.hub.client import AuthRequired, HubClient, HubError, OfflineError, RepoFile, make_repo_file
+from desktop.hub.client import HubClient
 from desktop.hub.download import PARTIAL_DIR, Download, DownloadProgress, DownloadState, pending_downloads
+from desktop.hub.errors import AuthRequired, HubError, OfflineError
+from desktop.hub.listing import RepoFile, make_repo_file
 from tests.hub.fake_hub import FakeHub, sha256
 
 pytestmark = pytest.mark.usefixtures("small_chunks")

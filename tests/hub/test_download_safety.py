@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.hub.client import HubClient, HubError, RepoFile
+from desktop.hub.client import HubClient
 from desktop.hub.download import PARTIAL_DIR, Download, DownloadProgress, DownloadState
+from desktop.hub.errors import HubError
+from desktop.hub.listing import RepoFile
 from tests.hub.fake_hub import FakeHub
 
 pytestmark = pytest.mark.usefixtures("small_chunks")

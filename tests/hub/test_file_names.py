@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.models import main
-from desktop.hub.client import HubClient, HubError, make_repo_file
+from desktop.hub.client import HubClient
 from desktop.hub.download import PARTIAL_DIR, Download
+from desktop.hub.errors import HubError
+from desktop.hub.listing import make_repo_file
 from desktop.hub.names import unsafe_name_reason
 from tests.hub.fake_hub import FakeHub
 

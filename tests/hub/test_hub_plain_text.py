@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton, QTabl
 from pytestqt.qtbot import QtBot
 
 from desktop.core.models.memory import GIB
-from desktop.hub.client import HubClient, make_repo_file
+from desktop.hub.client import HubClient
 from desktop.hub.download import DownloadState
+from desktop.hub.listing import make_repo_file
 from desktop.ui.models.download_manager import DownloadManager
 from desktop.ui.models.hub_browser import HubBrowser
 from tests.hub.fake_hub import FakeHub

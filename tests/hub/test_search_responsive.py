@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.models.memory import GIB
-from desktop.hub import client as hub_client
-from desktop.hub.client import RECOMMENDED, HubClient, HubError, OfflineError
+from desktop.hub import timeouts
+from desktop.hub.client import RECOMMENDED, HubClient
+from desktop.hub.errors import HubError, OfflineError
 from desktop.ui.models.download_manager import DownloadManager
 from desktop.ui.models.hub_browser import HubBrowser
 from tests.hub.fake_hub import FakeHub
@@ -170,4 +171,4 @@ def test_no_silent_retries(refused_endpoint: str) -> None:
     with pytest.raises(HubError):
         HubClient(endpoint=refused_endpoint).search("x")
     assert time.monotonic() - started < 1.0
-    assert hub_client.HUB_CONNECT_TIMEOUT <= 5
+    assert timeouts.HUB_CONNECT_TIMEOUT <= 5

@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop.cli.models import main
 from desktop.core.models.memory import GIB
-from desktop.hub import client as hub_client
-from desktop.hub import download
-from desktop.hub.client import HubClient, HubError
+from desktop.hub import download, timeouts
+from desktop.hub.client import HubClient
 from desktop.hub.download import DownloadState
+from desktop.hub.errors import HubError
 from desktop.ui.models.download_manager import DownloadManager
 from desktop.ui.models.hub_browser import HubBrowser
 from tests.hub.fake_hub import FakeHub
@@ -25,7 +25,7 @@ REPO = "tiny/Tiny-GGUF"
 
 @pytest.fixture
 def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hub_client, "HUB_TIMEOUT", 0.5)
+    monkeypatch.setattr(timeouts, "HUB_TIMEOUT", 0.5)
     monkeypatch.setattr(download, "DOWNLOAD_TIMEOUT", 0.5)
 
 
@@ -49,7 +49,7 @@ def test_model_card_times_out(hub: FakeHub, client: HubClient) -> None:
 
 
 def test_default_timeouts_are_finite() -> None:
-    assert 0 < hub_client.HUB_TIMEOUT <= 60 and 0 < download.DOWNLOAD_TIMEOUT <= 60
+    assert 0 < timeouts.HUB_TIMEOUT <= 60 and 0 < download.DOWNLOAD_TIMEOUT <= 60
 
 
 def test_closing_the_page_does_not_wait_for_a_silent_server(qtbot: QtBot, hub: FakeHub, tmp_path: Path) -> None:

@@ -2,24 +2,25 @@
 
 llama.cpp can abort the whole process on a malformed file, so Parley checks a
 file's header and tensor extents here first, and reads its metadata without
-touching the weights (and without materialising the huge vocabulary arrays).
+touching the weights (and without materialising the huge vocabulary arrays). The byte-level reading is
+gguf_header's; GGUFError (from gguf_error) is re-exported here, where its many importers look for it.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO, NoReturn
+from typing import BinaryIO
 
 from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
 
-from desktop.core.errors import ParleyError
 from desktop.core.i18n import translate
+from desktop.core.models.gguf_error import GGUFError, byte_size, quoted, redownload_hint
+from desktop.core.models.gguf_header import HeaderReader
 from desktop.core.os_reason import os_reason
 
 __all__ = ["KNOWN_ARCHITECTURES", "GGUFError", "ModelInfo", "read_model_info"]
@@ -42,50 +43,13 @@ _ARCHITECTURE_NAMES = """
 KNOWN_ARCHITECTURES: frozenset[str] = frozenset(_ARCHITECTURE_NAMES.split())
 
 _MAX_COUNT = 1_000_000  # tensors or key/value pairs; real models have a few thousand
-# Beyond these a length is nonsense (damaged); below them, running past EOF means truncated.
-_MAX_STRING = _MAX_ARRAY = 100_000_000
-_SHORT_ARRAY = 64  # arrays up to this length are kept in ModelInfo.metadata
 _MAX_NAME = 64  # GGML_MAX_NAME: llama.cpp rejects longer tensor names
-_FIRST_CHUNK = 1 << 20
 
-
-
-def _redownload() -> str:
-    return translate("GGUFError", "Download the file again, or choose another model.")
-
-_ARRAY, _STRING = 9, 8
-# GGUF value type -> (struct for one element, name used in metadata summaries)
-_SCALARS: dict[int, tuple[struct.Struct, str]] = {
-    0: (struct.Struct("<B"), "uint8"), 1: (struct.Struct("<b"), "int8"),
-    2: (struct.Struct("<H"), "uint16"), 3: (struct.Struct("<h"), "int16"),
-    4: (struct.Struct("<I"), "uint32"), 5: (struct.Struct("<i"), "int32"),
-    6: (struct.Struct("<f"), "float32"), 7: (struct.Struct("<?"), "bool"),
-    10: (struct.Struct("<Q"), "uint64"), 11: (struct.Struct("<q"), "int64"),
-    12: (struct.Struct("<d"), "float64"),
-}
-_U32, _U64 = _SCALARS[4][0], _SCALARS[10][0]
 # general.file_type -> display name: 15 -> "Q4_K_M", 0 -> "F32"
 _QUANT_NAMES = {
     t.value: t.name.removeprefix("MOSTLY_").removeprefix("ALL_")
     for t in LlamaFileType if t is not LlamaFileType.GUESSED
 }
-
-
-class GGUFError(ParleyError):
-    """A file Parley will not hand to llama.cpp.
-
-    str() is a complete user-facing message naming the file, the problem and what to do.
-    """
-
-    def __init__(self, path: Path, problem: str, hint: str | None = None) -> None:
-        self.path = path
-        self.problem = problem
-        self.hint = hint = _redownload() if hint is None else hint
-        super().__init__(translate("GGUFError", 'Parley cannot use the model file "{path}": {problem}. {hint}').format(
-            path=path, problem=problem, hint=hint))
-
-    def __reduce__(self) -> tuple[type[GGUFError], tuple[Path, str, str]]:
-        return GGUFError, (self.path, self.problem, self.hint)  # picklable despite the custom __init__
 
 
 @dataclass(frozen=True)
@@ -117,124 +81,6 @@ class ModelInfo:
         return self.name
 
 
-def _q(name: str) -> str:
-    """Quote a name from the file for a message; a damaged file's names can be long binary junk."""
-    shown = "".join(c if c.isprintable() else "?" for c in name[:60])
-    return f"'{shown}...'" if len(name) > 60 else f"'{shown}'"
-
-
-def _size(n: int) -> str:
-    if n == 1:
-        return translate("GGUFError", "1 byte")
-    if n < 1_000_000:
-        return translate("GGUFError", "{count} bytes").format(count=f"{n:,}")
-    return f"{n / 1_000_000:,.1f} MB"
-
-
-class _Header:
-    """Sequential reader over the file's start, pulled into memory in growing chunks.
-
-    Plain reads, not mmap: a mapped file that shrinks under us would SIGBUS the app.
-    """
-
-    def __init__(self, f: BinaryIO, size: int, path: Path) -> None:
-        self.f, self.size, self.path = f, size, path
-        self.buf = bytearray()
-        self.pos = 0
-
-    def damaged(self, detail: str) -> NoReturn:
-        raise GGUFError(self.path, translate("GGUFError", "it is damaged ({detail})").format(detail=detail))
-
-    def ensure(self, end: int) -> None:
-        """Make the buffer cover bytes [0, end) of the file."""
-        if end <= len(self.buf):
-            return
-        want = min(self.size, max(end, 2 * len(self.buf), _FIRST_CHUNK)) - len(self.buf)
-        self.f.seek(len(self.buf))
-        self.buf += self.f.read(want) if end <= self.size else b""
-        if end > len(self.buf):  # past EOF, or the file shrank while we read it
-            raise GGUFError(self.path, translate("GGUFError", "it is truncated (the header ends early)"))
-
-    def take(self, st: struct.Struct) -> Any:
-        self.ensure(self.pos + st.size)
-        (value,) = st.unpack_from(self.buf, self.pos)
-        self.pos += st.size
-        return value
-
-    def u32(self) -> int:
-        return int(self.take(_U32))
-
-    def u64(self) -> int:
-        return int(self.take(_U64))
-
-    def string(self, what: str) -> str:
-        n = self.u64()
-        if n > _MAX_STRING:
-            self.damaged(translate("GGUFError", "{what} at byte {position} claims to be {size} long").format(
-                what=what, position=f"{self.pos - 8:,}", size=_size(n)))
-        self.ensure(self.pos + n)
-        self.pos += n
-        try:
-            return self.buf[self.pos - n : self.pos].decode("utf-8")
-        except UnicodeDecodeError:
-            self.damaged(translate("GGUFError", "{what} at byte {position} is not valid UTF-8 text").format(
-                what=what, position=f"{self.pos - n:,}"))
-
-    def skip_strings(self, count: int) -> None:
-        """Step over `count` strings without decoding them: the hot path for vocabularies."""
-        unpack, buf, pos, i, limit = _U64.unpack_from, self.buf, self.pos, 0, _MAX_STRING
-        while i < count:
-            try:
-                while i < count:
-                    (n,) = unpack(buf, pos)
-                    if n > limit:
-                        self.damaged(translate(
-                            "GGUFError", "{what} at byte {position} claims to be {size} long").format(
-                            what=translate("GGUFError", "a text"), position=f"{pos:,}", size=_size(n)))
-                    pos += 8 + n
-                    i += 1
-            except struct.error:  # ran off the buffered part: read more and carry on
-                self.ensure(pos + 8)
-        self.ensure(pos)
-        self.pos = pos
-
-    def string_at(self, start: int, index: int) -> str:
-        """Element `index` of an already-buffered string array that starts at `start`."""
-        for _ in range(index):
-            start += 8 + int(_U64.unpack_from(self.buf, start)[0])
-        n = int(_U64.unpack_from(self.buf, start)[0])
-        return self.buf[start + 8 : start + 8 + n].decode("utf-8", errors="replace")
-
-    def value(self, key: str, vtype: int, arrays: dict[str, tuple[int, int]]) -> object:
-        """One metadata value; long arrays become a summary string (string arrays are noted in `arrays`)."""
-        if vtype == _STRING:
-            return self.string(translate("GGUFError", "the value of {key}").format(key=_q(key)))
-        if vtype in _SCALARS:
-            return self.take(_SCALARS[vtype][0])
-        if vtype != _ARRAY:
-            self.damaged(translate("GGUFError", "{key} has unknown value type {type}").format(key=_q(key), type=vtype))
-        elem, count = self.u32(), self.u64()
-        st, type_name = _SCALARS.get(elem, (_U64, "string"))
-        if elem != _STRING and elem not in _SCALARS:
-            self.damaged(translate("GGUFError", "the list {key} has unknown element type {type}").format(
-                key=_q(key), type=elem))
-        if count > _MAX_ARRAY:
-            self.damaged(translate("GGUFError", "the list {key} claims {count} entries").format(
-                key=_q(key), count=f"{count:,}"))
-        if elem == _STRING:
-            arrays[key] = (self.pos, count)
-            if count <= _SHORT_ARRAY:
-                entry = translate("GGUFError", "an entry of {key}").format(key=_q(key))
-                return tuple(self.string(entry) for _ in range(count))
-            self.skip_strings(count)
-        elif count <= _SHORT_ARRAY:
-            return tuple(self.take(st) for _ in range(count))
-        else:
-            self.ensure(self.pos + count * st.size)
-            self.pos += count * st.size
-        return f"[array of {count} {type_name}]"
-
-
 def _not_gguf(path: Path, head: bytes) -> GGUFError:
     """Name the format a wrong file most likely is, because "not GGUF" alone rarely helps."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -253,7 +99,7 @@ def _not_gguf(path: Path, head: bytes) -> GGUFError:
             translate("GGUFError", "(it is in the old GGML format llama.cpp no longer loads)")),
     )
     guess = next((guess for hit, guess in guesses if hit), None)
-    hint = _redownload() if not head else translate(
+    hint = redownload_hint() if not head else translate(
         "GGUFError", "Parley can only load GGUF (.gguf) models; choose a GGUF version of this model.")
     problem = translate("GGUFError", "it is not a GGUF model file") if guess is None else translate(
         "GGUFError", "it is not a GGUF model file {guess}").format(guess=guess)
@@ -289,7 +135,7 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
     head = f.read(64)
     if head[:4] != b"GGUF":
         raise _not_gguf(path, head)
-    h = _Header(f, size, path)
+    h = HeaderReader(f, size, path)
     h.pos = 4
     version = h.u32()
     if version == 1:
@@ -317,7 +163,7 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
     for _ in range(kv_count):
         key = h.string("a setting name")
         if key in kv:
-            h.damaged(translate("GGUFError", "the setting {key} appears twice").format(key=_q(key)))
+            h.damaged(translate("GGUFError", "the setting {key} appears twice").format(key=quoted(key)))
         kv[key] = h.value(key, h.u32(), arrays)
 
     alignment = kv.get("general.alignment", 32)
@@ -330,12 +176,13 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
     for _ in range(tensor_count):
         name = h.string("a tensor name")
         if name in names or len(name.encode()) >= _MAX_NAME:
-            h.damaged(translate("GGUFError", "the tensor name {name} is repeated or too long").format(name=_q(name)))
+            h.damaged(translate("GGUFError", "the tensor name {name} is repeated or too long").format(
+                name=quoted(name)))
         names.add(name)
         n_dims = h.u32()
         if not 1 <= n_dims <= 4:
             h.damaged(translate("GGUFError", "the tensor {name} has {count} dimensions").format(
-                name=_q(name), count=n_dims))
+                name=quoted(name), count=n_dims))
         dims = [h.u64() for _ in range(n_dims)]
         ggml_type, offset = h.u32(), h.u64()
         elements = 1
@@ -343,17 +190,17 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
             elements *= d
         if 0 in dims or elements >= 1 << 63:
             h.damaged(translate("GGUFError", "the tensor {name} has impossible dimensions {dims}").format(
-                name=_q(name), dims=dims))
+                name=quoted(name), dims=dims))
         try:
             block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(ggml_type)]
         except (ValueError, KeyError):
             h.damaged(translate("GGUFError", "the tensor {name} has unknown data type {type}").format(
-                name=_q(name), type=ggml_type))
+                name=quoted(name), type=ggml_type))
         if dims[0] % block:
             h.damaged(translate("GGUFError", "the tensor {name} has a row length not divisible by its block size"
-                                ).format(name=_q(name)))
+                                ).format(name=quoted(name)))
         if offset % alignment:
-            h.damaged(translate("GGUFError", "the tensor {name} is not aligned in the file").format(name=_q(name)))
+            h.damaged(translate("GGUFError", "the tensor {name} is not aligned in the file").format(name=quoted(name)))
         tensors.append((offset, elements // block * type_size, name))
 
     arch = kv.get("general.architecture")
@@ -364,7 +211,8 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
                         translate("GGUFError", "It may not be a language model; choose another model."))
     if arch and arch not in KNOWN_ARCHITECTURES:
         raise GGUFError(path, translate("GGUFError", "it uses the model architecture {architecture}, which this "
-                                        "version of Parley's llama.cpp does not support").format(architecture=_q(arch)),
+                                        "version of Parley's llama.cpp does not support").format(
+                                            architecture=quoted(arch)),
                         translate("GGUFError", "Update Parley, or choose another model."))
 
     data_start = -(-h.pos // alignment) * alignment
@@ -373,18 +221,18 @@ def _read(path: Path, f: BinaryIO, size: int, require_architecture: bool = True)
     for offset, nbytes, name in tensors:
         if offset < end:
             h.damaged(translate("GGUFError", "the tensors {first} and {second} overlap").format(
-                first=_q(last), second=_q(name)))
+                first=quoted(last), second=quoted(name)))
         end, last = offset + nbytes, name
     if data_start + end > size:
         missing = min(end, data_start + end - size)
         raise GGUFError(path, translate("GGUFError", "it is truncated: {missing} of the {needed} its tensors need are "
-                                        "missing").format(missing=_size(missing), needed=_size(end)),
-                        translate("GGUFError", "The download may not have finished.") + " " + _redownload())
+                                        "missing").format(missing=byte_size(missing), needed=byte_size(end)),
+                        translate("GGUFError", "The download may not have finished.") + " " + redownload_hint())
     return _model_info(path, size, arch, kv, arrays, h, len(tensors))
 
 
 def _model_info(path: Path, size: int, arch: str, kv: dict[str, object],
-                arrays: dict[str, tuple[int, int]], h: _Header, tensor_count: int) -> ModelInfo:
+                arrays: dict[str, tuple[int, int]], h: HeaderReader, tensor_count: int) -> ModelInfo:
     def text(key: str) -> str | None:
         v = kv.get(key)
         return v if isinstance(v, str) else None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import random
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -19,7 +17,6 @@ from desktop.core.instruments.perplexity import TextScore
 from desktop.core.models.gguf_file import read_model_info
 from desktop.core.prompting.characters import visible_text
 from desktop.core.prompting.probabilities import (
-    MAX_ALTERNATIVES,
     Alternative,
     AlternativesScanner,
     Logits,
@@ -27,7 +24,6 @@ from desktop.core.prompting.probabilities import (
     TokenPiece,
     TokenStep,
 )
-from desktop.core.prompting.stop_text import StopTextFilter
 from desktop.core.settings import DEFAULT_CONTEXT
 from desktop.inference.backend import (
     EngineCapabilities,
@@ -40,6 +36,7 @@ from desktop.inference.backend import (
 )
 from desktop.inference.context_fit import PromptTooLongError, StoppedError, fit_request
 from desktop.inference.hardware import physical_cores
+from desktop.inference.llama.generation import generate_reply
 from desktop.inference.llama.kernels import CpuKernelsError, load_backends
 from desktop.inference.llama.likelihood import score_continuations
 from desktop.inference.llama.log import route_llama_log
@@ -247,79 +244,7 @@ class LlamaBackend(InferenceBackend):
         should_stop: Callable[[], bool],
         on_step: Callable[[TokenStep], None] | None = None,
     ) -> GenerationStats:
-        llm = self._checked_model()
-        params = request.params
-        started = time.perf_counter()
-        tokens, dropped = self._fit(request, llm.n_ctx(), should_stop)
-        tokens += request.forced
-        room = llm.n_ctx() - len(tokens)
-        if room <= 0:
-            raise InferenceError(translate(
-                "InferenceError", "The prompt is {tokens} tokens but the context holds {n_ctx}. Start a new chat or "
-                "shorten the system prompt.").format(tokens=len(tokens), n_ctx=llm.n_ctx()))
-        max_tokens = min(params.max_tokens, room)
-        llm.set_seed(params.seed if params.seed >= 0 else random.randrange(2**31))
-        llm.evaluated = 0
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        for forced in request.forced:  # a reply continued from part of a character: the next token completes it
-            decoder.decode(llm.detokenize([forced]))
-        stops = StopTextFilter(request.stop)
-        vocab = llm._model.vocab
-        record = on_step is not None and request.alternatives > 0
-        n_alternatives = min(max(request.alternatives, 1), MAX_ALTERNATIVES)
-        generated = 0
-        first_token_at = 0.0
-        stopped = False
-        self._evaluate_prompt(llm, tokens, should_stop)
-        cached = len(tokens) - llm.evaluated
-        # llama.cpp's own sampler chain, as llama-cpp-python builds it for Llama.generate (penalties over the
-        # reply, top-k, typical, top-p, min-p, temperature, then a seeded draw; greedy at temperature 0).
-        sampler = llm._init_sampler(
-            top_k=params.top_k, top_p=params.top_p, min_p=params.min_p, typical_p=1.0, temp=params.temperature,
-            repeat_penalty=params.repeat_penalty, frequency_penalty=0.0, presence_penalty=0.0,
-        )
-        while True:
-            token = sampler.sample(llm._ctx, -1)
-            if generated == 0:
-                first_token_at = time.perf_counter()
-            if llama_cpp.llama_vocab_is_eog(vocab, token):
-                break
-            generated += 1
-            data = llm.detokenize([token])
-            piece = decoder.decode(data)
-            if record:
-                # The logits that produced `token` are still the context's last output: the next decode
-                # happens only below, once this token is handled.
-                on_step(self._step(llm, token, piece, data, n_alternatives))  # type: ignore[misc]
-            text = stops.feed(piece)
-            if text:
-                on_text(text)
-            if stops.stopped or generated >= max_tokens:
-                break
-            if should_stop():
-                stopped = True
-                break
-            llm.eval([token])
-        # Bytes of a character the reply stopped inside are dropped, not shown as '\ufffd'.
-        tail = stops.flush()
-        if tail:
-            on_text(tail)
-        finished = time.perf_counter()
-        if not first_token_at:
-            first_token_at = finished
-        decode_time = finished - first_token_at
-        cut_short = not stopped and not stops.stopped and generated >= max_tokens and max_tokens < params.max_tokens
-        rate = (generated - 1) / decode_time if generated > 1 and decode_time > 0 else 0.0
-        return GenerationStats(
-            prompt_tokens=len(tokens),
-            cached_tokens=cached,
-            generated_tokens=generated,
-            time_to_first_token=first_token_at - started,
-            tokens_per_second=rate,
-            stopped=stopped,
-            dropped_turns=dropped,
-            context_full=cut_short,
-        )
+        return generate_reply(self, self._checked_model(), request, on_text, should_stop, on_step)
 
     def _last_logits(self, llm: Llama) -> Logits:
         """A view (no copy) of the logits of the last decoded position."""

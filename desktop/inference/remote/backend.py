@@ -22,13 +22,7 @@ from desktop.core.fewshot.likelihood import ContinuationScore, ContinuationScore
 from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.core.instruments.perplexity import ScoredToken, TextScore
 from desktop.core.prompting.characters import incremental_texts
-from desktop.core.prompting.probabilities import (
-    MAX_ALTERNATIVES,
-    Alternative,
-    NextTokenDistribution,
-    TokenPiece,
-    TokenStep,
-)
+from desktop.core.prompting.probabilities import LN2, NextTokenDistribution, TokenPiece, TokenStep
 from desktop.inference.backend import (
     EngineCapabilities,
     FittedPrompt,
@@ -39,21 +33,18 @@ from desktop.inference.backend import (
     LoadOptions,
 )
 from desktop.inference.context_fit import PromptTooLongError, fit_request
-from desktop.inference.remote.client import (
-    LLAMA_SERVER,
-    VLLM,
-    EngineAccess,
-    EngineClient,
-    EngineProbe,
-    RemoteModel,
+from desktop.inference.remote.client import LLAMA_SERVER, EngineAccess, EngineClient, EngineProbe, RemoteModel
+from desktop.inference.remote.completions import (
+    SERVER_MAX_LOGPROBS,
+    completion_arguments,
+    generation_stats,
+    token_step,
 )
-from desktop.inference.remote.replies import WireStep, completion_steps, echoed_tokens
+from desktop.inference.remote.replies import completion_steps, echoed_tokens
 from desktop.inference.token_counts import TokenCounts
 
 DISTRIBUTION_TOP = 100  # next-token candidates asked of a server (it sends the top n, never the whole vocabulary)
-SERVER_MAX_LOGPROBS = 20  # OpenAI's limit on top_logprobs; vLLM's default cap too
 DEFAULT_REMOTE_CONTEXT = 4096
-LN2 = math.log(2.0)
 
 
 class RemoteBackend(InferenceBackend):
@@ -183,35 +174,6 @@ class RemoteBackend(InferenceBackend):
             return FittedPrompt(_shortened(request, exc.dropped), exc.dropped, exc.at_least)
         return FittedPrompt(_shortened(request, dropped), dropped)
 
-    def _body(self, request: GenerationRequest, probe: EngineProbe, model: RemoteModel, prompt: str,
-              stream: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The /v1/completions arguments and the engine's extensions (extra_body) for this request."""
-        params = request.params
-        sent: Any = self._sent_prompt(prompt)
-        if request.forced:  # llama-server reads text and token ids mixed in one prompt
-            sent = [sent, *request.forced]
-        args: dict[str, Any] = {"model": model.id, "prompt": sent, "stream": stream,
-                                "max_tokens": params.max_tokens, "temperature": params.temperature,
-                                "top_p": params.top_p}
-        if params.seed >= 0:
-            args["seed"] = params.seed
-        if request.stop:
-            args["stop"] = list(request.stop)[:4] if probe.kind not in (LLAMA_SERVER, VLLM) else list(request.stop)
-        extra: dict[str, Any] = {}
-        if probe.kind == LLAMA_SERVER:
-            extra.update(top_k=params.top_k, min_p=params.min_p, repeat_penalty=params.repeat_penalty,
-                         # A fixed seed or a cold start asks for reproducibility: the whole prompt is evaluated
-                         # again, since a reused cache can change the numbers.
-                         cache_prompt=not (request.fresh or params.seed >= 0))
-        elif probe.kind == VLLM:
-            extra.update(top_k=params.top_k if params.top_k > 0 else -1, min_p=params.min_p,
-                         repetition_penalty=params.repeat_penalty)
-        if request.alternatives > 0 and probe.capabilities.token_probabilities:
-            args["logprobs"] = min(request.alternatives, MAX_ALTERNATIVES, SERVER_MAX_LOGPROBS)
-        if stream:
-            args["stream_options"] = {"include_usage": True}
-        return args, extra
-
     def generate(
         self,
         request: GenerationRequest,
@@ -231,7 +193,7 @@ class RemoteBackend(InferenceBackend):
                 "InferenceError", "The prompt is at least {tokens} tokens but {engine} runs this model with a context "
                 "of {n_ctx}. Start a new chat or shorten the system prompt.").format(
                 tokens=fitted.at_least, engine=probe.engine.name, n_ctx=self._loaded.n_ctx if self._loaded else 0))
-        args, extra = self._body(request, probe, model, fitted.text, stream=True)
+        args, extra = completion_arguments(request, probe, model, self._sent_prompt(fitted.text), stream=True)
         record = on_step is not None and "logprobs" in args
         first_at = 0.0
         generated = 0
@@ -258,7 +220,7 @@ class RemoteBackend(InferenceBackend):
                             first_at = time.perf_counter()
                         if record:
                             for step in completion_steps(choice):
-                                on_step(_token_step(step))  # type: ignore[misc]
+                                on_step(token_step(step))  # type: ignore[misc]
                         if text:
                             generated += 1
                             on_text(text)
@@ -271,27 +233,8 @@ class RemoteBackend(InferenceBackend):
             if not chunks:  # even an empty reply comes with a chunk that says why it finished
                 raise ValueError("the reply stream was empty")
         finished = time.perf_counter()
-        return self._stats(timings, usage, generated, started, first_at or finished, finished, stopped,
-                           finish == "length" and request.params.max_tokens > generated, fitted.dropped)
-
-    def _stats(self, timings: dict[str, Any], usage: Any, chunks: int, started: float, first_at: float,
-               finished: float, stopped: bool, context_full: bool, dropped: int) -> GenerationStats:
-        """The server's own timings where it sends them (llama-server), else what Parley measured."""
-        predicted = _int(timings.get("predicted_n")) or _int(getattr(usage, "completion_tokens", None)) or chunks
-        prompt_n = _int(timings.get("prompt_n"))
-        cached = _int(timings.get("cache_n"))
-        prompt_tokens = (prompt_n + cached) if timings else _int(getattr(usage, "prompt_tokens", None))
-        rate = _float(timings.get("predicted_per_second"))
-        if not rate:
-            decode = finished - first_at
-            rate = (predicted - 1) / decode if predicted > 1 and decode > 0 else 0.0
-        prompt_ms = _float(timings.get("prompt_ms"))  # the server's time on the prompt: its first token's wait
-        return GenerationStats(
-            prompt_tokens=prompt_tokens, cached_tokens=cached, generated_tokens=predicted,
-            time_to_first_token=prompt_ms / 1000 if prompt_ms else first_at - started, tokens_per_second=rate,
-            stopped=stopped,
-            dropped_turns=dropped, context_full=context_full,
-        )
+        return generation_stats(timings, usage, generated, started, first_at or finished, finished, stopped,
+                                finish == "length" and request.params.max_tokens > generated, fitted.dropped)
 
     # --- probabilities --------------------------------------------------------------------------
 
@@ -384,20 +327,6 @@ class RemoteBackend(InferenceBackend):
         return translate("EngineCapabilities", self.capabilities.name)
 
 
-def _token_step(step: WireStep) -> TokenStep:
-    """A generated token as the token view shows it, from the server's log-probabilities (top alternatives only:
-    the entropy is over those)."""
-    alternatives = tuple(
-        Alternative(token_id if token_id is not None else -1 - n, text, math.exp(value), value)
-        for n, (text, value, token_id) in enumerate(step.top)
-    )
-    probs = [a.probability for a in alternatives if a.probability > 0]
-    entropy = -sum(p * math.log(p) for p in probs) / LN2 if probs else 0.0
-    token_id = step.token_id if step.token_id is not None else next(
-        (a.token_id for a in alternatives if a.text == step.token), -1)
-    return TokenStep(token_id, step.token, math.exp(step.logprob), max(entropy, 0.0), alternatives)
-
-
 def _piece_bytes(piece: object) -> bytes:
     """A /tokenize piece's bytes: a list of byte values for part of a character, else text."""
     if isinstance(piece, list):
@@ -408,11 +337,3 @@ def _piece_bytes(piece: object) -> bytes:
 def _shortened(request: GenerationRequest, dropped: int) -> str:
     text = request.shorten(dropped) if request.shorten is not None else None
     return request.prompt if text is None else text
-
-
-def _int(value: object) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
-def _float(value: object) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0

@@ -13,9 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPlainTextEdit,
     QSpinBox,
@@ -24,22 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.i18n import translate
-from desktop.core.instruments.experiment import (
-    MAX_COLUMNS,
-    MIN_COLUMNS,
-    ColumnResult,
-    Experiment,
-    ExperimentError,
-    list_experiments,
-    load_experiment,
-)
+from desktop.core.instruments.experiment import MAX_COLUMNS, MIN_COLUMNS, ColumnResult, Experiment
 from desktop.core.prompting.sampling import RANGES, SamplingParams
 from desktop.inference.backend import LoadedModel
 from desktop.inference.session import ModelSession
 from desktop.ui.compare.column import CompareColumn
+from desktop.ui.compare.column_row import ColumnRow
+from desktop.ui.compare.files import ExperimentFiles, showing_text
 from desktop.ui.compare.presets import base_vs_instruct
 from desktop.ui.compare.runner import ColumnJob, CompareRunner, model_name
-from desktop.ui.compare.saving import ExperimentSaver, short_time
 from desktop.ui.fewshot.runner import fixed_seed
 from desktop.ui.theme import ERROR_TEXT
 from desktop.ui.widgets import named_button, plain_label, tab_moves_focus
@@ -74,13 +65,13 @@ class ComparePanel(QWidget):
         self.chat_params = params  # the chat's sampling settings: where untouched columns start
         self.library_paths = library_paths
         self.experiments_dir = Path(experiments_dir)
-        self.columns: list[CompareColumn] = []
         self._pristine = True  # nothing edited or run yet: columns follow the chat's settings when shown
         self._run: Experiment | None = None  # the run in progress
         self._last: Experiment | None = None  # what Save writes: the last run, or the experiment opened
 
         self.runner = CompareRunner(session, self)
-        self.saver = ExperimentSaver(self.experiments_dir, hashes_file, self)
+        self.files = ExperimentFiles(self.experiments_dir, hashes_file, self)
+        self.row = ColumnRow(self._defaults, DEFAULT_SEED, self)  # the columns, added once the layout is built
         self.prompt_edit = tab_moves_focus(QPlainTextEdit())
         self.prompt_edit.setObjectName("comparePrompt")
         self.prompt_edit.setPlaceholderText(translate("ComparePanel", "The prompt every configuration answers"))
@@ -90,7 +81,6 @@ class ComparePanel(QWidget):
         self.shared_seed.setRange(0, int(RANGES["seed"].high))
         self.shared_seed.setValue(DEFAULT_SEED)
         self.shared_seed.setToolTip(translate("ComparePanel", "The seed every column uses unless you give it its own."))
-        self._seed = DEFAULT_SEED
         self.hint = QLabel(hint())
         self.hint.setObjectName("compareHint")
         self.hint.setWordWrap(True)
@@ -105,10 +95,7 @@ class ComparePanel(QWidget):
             translate("ComparePanel", "A ready experiment: one prompt to both built-in models, same settings"))
         self.save_button = named_button("compareSaveButton", translate("ComparePanel", "Save experiment…"),
                                         translate("ComparePanel", "Keep the prompt, the settings and the outputs"))
-        self.open_combo = QComboBox()
-        self.open_combo.setObjectName("compareOpenCombo")
-        self.open_combo.setToolTip(translate("ComparePanel", "Show a saved experiment again, without running it"))
-        self.open_combo.setMinimumContentsLength(18)
+        self.open_combo = self.files.open_combo
         self.message = plain_label(name="compareMessage")  # messages quote file and model names
         self.message.setWordWrap(True)
         self.message.hide()
@@ -120,8 +107,6 @@ class ComparePanel(QWidget):
         top.addStretch(1)
         for widget in (self.run_button, self.stop_button, self.save_button, self.open_combo):
             top.addWidget(widget)
-        self.columns_layout = QHBoxLayout()
-        self.columns_layout.setSpacing(8)
         layout = QVBoxLayout(self)
         prompt_row = QHBoxLayout()  # the ready experiment beside the prompt it fills, so the page fits 1024 pixels
         prompt_row.addWidget(QLabel(translate("ComparePanel", "Prompt")), 1)
@@ -131,15 +116,17 @@ class ComparePanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addWidget(self.message)
-        layout.addLayout(self.columns_layout, 1)
+        layout.addLayout(self.row.box, 1)
 
-        self.shared_seed.valueChanged.connect(self._shared_seed_changed)
+        self.shared_seed.valueChanged.connect(self.row.follow_seed)
+        self.row.removeRequested.connect(self.remove_configuration)
+        self.row.edited.connect(self._edited)
         self.add_button.clicked.connect(self.add_configuration)
         self.preset_button.clicked.connect(self.base_vs_instruct)
         self.run_button.clicked.connect(self.run_all)
         self.stop_button.clicked.connect(self.stop)
         self.save_button.clicked.connect(self._ask_save)
-        self.open_combo.activated.connect(self._open_chosen)
+        self.files.chosen.connect(self.open_experiment)
         r = self.runner
         r.columnLoading.connect(lambda i, name: self.columns[i].show_status(
             translate("ComparePanel", "Loading {name}…").format(name=name)))
@@ -151,13 +138,10 @@ class ComparePanel(QWidget):
         r.finished.connect(self._run_finished)
         session.modelChanged.connect(self._model_changed)
         session.client.busyChanged.connect(self._update_buttons)
-        self.saver.saved.connect(self._saved)
-        self.saver.failed.connect(self.show_message)
-        self.saver.waiting.connect(
-            lambda: self.show_message(translate("ComparePanel", "Computing the model files' checksums before saving…"),
-                                      error=False))
+        self.files.message.connect(self.show_message)
+        self.files.saved.connect(self.experimentSaved)
         for _ in range(MIN_COLUMNS):
-            self._add_column()
+            self.row.add()
         self.refresh_models()  # the session may have its model already
         self.refresh_experiments()
         self._update_buttons()
@@ -179,7 +163,7 @@ class ComparePanel(QWidget):
 
     def shutdown(self) -> None:
         """Stops background hashing; the app calls it on quitting."""
-        self.saver.shutdown()
+        self.files.shutdown()
 
     def last_experiment(self) -> Experiment | None:
         return self._last
@@ -195,8 +179,7 @@ class ComparePanel(QWidget):
             self.refresh_models()
             self.refresh_experiments()
             if self._pristine:
-                for column in self.columns:
-                    column.set_params(self._defaults())
+                self.row.set_params(self._defaults())
 
     def refresh_models(self) -> None:
         try:
@@ -204,26 +187,21 @@ class ComparePanel(QWidget):
         except OSError:
             paths = []
         name = model_name(self.model.info.path) if self.model is not None else ""
-        for column in self.columns:
-            column.set_models(name, paths)
+        self.row.set_models(name, paths)
 
-    # --- columns ----------------------------------------------------------------------------------------------
+    # --- columns (held by self.row) ---------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> list[CompareColumn]:
+        return self.row.columns
 
     def _defaults(self) -> SamplingParams:
         return self.chat_params().with_changes(seed=self.shared_seed.value())
 
-    def _add_column(self) -> CompareColumn:
-        column = CompareColumn(len(self.columns), self._defaults(), self)
-        column.removeRequested.connect(self.remove_configuration)
-        column.edited.connect(self._edited)
-        self.columns.append(column)
-        self.columns_layout.addWidget(column, 1)
-        return column
-
     def add_configuration(self) -> bool:
         if len(self.columns) >= MAX_COLUMNS or self.runner.running:
             return False
-        self._add_column()
+        self.row.add()
         self.refresh_models()
         self._update_buttons()
         return True
@@ -241,8 +219,7 @@ class ComparePanel(QWidget):
             self.show_message(preset)
             return False
         self._set_column_count(len(preset.configs))
-        for column, config in zip(self.columns, preset.configs, strict=False):
-            column.set_config(config)
+        self.row.set_configs(preset.configs)
         self.prompt_edit.setPlainText(preset.prompt)
         self._pristine = False
         self._last = None
@@ -253,33 +230,17 @@ class ComparePanel(QWidget):
     def remove_configuration(self, column: CompareColumn) -> bool:
         if len(self.columns) <= MIN_COLUMNS or self.runner.running or column not in self.columns:
             return False
-        self.columns.remove(column)
-        self.columns_layout.removeWidget(column)
-        column.deleteLater()
-        for i, remaining in enumerate(self.columns):
-            remaining.set_index(i)
+        self.row.remove(column)
         self._last = None  # the outputs no longer match the columns
         self._update_buttons()
         return True
 
     def _set_column_count(self, count: int) -> None:
-        while len(self.columns) < count:
-            self._add_column()
-        while len(self.columns) > max(count, MIN_COLUMNS):
-            column = self.columns.pop()
-            self.columns_layout.removeWidget(column)
-            column.deleteLater()
+        self.row.set_count(count)
         self.refresh_models()
 
     def _edited(self) -> None:
         self._pristine = False
-
-    def _shared_seed_changed(self, value: int) -> None:
-        """Columns still on the old shared seed follow it; a column given its own seed keeps it."""
-        for column in self.columns:
-            if column.seed.value() == self._seed:
-                column.seed.setValue(value)
-        self._seed = value
 
     # --- running -----------------------------------------------------------------------------------------------
 
@@ -319,22 +280,18 @@ class ComparePanel(QWidget):
     def _run_finished(self) -> None:
         self._last, self._run = self._run, None
         if self._last is not None:
-            self.saver.prepare(self._last)  # after the run, so hashing never slows a column's tokens/s
+            self.files.saver.prepare(self._last)  # after the run, so hashing never slows a column's tokens/s
         if self.message.text().startswith(reloading_text().split("{name}")[0]):
             self.show_message("")
         self.refresh_models()
         self._update_buttons()
         self.busyChanged.emit(False)
 
-    # --- saving and opening ---------------------------------------------------------------------------------------
+    # --- saving and opening (on disk through self.files) ---------------------------------------------------------
 
     def _ask_save(self) -> None:
-        if self._last is None:
-            return
-        name, ok = QInputDialog.getText(self, translate("ComparePanel", "Save experiment"),
-                                        translate("ComparePanel", "Name:"),
-                                        text=self._last.name or translate("ComparePanel", "Experiment"))
-        if ok:
+        name = self.files.ask_name(self._last.name) if self._last is not None else None
+        if name is not None:
             self.save_experiment(name)
 
     def save_experiment(self, name: str) -> None:
@@ -342,57 +299,24 @@ class ComparePanel(QWidget):
         if self._last is None:
             self.show_message(translate("ComparePanel", "Run the columns first: there is nothing to save yet."))
             return
-        self._last.name = name.strip() or translate("ComparePanel", "Experiment")
-        self.saver.save(self._last)
-
-    def _saved(self, path: Path, name: str) -> None:
-        self.show_message(translate("ComparePanel", "Saved “{name}” as {file}").format(name=name, file=path.name),
-                          error=False)
-        self.refresh_experiments()
-        self.experimentSaved.emit(path)
+        self.files.save(self._last, name)
 
     def refresh_experiments(self) -> None:
-        combo = self.open_combo
-        combo.clear()
-        combo.addItem(translate("ComparePanel", "Open a saved experiment…"), "")
-        for saved in list_experiments(self.experiments_dir):
-            when = short_time(saved.created)
-            text = f"{saved.name} · {when}" if when else saved.name
-            combo.addItem(translate("ComparePanel", "{name} (damaged)").format(name=text) if saved.error else text,
-                          str(saved.path))
-
-    def _open_chosen(self, index: int) -> None:
-        path = self.open_combo.itemData(index)
-        self.open_combo.setCurrentIndex(0)
-        if path:
-            self.open_experiment(Path(path))
+        self.files.refresh()
 
     def open_experiment(self, path: Path) -> bool:
         """Shows a saved experiment's prompt, settings and outputs again, without running anything."""
         if self.runner.running:
             return False
-        try:
-            experiment = load_experiment(path)
-        except ExperimentError as exc:
-            self.show_message(str(exc))
+        experiment = self.files.load(path)
+        if experiment is None:
             return False
         self._set_column_count(len(experiment.configs))
         self.prompt_edit.setPlainText(experiment.prompt)
-        for column, config, result in zip(self.columns, experiment.configs, experiment.results, strict=False):
-            column.set_config(config)
-            column.clear_output()
-            column.show_result(result)
-        for column in self.columns[len(experiment.configs):]:
-            column.clear_output()
+        self.row.show_saved(experiment.configs, experiment.results)
         self._pristine = False
         self._last = experiment
-        when = short_time(experiment.created)
-        shown = (translate("ComparePanel",
-                           "Showing “{name}” from {time}. These outputs were saved then; Run all to run the "
-                           "prompt again.") if when else
-                 translate("ComparePanel",
-                           "Showing “{name}”. These outputs were saved then; Run all to run the prompt again."))
-        self.show_message(shown.format(name=experiment.name, time=when), error=False)
+        self.show_message(showing_text(experiment), error=False)
         self._update_buttons()
         return True
 
@@ -407,7 +331,5 @@ class ComparePanel(QWidget):
         self.save_button.setEnabled(not running and self._last is not None)
         self.open_combo.setEnabled(not running)
         self.shared_seed.setEnabled(not running)
-        for column in self.columns:
-            column.set_editable(not running)
-            column.remove_button.setEnabled(not running and len(self.columns) > MIN_COLUMNS)
+        self.row.set_editable(not running)
 

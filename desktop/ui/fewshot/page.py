@@ -7,37 +7,33 @@ evaluation per run). While the queue is busy with someone else's work (a reply, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.core.fewshot.dataset import ColumnMapping, DataError, Dataset, to_examples, to_test_items, write_table
+from desktop.core.fewshot.dataset import ColumnMapping, DataError
 from desktop.core.fewshot.runs import RunStore
 from desktop.core.fewshot.scoring import EvalRun, sweep_shots
 from desktop.core.fewshot.template import FewShotError, FewShotTemplate, final_prompt
 from desktop.core.i18n import translate
 from desktop.core.models.builtin import is_base_builtin
-from desktop.core.os_reason import os_reason
 from desktop.core.prompting.chat_template import ChatTemplate
 from desktop.inference.backend import GenerationRequest, LoadedModel
 from desktop.inference.evaluation import stop_strings
-from desktop.inference.jobs import CountRequest, Job
 from desktop.inference.session import ModelSession
 from desktop.ui.fewshot.batch import BatchPanel
+from desktop.ui.fewshot.counting import TokenCounter
+from desktop.ui.fewshot.data_files import DataFiles
 from desktop.ui.fewshot.editor import TemplateEditor, labels_problem
 from desktop.ui.fewshot.examples import ExamplesModel
 from desktop.ui.fewshot.files import TemplateFiles
 from desktop.ui.fewshot.history import HistoryPanel
-from desktop.ui.fewshot.labels import data_filter
-from desktop.ui.fewshot.mapping import read_mapped
 from desktop.ui.fewshot.preview import MessageBar, PreviewPanel, TryPanel
 from desktop.ui.fewshot.runner import EvalRunner, plan_batch
 from desktop.ui.fewshot.settings import BaseModelSuggestion, RunSettings
@@ -61,12 +57,13 @@ class FewShotPage(QWidget):
         self.store = RunStore(runs_dir) if runs_dir is not None else None  # every finished run is saved here
         self.model: LoadedModel | None = None
         self.chat_template: ChatTemplate | None = None
-        self._test_set: tuple[Dataset, ColumnMapping] | None = None
         self._busy = False
-        self._count_job: Job | None = None  # the preview's token count
         self._preview_error = ""
 
-        self.examples = ExamplesModel(self._count_example, self)
+        self.counter = TokenCounter(session, self)
+        self.examples = ExamplesModel(self.counter.count_example, self)
+        self.counter.exampleCounted.connect(self.examples.tokens_counted)
+        self.counter.promptCounted.connect(self._on_counted)
         self.editor = TemplateEditor(self.examples)
         self.runner = EvalRunner(session, self.store, self)
         self.batch = BatchPanel(self.runner)
@@ -105,19 +102,16 @@ class FewShotPage(QWidget):
         self._preview_timer.timeout.connect(self.refresh_preview)
         self.editor.changed.connect(self._preview_timer.start)
 
-        e, b = self.editor, self.batch
-        e.import_button.clicked.connect(
-            lambda: self._ask_data(translate("FewShotPage", "Import examples"), self.import_examples))
-        e.export_button.clicked.connect(self._export_examples)
+        self.data = DataFiles(self.editor, self.batch, self.runner, self)
+        self.data.message.connect(self.show_message)
+        self.data.testSetLoaded.connect(self._test_set_loaded)
         self.trial.run_button.clicked.connect(self.run_once)
         self.trial.failed.connect(self.show_message)
         self.trial.ended.connect(self._update_busy)
-        b.import_button.clicked.connect(
-            lambda: self._ask_data(translate("FewShotPage", "Import a test set"), self.import_test_set))
+        b = self.batch
         b.run_button.clicked.connect(self.run_batch)
         b.stop_button.clicked.connect(self.stop)
         b.sweep_button.clicked.connect(lambda: self.run_sweep(self.examples.enabled_count(), b.shots_seed()))
-        b.export_button.clicked.connect(self._export_results)
 
         session.modelChanged.connect(self._follow_session)
         session.templateChanged.connect(self._follow_session)
@@ -182,64 +176,20 @@ class FewShotPage(QWidget):
     def save_template_file(self, path: Path) -> bool:
         return self.files.save(path)
 
-    # --- data files -------------------------------------------------------------------------------
-
-    def _ask_data(self, title: str, then: Callable[[Path], object]) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, title, "", data_filter())
-        if path:
-            then(Path(path))
-
-    def _read(self, path: Path, mapping: ColumnMapping | None) -> tuple[Dataset, ColumnMapping] | None:
-        try:
-            return read_mapped(path, mapping, self.template().variables(), self)
-        except DataError as exc:
-            self.show_message(str(exc))
-            return None
+    # --- data files (read and written by self.data) --------------------------------------------
 
     def import_examples(self, path: Path, mapping: ColumnMapping | None = None) -> bool:
-        read = self._read(path, mapping)
-        if read is None:
-            return False
-        try:
-            examples = to_examples(*read)
-        except DataError as exc:
-            self.show_message(str(exc))
-            return False
-        self.examples.append_examples(examples)
-        count = len(examples)
-        added = translate("FewShotPage", "Added %n examples from {file}", None, count)
-        self.show_message(added.format(file=Path(path).name), error=False)
-        return True
-
-    def _export_examples(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, translate("FewShotPage", "Export examples"), "examples.csv",
-                                              data_filter())
-        if not path:
-            return
-        try:
-            write_table(Path(path), *self.examples.table())
-        except (DataError, OSError) as exc:
-            self.show_message(str(exc))
+        return self.data.import_examples(path, mapping)
 
     def import_test_set(self, path: Path, mapping: ColumnMapping | None = None) -> bool:
-        read = self._read(path, mapping)
-        if read is None:
-            return False
-        try:
-            items = to_test_items(*read, self.template())
-        except DataError as exc:
-            self.show_message(str(exc))
-            return False
-        self._test_set = read
-        empty = read[0].skipped_empty
-        skipped = translate("FewShotPage", " (%n empty rows skipped)", None, empty) if empty else ""
-        count = len(items)
-        self.batch.test_set_label.setText(translate("FewShotPage", "%n items from {file}", None, count).format(
-            file=Path(path).name) + skipped)
-        self.show_message("")
+        return self.data.import_test_set(path, mapping)
+
+    def _test_set_loaded(self) -> None:
         self._show_problem(self._labels_problem())  # still blocks the run: say so again
         self._update_buttons()
-        return True
+
+    def export_results(self, path: Path) -> bool:
+        return self.data.export_results(path)
 
     # --- preview ------------------------------------------------------------------------------------
 
@@ -255,32 +205,11 @@ class FewShotPage(QWidget):
             self._show_problem(str(exc))
             return
         self.preview.show_prompt(text)
-        self._count_prompt(text)
+        self.counter.count_prompt(text)
         self._show_problem(self._labels_problem())
 
-    def _count_prompt(self, text: str) -> None:
-        """Count the prompt now shown; a count asked before is cancelled (skipped when it has not run) and no
-        longer shown, since the person typed on."""
-        if self._count_job is not None:
-            self._count_job.cancel()
-            self._count_job.result.disconnect(self._on_counted)
-        self._count_job = self.session.submit(CountRequest(text))
-        self._count_job.result.connect(self._on_counted)
-
     def _on_counted(self, count: int) -> None:
-        self._count_job = None
         self.preview.show_token_count(count, self.model.n_ctx if self.model else None)
-
-    def _count_example(self, text: str) -> None:
-        """An example's token cost, asked by the examples table."""
-        self.session.submit(CountRequest(text)).result.connect(self._example_counted)
-
-    @Slot(object)
-    def _example_counted(self, count: int) -> None:
-        """A bound slot, not a lambda, so Qt drops it with the page; the job that answers names the text."""
-        job = self.sender()
-        if isinstance(job, Job) and isinstance(job.request, CountRequest):
-            self.examples.tokens_counted(job.request.text, count)
 
     def _labels_problem(self) -> str:
         """What blocks a "Most likely answer" run (its labels, or an engine without log-probabilities), or ""."""
@@ -329,7 +258,8 @@ class FewShotPage(QWidget):
         examples differ."""
         if not self._can_run():
             return
-        if self._test_set is None:
+        test_set = self.data.test_set
+        if test_set is None:
             self.show_message(translate("FewShotPage", "Import a test set first: a file with inputs and expected "
                                                      "answers."))
             return
@@ -343,7 +273,7 @@ class FewShotPage(QWidget):
             seed = self.batch.seed_spin.value()
         assert self.model is not None
         try:
-            plans = plan_batch(template, self._test_set, self.settings.params(), self.chat_template, self.model,
+            plans = plan_batch(template, test_set, self.settings.params(), self.chat_template, self.model,
                                shots=shots, seed=seed, orders=orders, sweep=sweep, calibrate=self.editor.calibrate())
         except (DataError, FewShotError) as exc:
             self.show_message(str(exc))
@@ -360,32 +290,6 @@ class FewShotPage(QWidget):
             self.runner.stop()
         elif self.trial.job is not None:
             self.trial.job.cancel()
-
-    def export_results(self, path: Path) -> bool:
-        run = self.shown_run()
-        if run is None:
-            self.show_message(translate("FewShotPage", "Nothing to export yet: run the test set first."))
-            return False
-        self.runner.settle()
-        try:
-            if Path(path).suffix.lower() == ".json":
-                run.write_json(Path(path))
-            else:
-                run.write_csv(Path(path))
-        except OSError as exc:
-            self.show_message(translate("FewShotPage", "Could not write {path}: {error}").format(
-                path=path, error=os_reason(exc)))
-            return False
-        count = len(run.results)
-        self.show_message(translate("FewShotPage", "Exported %n results to {file}", None, count).format(
-            file=Path(path).name), error=False)
-        return True
-
-    def _export_results(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, translate("FewShotPage", "Export results"), "results.csv",
-                                              "CSV (*.csv);;JSON (*.json)")
-        if path:
-            self.export_results(Path(path))
 
     # --- saved runs ------------------------------------------------------------------------------------
 
@@ -426,7 +330,7 @@ class FewShotPage(QWidget):
     def _update_buttons(self) -> None:
         idle = self.model is not None and not self._busy and not self.waiting
         self.trial.run_button.setEnabled(idle)
-        ready = idle and self._test_set is not None and not self._labels_problem()
+        ready = idle and self.data.test_set is not None and not self._labels_problem()
         self.batch.set_running(self.runner.busy, ready)
         self.batch.stop_button.setEnabled(self._busy)
 

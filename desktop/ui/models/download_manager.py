@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from desktop.core.i18n import translate
 from desktop.core.models.memory import human_bytes
 from desktop.hub.background import BackgroundThreads
-from desktop.hub.client import HubClient, HubError, RepoFile, make_repo_file
+from desktop.hub.client import HubClient
 from desktop.hub.download import Download, DownloadProgress, DownloadState, pending_downloads
+from desktop.hub.errors import HubError
+from desktop.hub.listing import RepoFile, make_repo_file
 from desktop.ui.widgets import plain_tip
 
 log = logging.getLogger(__name__)

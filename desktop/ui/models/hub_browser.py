@@ -8,46 +8,33 @@ counts at once. Text from the server shows as plain text (labels) or escaped (to
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.i18n import number, translate
-from desktop.core.models.memory import MIB, MemoryEstimate, classify_fit, human_bytes
 from desktop.hub.background import BackgroundThreads, Ticket
-from desktop.hub.client import (
-    RECOMMENDED,
-    AuthRequired,
-    HubClient,
-    HubError,
-    OfflineError,
-    RepoFile,
-    RepoSummary,
-    save_token,
-)
+from desktop.hub.client import RECOMMENDED, HubClient, save_token
+from desktop.hub.errors import AuthRequired, HubError, OfflineError
+from desktop.hub.listing import RepoFile, RepoSummary, model_files
 from desktop.hub.names import shown_name
 from desktop.ui.models.download_manager import DownloadItem, DownloadManager, DownloadQueueView
-from desktop.ui.safe_text import SafeTextBrowser
-from desktop.ui.widgets import named_button, plain_label, plain_tip
+from desktop.ui.models.repo_files_pane import RepoFilesPane
+from desktop.ui.models.searching_indicator import SearchingIndicator
+from desktop.ui.widgets import plain_tip
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +55,10 @@ def recommended_description(repo_id: str, description: str) -> str:
     """The hub's description of a recommended model (desktop.hub.client.RECOMMENDED, marked for translation
     there) in the person's language."""
     return translate("HubBrowser", description)
+
+
 _REPO = Qt.ItemDataRole.UserRole
-# GitHub-flavoured tables and lists, but raw HTML shows as text: a model card is untrusted input.
-_MARKDOWN = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
-_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)  # model cards start with YAML metadata
-_SHARD_SUFFIX = re.compile(r"-\d{3,5}-of-\d{3,5}\.gguf$", re.IGNORECASE)
 QUIT_WAIT = 2.0  # seconds wait_idle() waits by default; a request still running then is left to its timeout
-
-
-def model_files(files: list[RepoFile], file: RepoFile) -> list[RepoFile]:
-    """All shards of the model `file` belongs to (just `file` when it is not split)."""
-    if file.shard_count is None:
-        return [file]
-    stem = _SHARD_SUFFIX.sub("", file.path)
-    return sorted((f for f in files if f.shard_count is not None and _SHARD_SUFFIX.sub("", f.path) == stem),
-                  key=lambda f: f.shard_index or 0)
 
 
 class _Results(QObject):
@@ -105,7 +81,6 @@ class HubBrowser(QWidget):
         self.client_factory = client_factory
         self.manager = manager
         self.models_dir = Path(models_dir)
-        self.ram_bytes = ram_bytes
         self._files: list[RepoFile] = []
         self._repo: str | None = None  # the repository whose files are shown (or loading)
         self._search_id = 0
@@ -133,22 +108,8 @@ class HubBrowser(QWidget):
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.sort_combo)
         search_row.addWidget(self.search_button)
-        self.searching = QWidget()  # shown while a search runs, with the way to give up on it
-        self.searching.setObjectName("hubSearchingIndicator")
-        busy = QProgressBar()
-        busy.setRange(0, 0)  # indeterminate: Hugging Face does not say how long it will take
-        busy.setTextVisible(False)
-        busy.setMaximumWidth(120)
-        self.searching_text = plain_label(translate("HubBrowser", "Searching Hugging Face…"), "hubSearchingText")
-        self.cancel_button = named_button("hubCancelSearchButton", translate("HubBrowser", "Cancel"),
-                                          translate("HubBrowser", "Stop waiting for this search"))
-        self.cancel_button.clicked.connect(self.cancel_search)
-        searching_layout = QHBoxLayout(self.searching)
-        searching_layout.setContentsMargins(0, 0, 0, 0)
-        searching_layout.addWidget(busy)
-        searching_layout.addWidget(self.searching_text, 1)
-        searching_layout.addWidget(self.cancel_button)
-        self.searching.hide()
+        self.searching = SearchingIndicator()  # shown while a search runs, with the way to give up on it
+        self.searching.cancel_button.clicked.connect(self.cancel_search)
 
         self.message = QLabel()
         self.message.setObjectName("hubMessage")
@@ -185,31 +146,11 @@ class HubBrowser(QWidget):
         left_layout.addWidget(self.results_label)
         left_layout.addWidget(self.results, 1)
 
-        self.files = QTreeWidget()
-        self.files.setObjectName("hubFiles")
-        self.files.setHeaderLabels([translate("HubBrowser", "File"), translate("HubBrowser", "Size"),
-                                    translate("HubBrowser", "Shards"), translate("HubBrowser", "Memory (4096 ctx)")])
-        self.files.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.files.itemSelectionChanged.connect(self._update_download_button)
-        self.files.itemDoubleClicked.connect(lambda *_: self.download_selected())
-        self.download_button = QPushButton(translate("HubBrowser", "Download"))
-        self.download_button.setObjectName("hubDownloadButton")
-        self.download_button.setToolTip(translate("HubBrowser", "Download the selected file (all shards of a split "
-                                                  "model) to the library"))
-        self.download_button.clicked.connect(self.download_selected)
-        self.card = SafeTextBrowser()  # a model card is the server's text: no local files, web links only
-        self.card.setObjectName("hubModelCard")
-        right = QSplitter(Qt.Orientation.Vertical)
-        files_box = QWidget()
-        files_layout = QVBoxLayout(files_box)
-        files_layout.setContentsMargins(0, 0, 0, 0)
-        files_layout.addWidget(self.files, 1)
-        files_layout.addWidget(self.download_button, 0, Qt.AlignmentFlag.AlignRight)
-        right.addWidget(files_box)
-        right.addWidget(self.card)
+        self.files_pane = RepoFilesPane(ram_bytes)
+        self.files_pane.downloadRequested.connect(self.download_selected)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(self.files_pane)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setSizes([400, 600])
@@ -224,7 +165,6 @@ class HubBrowser(QWidget):
         layout.addWidget(split, 3)
         layout.addWidget(self.queue, 1)
         self._show_recommended()
-        self._update_download_button()
         manager.resume_pending(client_factory(), self.models_dir)  # partials from an earlier session, PAUSED
 
     # -- actions -------------------------------------------------------------------------------------------------------
@@ -239,9 +179,7 @@ class HubBrowser(QWidget):
         ident = self._search_id
         self._search_ticket = self._run(lambda c: self._results.searched.emit((ident, c.search(query, sort))),
                                         self.search, ident)
-        shown = query.strip()
-        self.searching_text.setText(translate("HubBrowser", "Searching Hugging Face for “{query}”…").format(query=shown)
-                                    if shown else translate("HubBrowser", "Searching Hugging Face…"))
+        self.searching.set_query(query)
         self._set_searching(self._search_ticket is not None)
 
     def cancel_search(self) -> None:
@@ -255,9 +193,7 @@ class HubBrowser(QWidget):
     def open_repo(self, repo_id: str) -> None:
         """Load a repository's GGUF files and model card in the background."""
         self._repo, self._files = repo_id, []
-        self.files.clear()
-        self.card.clear()
-        self._update_download_button()
+        self.files_pane.clear()
 
         def work(client: HubClient) -> None:
             files, refused = client.list_gguf(repo_id)
@@ -271,9 +207,8 @@ class HubBrowser(QWidget):
 
     def download_selected(self) -> None:
         """Queue the selected file; for one shard of a split model, all of its shards."""
-        item = self.files.currentItem()
-        file = item.data(0, _REPO) if item else None
-        if not isinstance(file, RepoFile) or self._repo is None:
+        file = self.files_pane.selected_file()
+        if file is None or self._repo is None:
             return
         client = self._client()
         if client is None:
@@ -395,30 +330,7 @@ class HubBrowser(QWidget):
                                         "that could escape or hide in the models folder ({reason}).").format(
                 name=shown_name(path), others=others, reason=reason))
         self._files = files
-        self.files.clear()
-        groups: dict[str, QTreeWidgetItem] = {}
-        for file in files:
-            quant = file.quantization or translate("HubBrowser", "Other")
-            if quant not in groups:
-                groups[quant] = QTreeWidgetItem(self.files, [quant])
-                groups[quant].setFlags(Qt.ItemFlag.ItemIsEnabled)
-            weights = sum(f.size for f in model_files(files, file))
-            estimate = MemoryEstimate(weights=weights, kv_cache=weights // 10, overhead=64 * MIB)
-            fit = classify_fit(estimate, self.ram_bytes, None)
-            shards = translate("HubBrowser", "{index} of {count}").format(
-                index=file.shard_index, count=file.shard_count) if file.shard_count else ""
-            memory = translate("HubBrowser", "{fit} (about {size})").format(fit=fit.label,
-                                                                           size=human_bytes(estimate.total))
-            row = QTreeWidgetItem(groups[quant], [file.path, human_bytes(file.size), shards, memory])
-            row.setData(0, _REPO, file)
-            row.setToolTip(0, plain_tip(file.path))
-        self.files.expandAll()
-        self.card.document().setMarkdown(_FRONT_MATTER.sub("", card), _MARKDOWN)
-        self._update_download_button()
-
-    def _update_download_button(self) -> None:
-        item = self.files.currentItem()
-        self.download_button.setEnabled(item is not None and isinstance(item.data(0, _REPO), RepoFile))
+        self.files_pane.show_files(files, card)
 
     def _downloaded(self, item: DownloadItem) -> None:
         if item.path is not None:

@@ -18,9 +18,11 @@ from huggingface_hub.errors import HfHubHTTPError
 
 from desktop.core.engines.config import EngineConfig, remote_path
 from desktop.core.i18n import translate
-from desktop.hub.client import HubClient, HubError, OfflineError, auth_required, make_repo_file, translate_error
+from desktop.hub.client import HubClient
 from desktop.hub.download import Download
 from desktop.hub.download_files import fmt
+from desktop.hub.errors import HubError, OfflineError, auth_required, translate_error
+from desktop.hub.listing import make_repo_file
 from desktop.hub.names import refusal, unsafe_name_reason
 from desktop.hub.partial_lock import PartialLock
 from desktop.inference.backend import EngineCapabilities, InferenceBackend, InferenceError, LoadedModel, LoadOptions

@@ -18,7 +18,7 @@ from desktop.core.models.gguf_file import GGUFError
 from desktop.core.paths import DataFolderError
 from desktop.core.prompting.chat_template import TemplateError
 from desktop.core.prompting.sampling import SamplingError
-from desktop.hub.client import AuthRequired, HubError, OfflineError
+from desktop.hub.errors import AuthRequired, HubError, OfflineError
 from desktop.inference.backend import InferenceError
 from desktop.inference.context_fit import PromptTooLongError, StoppedError
 

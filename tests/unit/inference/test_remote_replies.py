@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from desktop.inference.remote.backend import _token_step
+from desktop.inference.remote.completions import token_step
 from desktop.inference.remote.replies import completion_steps, echoed_tokens
 
 
@@ -21,7 +21,7 @@ def test_legacy_logprobs_become_steps_with_sorted_alternatives() -> None:
     steps = completion_steps(choice)
     assert [s.token for s in steps] == [" Paris", "."]
     assert [t[0] for t in steps[0].top] == [" Paris", " Lyon"]
-    step = _token_step(steps[0])
+    step = token_step(steps[0])
     assert step.probability == pytest.approx(math.exp(-0.1))
     assert step.token_id == step.alternatives[0].token_id < 0  # no ids from this server: stand-ins, consistent
 
@@ -31,7 +31,7 @@ def test_llama_server_logprobs_keep_token_ids() -> None:
         {"id": 9, "token": " Paris", "logprob": -0.2,
          "top_logprobs": [{"id": 9, "token": " Paris", "logprob": -0.2}, {"id": 4, "token": " a", "logprob": -2.0}]},
     ]})
-    step = _token_step(completion_steps(choice)[0])
+    step = token_step(completion_steps(choice)[0])
     assert step.token_id == 9 and [a.token_id for a in step.alternatives] == [9, 4]
     assert 0 < step.entropy < 1
 
