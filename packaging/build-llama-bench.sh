@@ -9,9 +9,7 @@ set -euo pipefail
 PY=${1:?usage: build-llama-bench.sh PYTHON}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/llama-source.sh"
-VERSION=$(sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' "$HERE/../pyproject.toml")
-[ -n "$VERSION" ] || { echo "build-llama-bench: no llama-cpp-python pin in pyproject.toml" >&2; exit 1; }
-read -r BACKEND ARGS <<<"$(bash "$HERE/install-llama.sh" --print-backend)"
+llama_pin build-llama-bench
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/parley/llama-bench/$VERSION-$BACKEND
 
 if [ ! -x "$CACHE/llama-bench" ]; then

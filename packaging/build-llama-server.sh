@@ -9,9 +9,7 @@ set -euo pipefail
 PY=${1:?usage: build-llama-server.sh PYTHON}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/llama-source.sh"
-VERSION=$(sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' "$HERE/../pyproject.toml")
-[ -n "$VERSION" ] || { echo "build-llama-server: no llama-cpp-python pin in pyproject.toml" >&2; exit 1; }
-read -r BACKEND ARGS <<<"$(bash "$HERE/install-llama.sh" --print-backend)"
+llama_pin build-llama-server
 NATIVE=${PARLEY_NATIVE:-off}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/parley/llama-server/$VERSION-$BACKEND-native-$NATIVE
 BIN="$CACHE/llama-server"

@@ -2,6 +2,16 @@
 # (install-llama.sh, build-llama-server.sh, build-llama-bench.sh): one way to fetch it, one way to build a target.
 #   . packaging/llama-source.sh
 
+# llama_pin SCRIPT: sets VERSION (the llama-cpp-python pinned in pyproject.toml) and BACKEND and ARGS (install-llama.sh's
+# backend choice and its CMake options) for the build script named SCRIPT (its messages carry that name).
+llama_pin() {
+  local here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  VERSION=$(sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' "$here/../pyproject.toml")
+  [ -n "$VERSION" ] || { echo "$1: no llama-cpp-python pin in pyproject.toml" >&2; exit 1; }
+  read -r BACKEND ARGS <<<"$(bash "$here/install-llama.sh" --print-backend)"
+}
+
 # llama_source PYTHON VERSION FOLDER: download and unpack llama-cpp-python's source release into FOLDER; prints
 # the unpacked folder (its llama.cpp is in vendor/llama.cpp).
 llama_source() {
